@@ -1,0 +1,88 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// Every Sluice service is a library target (`<Name>Service`) with one composition root;
+/// the single `sluice` executable serves any of them and is also the operator CLI.
+let services = [
+    "Ingest", "Validate", "Transform", "Publish", "Notify", "Metrics", "Scheduler", "Incident",
+]
+
+let strict: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
+
+var targets: [Target] = [
+    .systemLibrary(name: "CRabbitMQ", path: "Shared/CRabbitMQ", pkgConfig: "librabbitmq",
+                   providers: [.apt(["librabbitmq-dev"])]),
+    .systemLibrary(name: "CCurl", path: "Shared/CCurl", pkgConfig: "libcurl",
+                   providers: [.apt(["libcurl4-openssl-dev"])]),
+    .target(name: "Contracts", dependencies: [
+        "Tabular", .product(name: "Crypto", package: "swift-crypto"),
+    ], path: "Shared/Contracts", swiftSettings: strict),
+    .target(name: "Messaging", dependencies: [
+        "CRabbitMQ", "Contracts",
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+    ], path: "Shared/Messaging", swiftSettings: strict),
+    .target(name: "Storage", dependencies: [
+        "Contracts", "Messaging",
+        .product(name: "PostgresNIO", package: "postgres-nio"),
+        .product(name: "Logging", package: "swift-log"),
+    ], path: "Shared/Storage", swiftSettings: strict),
+    .target(name: "Tabular", path: "Shared/Tabular", swiftSettings: strict),
+    .target(name: "Outbound", dependencies: ["CCurl"], path: "Shared/Outbound", swiftSettings: strict),
+    .target(name: "ServiceRuntime", dependencies: [
+        "Contracts", "Messaging", "Storage",
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        .product(name: "PostgresNIO", package: "postgres-nio"),
+    ], path: "Shared/ServiceRuntime", swiftSettings: strict),
+]
+
+for name in services {
+    var deps: [Target.Dependency] = ["Contracts", "Messaging", "Storage", "ServiceRuntime",
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "PostgresNIO", package: "postgres-nio"),
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+    ]
+    if ["Ingest", "Validate", "Transform", "Publish"].contains(name) { deps.append("Tabular") }
+    if name == "Notify" { deps.append("Outbound") }
+    targets.append(.target(name: "\(name)Service", dependencies: deps,
+                           path: "Services/\(name.lowercased())", swiftSettings: strict))
+}
+
+targets.append(.executableTarget(name: "sluice", dependencies: [
+    "Contracts", "Messaging", "ServiceRuntime", "Tabular", "Outbound",
+    .product(name: "ArgumentParser", package: "swift-argument-parser"),
+    .product(name: "Logging", package: "swift-log"),
+    .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+] + services.map { .target(name: "\($0)Service") }, path: "Services/cli", swiftSettings: strict))
+
+targets.append(.executableTarget(name: "sluice-bench", dependencies: [
+    "Contracts", "Messaging", "Tabular", "Outbound", "ServiceRuntime",
+    .product(name: "ArgumentParser", package: "swift-argument-parser"),
+], path: "bench/Sources", swiftSettings: strict))
+
+targets.append(.testTarget(name: "SluiceTests", dependencies: [
+    "Contracts", "Messaging", "Storage", "Tabular", "Outbound", "ServiceRuntime",
+    .product(name: "PostgresNIO", package: "postgres-nio"),
+    .product(name: "Logging", package: "swift-log"),
+    .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+] + services.map { .target(name: "\($0)Service") }, path: "Tests/SluiceTests",
+    resources: [.copy("Fixtures")], swiftSettings: strict))
+
+let package = Package(
+    name: "sluice",
+    platforms: [.macOS(.v14)],
+    products: [.executable(name: "sluice", targets: ["sluice"])],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.25.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.5.0"),
+    ],
+    targets: targets,
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,59 @@
+import Contracts
+import Foundation
+import MetricsService
+
+/// Follows a job's progress through the metrics service until it ends.
+struct JobWaiter {
+    let metricsURL: String
+    let publishURL: String
+    let json: Bool
+
+    struct ArtifactList: Codable { var jobId: String; var artifacts: [ArtifactRef] }
+
+    func wait(jobId: String, timeout: Duration) async throws {
+        let deadline = ContinuousClock.now + timeout
+        let tty = isatty(STDERR_FILENO) == 1
+        var last = ""
+        while ContinuousClock.now < deadline {
+            if let progress = try await HTTPJSON.get(JobProgress.self, "\(metricsURL)/jobs/\(jobId)") {
+                let line = Self.describe(progress)
+                if line != last && !json {
+                    FileHandle.standardError.write(Data(((tty ? "\r\u{1B}[K" : "") + line + (tty ? "" : "\n")).utf8))
+                    last = line
+                }
+                switch progress.state {
+                case "published":
+                    if tty && !json { FileHandle.standardError.write(Data("\n".utf8)) }
+                    let list = try await HTTPJSON.get(ArtifactList.self, "\(publishURL)/jobs/\(jobId)/artifacts")
+                    if json {
+                        try HTTPJSON.print(Outcome(progress: progress, artifacts: list?.artifacts ?? []))
+                    } else {
+                        for artifact in list?.artifacts ?? [] {
+                            print("  \(artifact.name)  \(artifact.bytes) bytes  \(publishURL)/jobs/\(jobId)/artifacts/\(artifact.name)")
+                        }
+                    }
+                    return
+                case "failed":
+                    if tty && !json { FileHandle.standardError.write(Data("\n".utf8)) }
+                    if json { try HTTPJSON.print(Outcome(progress: progress, artifacts: [])) }
+                    throw CLIError(code: ExitCodes.jobFailed, message: "job \(jobId) failed: \(progress.failureReason ?? "unknown reason")")
+                default: break
+                }
+            }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        throw CLIError(code: ExitCodes.unavailable, message: "job \(jobId) did not finish within the timeout; check `sluice jobs show \(jobId)`")
+    }
+
+    struct Outcome: Encodable { var progress: JobProgress; var artifacts: [ArtifactRef] }
+
+    static func describe(_ p: JobProgress) -> String {
+        let total = p.chunksTotal.map(String.init) ?? "?"
+        let width = 20
+        let fraction = p.chunksTotal.map { $0 == 0 ? 1.0 : Double(p.chunksTransformed) / Double($0) } ?? 0
+        let filled = Int(fraction * Double(width))
+        let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
+        return "\(p.state.padding(toLength: 10, withPad: " ", startingAt: 0)) [\(bar)] chunks \(p.chunksTransformed)/\(total)"
+            + "  rows valid \(p.rowsValid) invalid \(p.rowsInvalid)"
+    }
+}

@@ -1,0 +1,27 @@
+import ArgumentParser
+import Logging
+import ServiceRuntime
+
+/// `sluice serve <service>`: run one service until SIGTERM/SIGINT.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve", abstract: "Run one service (\(ServiceCatalog.names.joined(separator: ", "))).")
+
+    @Argument(help: "The service to run.")
+    var service: String
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() async throws {
+        try global.bootstrapLogging()
+        let config = try RuntimeConfig(service: service, values: try global.values())
+        let logger = Logger(label: "sluice.\(service)")
+        guard let host = try ServiceCatalog.build(service, config: config, logger: logger) else {
+            throw ValidationError("unknown service '\(service)'; choose one of \(ServiceCatalog.names.joined(separator: ", "))")
+        }
+        logger.info("starting", metadata: ["broker": "\(config.amqp.redacted)", "database": "\(config.database.redacted)",
+                                           "http": "\(config.httpHost):\(config.httpPort)"])
+        try await host.run()
+        logger.info("stopped")
+    }
+}

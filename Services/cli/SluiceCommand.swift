@@ -1,0 +1,21 @@
+import ArgumentParser
+
+/// `sluice`: run services and operate the platform.
+@main
+struct SluiceCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sluice",
+        abstract: "Sluice: durable, message-driven batch processing.",
+        subcommands: [ServeCommand.self, DevCommand.self, SubmitCommand.self, JobsCommand.self,
+                      ArtifactsCommand.self, IncidentsCommand.self, TopologyCommand.self])
+}
+
+/// Exit codes scripts can rely on.
+enum ExitCodes {
+    /// The job failed.
+    static let jobFailed: Int32 = 1
+    /// Bad usage or input.
+    static let usage: Int32 = 2
+    /// A service or the broker could not be reached, or a wait timed out.
+    static let unavailable: Int32 = 3
+}

@@ -1,0 +1,102 @@
+import Contracts
+import Foundation
+import Messaging
+import ServiceRuntime
+
+/// One failure as the incident service stores it: a dead letter from some service's DLQ, or
+/// a `job.failed` event.
+struct Failure: Sendable {
+    var id: String
+    var kind: String
+    var queue: String
+    var service: String
+    var messageId: String?
+    var messageType: String?
+    var jobId: String?
+    var correlationId: String?
+    var errorType: String
+    var errorText: String
+    var attempts: Int
+    var headers: [String: HeaderValue]
+    var body: [UInt8]
+    var firstFailure: String?
+    var lastFailure: String?
+
+    /// A dead letter, read from the fault headers the runtime adds, or from the broker's own
+    /// `x-death` when the broker dead-lettered it (TTL, overflow, delivery limit, reject).
+    init(deadLetter delivery: Delivery, topology: SluiceTopology) {
+        let h = delivery.properties.headers
+        typealias F = Dispatcher.FaultHeader
+        let death = Self.firstDeath(h)
+        service = h[F.service]?.stringValue ?? topology.serviceOfDeadLetterQueue(delivery.queue) ?? "unknown"
+        kind = "dead-letter"
+        queue = delivery.queue
+        messageId = delivery.properties.messageId
+        messageType = delivery.properties.type ?? h[F.handler]?.stringValue
+        jobId = h["x-sluice-job-id"]?.stringValue
+        correlationId = delivery.properties.correlationId
+        if let type = h[F.errorType]?.stringValue {
+            errorType = type
+            errorText = h[F.errorText]?.stringValue ?? ""
+        } else {
+            let reason = death?["reason"]?.stringValue ?? "unknown"
+            errorType = "broker.\(reason)"
+            errorText = "dead-lettered by the broker (\(reason)) from queue \(death?["queue"]?.stringValue ?? delivery.queue)"
+        }
+        attempts = Int(h[F.attempts]?.intValue ?? death?["count"]?.intValue ?? 1)
+        headers = h
+        body = delivery.body
+        firstFailure = h[F.firstFailure]?.stringValue
+        lastFailure = h[F.lastFailure]?.stringValue
+        // Stable across redeliveries of the same dead letter, distinct for a later failure of
+        // the same message (after a re-drive the last-failure time differs).
+        id = "dl-" + MessageID.hash(delivery.queue, messageId ?? MessageID.sha256Hex(delivery.body),
+                                    lastFailure ?? "", "\(death?["count"]?.intValue ?? 0)")
+    }
+
+    /// A failed job.
+    init(jobFailed envelope: Envelope<JobFailed>) {
+        let p = envelope.payload
+        id = "jf-" + MessageID.hash(envelope.id)
+        kind = "job-failed"
+        queue = ""
+        service = p.stage
+        messageId = envelope.id
+        messageType = MessageType.jobFailed.rawValue
+        jobId = p.job.jobId
+        correlationId = envelope.correlationId
+        errorType = p.code
+        errorText = p.reason
+        attempts = 1
+        headers = [:]
+        body = (try? JSONCoding.encode(envelope)) ?? []
+        firstFailure = JSONCoding.formatTimestamp(envelope.occurredAt)
+        lastFailure = firstFailure
+    }
+
+    private static func firstDeath(_ headers: [String: HeaderValue]) -> [String: HeaderValue]? {
+        guard case .array(let deaths)? = headers["x-death"], case .table(let first)? = deaths.first else { return nil }
+        return first
+    }
+
+    /// Groups failures by cause: service, message type, error type and the error text with
+    /// ids, numbers and timestamps masked.
+    var fingerprint: String {
+        MessageID.hash(service, messageType ?? "", errorType, Self.mask(errorText))
+    }
+
+    static func mask(_ text: String) -> String {
+        var masked = text
+        let patterns = [
+            "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
+            "\\d{4}-\\d{2}-\\d{2}[T ]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z|[+-]\\d{2}:?\\d{2})?",
+            "\\b[0-9a-f]{12,}\\b",
+            "\\b(job|sched)-[A-Za-z0-9-]+",
+            "\\d+(\\.\\d+)?",
+        ]
+        for pattern in patterns {
+            masked = masked.replacingOccurrences(of: pattern, with: "#", options: .regularExpression)
+        }
+        return masked
+    }
+}

@@ -1,0 +1,29 @@
+import Contracts
+import Hummingbird
+import Logging
+import ServiceRuntime
+import Storage
+
+/// The ingest service: reads a job's source, splits it into chunk messages, records the job.
+public enum IngestService {
+    /// The composition root: `sluice serve ingest` and the tests build ingest here.
+    public static func build(config: RuntimeConfig, logger: Logger, handleSignals: Bool = false) throws -> ServiceHost {
+        let settings = try IngestSettings(values: config.values)
+        var spec = ServiceSpec()
+        spec.migrations = IngestRepository.migrations
+        let handler = SubmitHandler(settings: settings)
+        spec.handlers.onDirect(JobSubmit.self) { envelope, runtime, trace in
+            try await handler.handle(envelope, runtime: runtime, traceparent: trace)
+        }
+        spec.routes = { router, runtime in
+            router.get("jobs/:id") { _, context in
+                let id = try context.parameters.require("id")
+                guard let job = try await IngestRepository(runtime: runtime).find(jobId: id) else {
+                    return HTTPResponses.error(.notFound, "ingest.job-not-found", "no job \(id)")
+                }
+                return HTTPResponses.json(job)
+            }
+        }
+        return ServiceHost(config: config, spec: spec, logger: logger, handleSignals: handleSignals)
+    }
+}

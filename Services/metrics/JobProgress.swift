@@ -1,0 +1,32 @@
+import Foundation
+
+/// A job's progress as the metrics service sees it. `state` moves
+/// submitted → ingesting → ingested → published | failed and never back.
+public struct JobProgress: Codable, Sendable, Hashable {
+    public var jobId: String
+    public var name: String?
+    public var state: String
+    public var chunksTotal: Int?
+    public var chunksIngested: Int
+    public var chunksValidated: Int
+    public var chunksTransformed: Int
+    public var rowsTotal: Int?
+    public var rowsValid: Int
+    public var rowsInvalid: Int
+    public var failureReason: String?
+    public var submittedAt: Date?
+    public var ingestedAt: Date?
+    public var finishedAt: Date?
+    public var updatedAt: Date
+}
+
+/// What an event changes in a job's progress.
+enum ProgressEvent {
+    case submitted(name: String)
+    case chunkIngested(name: String)
+    case ingested(chunks: Int, rows: Int, name: String)
+    case chunkValidated(valid: Int, invalid: Int)
+    case chunkTransformed
+    case published
+    case failed(reason: String)
+}

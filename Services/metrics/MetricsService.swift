@@ -1,0 +1,61 @@
+import Contracts
+import Hummingbird
+import Logging
+import ServiceRuntime
+
+/// The metrics service: follows every event and keeps a progress record per job
+/// (state, chunks per stage, rows in/valid/invalid, timestamps), served over HTTP.
+public enum MetricsService {
+    /// The composition root.
+    public static func build(config: RuntimeConfig, logger: Logger, handleSignals: Bool = false) throws -> ServiceHost {
+        var spec = ServiceSpec()
+        spec.migrations = ProgressRepository.migrations
+        spec.handlers.on(JobSubmit.self) { envelope, context in
+            guard let jobId = envelope.payload.jobId else { return }
+            try await repo(context).apply(.submitted(name: envelope.payload.name ?? jobId), jobId: jobId, at: envelope.occurredAt)
+        }
+        spec.handlers.on(ChunkIngested.self) { envelope, context in
+            try await repo(context).apply(.chunkIngested(name: envelope.payload.job.name), jobId: envelope.payload.job.jobId,
+                                          at: envelope.occurredAt)
+        }
+        spec.handlers.on(JobIngested.self) { envelope, context in
+            let p = envelope.payload
+            try await repo(context).apply(.ingested(chunks: p.chunkCount, rows: p.rowCount, name: p.job.name),
+                                          jobId: p.job.jobId, at: envelope.occurredAt)
+        }
+        spec.handlers.on(ChunkValidated.self) { envelope, context in
+            let p = envelope.payload
+            try await repo(context).apply(.chunkValidated(valid: p.records.count, invalid: p.invalidCount),
+                                          jobId: p.job.jobId, at: envelope.occurredAt)
+        }
+        spec.handlers.on(ChunkTransformed.self) { envelope, context in
+            try await repo(context).apply(.chunkTransformed, jobId: envelope.payload.job.jobId, at: envelope.occurredAt)
+        }
+        spec.handlers.on(JobPublished.self) { envelope, context in
+            try await repo(context).apply(.published, jobId: envelope.payload.job.jobId, at: envelope.occurredAt)
+        }
+        spec.handlers.on(JobFailed.self) { envelope, context in
+            let p = envelope.payload
+            try await repo(context).apply(.failed(reason: "[\(p.code)] \(p.reason)"), jobId: p.job.jobId,
+                                          at: envelope.occurredAt)
+        }
+        spec.handlers.on(IncidentOpened.self) { _, _ in }
+        spec.routes = { router, runtime in
+            router.get("jobs/:id") { _, context in
+                let id = try context.parameters.require("id")
+                guard let progress = try await ProgressRepository(runtime: runtime, connection: nil).find(jobId: id) else {
+                    return HTTPResponses.error(.notFound, "metrics.job-not-found", "no progress recorded for job \(id)")
+                }
+                return HTTPResponses.json(progress)
+            }
+            router.get("jobs") { _, _ in
+                HTTPResponses.json(try await ProgressRepository(runtime: runtime, connection: nil).recent(limit: 100))
+            }
+        }
+        return ServiceHost(config: config, spec: spec, logger: logger, handleSignals: handleSignals)
+    }
+
+    private static func repo(_ context: HandlerContext) -> ProgressRepository {
+        ProgressRepository(runtime: context.runtime, connection: context.connection)
+    }
+}

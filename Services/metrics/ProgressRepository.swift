@@ -1,0 +1,108 @@
+import Contracts
+import Foundation
+import PostgresNIO
+import ServiceRuntime
+import Storage
+
+/// Metrics' tables (schema `metrics`). Each event is applied once (the inbox sees to that),
+/// so counters are plain increments; terminal states never regress.
+struct ProgressRepository {
+    let runtime: RuntimeContext
+    let connection: PostgresConnection?
+
+    static let migrations = MigrationSet(component: "metrics", migrations: [
+        Migration(1, "job progress", [
+            """
+            CREATE TABLE job_progress (
+                job_id             text PRIMARY KEY,
+                name               text,
+                state              text NOT NULL DEFAULT 'submitted',
+                chunks_total       integer,
+                chunks_ingested    integer NOT NULL DEFAULT 0,
+                chunks_validated   integer NOT NULL DEFAULT 0,
+                chunks_transformed integer NOT NULL DEFAULT 0,
+                rows_total         integer,
+                rows_valid         integer NOT NULL DEFAULT 0,
+                rows_invalid       integer NOT NULL DEFAULT 0,
+                failure_reason     text,
+                submitted_at       timestamptz,
+                ingested_at        timestamptz,
+                finished_at        timestamptz,
+                updated_at         timestamptz NOT NULL DEFAULT now()
+            )
+            """,
+        ]),
+    ])
+
+    func apply(_ event: ProgressEvent, jobId: String, at time: Date) async throws {
+        guard let connection else { return }
+        let logger = runtime.logger
+        try await connection.query("INSERT INTO job_progress (job_id) VALUES (\(jobId)) ON CONFLICT DO NOTHING", logger: logger)
+        switch event {
+        case .submitted(let name):
+            try await connection.query("""
+                UPDATE job_progress SET name = coalesce(name, \(name)), submitted_at = coalesce(submitted_at, \(time)),
+                    updated_at = now() WHERE job_id = \(jobId)
+                """, logger: logger)
+        case .chunkIngested(let name):
+            try await connection.query("""
+                UPDATE job_progress SET chunks_ingested = chunks_ingested + 1, name = coalesce(name, \(name)),
+                    state = CASE WHEN state = 'submitted' THEN 'ingesting' ELSE state END, updated_at = now()
+                WHERE job_id = \(jobId)
+                """, logger: logger)
+        case .ingested(let chunks, let rows, let name):
+            try await connection.query("""
+                UPDATE job_progress SET chunks_total = \(chunks), rows_total = \(rows), name = coalesce(name, \(name)),
+                    ingested_at = \(time),
+                    state = CASE WHEN state IN ('submitted', 'ingesting') THEN 'ingested' ELSE state END, updated_at = now()
+                WHERE job_id = \(jobId)
+                """, logger: logger)
+        case .chunkValidated(let valid, let invalid):
+            try await connection.query("""
+                UPDATE job_progress SET chunks_validated = chunks_validated + 1, rows_valid = rows_valid + \(valid),
+                    rows_invalid = rows_invalid + \(invalid), updated_at = now() WHERE job_id = \(jobId)
+                """, logger: logger)
+        case .chunkTransformed:
+            try await connection.query("""
+                UPDATE job_progress SET chunks_transformed = chunks_transformed + 1, updated_at = now() WHERE job_id = \(jobId)
+                """, logger: logger)
+        case .published:
+            try await connection.query("""
+                UPDATE job_progress SET state = CASE WHEN state = 'failed' THEN state ELSE 'published' END,
+                    finished_at = coalesce(finished_at, \(time)), updated_at = now() WHERE job_id = \(jobId)
+                """, logger: logger)
+        case .failed(let reason):
+            try await connection.query("""
+                UPDATE job_progress SET state = CASE WHEN state = 'published' THEN state ELSE 'failed' END,
+                    failure_reason = coalesce(failure_reason, \(reason)), finished_at = coalesce(finished_at, \(time)),
+                    updated_at = now() WHERE job_id = \(jobId)
+                """, logger: logger)
+        }
+    }
+
+    static let columns = """
+        job_id, name, state, chunks_total, chunks_ingested, chunks_validated, chunks_transformed, rows_total,
+        rows_valid, rows_invalid, failure_reason, submitted_at, ingested_at, finished_at, updated_at
+        """
+
+    func find(jobId: String) async throws -> JobProgress? {
+        try await select("SELECT \(unescaped: Self.columns) FROM job_progress WHERE job_id = \(jobId)").first
+    }
+
+    func recent(limit: Int) async throws -> [JobProgress] {
+        try await select("SELECT \(unescaped: Self.columns) FROM job_progress ORDER BY updated_at DESC LIMIT \(limit)")
+    }
+
+    private func select(_ query: PostgresQuery) async throws -> [JobProgress] {
+        let rows = try await runtime.database.client.query(query, logger: runtime.logger)
+        var result: [JobProgress] = []
+        for try await row in rows {
+            let r = try row.decode((String, String?, String, Int?, Int, Int, Int, Int?, Int, Int, String?, Date?, Date?, Date?, Date).self)
+            result.append(JobProgress(jobId: r.0, name: r.1, state: r.2, chunksTotal: r.3, chunksIngested: r.4,
+                                      chunksValidated: r.5, chunksTransformed: r.6, rowsTotal: r.7, rowsValid: r.8,
+                                      rowsInvalid: r.9, failureReason: r.10, submittedAt: r.11, ingestedAt: r.12,
+                                      finishedAt: r.13, updatedAt: r.14))
+        }
+        return result
+    }
+}

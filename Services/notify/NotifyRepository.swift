@@ -1,0 +1,73 @@
+import Contracts
+import Foundation
+import PostgresNIO
+import ServiceRuntime
+import Storage
+
+/// One webhook delivery attempt.
+struct DeliveryRecord: Codable, Sendable {
+    var messageId: String
+    var jobId: String
+    var event: String
+    var url: String
+    var status: String
+    var httpStatus: Int?
+    var error: String?
+    var attempts: Int
+}
+
+/// Notify's tables (schema `notify`).
+struct NotifyRepository {
+    let runtime: RuntimeContext
+
+    static let migrations = MigrationSet(component: "notify", migrations: [
+        Migration(1, "webhook deliveries", [
+            """
+            CREATE TABLE deliveries (
+                message_id  text NOT NULL,
+                url         text NOT NULL,
+                job_id      text NOT NULL,
+                event       text NOT NULL,
+                status      text NOT NULL,
+                http_status integer,
+                error       text,
+                attempts    integer NOT NULL DEFAULT 1,
+                updated_at  timestamptz NOT NULL DEFAULT now(),
+                PRIMARY KEY (message_id, url)
+            )
+            """,
+            "CREATE INDEX deliveries_job ON deliveries (job_id)",
+        ]),
+    ])
+
+    func wasDelivered(messageId: String, url: String) async throws -> Bool {
+        let rows = try await runtime.database.client.query("""
+            SELECT 1 FROM deliveries WHERE message_id = \(messageId) AND url = \(url) AND status = 'delivered'
+            """, logger: runtime.logger)
+        for try await _ in rows { return true }
+        return false
+    }
+
+    func record(messageId: String, jobId: String, event: String, url: String, status: String,
+                httpStatus: Int?, error: String?) async throws {
+        try await runtime.database.client.query("""
+            INSERT INTO deliveries (message_id, url, job_id, event, status, http_status, error)
+            VALUES (\(messageId), \(url), \(jobId), \(event), \(status), \(httpStatus), \(error))
+            ON CONFLICT (message_id, url) DO UPDATE SET status = EXCLUDED.status, http_status = EXCLUDED.http_status,
+                error = EXCLUDED.error, attempts = deliveries.attempts + 1, updated_at = now()
+            """, logger: runtime.logger)
+    }
+
+    func deliveries(jobId: String?) async throws -> [DeliveryRecord] {
+        let rows = try await runtime.database.client.query("""
+            SELECT message_id, job_id, event, url, status, http_status, error, attempts FROM deliveries
+            WHERE \(jobId) IS NULL OR job_id = \(jobId) ORDER BY updated_at DESC LIMIT 500
+            """, logger: runtime.logger)
+        var result: [DeliveryRecord] = []
+        for try await r in rows.decode((String, String, String, String, String, Int?, String?, Int).self) {
+            result.append(DeliveryRecord(messageId: r.0, jobId: r.1, event: r.2, url: r.3, status: r.4,
+                                         httpStatus: r.5, error: r.6, attempts: r.7))
+        }
+        return result
+    }
+}

@@ -1,0 +1,36 @@
+import Contracts
+import Outbound
+import ServiceRuntime
+
+/// Delivers one notification to each webhook once. A URL already delivered for this message
+/// is skipped, so a redelivered event does not notify twice; a failing URL makes the
+/// handler fail transiently, and the retry sends only to the URLs still owed.
+struct WebhookSender {
+    let runtime: RuntimeContext
+    let timeout: Duration
+
+    func deliver(_ notice: Notification, to urls: [String], messageId: String) async throws {
+        let repository = NotifyRepository(runtime: runtime)
+        let body = try JSONCoding.encode(notice)
+        var failures: [String] = []
+        for url in urls {
+            if try await repository.wasDelivered(messageId: messageId, url: url) { continue }
+            do {
+                let result = try await Outbound.post(url: url, body: body, headers: ["X-Sluice-Event": notice.event],
+                                                     timeout: timeout)
+                let ok = (200..<300).contains(result.status)
+                try await repository.record(messageId: messageId, jobId: notice.jobId, event: notice.event, url: url,
+                                            status: ok ? "delivered" : "failed", httpStatus: result.status,
+                                            error: ok ? nil : "HTTP \(result.status)")
+                if !ok { failures.append("\(url): HTTP \(result.status)") }
+            } catch {
+                try await repository.record(messageId: messageId, jobId: notice.jobId, event: notice.event, url: url,
+                                            status: "failed", httpStatus: nil, error: "\(error)")
+                failures.append("\(url): \(error)")
+            }
+        }
+        if !failures.isEmpty {
+            throw SluiceError.transient("notify.webhook-failed", failures.joined(separator: "; "))
+        }
+    }
+}

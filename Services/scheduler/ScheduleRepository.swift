@@ -1,0 +1,100 @@
+import Contracts
+import Foundation
+import PostgresNIO
+import ServiceRuntime
+import Storage
+
+/// Scheduler's tables (schema `scheduler`).
+struct ScheduleRepository {
+    let runtime: RuntimeContext
+
+    static let migrations = MigrationSet(component: "scheduler", migrations: [
+        Migration(1, "schedules and fires", [
+            """
+            CREATE TABLE schedules (
+                id           text PRIMARY KEY,
+                name         text NOT NULL UNIQUE,
+                cron         text NOT NULL,
+                job          jsonb NOT NULL,
+                enabled      boolean NOT NULL DEFAULT true,
+                next_fire_at timestamptz,
+                created_at   timestamptz NOT NULL DEFAULT now(),
+                updated_at   timestamptz NOT NULL DEFAULT now()
+            )
+            """,
+            "CREATE INDEX schedules_due ON schedules (next_fire_at) WHERE enabled",
+            """
+            CREATE TABLE fires (
+                schedule_id text NOT NULL REFERENCES schedules (id) ON DELETE CASCADE,
+                fire_time   timestamptz NOT NULL,
+                fired_at    timestamptz NOT NULL DEFAULT now(),
+                PRIMARY KEY (schedule_id, fire_time)
+            )
+            """,
+        ]),
+    ])
+
+    private static let columns = "id, name, cron, job::text, enabled, next_fire_at"
+
+    private func decode(_ rows: PostgresRowSequence) async throws -> [Schedule] {
+        var result: [Schedule] = []
+        for try await r in rows.decode((String, String, String, String, Bool, Date?).self) {
+            let job = try JSONCoding.decode(JobSubmit.self, from: Array(r.3.utf8))
+            result.append(Schedule(id: r.0, name: r.1, cron: r.2, job: job, enabled: r.4, nextFireAt: r.5))
+        }
+        return result
+    }
+
+    func lockDue(now: Date, on connection: PostgresConnection) async throws -> [Schedule] {
+        try await decode(try await connection.query("""
+            SELECT \(unescaped: Self.columns) FROM schedules WHERE enabled AND next_fire_at <= \(now)
+            ORDER BY next_fire_at LIMIT 100 FOR UPDATE SKIP LOCKED
+            """, logger: runtime.logger))
+    }
+
+    /// Records a fire time; false if it was already fired.
+    func recordFire(scheduleId: String, at time: Date, on connection: PostgresConnection) async throws -> Bool {
+        let rows = try await connection.query("""
+            INSERT INTO fires (schedule_id, fire_time) VALUES (\(scheduleId), \(time)) ON CONFLICT DO NOTHING RETURNING 1
+            """, logger: runtime.logger)
+        for try await _ in rows { return true }
+        return false
+    }
+
+    func setNext(scheduleId: String, next: Date?, on connection: PostgresConnection) async throws {
+        try await connection.query("""
+            UPDATE schedules SET next_fire_at = \(next), updated_at = now() WHERE id = \(scheduleId)
+            """, logger: runtime.logger)
+    }
+
+    func upsert(_ schedule: Schedule) async throws {
+        let job = String(decoding: try JSONCoding.encode(schedule.job), as: UTF8.self)
+        try await runtime.database.client.query("""
+            INSERT INTO schedules (id, name, cron, job, enabled, next_fire_at)
+            VALUES (\(schedule.id), \(schedule.name), \(schedule.cron), \(job)::jsonb, \(schedule.enabled), \(schedule.nextFireAt))
+            ON CONFLICT (id) DO UPDATE SET cron = EXCLUDED.cron, job = EXCLUDED.job, enabled = EXCLUDED.enabled,
+                next_fire_at = EXCLUDED.next_fire_at, updated_at = now()
+            """, logger: runtime.logger)
+    }
+
+    func all() async throws -> [Schedule] {
+        try await decode(try await runtime.database.client.query(
+            "SELECT \(unescaped: Self.columns) FROM schedules ORDER BY name", logger: runtime.logger))
+    }
+
+    func delete(id: String) async throws -> Bool {
+        let rows = try await runtime.database.client.query(
+            "DELETE FROM schedules WHERE id = \(id) RETURNING 1", logger: runtime.logger)
+        for try await _ in rows { return true }
+        return false
+    }
+
+    func fires(scheduleId: String, limit: Int) async throws -> [Date] {
+        let rows = try await runtime.database.client.query("""
+            SELECT fire_time FROM fires WHERE schedule_id = \(scheduleId) ORDER BY fire_time DESC LIMIT \(limit)
+            """, logger: runtime.logger)
+        var result: [Date] = []
+        for try await time in rows.decode(Date.self) { result.append(time) }
+        return result
+    }
+}

@@ -1,0 +1,43 @@
+import Contracts
+import Foundation
+import Hummingbird
+import ServiceRuntime
+
+/// `POST /schedules`, `GET /schedules`, `DELETE /schedules/:id`, `GET /schedules/:id/fires`.
+enum ScheduleRoutes {
+    static func add(to router: Router<BasicRequestContext>, runtime: RuntimeContext) {
+        let repository = ScheduleRepository(runtime: runtime)
+        router.post("schedules") { request, context in
+            let body = try await request.body.collect(upTo: 1 << 20)
+            let input: ScheduleRequest
+            do {
+                input = try JSONCoding.decoder().decode(ScheduleRequest.self, from: body)
+            } catch {
+                return HTTPResponses.error(.badRequest, "scheduler.invalid-request", "invalid schedule: \(describe(error))")
+            }
+            let cron: CronExpression
+            do { cron = try CronExpression(input.cron) } catch let error as CronError {
+                return HTTPResponses.error(.badRequest, error.code, error.message)
+            }
+            guard !input.name.trimmingCharacters(in: .whitespaces).isEmpty else {
+                return HTTPResponses.error(.badRequest, "scheduler.invalid-request", "a schedule needs a name")
+            }
+            let schedule = Schedule(id: MessageID.hash("schedule", input.name), name: input.name, cron: input.cron,
+                                    job: input.job, enabled: input.enabled ?? true, nextFireAt: cron.next(after: Date()))
+            try await repository.upsert(schedule)
+            return HTTPResponses.json(schedule, status: .created)
+        }
+        router.get("schedules") { _, _ in HTTPResponses.json(try await repository.all()) }
+        router.delete("schedules/:id") { _, context in
+            let id = try context.parameters.require("id")
+            guard try await repository.delete(id: id) else {
+                return HTTPResponses.error(.notFound, "scheduler.not-found", "no schedule \(id)")
+            }
+            return HTTPResponses.json(["deleted": id])
+        }
+        router.get("schedules/:id/fires") { _, context in
+            let id = try context.parameters.require("id")
+            return HTTPResponses.json(try await repository.fires(scheduleId: id, limit: 100))
+        }
+    }
+}

@@ -1,0 +1,25 @@
+import Contracts
+import Hummingbird
+import Logging
+import ServiceRuntime
+import Storage
+
+/// The validate service: checks each chunk against the job's Table Schema, reports every
+/// invalid record, passes the valid ones on, and fails a job whose header cannot match.
+public enum ValidateService {
+    /// The composition root.
+    public static func build(config: RuntimeConfig, logger: Logger, handleSignals: Bool = false) throws -> ServiceHost {
+        var spec = ServiceSpec()
+        spec.migrations = ValidateRepository.migrations
+        spec.handlers.on(ChunkIngested.self) { envelope, context in
+            try await ChunkValidator.handle(envelope, context: context)
+        }
+        spec.routes = { router, runtime in
+            router.get("jobs/:id/errors") { _, context in
+                let id = try context.parameters.require("id")
+                return HTTPResponses.json(try await ValidateRepository(runtime: runtime).errors(jobId: id, limit: 10_000))
+            }
+        }
+        return ServiceHost(config: config, spec: spec, logger: logger, handleSignals: handleSignals)
+    }
+}

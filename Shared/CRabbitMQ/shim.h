@@ -1,0 +1,17 @@
+#ifndef SLUICE_CRABBITMQ_SHIM_H
+#define SLUICE_CRABBITMQ_SHIM_H
+// Flat Debian headers (librabbitmq-dev 0.11).
+#include <amqp.h>
+#include <amqp_tcp_socket.h>
+#include <amqp_ssl_socket.h>
+#include <amqp_framing.h>
+#include <poll.h>
+
+// amqp_login is variadic, which Swift cannot call; this wrapper fixes the PLAIN mechanism.
+static inline amqp_rpc_reply_t sluice_amqp_login_plain(amqp_connection_state_t state,
+        const char *vhost, int channel_max, int frame_max, int heartbeat,
+        const char *user, const char *password) {
+    return amqp_login(state, vhost, channel_max, frame_max, heartbeat,
+                      AMQP_SASL_METHOD_PLAIN, user, password);
+}
+#endif

@@ -1,0 +1,39 @@
+/// Every message type on the bus. The raw value is the AMQP routing key, so a topic binding
+/// such as `chunk.*` selects types by name.
+public enum MessageType: String, Codable, Sendable, CaseIterable {
+    case jobSubmit = "job.submit"
+    case jobIngested = "job.ingested"
+    case chunkIngested = "chunk.ingested"
+    case chunkValidated = "chunk.validated"
+    case chunkTransformed = "chunk.transformed"
+    case jobPublished = "job.published"
+    case jobFailed = "job.failed"
+    case incidentOpened = "incident.opened"
+
+    /// The schema version producers write today. Consumers accept exactly the versions in
+    /// `supportedVersions`; anything else is a permanent error (dead-lettered, never retried).
+    public var currentVersion: Int { 1 }
+
+    /// Versions a consumer of this type understands.
+    public var supportedVersions: ClosedRange<Int> { 1...1 }
+
+    /// A one-line description, used by the contract document and `sluice` help.
+    public var summary: String {
+        switch self {
+        case .jobSubmit: "A producer asks Sluice to process one batch."
+        case .jobIngested: "Ingest finished reading a job's source: chunk and row counts."
+        case .chunkIngested: "One chunk of parsed source records, in source order."
+        case .chunkValidated: "The valid records of one chunk plus per-record errors."
+        case .chunkTransformed: "The transformed records of one chunk."
+        case .jobPublished: "A job's artifacts are stored and downloadable."
+        case .jobFailed: "A job stopped with a reason a person can act on."
+        case .incidentOpened: "A new failure cause was recorded as an incident."
+        }
+    }
+}
+
+/// A payload type bound to its message type, so envelopes are typed end to end.
+public protocol MessagePayload: Codable, Sendable {
+    /// The routing key and `type` field this payload travels under.
+    static var messageType: MessageType { get }
+}

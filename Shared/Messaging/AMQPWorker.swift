@@ -1,0 +1,279 @@
+import CRabbitMQ
+import Foundation
+import Logging
+
+/// A thread that owns one broker connection. rabbitmq-c is blocking and not thread-safe, so
+/// everything touching the connection happens here; async callers hand over commands (whole
+/// batches at a time) through a locked inbox and a wake-up pipe, and get results back
+/// through continuations or the delivery stream.
+final class AMQPWorker: @unchecked Sendable {
+    enum Role { case publisher, consumer(prefetch: Int) }
+
+    enum Command {
+        case publish([OutgoingMessage], CheckedContinuation<Void, any Error>)
+        case settle([Settlement])
+        case consume([String], CheckedContinuation<Void, any Error>)
+        case cancelConsumers(CheckedContinuation<Void, Never>)
+        case close(CheckedContinuation<Void, Never>)
+    }
+
+    struct Settlement: Sendable {
+        enum Kind: Sendable { case ack, nack(requeue: Bool) }
+        var tag: UInt64
+        var generation: Int
+        var kind: Kind
+    }
+
+    struct Pending {
+        var batch: Int
+        var index: Int
+        var messageId: String?
+        var exchange: String
+        var routingKey: String
+        var returned: PublishFailure.Reason?
+    }
+
+    struct Batch {
+        var continuation: CheckedContinuation<Void, any Error>
+        var remaining: Int
+        var failures: [PublishFailure] = []
+    }
+
+    let config: AMQPConfig
+    let topology: Topology
+    let role: Role
+    let logger: Logger
+
+    // Shared with callers, guarded by `lock`.
+    private let lock = NSLock()
+    private var inbox: [Command] = []
+    private var connectedFlag = false
+    let wakeReadFD: Int32
+    private var wakeRead: Int32 { wakeReadFD }
+    private let wakeWrite: Int32
+
+    // Owned by the worker thread.
+    var session: AMQPSession?
+    var generation = 0
+    var nextTag: UInt64 = 1
+    var lowestUnresolved: UInt64 = 1
+    var pending: [UInt64: Pending] = [:]
+    var batches: [Int: Batch] = [:]
+    var nextBatch = 0
+    var queues: [String] = []
+    var consuming = false
+    var stopped = false
+    let deliveryContinuation: AsyncStream<[Delivery]>.Continuation?
+
+    init(config: AMQPConfig, topology: Topology, role: Role, logger: Logger,
+         deliveries: AsyncStream<[Delivery]>.Continuation? = nil) {
+        self.config = config
+        self.topology = topology
+        self.role = role
+        self.logger = logger
+        self.deliveryContinuation = deliveries
+        var fds: [Int32] = [0, 0]
+        precondition(pipe(&fds) == 0, "pipe failed")
+        for fd in fds {
+            _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+            _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+        }
+        wakeReadFD = fds[0]
+        wakeWrite = fds[1]
+        let thread = Thread { [self] in self.run() }
+        thread.name = "amqp-\(config.connectionName)"
+        thread.start()
+    }
+
+    deinit {
+        close(wakeRead)
+        close(wakeWrite)
+    }
+
+    /// Whether a session is open right now.
+    var isConnected: Bool { lock.withLock { connectedFlag } }
+
+    func submit(_ command: Command) {
+        lock.withLock { inbox.append(command) }
+        var byte: UInt8 = 1
+        _ = write(wakeWrite, &byte, 1)
+    }
+
+    func drainWake() {
+        var buffer = [UInt8](repeating: 0, count: 64)
+        while read(wakeRead, &buffer, buffer.count) > 0 {}
+    }
+
+    private func takeCommands() -> [Command] {
+        lock.withLock {
+            defer { inbox.removeAll(keepingCapacity: true) }
+            return inbox
+        }
+    }
+
+    var hasCommands: Bool { lock.withLock { !inbox.isEmpty } }
+
+    // MARK: - The loop
+
+    private func run() {
+        var delay = config.initialReconnectDelay
+        while !stopped {
+            if session == nil {
+                do {
+                    try connect()
+                    delay = config.initialReconnectDelay
+                } catch {
+                    logger.warning("broker unavailable, retrying", metadata: [
+                        "broker": "\(config.redacted)", "error": "\(error)", "retry_in": "\(delay)"])
+                    handleCommandsWhileDisconnected()
+                    waitForWake(milliseconds: jittered(delay))
+                    handleCommandsWhileDisconnected()
+                    delay = min(delay * 2, config.maxReconnectDelay)
+                    continue
+                }
+            }
+            processCommands()
+            if session != nil && !stopped { pump() }
+        }
+        deliveryContinuation?.finish()
+    }
+
+    private func jittered(_ delay: Duration) -> Int {
+        let ms = Double(delay.components.seconds) * 1000 + Double(delay.components.attoseconds) / 1e15
+        return Int(ms * Double.random(in: 0.5...1.0))
+    }
+
+    func waitForWake(milliseconds: Int) {
+        var fd = pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0)
+        _ = poll(&fd, 1, Int32(milliseconds))
+        drainWake()
+    }
+
+    private func connect() throws(AMQPError) {
+        let session = try AMQPSession(config: config)
+        do {
+            try session.declare(topology)
+            switch role {
+            case .publisher: try session.confirmSelect()
+            case .consumer(let prefetch): try session.qos(prefetch: prefetch)
+            }
+            if consuming {
+                for queue in queues { try session.consume(queue: queue, tag: consumerTag(queue)) }
+            }
+        } catch {
+            session.abandon()
+            throw error
+        }
+        self.session = session
+        generation += 1
+        nextTag = 1
+        lowestUnresolved = 1
+        lock.withLock { connectedFlag = true }
+        logger.info("broker connected", metadata: ["broker": "\(config.redacted)", "generation": "\(generation)"])
+    }
+
+    func consumerTag(_ queue: String) -> String { "\(config.connectionName).\(queue)" }
+
+    /// Drops the connection after an error: in-flight publishes fail (callers may retry; ids
+    /// are deterministic, so duplicates are harmless), and unacked deliveries are left to the
+    /// broker, which requeues them.
+    func teardown(_ error: AMQPError) {
+        logger.warning("broker connection lost", metadata: ["error": "\(error)"])
+        session?.abandon()
+        session = nil
+        lock.withLock { connectedFlag = false }
+        failAllPending(with: error)
+    }
+
+    func failAllPending(with error: any Error) {
+        pending.removeAll()
+        let failed = batches
+        batches.removeAll()
+        for batch in failed.values { batch.continuation.resume(throwing: error) }
+    }
+
+    private func handleCommandsWhileDisconnected() {
+        for command in takeCommands() {
+            switch command {
+            case .publish(_, let continuation):
+                continuation.resume(throwing: AMQPError.connectionLost("not connected to \(config.redacted)"))
+            case .settle: break  // the broker requeues unacked deliveries of a dead connection
+            case .consume(let names, let continuation):
+                queues.append(contentsOf: names.filter { !queues.contains($0) })
+                consuming = true
+                continuation.resume()
+            case .cancelConsumers(let continuation):
+                consuming = false
+                continuation.resume()
+            case .close(let continuation):
+                stopped = true
+                continuation.resume()
+            }
+        }
+    }
+
+    private func processCommands() {
+        for command in takeCommands() {
+            guard let session else {
+                handle(disconnected: command)
+                continue
+            }
+            do throws(AMQPError) {
+                switch command {
+                case .publish(let messages, let continuation):
+                    try publish(messages, continuation, on: session)
+                case .settle(let settlements):
+                    for s in settlements where s.generation == generation {
+                        switch s.kind {
+                        case .ack: try session.ack(s.tag)
+                        case .nack(let requeue): try session.nack(s.tag, requeue: requeue)
+                        }
+                    }
+                case .consume(let names, let continuation):
+                    let fresh = names.filter { !queues.contains($0) }
+                    queues.append(contentsOf: fresh)
+                    consuming = true
+                    do throws(AMQPError) {
+                        for queue in fresh { try session.consume(queue: queue, tag: consumerTag(queue)) }
+                        continuation.resume()
+                    } catch {
+                        continuation.resume(throwing: error)
+                        throw error
+                    }
+                case .cancelConsumers(let continuation):
+                    consuming = false
+                    defer { continuation.resume() }
+                    for queue in queues { try session.cancel(tag: consumerTag(queue)) }
+                case .close(let continuation):
+                    stopped = true
+                    failAllPending(with: AMQPError.closed)
+                    session.close()
+                    self.session = nil
+                    lock.withLock { connectedFlag = false }
+                    continuation.resume()
+                }
+            } catch {
+                teardown(error)
+            }
+        }
+    }
+
+    private func handle(disconnected command: Command) {
+        lock.withLock { inbox.insert(command, at: 0) }
+        handleCommandsWhileDisconnected()
+    }
+
+    private func publish(_ messages: [OutgoingMessage], _ continuation: CheckedContinuation<Void, any Error>,
+                         on session: AMQPSession) throws(AMQPError) {
+        guard !messages.isEmpty else { return continuation.resume() }
+        let id = nextBatch
+        nextBatch += 1
+        batches[id] = Batch(continuation: continuation, remaining: messages.count)
+        for (index, message) in messages.enumerated() {
+            try session.publish(message)
+            pending[nextTag] = Pending(batch: id, index: index, messageId: message.properties.messageId,
+                                       exchange: message.exchange, routingKey: message.routingKey)
+            nextTag += 1
+        }
+    }
+}

@@ -1,0 +1,110 @@
+import CCurl
+import Dispatch
+import Foundation
+
+/// The outcome of an outbound HTTP request.
+public struct HTTPResult: Sendable {
+    /// HTTP status code.
+    public var status: Int
+    /// Response body (capped).
+    public var body: [UInt8]
+}
+
+/// Errors from outbound HTTP, with stable codes.
+public struct OutboundError: Error, Sendable, CustomStringConvertible {
+    /// Stable code, e.g. `outbound.timeout`.
+    public var code: String
+    /// What happened.
+    public var message: String
+
+    public var description: String { "[\(code)] \(message)" }
+}
+
+/// Outbound HTTP(S) through libcurl. libcurl blocks, so each request runs on a dispatch
+/// thread and the async caller is resumed when it finishes. Only `http` and `https` are
+/// allowed and redirects are not followed.
+public enum Outbound {
+    private static let queue = DispatchQueue(label: "sluice.outbound", attributes: .concurrent)
+    private static let globalInit: Void = { curl_global_init(Int(CURL_GLOBAL_DEFAULT)) }()
+
+    /// GETs `url` and returns the response; transport failures throw.
+    public static func get(url: String, timeout: Duration = .seconds(10),
+                           maxResponseBytes: Int = 1 << 30) async throws -> HTTPResult {
+        try await post(url: url, body: [], method: "GET", timeout: timeout, maxResponseBytes: maxResponseBytes)
+    }
+
+    /// POSTs `body` to `url` and returns the response; transport failures throw.
+    public static func post(url: String, body: [UInt8], contentType: String = "application/json",
+                            method: String = "POST", headers: [String: String] = [:], timeout: Duration = .seconds(10),
+                            maxResponseBytes: Int = 1 << 20) async throws -> HTTPResult {
+        _ = globalInit
+        guard let scheme = URL(string: url)?.scheme?.lowercased(), scheme == "http" || scheme == "https" else {
+            throw OutboundError(code: "outbound.scheme-refused", message: "only http and https URLs are allowed: \(url)")
+        }
+        return try await withCheckedThrowingContinuation { continuation in
+            queue.async {
+                continuation.resume(with: Result {
+                    try perform(url: url, body: body, method: method, contentType: contentType, headers: headers,
+                                timeout: timeout, maxResponseBytes: maxResponseBytes)
+                })
+            }
+        }
+    }
+
+    private final class Sink {
+        var bytes: [UInt8] = []
+        let limit: Int
+        init(limit: Int) { self.limit = limit }
+    }
+
+    private static func perform(url: String, body: [UInt8], method: String, contentType: String, headers: [String: String],
+                                timeout: Duration, maxResponseBytes: Int) throws -> HTTPResult {
+        guard let handle = curl_easy_init() else {
+            throw OutboundError(code: "outbound.init-failed", message: "curl_easy_init failed")
+        }
+        defer { curl_easy_cleanup(handle) }
+        var list: UnsafeMutablePointer<curl_slist>?
+        for line in ["Content-Type: \(contentType)", "Expect:"] + headers.map({ "\($0.key): \($0.value)" }) {
+            list = curl_slist_append(list, line)
+        }
+        defer { curl_slist_free_all(list) }
+        let sink = Sink(limit: maxResponseBytes)
+        let sinkPointer = Unmanaged.passRetained(sink)
+        defer { sinkPointer.release() }
+        let milliseconds = Int(timeout.components.seconds) * 1000 + Int(timeout.components.attoseconds / 1_000_000_000_000_000)
+        return try body.withUnsafeBufferPointer { buffer -> HTTPResult in
+            _ = sluice_curl_setopt_string(handle, CURLOPT_URL, url)
+            _ = sluice_curl_setopt_string(handle, CURLOPT_PROTOCOLS_STR, "http,https")
+            _ = sluice_curl_setopt_long(handle, CURLOPT_FOLLOWLOCATION, 0)
+            _ = sluice_curl_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
+            _ = sluice_curl_setopt_long(handle, CURLOPT_TIMEOUT_MS, milliseconds)
+            _ = sluice_curl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, min(milliseconds, 5000))
+            if method == "GET" {
+                _ = sluice_curl_setopt_long(handle, CURLOPT_HTTPGET, 1)
+            } else {
+                _ = sluice_curl_setopt_long(handle, CURLOPT_POST, 1)
+                _ = sluice_curl_setopt_pointer(handle, CURLOPT_POSTFIELDS, UnsafeMutableRawPointer(mutating: buffer.baseAddress))
+                _ = sluice_curl_setopt_long(handle, CURLOPT_POSTFIELDSIZE, buffer.count)
+            }
+            _ = sluice_curl_setopt_slist(handle, CURLOPT_HTTPHEADER, list)
+            _ = sluice_curl_setopt_write(handle, CURLOPT_WRITEFUNCTION) { data, size, count, user in
+                guard let data, let user else { return 0 }
+                let sink = Unmanaged<Sink>.fromOpaque(user).takeUnretainedValue()
+                let n = size * count
+                if sink.bytes.count + n > sink.limit { return 0 }
+                data.withMemoryRebound(to: UInt8.self, capacity: n) { sink.bytes.append(contentsOf: UnsafeBufferPointer(start: $0, count: n)) }
+                return n
+            }
+            _ = sluice_curl_setopt_pointer(handle, CURLOPT_WRITEDATA, sinkPointer.toOpaque())
+            let code = curl_easy_perform(handle)
+            guard code == CURLE_OK else {
+                let text = String(cString: curl_easy_strerror(code))
+                throw OutboundError(code: code == CURLE_OPERATION_TIMEDOUT ? "outbound.timeout" : "outbound.transport",
+                                    message: "\(method) \(url): \(text)")
+            }
+            var status = 0
+            _ = sluice_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
+            return HTTPResult(status: status, body: sink.bytes)
+        }
+    }
+}

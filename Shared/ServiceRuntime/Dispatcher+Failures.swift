@@ -1,0 +1,99 @@
+import Contracts
+import Foundation
+import Logging
+import Messaging
+import PostgresNIO
+
+extension Dispatcher {
+    /// Header names carried by retried and dead-lettered messages.
+    public enum FaultHeader {
+        public static let attempts = "x-sluice-attempts"
+        public static let service = "x-sluice-service"
+        public static let handler = "x-sluice-handler"
+        public static let errorType = "x-sluice-error-type"
+        public static let errorText = "x-sluice-error"
+        public static let disposition = "x-sluice-disposition"
+        public static let originalExchange = "x-sluice-original-exchange"
+        public static let originalRoutingKey = "x-sluice-original-routing-key"
+        public static let firstFailure = "x-sluice-first-failure"
+        public static let lastFailure = "x-sluice-last-failure"
+        public static let queue = "x-sluice-queue"
+    }
+
+    /// Retries a transient failure through the delay queue for its attempt, or dead-letters
+    /// the message with fault headers. The original body is kept byte for byte. If even that
+    /// publish fails, the delivery is requeued: a failure is never acked away.
+    func fail(_ delivery: Delivery, error: any Error, logger: Logger) async -> Outcome {
+        let fault = Self.classify(error)
+        let type = delivery.properties.type ?? delivery.routingKey
+        runtime.metrics.increment("sluice_messages_failed_total",
+                                  ["service": runtime.service, "type": type, "disposition": fault.disposition.rawValue])
+        if runtime.topology.serviceOfDeadLetterQueue(delivery.queue) != nil {
+            // A dead letter we could not store: keep it in its DLQ and try again shortly.
+            logger.error("cannot record dead letter; will retry", metadata: ["error": "\(fault)"])
+            try? await Task.sleep(for: .seconds(1))
+            return .requeue
+        }
+        let headers = delivery.properties.headers
+        let attempts = Int(headers[FaultHeader.attempts]?.intValue ?? 1)
+        let now = HeaderValue.string(JSONCoding.formatTimestamp(Date()))
+        var properties = delivery.properties
+        properties.headers[FaultHeader.firstFailure] = headers[FaultHeader.firstFailure] ?? now
+        properties.headers[FaultHeader.lastFailure] = now
+        properties.headers[FaultHeader.originalExchange] = headers[FaultHeader.originalExchange] ?? .string(delivery.exchange)
+        properties.headers[FaultHeader.originalRoutingKey] = headers[FaultHeader.originalRoutingKey] ?? .string(delivery.routingKey)
+        properties.headers[FaultHeader.service] = .string(runtime.service)
+        properties.headers[FaultHeader.handler] = .string(type)
+        properties.headers[FaultHeader.errorType] = .string(fault.code)
+        properties.headers[FaultHeader.errorText] = .string(String(fault.message.prefix(4000)))
+        properties.headers[FaultHeader.disposition] = .string(fault.disposition.rawValue)
+        properties.headers[FaultHeader.queue] = .string(delivery.queue)
+        let message: OutgoingMessage
+        if fault.disposition == .transient && attempts < policy.maxAttempts {
+            properties.headers[FaultHeader.attempts] = .int(Int64(attempts + 1))
+            properties.expiration = String(policy.jitteredMilliseconds(afterAttempt: attempts))
+            let queue = runtime.topology.retryQueue(runtime.service,
+                                                    delayMilliseconds: policy.delayMilliseconds(afterAttempt: attempts))
+            message = OutgoingMessage(exchange: "", routingKey: queue, body: delivery.body, properties: properties)
+            logger.warning("handler failed; retrying", metadata: [
+                "error": "\(fault)", "attempt": "\(attempts)", "retry_in_ms": "\(properties.expiration ?? "")"])
+        } else {
+            properties.headers[FaultHeader.attempts] = .int(Int64(attempts))
+            properties.expiration = nil
+            message = OutgoingMessage(exchange: runtime.topology.deadLetterExchange, routingKey: runtime.service,
+                                      body: delivery.body, properties: properties)
+            logger.error("handler failed; dead-lettered", metadata: [
+                "error": "\(fault)", "attempts": "\(attempts)", "disposition": "\(fault.disposition.rawValue)"])
+        }
+        do {
+            try await runtime.publisher.publish(message)
+            return .ack
+        } catch {
+            logger.error("cannot retry or dead-letter; requeueing", metadata: ["error": "\(error)"])
+            try? await Task.sleep(for: .milliseconds(500))
+            return .requeue
+        }
+    }
+
+    /// Sorts an error into transient or permanent, with a stable code.
+    static func classify(_ error: any Error) -> SluiceError {
+        switch error {
+        case let error as SluiceError:
+            return error
+        case let error as PSQLError:
+            let state = error.serverInfo?[.sqlState] ?? ""
+            let message = error.serverInfo?[.message] ?? "\(error.code)"
+            // Class 22 (data exception) and 23 (integrity) are about the input: retrying cannot help.
+            if state.hasPrefix("22") || state.hasPrefix("23") {
+                return .permanent("db.rejected-input", "database rejected the data (\(state)): \(message)")
+            }
+            return .transient("db.unavailable", "database error \(state.isEmpty ? "" : "(\(state)) ")\(message)")
+        case let error as AMQPError:
+            return .transient(error.code, error.description)
+        case is DecodingError:
+            return .permanent("message.invalid-payload", describe(error))
+        default:
+            return .transient("handler.error", "\(error)")
+        }
+    }
+}

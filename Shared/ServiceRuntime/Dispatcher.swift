@@ -1,0 +1,119 @@
+import Contracts
+import Foundation
+import Logging
+import Messaging
+import PostgresNIO
+import ServiceLifecycle
+import Storage
+
+/// Consumes a service's queues and runs its handlers. Each delivery is acked only after its
+/// effects are committed (with the inbox record) and the messages it caused are written to
+/// the outbox and confirmed by the broker; failures are retried or dead-lettered with fault
+/// headers, never dropped. On graceful shutdown it stops consuming, finishes and acks what
+/// is in flight, then closes.
+public final class Dispatcher: Service, Sendable {
+    let runtime: RuntimeContext
+    let consumer: AMQPConsumer
+    let handlers: MessageHandlers
+    let policy: RetryPolicy
+    let concurrency: Int
+    let gate: StartupGate
+
+    enum Outcome { case ack, requeue }
+
+    init(runtime: RuntimeContext, consumer: AMQPConsumer, handlers: MessageHandlers, policy: RetryPolicy,
+         concurrency: Int, gate: StartupGate) {
+        self.runtime = runtime
+        self.consumer = consumer
+        self.handlers = handlers
+        self.policy = policy
+        self.concurrency = max(1, concurrency)
+        self.gate = gate
+    }
+
+    public func run() async throws {
+        try await gate.wait()
+        try await consumer.consume(queues: runtime.topology.consumedQueues(runtime.service))
+        runtime.logger.info("consuming", metadata: ["queues": "\(runtime.topology.consumedQueues(runtime.service))"])
+        let consumer = self.consumer
+        await withGracefulShutdownHandler {
+            for await batch in consumer.deliveries { await self.process(batch) }
+        } onGracefulShutdown: {
+            Task { await consumer.stopConsuming() }
+        }
+        await consumer.close()
+        runtime.logger.info("consumer stopped")
+    }
+
+    /// Handles a batch with bounded concurrency, then settles it in one hop each way.
+    func process(_ batch: [Delivery]) async {
+        var acks: [Delivery] = []
+        var requeues: [Delivery] = []
+        await withTaskGroup(of: (Delivery, Outcome).self) { group in
+            var iterator = batch.makeIterator()
+            for _ in 0..<concurrency {
+                guard let delivery = iterator.next() else { break }
+                group.addTask { (delivery, await self.handle(delivery)) }
+            }
+            for await (delivery, outcome) in group {
+                switch outcome {
+                case .ack: acks.append(delivery)
+                case .requeue: requeues.append(delivery)
+                }
+                if let next = iterator.next() { group.addTask { (next, await self.handle(next)) } }
+            }
+        }
+        consumer.ack(acks)
+        consumer.nack(requeues, requeue: true)
+    }
+
+    func handle(_ delivery: Delivery) async -> Outcome {
+        let started = ContinuousClock.now
+        var logger = runtime.logger
+        logger[metadataKey: "message_id"] = "\(delivery.properties.messageId ?? "-")"
+        logger[metadataKey: "correlation_id"] = "\(delivery.properties.correlationId ?? "-")"
+        if let job = delivery.properties.headers["x-sluice-job-id"]?.stringValue { logger[metadataKey: "job_id"] = "\(job)" }
+        let type = delivery.properties.type ?? delivery.routingKey
+        do {
+            try await dispatch(delivery, logger: logger)
+            let elapsed = ContinuousClock.now - started
+            runtime.metrics.increment("sluice_messages_consumed_total", ["service": runtime.service, "type": type, "outcome": "ok"])
+            runtime.metrics.observe("sluice_handler_duration_seconds", ["service": runtime.service, "type": type],
+                                    Double(elapsed.components.attoseconds) / 1e18 + Double(elapsed.components.seconds))
+            return .ack
+        } catch {
+            return await fail(delivery, error: error, logger: logger)
+        }
+    }
+
+    private func dispatch(_ delivery: Delivery, logger: Logger) async throws {
+        if runtime.topology.serviceOfDeadLetterQueue(delivery.queue) != nil, let deadLetter = handlers.deadLetter {
+            return try await deadLetter(delivery, runtime)
+        }
+        let head = try EnvelopeCheck.head(of: delivery.body)
+        guard let type = MessageType(rawValue: head.type) else {
+            throw SluiceError.permanent("message.unknown-type", "unknown message type '\(head.type)'")
+        }
+        guard type.supportedVersions.contains(head.version) else {
+            throw SluiceError.permanent("message.unsupported-version",
+                "\(type.rawValue) version \(head.version) is not supported (supported: \(type.supportedVersions))")
+        }
+        guard let handler = handlers.handlers[type] else {
+            throw SluiceError.permanent("message.unhandled-type", "\(runtime.service) has no handler for \(type.rawValue)")
+        }
+        let trace = delivery.properties.headers["traceparent"]?.stringValue
+        switch handler {
+        case .direct(let body):
+            try await body(delivery.body, head, runtime, trace)
+        case .transactional(let body):
+            try await runtime.transaction(traceparent: trace) { connection, emitter in
+                guard try await Inbox.claim(head.id, type: type.rawValue, on: connection, logger: logger) else {
+                    logger.debug("duplicate delivery ignored")
+                    return
+                }
+                try await body(delivery.body, HandlerContext(connection: connection, runtime: self.runtime,
+                                                             logger: logger, emitter: emitter))
+            }
+        }
+    }
+}

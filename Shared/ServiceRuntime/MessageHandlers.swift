@@ -1,0 +1,70 @@
+import Contracts
+import Messaging
+
+/// A service's handlers, keyed by message type. Registered once in the composition root.
+public struct MessageHandlers: Sendable {
+    enum Handler: Sendable {
+        /// Runs in a transaction that also records the inbox entry and the outbox rows.
+        case transactional(@Sendable ([UInt8], HandlerContext) async throws -> Void)
+        /// Manages its own idempotency (large, re-derivable outputs such as ingest's chunks).
+        case direct(@Sendable ([UInt8], EnvelopeHead, RuntimeContext, String?) async throws -> Void)
+    }
+
+    var handlers: [MessageType: Handler] = [:]
+    var deadLetter: (@Sendable (Delivery, RuntimeContext) async throws -> Void)?
+
+    /// No handlers yet.
+    public init() {}
+
+    /// The message types handled.
+    public var types: [MessageType] { Array(handlers.keys) }
+
+    /// Whether anything is consumed at all.
+    public var isEmpty: Bool { handlers.isEmpty && deadLetter == nil }
+
+    /// Handles `P` in a transaction: the inbox record, the handler's writes and the messages
+    /// it emits commit together; a duplicate delivery never reaches the handler.
+    public mutating func on<P: MessagePayload>(_ type: P.Type,
+        _ body: @escaping @Sendable (Envelope<P>, HandlerContext) async throws -> Void) {
+        handlers[P.messageType] = .transactional { bytes, context in
+            try await body(try Self.decode(P.self, bytes), context)
+        }
+    }
+
+    /// Handles `P` without a surrounding transaction; the handler must be idempotent itself.
+    /// The last argument is the incoming W3C `traceparent`, if any.
+    public mutating func onDirect<P: MessagePayload>(_ type: P.Type,
+        _ body: @escaping @Sendable (Envelope<P>, RuntimeContext, String?) async throws -> Void) {
+        handlers[P.messageType] = .direct { bytes, _, context, trace in
+            try await body(try Self.decode(P.self, bytes), context, trace)
+        }
+    }
+
+    /// Handles raw deliveries from dead-letter queues (the incident service).
+    public mutating func onDeadLetter(_ body: @escaping @Sendable (Delivery, RuntimeContext) async throws -> Void) {
+        deadLetter = body
+    }
+
+    static func decode<P: MessagePayload>(_ type: P.Type, _ bytes: [UInt8]) throws -> Envelope<P> {
+        do {
+            return try JSONCoding.decode(Envelope<P>.self, from: bytes)
+        } catch {
+            throw SluiceError.permanent("message.invalid-payload",
+                                        "\(P.messageType.rawValue) payload does not match its schema: \(describe(error))")
+        }
+    }
+}
+
+/// A short, readable description of a decoding error.
+public func describe(_ error: any Error) -> String {
+    switch error {
+    case DecodingError.keyNotFound(let key, let context):
+        return "missing field '\((context.codingPath + [key]).map(\.stringValue).joined(separator: "."))'"
+    case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
+        return "wrong type at '\(context.codingPath.map(\.stringValue).joined(separator: "."))': \(context.debugDescription)"
+    case DecodingError.dataCorrupted(let context):
+        return "invalid data at '\(context.codingPath.map(\.stringValue).joined(separator: "."))': \(context.debugDescription)"
+    default:
+        return "\(error)"
+    }
+}

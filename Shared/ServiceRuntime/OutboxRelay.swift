@@ -1,0 +1,50 @@
+import Logging
+import Messaging
+import ServiceLifecycle
+import Storage
+
+/// Publishes outbox rows that were committed but not sent (the process died between commit
+/// and publish, or the broker was down). Rows younger than `minimumAge` are left to the
+/// handler that wrote them. Replicas share the work through `FOR UPDATE SKIP LOCKED`.
+struct OutboxRelay: Service {
+    let runtime: RuntimeContext
+    let gate: StartupGate
+    var interval: Duration = .milliseconds(500)
+    var minimumAge: Duration = .seconds(3)
+    var batchSize = 500
+
+    func run() async throws {
+        try await gate.wait()
+        var sincePurge = 0
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            do {
+                let sent = try await relayOnce()
+                if sent > 0 { runtime.logger.info("outbox relayed", metadata: ["messages": "\(sent)"]) }
+                sincePurge += 1
+                if sincePurge >= 1200 {
+                    sincePurge = 0
+                    try await Outbox.purge(sentBefore: .seconds(86_400), database: runtime.database, logger: runtime.logger)
+                }
+                if sent == batchSize { continue }
+            } catch {
+                runtime.logger.warning("outbox relay failed; will retry", metadata: ["error": "\(String(reflecting: error))"])
+            }
+            try? await Task.sleep(for: interval)
+        }
+    }
+
+    /// Relays one batch; returns how many messages were confirmed.
+    func relayOnce() async throws -> Int {
+        let runtime = self.runtime
+        let (minimumAge, batchSize) = (self.minimumAge, self.batchSize)
+        return try await runtime.database.transaction { connection in
+            let entries = try await Outbox.claimUnsent(olderThan: minimumAge, limit: batchSize,
+                                                       on: connection, logger: runtime.logger)
+            guard !entries.isEmpty else { return 0 }
+            try await runtime.publisher.publish(entries.map(\.message))
+            let ids = entries.map(\.id)
+            try await Outbox.markSent(ids, on: connection, logger: runtime.logger)
+            return entries.count
+        }
+    }
+}

@@ -1,0 +1,65 @@
+import Contracts
+import Logging
+import Messaging
+import Storage
+
+/// Everything the runtime needs to start one service, typed. Built once from
+/// ``ConfigValues`` at the top of the process (or directly by tests).
+public struct RuntimeConfig: Sendable {
+    /// The service name.
+    public var service: String
+    /// The broker.
+    public var amqp: AMQPConfig
+    /// The database (role and schema of this service).
+    public var database: DatabaseConfig
+    /// HTTP bind host.
+    public var httpHost: String
+    /// HTTP port; 0 picks a free one (tests).
+    public var httpPort: Int
+    /// Broker name prefix.
+    public var topology: SluiceTopology
+    /// Retry policy for transient handler failures.
+    public var retry: RetryPolicy
+    /// Unacked deliveries the broker may push to this replica.
+    public var prefetch: Int
+    /// Deliveries handled at once.
+    public var concurrency: Int
+    /// The raw values, for service-specific settings.
+    public var values: ConfigValues
+
+    /// The default HTTP port of each service (gateway 8080 comes later).
+    public static let defaultPorts: [String: Int] = [
+        "ingest": 8081, "validate": 8082, "transform": 8083, "publish": 8084,
+        "notify": 8085, "metrics": 8086, "scheduler": 8087, "incident": 8088,
+    ]
+
+    /// Reads the settings documented in `docs/configuration.md`; defaults match `infra/local`.
+    public init(service: String, values: ConfigValues) throws {
+        self.service = service
+        self.values = values
+        var amqp = try AMQPConfig(url: values.string("amqp.url", "amqp://sluice:sluice@127.0.0.1:5673/sluice"))
+        amqp.heartbeatSeconds = try values.int("amqp.heartbeat", amqp.heartbeatSeconds)
+        amqp.caCertificatePath = values["amqp.cacert"] ?? amqp.caCertificatePath
+        amqp.connectionName = "\(service)@\(ProcessInfo.processInfo.processIdentifier)"
+        self.amqp = amqp
+        database = DatabaseConfig(
+            host: values.string("db.host", "127.0.0.1"), port: try values.int("db.port", 5433),
+            database: values.string("db.name", "sluice"),
+            user: values.string("db.user", "sluice_\(service)"), password: values.string("db.password", "sluice_\(service)"),
+            schema: values.string("db.schema", service), maxConnections: try values.int("db.pool", 10),
+            tls: try values.bool("db.tls", false))
+        httpHost = values.string("http.host", "127.0.0.1")
+        httpPort = try values.int("http.port", Self.defaultPorts[service] ?? 8089)
+        topology = SluiceTopology(prefix: values.string("topology.prefix", "sluice"))
+        retry = RetryPolicy(
+            initialDelay: .milliseconds(try values.int("retry.initial.ms", 1000)),
+            multiplier: try values.double("retry.multiplier", 4),
+            maxDelay: .milliseconds(try values.int("retry.max.ms", 300_000)),
+            jitter: try values.double("retry.jitter", 0.2),
+            maxAttempts: try values.int("retry.attempts", 5))
+        prefetch = try values.int("consumer.prefetch", 200)
+        concurrency = try values.int("consumer.concurrency", 8)
+    }
+}
+
+import Foundation

@@ -1,0 +1,28 @@
+import Hummingbird
+import Messaging
+
+extension ServiceHost {
+    /// `/health` (the process is up), `/ready` (migrations applied, broker and database
+    /// reachable) and `/metrics` (Prometheus text).
+    static func addOperationalRoutes(_ router: Router<BasicRequestContext>, runtime: RuntimeContext,
+                                     consumer: AMQPConsumer?, gate: StartupGate) {
+        router.get("health") { _, _ in
+            HTTPResponses.json(["status": "ok", "service": runtime.service])
+        }
+        router.get("ready") { _, _ in
+            let migrated = await gate.isOpen
+            let database = await runtime.database.isReachable()
+            let publisher = runtime.publisher.isConnected
+            let consuming = consumer?.isConnected ?? true
+            let ready = migrated && database && publisher && consuming
+            return HTTPResponses.json([
+                "status": ready ? "ready" : "not-ready", "service": runtime.service,
+                "migrations": migrated ? "applied" : "pending", "database": database ? "up" : "down",
+                "broker": publisher && consuming ? "up" : "down",
+            ], status: ready ? .ok : .serviceUnavailable)
+        }
+        router.get("metrics") { _, _ in
+            HTTPResponses.text(runtime.metrics.render(), contentType: "text/plain; version=0.0.4")
+        }
+    }
+}

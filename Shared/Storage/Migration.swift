@@ -1,0 +1,60 @@
+/// One numbered, append-only schema change. Never edit a released migration: add a new one.
+public struct Migration: Sendable, Hashable {
+    /// Position in the component's sequence, starting at 1.
+    public var version: Int
+    /// A short description.
+    public var name: String
+    /// SQL statements, run in order inside the migration transaction (one statement each,
+    /// since the extended protocol takes one at a time).
+    public var statements: [String]
+
+    /// Creates a migration.
+    public init(_ version: Int, _ name: String, _ statements: [String]) {
+        self.version = version
+        self.name = name
+        self.statements = statements
+    }
+}
+
+/// A named sequence of migrations. The runtime's own tables (inbox, outbox) are one
+/// component and each service's tables another, so they number independently.
+public struct MigrationSet: Sendable {
+    /// Component name recorded with each applied version.
+    public var component: String
+    /// The migrations, in version order.
+    public var migrations: [Migration]
+
+    /// Creates a set; versions must be 1, 2, 3, … with no gaps.
+    public init(component: String, migrations: [Migration]) {
+        precondition(migrations.enumerated().allSatisfy { $0.offset + 1 == $0.element.version },
+                     "migrations of \(component) must be numbered 1...n without gaps")
+        self.component = component
+        self.migrations = migrations
+    }
+
+    /// The tables every service has: the inbox and the outbox.
+    public static let runtime = MigrationSet(component: "runtime", migrations: [
+        Migration(1, "inbox and outbox", [
+            """
+            CREATE TABLE inbox (
+                message_id   text PRIMARY KEY,
+                message_type text NOT NULL,
+                received_at  timestamptz NOT NULL DEFAULT now()
+            )
+            """,
+            """
+            CREATE TABLE outbox (
+                id          bigserial PRIMARY KEY,
+                message_id  text,
+                exchange    text NOT NULL,
+                routing_key text NOT NULL,
+                properties  jsonb NOT NULL,
+                body        bytea NOT NULL,
+                created_at  timestamptz NOT NULL DEFAULT now(),
+                sent_at     timestamptz
+            )
+            """,
+            "CREATE INDEX outbox_unsent ON outbox (id) WHERE sent_at IS NULL",
+        ]),
+    ])
+}

@@ -1,0 +1,79 @@
+import Contracts
+import Foundation
+import Logging
+import Messaging
+import PostgresNIO
+
+/// Messages written in the same transaction as the state change that causes them, then
+/// relayed to the broker with confirms and marked sent. A crash between commit and publish
+/// leaves the row unsent, and the relay publishes it later: nothing committed is lost and
+/// nothing rolled back is ever sent.
+public enum Outbox {
+    /// A stored message with its row id.
+    public struct Entry: Sendable {
+        /// Row id.
+        public var id: Int64
+        /// The message.
+        public var message: OutgoingMessage
+    }
+
+    /// Stores `messages` in the caller's transaction; returns their row ids.
+    public static func enqueue(_ messages: [OutgoingMessage], on connection: PostgresConnection,
+                               logger: Logger) async throws -> [Int64] {
+        var ids: [Int64] = []
+        ids.reserveCapacity(messages.count)
+        for message in messages {
+            let properties = String(decoding: try JSONCoding.encode(message.properties), as: UTF8.self)
+            let body = ByteBuffer(bytes: message.body)
+            let rows = try await connection.query("""
+                INSERT INTO outbox (message_id, exchange, routing_key, properties, body)
+                VALUES (\(message.properties.messageId), \(message.exchange), \(message.routingKey),
+                        \(properties)::jsonb, \(body))
+                RETURNING id
+                """, logger: logger)
+            for try await id in rows.decode(Int64.self) { ids.append(id) }
+        }
+        return ids
+    }
+
+    /// Marks rows as relayed.
+    public static func markSent(_ ids: [Int64], database: Database, logger: Logger) async throws {
+        guard !ids.isEmpty else { return }
+        try await database.client.query("UPDATE outbox SET sent_at = now() WHERE id = ANY(\(ids))", logger: logger)
+    }
+
+    /// Locks up to `limit` unsent rows created at least `minimumAge` ago, skipping rows another
+    /// relay holds, in the caller's transaction.
+    public static func claimUnsent(olderThan minimumAge: Duration, limit: Int, on connection: PostgresConnection,
+                                   logger: Logger) async throws -> [Entry] {
+        let seconds = Double(minimumAge.components.seconds) + Double(minimumAge.components.attoseconds) / 1e18
+        let rows = try await connection.query("""
+            SELECT id, exchange, routing_key, properties::text, body FROM outbox
+            WHERE sent_at IS NULL AND created_at <= now() - make_interval(secs => \(seconds))
+            ORDER BY id LIMIT \(limit) FOR UPDATE SKIP LOCKED
+            """, logger: logger)
+        var entries: [Entry] = []
+        for try await (id, exchange, key, properties, body) in rows.decode((Int64, String, String, String, ByteBuffer).self) {
+            let props = try JSONCoding.decode(MessageProperties.self, from: Array(properties.utf8))
+            entries.append(Entry(id: id, message: OutgoingMessage(exchange: exchange, routingKey: key,
+                                                                  body: Array(buffer: body), properties: props)))
+        }
+        return entries
+    }
+
+    /// Deletes rows sent more than `retention` ago.
+    public static func purge(sentBefore retention: Duration, database: Database, logger: Logger) async throws {
+        let seconds = Double(retention.components.seconds)
+        try await database.client.query("""
+            DELETE FROM outbox WHERE sent_at IS NOT NULL AND sent_at < now() - make_interval(secs => \(seconds))
+            """, logger: logger)
+    }
+}
+
+extension Outbox {
+    /// Marks rows as relayed inside the caller's transaction.
+    public static func markSent(_ ids: [Int64], on connection: PostgresConnection, logger: Logger) async throws {
+        guard !ids.isEmpty else { return }
+        try await connection.query("UPDATE outbox SET sent_at = now() WHERE id = ANY(\(ids))", logger: logger)
+    }
+}
