@@ -65,6 +65,7 @@ targets.append(.executableTarget(name: "sluice-bench", dependencies: [
 
 targets.append(.testTarget(name: "SluiceTests", dependencies: [
     "Contracts", "Messaging", "Storage", "Tabular", "Outbound", "ServiceRuntime",
+    .product(name: "Hummingbird", package: "hummingbird"),
     .product(name: "PostgresNIO", package: "postgres-nio"),
     .product(name: "Logging", package: "swift-log"),
     .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

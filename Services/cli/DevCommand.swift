@@ -24,7 +24,9 @@ struct DevCommand: AsyncParsableCommand {
         let supervisor = Supervisor(executable: executable, baseArguments: arguments)
         signal(SIGINT, SIG_IGN)
         signal(SIGTERM, SIG_IGN)
-        let sources = [SIGINT, SIGTERM].map { DispatchSource.makeSignalSource(signal: $0, queue: .main) }
+        // Not the main queue: under an async main it is not serviced.
+        let signals = DispatchQueue(label: "sluice.dev.signals")
+        let sources = [SIGINT, SIGTERM].map { DispatchSource.makeSignalSource(signal: $0, queue: signals) }
         for source in sources {
             source.setEventHandler { supervisor.stopAll() }
             source.resume()

@@ -123,7 +123,7 @@ struct IncidentRepository {
     func incidents(state: String?) async throws -> [Incident] {
         let rows = try await runtime.database.client.query("""
             SELECT id, fingerprint, title, service, message_type, error_type, sample_error, state, count, first_seen, last_seen
-            FROM incidents WHERE \(state) IS NULL OR state = \(state) ORDER BY last_seen DESC LIMIT 500
+            FROM incidents WHERE \(state)::text IS NULL OR state = \(state) ORDER BY last_seen DESC LIMIT 500
             """, logger: runtime.logger)
         var result: [Incident] = []
         for try await r in rows.decode((String, String, String, String, String?, String, String, String, Int, Date, Date).self) {
@@ -138,7 +138,7 @@ struct IncidentRepository {
             SELECT id, kind, queue, service, message_id, message_type, job_id, error_type, error_text, attempts,
                 incident_id, received_at
             FROM dead_letters
-            WHERE (\(incidentId) IS NULL OR incident_id = \(incidentId)) AND (\(jobId) IS NULL OR job_id = \(jobId))
+            WHERE (\(incidentId)::text IS NULL OR incident_id = \(incidentId)) AND (\(jobId)::text IS NULL OR job_id = \(jobId))
             ORDER BY received_at DESC LIMIT \(limit)
             """, logger: runtime.logger)
         var result: [StoredFailure] = []

@@ -62,7 +62,7 @@ struct Chunker {
     private mutating func cut() {
         let payload = ChunkIngested(job: job, chunkIndex: chunks, columns: columns ?? [], records: current)
         pending.append(Envelope(id: MessageID.chunk(job.jobId, .chunkIngested, chunks), causedBy: submission,
-                                producer: "ingest", payload: payload))
+                                jobId: job.jobId, producer: "ingest", payload: payload))
         chunks += 1
         current.removeAll(keepingCapacity: true)
     }

@@ -75,7 +75,7 @@ struct IngestRepository {
                 WHERE job_id = \(job.jobId) AND state = 'ingesting'
                 """, logger: runtime.logger)
             try emitter.emit(Envelope(id: MessageID.job(job.jobId, .jobIngested), causedBy: submission,
-                                      producer: "ingest",
+                                      jobId: job.jobId, producer: "ingest",
                                       payload: JobIngested(job: job, chunkCount: chunks, rowCount: rows, columns: columns)))
         }
     }
@@ -89,7 +89,7 @@ struct IngestRepository {
                 UPDATE jobs SET state = 'failed', error = \(error.description), finished_at = now()
                 WHERE job_id = \(job.jobId) AND state = 'ingesting'
                 """, logger: runtime.logger)
-            try emitter.emit(Envelope(id: MessageID.job(job.jobId, .jobFailed), causedBy: submission, producer: "ingest",
+            try emitter.emit(Envelope(id: MessageID.job(job.jobId, .jobFailed), causedBy: submission, jobId: job.jobId, producer: "ingest",
                                       payload: JobFailed(job: job, stage: "ingest", code: error.code, reason: error.message)))
         }
     }

@@ -10,6 +10,7 @@ public enum MetricsService {
     public static func build(config: RuntimeConfig, logger: Logger, handleSignals: Bool = false) throws -> ServiceHost {
         var spec = ServiceSpec()
         spec.migrations = ProgressRepository.migrations
+        spec.handlers.observesOnly = true
         spec.handlers.on(JobSubmit.self) { envelope, context in
             guard let jobId = envelope.payload.jobId else { return }
             try await repo(context).apply(.submitted(name: envelope.payload.name ?? jobId), jobId: jobId, at: envelope.occurredAt)

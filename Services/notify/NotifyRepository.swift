@@ -61,7 +61,7 @@ struct NotifyRepository {
     func deliveries(jobId: String?) async throws -> [DeliveryRecord] {
         let rows = try await runtime.database.client.query("""
             SELECT message_id, job_id, event, url, status, http_status, error, attempts FROM deliveries
-            WHERE \(jobId) IS NULL OR job_id = \(jobId) ORDER BY updated_at DESC LIMIT 500
+            WHERE \(jobId)::text IS NULL OR job_id = \(jobId) ORDER BY updated_at DESC LIMIT 500
             """, logger: runtime.logger)
         var result: [DeliveryRecord] = []
         for try await r in rows.decode((String, String, String, String, String, Int?, String?, Int).self) {

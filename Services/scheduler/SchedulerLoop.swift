@@ -21,7 +21,7 @@ struct SchedulerLoop {
             } catch {
                 runtime.logger.warning("scheduler tick failed", metadata: ["error": "\(String(reflecting: error))"])
             }
-            try? await Task.sleep(for: tick)
+            await sleepUnlessShuttingDown(for: tick)
         }
     }
 

@@ -18,7 +18,8 @@ public struct Envelope<Payload: MessagePayload>: Codable, Sendable {
     public var correlationId: String
     /// The id of the message whose handling produced this one.
     public var causationId: String?
-    /// Delivery attempt this copy represents; 1 for a first publish.
+    /// 1 when first published. Retries keep the body byte for byte and count attempts in the
+    /// `x-sluice-attempts` header instead.
     public var attempt: Int
     /// When the producer created the message.
     public var occurredAt: Date
@@ -42,9 +43,12 @@ public struct Envelope<Payload: MessagePayload>: Codable, Sendable {
         self.payload = payload
     }
 
-    /// An envelope for a message caused by `cause`: same job and correlation, causation set.
-    public init<Cause>(id: String, causedBy cause: Envelope<Cause>, producer: String, payload: Payload) {
-        self.init(id: id, jobId: cause.jobId, correlationId: cause.correlationId,
+    /// An envelope for a message caused by `cause`: same correlation, causation set, and the
+    /// cause's job unless `jobId` names the job explicitly (ingest resolves the job id of a
+    /// submission that did not carry one).
+    public init<Cause>(id: String, causedBy cause: Envelope<Cause>, jobId: String? = nil, producer: String,
+                       payload: Payload) {
+        self.init(id: id, jobId: jobId ?? cause.jobId, correlationId: cause.correlationId,
                   causationId: cause.id, producer: producer, payload: payload)
     }
 }

@@ -44,7 +44,8 @@ public final class AMQPConsumer: Sendable {
         }))
     }
 
-    /// Stops receiving new deliveries; those already received can still be settled.
+    /// Stops receiving new deliveries and ends ``deliveries`` after the batches already handed
+    /// over; those can still be settled until ``close()``.
     public func stopConsuming() async {
         await withCheckedContinuation { worker.submit(.cancelConsumers($0)) }
     }

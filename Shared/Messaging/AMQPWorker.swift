@@ -204,6 +204,7 @@ final class AMQPWorker: @unchecked Sendable {
                 continuation.resume()
             case .cancelConsumers(let continuation):
                 consuming = false
+                deliveryContinuation?.finish()
                 continuation.resume()
             case .close(let continuation):
                 stopped = true
@@ -241,8 +242,14 @@ final class AMQPWorker: @unchecked Sendable {
                         throw error
                     }
                 case .cancelConsumers(let continuation):
+                    // Ends the delivery stream after what was already handed over, so the
+                    // consumer loop drains and returns; deliveries still in flight on the
+                    // socket are never acked and the broker requeues them at close.
                     consuming = false
-                    defer { continuation.resume() }
+                    defer {
+                        deliveryContinuation?.finish()
+                        continuation.resume()
+                    }
                     for queue in queues { try session.cancel(tag: consumerTag(queue)) }
                 case .close(let continuation):
                     stopped = true

@@ -34,6 +34,11 @@ extension Dispatcher {
             try? await Task.sleep(for: .seconds(1))
             return .requeue
         }
+        if handlers.observesOnly && fault.disposition == .permanent {
+            runtime.metrics.increment("sluice_messages_rejected_total", ["service": runtime.service, "type": type])
+            logger.warning("observer ignored a message it cannot read", metadata: ["error": "\(fault)"])
+            return .ack
+        }
         let headers = delivery.properties.headers
         let attempts = Int(headers[FaultHeader.attempts]?.intValue ?? 1)
         let now = HeaderValue.string(JSONCoding.formatTimestamp(Date()))

@@ -13,6 +13,12 @@ public struct MessageHandlers: Sendable {
     var handlers: [MessageType: Handler] = [:]
     var deadLetter: (@Sendable (Delivery, RuntimeContext) async throws -> Void)?
 
+    /// A passive observer (metrics binds every key) does not dead-letter messages it cannot
+    /// read: their owning consumer does that, and one bad message must not become one
+    /// incident per observer. Observers count such messages
+    /// (`sluice_messages_rejected_total`), log them and ack them.
+    public var observesOnly = false
+
     /// No handlers yet.
     public init() {}
 

@@ -17,6 +17,7 @@ public final class MetricsRegistry: @unchecked Sendable {
         help["sluice_messages_consumed_total"] = ("counter", "Messages consumed, by type and outcome.")
         help["sluice_messages_published_total"] = ("counter", "Messages published with a broker confirm, by type.")
         help["sluice_messages_failed_total"] = ("counter", "Handler failures, by type and disposition.")
+        help["sluice_messages_rejected_total"] = ("counter", "Unreadable messages an observer acked without handling.")
         help["sluice_handler_duration_seconds"] = ("histogram", "Handler duration in seconds, by type.")
     }
 

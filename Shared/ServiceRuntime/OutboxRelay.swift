@@ -29,7 +29,7 @@ struct OutboxRelay: Service {
             } catch {
                 runtime.logger.warning("outbox relay failed; will retry", metadata: ["error": "\(String(reflecting: error))"])
             }
-            try? await Task.sleep(for: interval)
+            await sleepUnlessShuttingDown(for: interval)
         }
     }
 

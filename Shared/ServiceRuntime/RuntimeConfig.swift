@@ -50,7 +50,8 @@ public struct RuntimeConfig: Sendable {
             tls: try values.bool("db.tls", false))
         httpHost = values.string("http.host", "127.0.0.1")
         httpPort = try values.int("http.port", Self.defaultPorts[service] ?? 8089)
-        topology = SluiceTopology(prefix: values.string("topology.prefix", "sluice"))
+        topology = SluiceTopology(prefix: values.string("topology.prefix", "sluice"),
+                                  queueExpiryMilliseconds: values["topology.expires.ms"].flatMap { Int($0) })
         retry = RetryPolicy(
             initialDelay: .milliseconds(try values.int("retry.initial.ms", 1000)),
             multiplier: try values.double("retry.multiplier", 4),

@@ -67,17 +67,24 @@ public final class ServiceHost: Sendable {
                               onServerRunning: { channel in port.set(channel.localAddress?.port) },
                               logger: logger)
 
-        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
-            .init(service: database),
-            .init(service: MigrationService(database: database, sets: sets, gate: gate, logger: logger)),
-            .init(service: BrokerService(publisher: publisher)),
-            .init(service: app),
-            .init(service: OutboxRelay(runtime: runtime, gate: gate)),
+        var members: [(String, any Service)] = [
+            ("database", database),
+            ("migrations", MigrationService(database: database, sets: sets, gate: gate, logger: logger)),
+            ("publisher", BrokerService(publisher: publisher)),
+            ("http", app),
+            ("outbox-relay", OutboxRelay(runtime: runtime, gate: gate)),
         ]
-        services += spec.loops.map { .init(service: $0(runtime)) }
+        members += spec.loops.enumerated().map { ("loop-\($0.offset)", $0.element(runtime)) }
         if let consumer {
-            services.append(.init(service: Dispatcher(runtime: runtime, consumer: consumer, handlers: spec.handlers,
-                                                      policy: config.retry, concurrency: config.concurrency, gate: gate)))
+            members.append(("consumer", Dispatcher(runtime: runtime, consumer: consumer, handlers: spec.handlers,
+                                                   policy: config.retry, concurrency: config.concurrency, gate: gate)))
+        }
+        // Any member ending or failing shuts the whole service down gracefully: a service that
+        // lost a part must not limp on half-alive.
+        let services = members.map { name, service in
+            ServiceGroupConfiguration.ServiceConfiguration(
+                service: NamedService(name: name, inner: service, logger: logger),
+                successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup)
         }
         group = ServiceGroup(configuration: .init(services: services,
                                                   gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [],

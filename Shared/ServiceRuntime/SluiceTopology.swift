@@ -13,9 +13,15 @@ import Messaging
 public struct SluiceTopology: Sendable, Hashable {
     /// Name prefix, `sluice` in production.
     public var prefix: String
+    /// When set, queues are deleted by the broker after this long unused (`x-expires`);
+    /// for throwaway topologies in tests, never in production.
+    public var queueExpiryMilliseconds: Int?
 
     /// Creates a topology naming scheme.
-    public init(prefix: String = "sluice") { self.prefix = prefix }
+    public init(prefix: String = "sluice", queueExpiryMilliseconds: Int? = nil) {
+        self.prefix = prefix
+        self.queueExpiryMilliseconds = queueExpiryMilliseconds
+    }
 
     /// The services that consume, and the routing keys their queue binds.
     public static let subscriptions: [(service: String, keys: [String])] = [
@@ -65,6 +71,14 @@ public struct SluiceTopology: Sendable, Hashable {
 
     /// One service's queues and bindings.
     public func service(_ service: String, keys: [String], policy: RetryPolicy) -> Topology {
+        var topology = rawService(service, keys: keys, policy: policy)
+        if let expiry = queueExpiryMilliseconds {
+            for i in topology.queues.indices { topology.queues[i].arguments["x-expires"] = .int(Int64(expiry)) }
+        }
+        return topology
+    }
+
+    private func rawService(_ service: String, keys: [String], policy: RetryPolicy) -> Topology {
         var topology = Topology()
         topology.queues.append(.init(name: queue(service), arguments: [
             "x-dead-letter-exchange": .string(deadLetterExchange),

@@ -29,8 +29,16 @@ public final class Database: Service, Sendable {
     }
 
     /// Runs `body` in a transaction: committed when it returns, rolled back when it throws.
+    /// The error `body` threw is rethrown as is (postgres-nio wraps it), so callers can still
+    /// tell a permanent input error from a transient one.
     public func transaction<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
-        try await client.withTransaction(logger: logger) { connection in try await body(connection) }
+        do {
+            return try await client.withTransaction(logger: logger) { connection in try await body(connection) }
+        } catch let error as PostgresTransactionError {
+            if let closureError = error.closureError, error.rollbackError == nil { throw closureError }
+            if let underlying = error.beginError ?? error.commitError ?? error.rollbackError { throw underlying }
+            throw error
+        }
     }
 
     /// True when a trivial query succeeds (used by `/ready`).

@@ -1,0 +1,124 @@
+import Contracts
+import Foundation
+import Messaging
+import MetricsService
+import Outbound
+import PostgresNIO
+import ServiceRuntime
+import Tabular
+import Testing
+
+/// The pipeline end to end on a real broker and database.
+@Suite("End to end (real RabbitMQ and PostgreSQL)")
+struct EndToEndTests {
+    let env = TestEnvironment.self
+    static var root: String { TestEnvironment.packageRoot.path }
+    static var examples: URL { TestEnvironment.packageRoot.appendingPathComponent("examples/gradebook") }
+
+    static func schema() throws -> TableSchema {
+        try JSONCoding.decode(TableSchema.self, from: [UInt8](try Data(contentsOf: examples.appendingPathComponent("schema.json"))))
+    }
+
+    static func gradebookJob(_ id: String) throws -> JobSubmit {
+        JobSubmit(jobId: id, idempotencyKey: id, name: "gradebook.csv",
+                  source: .path(examples.appendingPathComponent("gradebook.csv").path), schema: try schema())
+    }
+
+    @Test("the example gradebook produces the expected CSV and summary, byte for byte")
+    func goldenGradebook() async throws {
+        let pipeline = try TestPipeline(overrides: ["ingest.roots": Self.root])
+        try await pipeline.start()
+        let jobId = "job-golden-\(UUID().uuidString.lowercased())"
+        try await pipeline.submit(try Self.gradebookJob(jobId))
+        let end = try await pipeline.waitForEnd(jobId)
+        #expect(end.state == "published")
+        #expect(end.rowsTotal == 12 && end.rowsValid == 9 && end.rowsInvalid == 3)
+        let csv = try await pipeline.artifact(jobId, "output.csv")
+        let summary = String(decoding: try await pipeline.artifact(jobId, "summary.json"), as: UTF8.self)
+            .replacingOccurrences(of: jobId, with: "JOB_ID")
+        #expect(csv == [UInt8](try Data(contentsOf: Self.examples.appendingPathComponent("expected/output.csv"))))
+        #expect(summary == (try String(contentsOf: Self.examples.appendingPathComponent("expected/summary.json"), encoding: .utf8)))
+        await pipeline.stopAll()
+    }
+
+    @Test("a header without a schema column fails the job once, with a reason, and files an incident")
+    func missingColumnFailsJob() async throws {
+        let pipeline = try TestPipeline()
+        try await pipeline.start()
+        let jobId = "job-missing-\(UUID().uuidString.lowercased())"
+        var job = try Self.gradebookJob(jobId)
+        job.source = .inline("student_id,name,course,attendance\nS1,Ann,Maths,0.9\n")
+        try await pipeline.submit(job)
+        let end = try await pipeline.waitForEnd(jobId)
+        #expect(end.state == "failed")
+        #expect(end.failureReason?.contains("validate.missing-column") == true)
+        #expect(end.failureReason?.contains("'grade'") == true)
+        struct Letter: Decodable { var jobId: String?; var errorType: String; var incidentId: String? }
+        let recorded = try await env.eventually {
+            try await pipeline.getJSON([Letter].self, "incident", "/dead-letters?job=\(jobId)").count == 1
+        }
+        #expect(recorded)
+        let letters = try await pipeline.getJSON([Letter].self, "incident", "/dead-letters?job=\(jobId)")
+        #expect(letters.first?.errorType == "validate.missing-column" && letters.first?.incidentId != nil)
+        await pipeline.stopAll()
+    }
+
+    @Test("a poison message becomes one dead letter and an incident, and the pipeline keeps flowing")
+    func poisonMessage() async throws {
+        let pipeline = try TestPipeline(overrides: ["ingest.roots": Self.root])
+        try await pipeline.start()
+        let topology = SluiceTopology(prefix: pipeline.prefix)
+        let poisonId = "poison-\(UUID().uuidString.lowercased())"
+        try await pipeline.publisher.publish([OutgoingMessage(
+            exchange: topology.eventsExchange, routingKey: "job.submit", body: Array("{this is not json".utf8),
+            properties: MessageProperties(messageId: poisonId, type: "job.submit"))])
+        let wrongVersion = "v9-\(UUID().uuidString.lowercased())"
+        let body = #"{"id":"\#(wrongVersion)","type":"job.submit","version":9,"correlationId":"c","payload":{}}"#
+        try await pipeline.publisher.publish([OutgoingMessage(
+            exchange: topology.eventsExchange, routingKey: "job.submit", body: Array(body.utf8),
+            properties: MessageProperties(messageId: wrongVersion, type: "job.submit"))])
+
+        let jobId = "job-after-poison-\(UUID().uuidString.lowercased())"
+        try await pipeline.submit(try Self.gradebookJob(jobId))
+        #expect(try await pipeline.waitForEnd(jobId).state == "published")
+
+        struct Letter: Decodable { var messageId: String?; var errorType: String; var attempts: Int; var incidentId: String? }
+        var letters: [Letter] = []
+        _ = try await env.eventually {
+            letters = try await pipeline.getJSON([Letter].self, "incident", "/dead-letters")
+            return letters.contains { $0.messageId == poisonId } && letters.contains { $0.messageId == wrongVersion }
+        }
+        try await Task.sleep(for: .seconds(1))  // a retry loop would add more letters by now
+        letters = try await pipeline.getJSON([Letter].self, "incident", "/dead-letters")
+        let poison = letters.filter { $0.messageId == poisonId }
+        #expect(poison.count == 1)
+        #expect(poison.first?.errorType == "message.undecodable")
+        #expect(poison.first?.attempts == 1, "permanent errors are never retried")
+        #expect(poison.first?.incidentId != nil)
+        #expect(letters.filter { $0.messageId == wrongVersion }.map(\.errorType) == ["message.unsupported-version"])
+        struct IncidentRow: Decodable { var id: String; var errorType: String; var state: String }
+        let incidents = try await pipeline.getJSON([IncidentRow].self, "incident", "/incidents")
+        #expect(incidents.contains { $0.id == poison.first?.incidentId && $0.state == "open" })
+        await pipeline.stopAll()
+    }
+
+    @Test("a duplicate submission (same idempotency key) creates nothing new")
+    func duplicateSubmission() async throws {
+        let pipeline = try TestPipeline(overrides: ["ingest.roots": Self.root])
+        try await pipeline.start()
+        let jobId = "job-dup-\(UUID().uuidString.lowercased())"
+        var job = try Self.gradebookJob(jobId)
+        job.chunkSize = 4
+        try await pipeline.submit(job)
+        try await pipeline.submit(job)                      // a retrying producer: new message id
+        try await pipeline.submit(job, messageId: "same-\(jobId)")
+        try await pipeline.submit(job, messageId: "same-\(jobId)")  // a redelivery: same message id
+        let end = try await pipeline.waitForEnd(jobId)
+        try await Task.sleep(for: .seconds(1))
+        let settled = try #require(try await pipeline.progress(jobId))
+        #expect(end.state == "published")
+        #expect(settled.chunksTotal == 3 && settled.chunksIngested == 3 && settled.chunksValidated == 3)
+        #expect(settled.rowsValid == 9 && settled.rowsInvalid == 3)
+        await pipeline.stopAll()
+    }
+}

@@ -1,0 +1,50 @@
+import Foundation
+
+/// A service as a real child process (`sluice serve <name>`), for fault tests that kill it.
+final class ServiceProcess: @unchecked Sendable {
+    let process = Process()
+    let log: URL
+
+    init(_ service: String, prefix: String, overrides: [String: String] = [:]) throws {
+        let binary = TestEnvironment.packageRoot.appendingPathComponent(".build/debug/sluice")
+        guard FileManager.default.isExecutableFile(atPath: binary.path) else {
+            throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: binary.path + " (run `swift build` first)"])
+        }
+        var settings = TestEnvironment.settings(service, prefix: prefix)
+        settings["consumer.prefetch"] = "20"
+        settings.merge(overrides) { $1 }
+        process.executableURL = binary
+        process.arguments = ["serve", service, "--log-level", "warning"] + settings.flatMap { ["--set", "\($0.key)=\($0.value)"] }
+        log = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(service)-\(UUID().uuidString).log")
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: log)
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+    }
+
+    /// SIGKILL: no graceful shutdown, no acks, nothing flushed.
+    func kill() {
+        Foundation.kill(process.processIdentifier, SIGKILL)
+        _ = waitForExit(timeout: 10)
+    }
+
+    /// SIGTERM and wait for the graceful shutdown; false (and SIGKILL) if it hangs.
+    @discardableResult
+    func terminate(timeout: Double = 30) -> Bool {
+        process.terminate()
+        if waitForExit(timeout: timeout) { return true }
+        Foundation.kill(process.processIdentifier, SIGKILL)
+        _ = waitForExit(timeout: 10)
+        return false
+    }
+
+    /// Polls instead of `waitUntilExit`, which spins a CPU on Linux.
+    private func waitForExit(timeout: Double) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning && Date() < deadline { usleep(20_000) }
+        return !process.isRunning
+    }
+
+    var output: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
+}
