@@ -56,6 +56,7 @@ targets.append(.executableTarget(name: "sluice", dependencies: [
     .product(name: "ArgumentParser", package: "swift-argument-parser"),
     .product(name: "Logging", package: "swift-log"),
     .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+    .product(name: "UnixSignals", package: "swift-service-lifecycle"),
 ] + services.map { .target(name: "\($0)Service") }, path: "Services/cli", swiftSettings: strict))
 
 targets.append(.executableTarget(name: "sluice-bench", dependencies: [

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Dispatch
 import Foundation
+import UnixSignals
 
 /// `sluice dev`: every service as its own process, logs prefixed by service, and a
 /// service that dies restarted (with backoff). SIGINT/SIGTERM stop them all gracefully.
@@ -22,19 +23,17 @@ struct DevCommand: AsyncParsableCommand {
         if let config = global.config { arguments += ["--config", config] }
         for setting in global.settings { arguments += ["--set", setting] }
         let supervisor = Supervisor(executable: executable, baseArguments: arguments)
-        signal(SIGINT, SIG_IGN)
-        signal(SIGTERM, SIG_IGN)
-        // Not the main queue: under an async main it is not serviced.
-        let signals = DispatchQueue(label: "sluice.dev.signals")
-        let sources = [SIGINT, SIGTERM].map { DispatchSource.makeSignalSource(signal: $0, queue: signals) }
-        for source in sources {
-            source.setEventHandler { supervisor.stopAll() }
-            source.resume()
+        let signals = await UnixSignalsSequence(trapping: .sigterm, .sigint)
+        let watcher = Task {
+            for await _ in signals {
+                supervisor.stopAll()
+                break
+            }
         }
         for name in services { supervisor.start(name) }
-        print("sluice dev: started \(services.joined(separator: ", ")); Ctrl-C stops them")
+        supervisor.say("sluice dev: started \(services.joined(separator: ", ")); Ctrl-C stops them")
         await supervisor.waitUntilStopped()
-        _ = sources
+        watcher.cancel()
     }
 }
 
@@ -67,7 +66,7 @@ final class Supervisor: @unchecked Sendable {
             let data = handle.availableData
             guard !data.isEmpty else { handle.readabilityHandler = nil; return }
             for line in buffer.append(data) {
-                self?.output.withLock { FileHandle.standardOutput.write(Data((prefix + line + "\n").utf8)) }
+                self?.say(prefix + line)
             }
         }
         process.terminationHandler = { [weak self] process in self?.exited(name, status: process.terminationStatus) }
@@ -75,7 +74,7 @@ final class Supervisor: @unchecked Sendable {
             try process.run()
             lock.withLock { children[name] = process }
         } catch {
-            print("\(prefix) cannot start: \(error)")
+            say("\(prefix) cannot start: \(error)")
         }
     }
 
@@ -89,11 +88,16 @@ final class Supervisor: @unchecked Sendable {
         }
         if done { lock.withLock { stopped }?.resume(); return }
         guard restart else { return }
-        output.withLock { print("[\(name)] exited with status \(status); restarting in \(delay)s") }
+        say("[\(name)] exited with status \(status); restarting in \(delay)s")
         DispatchQueue.global().asyncAfter(deadline: .now() + .seconds(delay)) { [weak self] in
             guard let self, !self.lock.withLock({ self.stopping }) else { return }
             self.start(name)
         }
+    }
+
+    /// Writes a whole line at once (unbuffered, so lines from children never interleave).
+    func say(_ line: String) {
+        output.withLock { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
     }
 
     func stopAll() {
@@ -101,7 +105,7 @@ final class Supervisor: @unchecked Sendable {
             stopping = true
             return Array(children.values)
         }
-        print("sluice dev: stopping \(running.count) service(s)…")
+        say("sluice dev: stopping \(running.count) service(s)…")
         if running.isEmpty { lock.withLock { stopped }?.resume() }
         for process in running { process.terminate() }
     }

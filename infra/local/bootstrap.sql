@@ -1,7 +1,7 @@
 -- Sluice database bootstrap: the `sluice` database, an admin role and, per service, a login
 -- role owning a schema of the same name. Idempotent; rerun freely. psql-only (\if, \gexec,
 -- \connect): run it as a superuser connected to any database of the cluster.
--- Used by infra/local/up.sh and, as a copy (infra/compose/init.sql), by compose.yaml.
+-- Used by infra/local/up.sh and, mounted into the postgres container, by compose.yaml.
 -- Override the defaults with: psql -v services=a,b,c -v dbname=name -f bootstrap.sql
 \set ON_ERROR_STOP on
 \if :{?services}

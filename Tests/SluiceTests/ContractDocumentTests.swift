@@ -1,0 +1,125 @@
+import Contracts
+import Foundation
+import Tabular
+import Testing
+
+/// `docs/asyncapi.json` against the Swift message types: every type has its channel, and
+/// every schema lists exactly the fields the Swift type encodes (all of them in
+/// `properties`, the non-optional ones in `required`), so the two cannot drift.
+@Suite("Contract document")
+struct ContractDocumentTests {
+    nonisolated(unsafe) static let document: [String: Any] = {
+        let url = TestEnvironment.packageRoot.appendingPathComponent("docs/asyncapi.json")
+        let data = (try? Data(contentsOf: url)) ?? Data()
+        return (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
+    }()
+
+    static var schemas: [String: Any] {
+        ((document["components"] as? [String: Any])?["schemas"] as? [String: Any]) ?? [:]
+    }
+
+    @Test("there is one channel per message type, named by its routing key")
+    func channels() throws {
+        let channels = try #require(Self.document["channels"] as? [String: Any])
+        #expect(Set(channels.keys) == Set(MessageType.allCases.map(\.rawValue)))
+        #expect((Self.document["asyncapi"] as? String)?.hasPrefix("2.") == true)
+    }
+
+    @Test("every payload schema matches its Swift type", arguments: ContractSamples.all)
+    func payload(_ sample: ContractSamples.Sample) throws {
+        let schemaName = "Envelope\(sample.name)"
+        let envelopeSchema = try #require(Self.schemas[schemaName] as? [String: Any], "no schema \(schemaName)")
+        try Self.check(sample.full, against: envelopeSchema, path: schemaName, mode: .properties)
+        try Self.check(sample.minimal, against: envelopeSchema, path: schemaName, mode: .required)
+        let properties = envelopeSchema["properties"] as? [String: Any]
+        let type = (properties?["type"] as? [String: Any])?["const"] as? String
+        #expect(type == sample.type.rawValue)
+    }
+
+    enum Mode { case properties, required }
+
+    /// Walks an encoded sample alongside its schema, resolving `$ref`s.
+    static func check(_ value: Any, against schema: [String: Any], path: String, mode: Mode) throws {
+        var schema = schema
+        if let ref = schema["$ref"] as? String {
+            let name = String(ref.split(separator: "/").last ?? "")
+            schema = try #require(schemas[name] as? [String: Any], "\(path): unresolved \(ref)")
+        }
+        if let object = value as? [String: Any], let properties = schema["properties"] as? [String: Any] {
+            let keys = Set(object.keys)
+            switch mode {
+            case .properties:
+                #expect(Set(properties.keys) == keys, "\(path): schema properties differ from the Swift fields")
+            case .required:
+                #expect(Set(schema["required"] as? [String] ?? []) == keys,
+                        "\(path): 'required' differs from the Swift type's non-optional fields")
+            }
+            for (key, child) in object {
+                guard let childSchema = properties[key] as? [String: Any] else { continue }
+                try check(child, against: childSchema, path: "\(path).\(key)", mode: mode)
+            }
+        } else if let array = value as? [Any], let items = schema["items"] as? [String: Any] {
+            for (i, element) in array.enumerated() { try check(element, against: items, path: "\(path)[\(i)]", mode: mode) }
+        }
+    }
+}
+
+/// Fully populated and minimal instances of every message, encoded as the wire does.
+enum ContractSamples {
+    struct Sample: Sendable, CustomTestStringConvertible {
+        var name: String
+        var type: MessageType
+        var fullJSON: Data
+        var minimalJSON: Data
+        var testDescription: String { name }
+        var full: [String: Any] { (try? JSONSerialization.jsonObject(with: fullJSON)) as? [String: Any] ?? [:] }
+        var minimal: [String: Any] { (try? JSONSerialization.jsonObject(with: minimalJSON)) as? [String: Any] ?? [:] }
+    }
+
+    static func encode<P: MessagePayload>(_ payload: P, full: Bool) -> Data {
+        let envelope = Envelope(id: "id", jobId: full ? "job" : nil, correlationId: "c", causationId: full ? "cause" : nil,
+                                producer: "p", payload: payload)
+        return try! JSONCoding.encoder().encode(envelope)
+    }
+
+    static func sample<P: MessagePayload>(_ name: String, _ full: P, _ minimal: P) -> Sample {
+        Sample(name: name, type: P.messageType, fullJSON: encode(full, full: true), minimalJSON: encode(minimal, full: false))
+    }
+
+    static let schema = TableSchema(fields: [.init(name: "a", type: "string", constraints: .init(required: true))],
+                                    missingValues: ["", "NA"])
+    static let job = JobContext(jobId: "j", name: "n", tags: ["k": "v"], schema: schema,
+                                notify: NotifySpec(webhooks: ["http://x"]))
+    static let minimalJob = JobContext(jobId: "j", name: "n", tags: [:])
+    static let record = Record(line: 2, values: [.string("x"), .integer(1), .number(1.5), .bool(true), .null])
+    static let error = RecordError(line: 3, field: "a", code: "constraint-error", message: "m", value: "v")
+    static let minimalError = RecordError(line: 3, field: nil, code: "blank-row", message: "m")
+
+    static let all: [Sample] = [
+        sample("JobSubmit",
+               JobSubmit(jobId: "j", idempotencyKey: "k", name: "n",
+                         source: .init(kind: .path, content: "c", path: "p"), format: "csv", chunkSize: 10,
+                         tags: ["k": "v"], schema: schema, notify: NotifySpec(webhooks: ["http://x"])),
+               JobSubmit(source: .init(kind: .inline), format: nil)),
+        sample("JobIngested", JobIngested(job: job, chunkCount: 1, rowCount: 2, columns: ["a"]),
+               JobIngested(job: minimalJob, chunkCount: 0, rowCount: 0, columns: [])),
+        sample("ChunkIngested", ChunkIngested(job: job, chunkIndex: 0, columns: ["a"], records: [record]),
+               ChunkIngested(job: minimalJob, chunkIndex: 0, columns: [], records: [])),
+        sample("ChunkValidated", ChunkValidated(job: job, chunkIndex: 0, columns: ["a"], records: [record],
+                                                invalidCount: 1, errors: [error]),
+               ChunkValidated(job: minimalJob, chunkIndex: 0, columns: [], records: [], invalidCount: 1,
+                              errors: [minimalError])),
+        sample("ChunkTransformed", ChunkTransformed(job: job, chunkIndex: 0, columns: ["a"], records: [record],
+                                                    invalidCount: 1, errors: [error]),
+               ChunkTransformed(job: minimalJob, chunkIndex: 0, columns: [], records: [], invalidCount: 0,
+                                errors: [minimalError])),
+        sample("JobPublished", JobPublished(job: job, artifacts: [ArtifactRef(name: "a", contentType: "t", bytes: 1, sha256: "s")],
+                                            rowsTotal: 1, rowsValid: 1, rowsInvalid: 0),
+               JobPublished(job: minimalJob, artifacts: [], rowsTotal: 0, rowsValid: 0, rowsInvalid: 0)),
+        sample("JobFailed", JobFailed(job: job, stage: "validate", code: "c", reason: "r"),
+               JobFailed(job: minimalJob, stage: "validate", code: "c", reason: "r")),
+        sample("IncidentOpened", IncidentOpened(incidentId: "i", fingerprint: "f", title: "t", service: "s",
+                                                messageType: "m", errorType: "e"),
+               IncidentOpened(incidentId: "i", fingerprint: "f", title: "t", service: "s", messageType: nil, errorType: "e")),
+    ]
+}
