@@ -9,6 +9,8 @@ import Storage
 struct IngestedJob: Codable, Sendable {
     var jobId: String
     var idempotencyKey: String
+    /// The message id of the submission that owns the job; only its redelivery may resume it.
+    var submissionId: String?
     var name: String
     var state: String
     var chunkCount: Int?
@@ -39,24 +41,34 @@ struct IngestRepository {
             )
             """,
         ]),
+        Migration(2, "the submission that owns a job", [
+            "ALTER TABLE jobs ADD COLUMN submission_id text",
+        ]),
     ])
 
+    private static let columns = "job_id, idempotency_key, submission_id, name, state, chunk_count, row_count, error"
+
+    private static func job(_ row: (String, String, String?, String, String, Int?, Int?, String?)) -> IngestedJob {
+        IngestedJob(jobId: row.0, idempotencyKey: row.1, submissionId: row.2, name: row.3, state: row.4,
+                    chunkCount: row.5, rowCount: row.6, error: row.7)
+    }
+
     /// Registers the job, or returns the job that already holds this idempotency key.
-    func register(jobId: String, key: String, name: String, sourceKind: String, sourceRef: String?) async throws -> IngestedJob {
+    func register(jobId: String, key: String, submissionId: String, name: String, sourceKind: String,
+                  sourceRef: String?) async throws -> IngestedJob {
         let logger = runtime.logger
         return try await runtime.database.transaction { connection in
             try await connection.query("""
-                INSERT INTO jobs (job_id, idempotency_key, name, source_kind, source_ref, state)
-                VALUES (\(jobId), \(key), \(name), \(sourceKind), \(sourceRef), 'ingesting')
+                INSERT INTO jobs (job_id, idempotency_key, submission_id, name, source_kind, source_ref, state)
+                VALUES (\(jobId), \(key), \(submissionId), \(name), \(sourceKind), \(sourceRef), 'ingesting')
                 ON CONFLICT DO NOTHING
                 """, logger: logger)
             let rows = try await connection.query("""
-                SELECT job_id, idempotency_key, name, state, chunk_count, row_count, error
+                SELECT \(unescaped: Self.columns)
                 FROM jobs WHERE idempotency_key = \(key) OR job_id = \(jobId) ORDER BY submitted_at LIMIT 1
                 """, logger: logger)
-            for try await row in rows.decode((String, String, String, String, Int?, Int?, String?).self) {
-                return IngestedJob(jobId: row.0, idempotencyKey: row.1, name: row.2, state: row.3,
-                                   chunkCount: row.4, rowCount: row.5, error: row.6)
+            for try await row in rows.decode((String, String, String?, String, String, Int?, Int?, String?).self) {
+                return Self.job(row)
             }
             throw SluiceError.transient("ingest.job-missing", "job \(jobId) vanished during registration")
         }
@@ -103,12 +115,10 @@ struct IngestRepository {
     }
 
     func find(jobId: String) async throws -> IngestedJob? {
-        let rows = try await runtime.database.client.query("""
-            SELECT job_id, idempotency_key, name, state, chunk_count, row_count, error FROM jobs WHERE job_id = \(jobId)
-            """, logger: runtime.logger)
-        for try await row in rows.decode((String, String, String, String, Int?, Int?, String?).self) {
-            return IngestedJob(jobId: row.0, idempotencyKey: row.1, name: row.2, state: row.3,
-                               chunkCount: row.4, rowCount: row.5, error: row.6)
+        let rows = try await runtime.database.client.query(
+            "SELECT \(unescaped: Self.columns) FROM jobs WHERE job_id = \(jobId)", logger: runtime.logger)
+        for try await row in rows.decode((String, String, String?, String, String, Int?, Int?, String?).self) {
+            return Self.job(row)
         }
         return nil
     }

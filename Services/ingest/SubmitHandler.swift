@@ -21,10 +21,14 @@ struct SubmitHandler: Sendable {
         let name = request.name ?? request.source.path.map { ($0 as NSString).lastPathComponent } ?? "inline"
         let job = JobContext(jobId: jobId, name: name, tags: request.tags ?? [:], schema: request.schema,
                              notify: request.notify)
-        let registered = try await repository.register(jobId: jobId, key: key, name: name,
+        let registered = try await repository.register(jobId: jobId, key: key, submissionId: submission.id, name: name,
                                                        sourceKind: request.source.kind.rawValue,
                                                        sourceRef: request.source.path)
-        guard registered.jobId == jobId, registered.state == "ingesting" else {
+        // Only the submission that created the job (or its redelivery after a crash) ingests
+        // it; another submission with the same key, even while the first is still running,
+        // changes nothing.
+        guard registered.jobId == jobId, registered.state == "ingesting",
+              registered.submissionId == nil || registered.submissionId == submission.id else {
             runtime.logger.info("duplicate submission ignored",
                                 metadata: ["job_id": "\(registered.jobId)", "idempotency_key": "\(key)"])
             try await repository.finishDuplicate(submission)

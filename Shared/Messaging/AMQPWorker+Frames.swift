@@ -125,7 +125,7 @@ extension AMQPWorker {
     /// Resolves confirms by delivery tag. Confirms may arrive out of order (a single ack for a
     /// later tag before a multiple ack covering earlier ones), so each tag is tracked itself.
     func confirm(_ tag: UInt64, multiple: Bool, nacked: Bool) {
-        let tags: [UInt64] = multiple ? Array(lowestUnresolved...max(tag, lowestUnresolved)) : [tag]
+        let tags: [UInt64] = multiple ? (tag >= lowestUnresolved ? Array(lowestUnresolved...tag) : []) : [tag]
         for t in tags {
             guard let entry = pending.removeValue(forKey: t) else { continue }
             resolve(entry, nacked: nacked)

@@ -48,6 +48,7 @@ final class AMQPWorker: @unchecked Sendable {
     private let lock = NSLock()
     private var inbox: [Command] = []
     private var connectedFlag = false
+    private var terminated = false
     let wakeReadFD: Int32
     private var wakeRead: Int32 { wakeReadFD }
     private let wakeWrite: Int32
@@ -94,9 +95,23 @@ final class AMQPWorker: @unchecked Sendable {
     var isConnected: Bool { lock.withLock { connectedFlag } }
 
     func submit(_ command: Command) {
-        lock.withLock { inbox.append(command) }
+        let accepted = lock.withLock { () -> Bool in
+            guard !terminated else { return false }
+            inbox.append(command)
+            return true
+        }
+        guard accepted else { return Self.answerClosed(command) }
         var byte: UInt8 = 1
         _ = write(wakeWrite, &byte, 1)
+    }
+
+    /// Answers a command the worker will never run (it has closed).
+    static func answerClosed(_ command: Command) {
+        switch command {
+        case .publish(_, let continuation), .consume(_, let continuation): continuation.resume(throwing: AMQPError.closed)
+        case .cancelConsumers(let continuation), .close(let continuation): continuation.resume()
+        case .settle: break
+        }
     }
 
     func drainWake() {
@@ -136,6 +151,13 @@ final class AMQPWorker: @unchecked Sendable {
             if session != nil && !stopped { pump() }
         }
         deliveryContinuation?.finish()
+        // Closed: whatever is still queued, or arrives later, is answered, never left hanging.
+        let leftovers = lock.withLock { () -> [Command] in
+            terminated = true
+            defer { inbox.removeAll() }
+            return inbox
+        }
+        for command in leftovers { Self.answerClosed(command) }
     }
 
     private func jittered(_ delay: Duration) -> Int {
@@ -196,7 +218,8 @@ final class AMQPWorker: @unchecked Sendable {
         for command in takeCommands() {
             switch command {
             case .publish(_, let continuation):
-                continuation.resume(throwing: AMQPError.connectionLost("not connected to \(config.redacted)"))
+                continuation.resume(throwing: stopped ? AMQPError.closed
+                                                      : AMQPError.connectionLost("not connected to \(config.redacted)"))
             case .settle: break  // the broker requeues unacked deliveries of a dead connection
             case .consume(let names, let continuation):
                 queues.append(contentsOf: names.filter { !queues.contains($0) })

@@ -41,9 +41,19 @@ struct OutboxRelay: Service {
             let entries = try await Outbox.claimUnsent(olderThan: minimumAge, limit: batchSize,
                                                        on: connection, logger: runtime.logger)
             guard !entries.isEmpty else { return 0 }
-            try await runtime.publisher.publish(entries.map(\.message))
-            let ids = entries.map(\.id)
-            try await Outbox.markSent(ids, on: connection, logger: runtime.logger)
+            do {
+                try await runtime.publisher.publish(entries.map(\.message))
+            } catch AMQPError.publishFailed(let failures) {
+                // The others were confirmed: mark them sent; count an attempt on the failed ones.
+                let failed = Set(failures.map(\.index))
+                let sent = entries.enumerated().filter { !failed.contains($0.offset) }.map(\.element.id)
+                try await Outbox.markSent(sent, on: connection, logger: runtime.logger)
+                try await Outbox.recordFailure(failed.map { entries[$0].id }, error: failures.map(\.description)
+                    .joined(separator: "; "), on: connection, logger: runtime.logger)
+                runtime.logger.error("outbox rows not confirmed", metadata: ["failures": "\(failures)"])
+                return sent.count
+            }
+            try await Outbox.markSent(entries.map(\.id), on: connection, logger: runtime.logger)
             return entries.count
         }
     }

@@ -84,11 +84,18 @@ extension RuntimeContext {
         }
         guard !rows.isEmpty else { return result }
         let messages = outputs.messages
-        try await publisher.publish(messages)
-        for message in messages {
-            metrics.increment("sluice_messages_published_total", ["service": service, "type": message.routingKey])
+        do {
+            try await publisher.publish(messages)
+            for message in messages {
+                metrics.increment("sluice_messages_published_total", ["service": service, "type": message.routingKey])
+            }
+            try await Outbox.markSent(rows, database: database, logger: logger)
+        } catch {
+            // Committed: the rows are durable and the relay publishes them. The caused messages
+            // are not lost, so the effect is not a failure (and must not be retried or filed).
+            logger.warning("publish after commit failed; the outbox relay will send it",
+                           metadata: ["error": "\(error)", "messages": "\(messages.count)"])
         }
-        try await Outbox.markSent(rows, database: database, logger: logger)
         return result
     }
 }

@@ -56,5 +56,9 @@ public struct MigrationSet: Sendable {
             """,
             "CREATE INDEX outbox_unsent ON outbox (id) WHERE sent_at IS NULL",
         ]),
+        Migration(2, "outbox publish attempts", [
+            "ALTER TABLE outbox ADD COLUMN attempts integer NOT NULL DEFAULT 0",
+            "ALTER TABLE outbox ADD COLUMN last_error text",
+        ]),
     ])
 }

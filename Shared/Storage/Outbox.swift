@@ -43,13 +43,15 @@ public enum Outbox {
     }
 
     /// Locks up to `limit` unsent rows created at least `minimumAge` ago, skipping rows another
-    /// relay holds, in the caller's transaction.
-    public static func claimUnsent(olderThan minimumAge: Duration, limit: Int, on connection: PostgresConnection,
-                                   logger: Logger) async throws -> [Entry] {
+    /// relay holds and rows that failed `maxAttempts` times (left for an operator, with
+    /// `last_error`), in the caller's transaction.
+    public static func claimUnsent(olderThan minimumAge: Duration, limit: Int, maxAttempts: Int = 20,
+                                   on connection: PostgresConnection, logger: Logger) async throws -> [Entry] {
         let seconds = Double(minimumAge.components.seconds) + Double(minimumAge.components.attoseconds) / 1e18
         let rows = try await connection.query("""
             SELECT id, exchange, routing_key, properties::text, body FROM outbox
-            WHERE sent_at IS NULL AND created_at <= now() - make_interval(secs => \(seconds))
+            WHERE sent_at IS NULL AND attempts < \(maxAttempts)
+              AND created_at <= now() - make_interval(secs => \(seconds))
             ORDER BY id LIMIT \(limit) FOR UPDATE SKIP LOCKED
             """, logger: logger)
         var entries: [Entry] = []
@@ -75,5 +77,17 @@ extension Outbox {
     public static func markSent(_ ids: [Int64], on connection: PostgresConnection, logger: Logger) async throws {
         guard !ids.isEmpty else { return }
         try await connection.query("UPDATE outbox SET sent_at = now() WHERE id = ANY(\(ids))", logger: logger)
+    }
+}
+
+extension Outbox {
+    /// Records a failed relay attempt (nacked or unroutable) on rows, so one bad row never
+    /// blocks the others and a row that keeps failing stops being retried.
+    public static func recordFailure(_ ids: [Int64], error: String, on connection: PostgresConnection,
+                                     logger: Logger) async throws {
+        guard !ids.isEmpty else { return }
+        try await connection.query("""
+            UPDATE outbox SET attempts = attempts + 1, last_error = \(error) WHERE id = ANY(\(ids))
+            """, logger: logger)
     }
 }

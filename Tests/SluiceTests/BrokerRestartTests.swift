@@ -21,16 +21,20 @@ struct BrokerRestartTests {
         let restart = Process()
         restart.executableURL = env.packageRoot.appendingPathComponent("infra/local/restart-broker.sh")
         try restart.run()
-        // Publish while the broker goes down and comes back: the publisher retries until confirmed.
-        try await publisher.publish((200..<400).map { t.message($0) }, timeout: .seconds(90))
-        restart.waitUntilExit()
+        // Wait until the broker has really dropped us, then publish into the outage: the
+        // publisher must hold the batch and retry until the broker is back and confirms it.
+        let dropped = try await env.eventually(timeout: .seconds(60), every: .milliseconds(10)) { !publisher.isConnected }
+        #expect(dropped, "the broker restart never dropped the connection")
+        try await publisher.publish((200..<400).map { t.message($0) }, timeout: .seconds(120))
+        while restart.isRunning { try await Task.sleep(for: .milliseconds(50)) }
         #expect(restart.terminationStatus == 0)
 
         _ = try await collector.wait(for: 400, timeout: .seconds(60))
         let ids = Set(collector.deliveries.compactMap(\.properties.messageId))
-        #expect(ids == Set((0..<400).map { "m-\($0)" }), "missing: \(Set((0..<400).map { "m-\($0)" }).subtracting(ids).count)")
-        #expect(publisher.isConnected)
-        #expect(consumer.isConnected)
+        let expected = Set((0..<400).map { "m-\($0)" })
+        #expect(ids == expected, "missing: \(expected.subtracting(ids).sorted().prefix(10))")
+        let reconnected = try await env.eventually(timeout: .seconds(30)) { publisher.isConnected && consumer.isConnected }
+        #expect(reconnected)
         await consumer.close()
         await publisher.close()
     }

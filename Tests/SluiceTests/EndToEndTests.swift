@@ -72,6 +72,11 @@ struct EndToEndTests {
         try await pipeline.publisher.publish([OutgoingMessage(
             exchange: topology.eventsExchange, routingKey: "job.submit", body: Array("{this is not json".utf8),
             properties: MessageProperties(messageId: poisonId, type: "job.submit"))])
+        let unknownType = "u-\(UUID().uuidString.lowercased())"
+        try await pipeline.publisher.publish([OutgoingMessage(
+            exchange: topology.eventsExchange, routingKey: "job.submit",
+            body: Array(#"{"id":"\#(unknownType)","type":"job.teleport","version":1,"correlationId":"c"}"#.utf8),
+            properties: MessageProperties(messageId: unknownType, type: "job.teleport"))])
         let wrongVersion = "v9-\(UUID().uuidString.lowercased())"
         let body = #"{"id":"\#(wrongVersion)","type":"job.submit","version":9,"correlationId":"c","payload":{}}"#
         try await pipeline.publisher.publish([OutgoingMessage(
@@ -96,9 +101,47 @@ struct EndToEndTests {
         #expect(poison.first?.attempts == 1, "permanent errors are never retried")
         #expect(poison.first?.incidentId != nil)
         #expect(letters.filter { $0.messageId == wrongVersion }.map(\.errorType) == ["message.unsupported-version"])
+        #expect(letters.filter { $0.messageId == unknownType }.map(\.errorType) == ["message.unknown-type"])
         struct IncidentRow: Decodable { var id: String; var errorType: String; var state: String }
         let incidents = try await pipeline.getJSON([IncidentRow].self, "incident", "/incidents")
         #expect(incidents.contains { $0.id == poison.first?.incidentId && $0.state == "open" })
+        await pipeline.stopAll()
+    }
+
+    @Test("a second submission with the same key, even with other content while the first runs, changes nothing")
+    func conflictingSubmission() async throws {
+        let pipeline = try TestPipeline()
+        try await pipeline.start()
+        let jobId = "job-conflict-\(UUID().uuidString.lowercased())"
+        let first = JobSubmit(jobId: jobId, idempotencyKey: jobId, name: "first.csv",
+                              source: .inline(FaultTests.csv(rows: 3000)), chunkSize: 10)
+        var second = first
+        second.source = .inline("student_id,name\nX1,Intruder\n")
+        second.chunkSize = 1
+        try await pipeline.submit(first)
+        _ = try await env.eventually(every: .milliseconds(5)) { (try await pipeline.progress(jobId)?.chunksIngested ?? 0) > 0 }
+        try await pipeline.submit(second)
+        let end = try await pipeline.waitForEnd(jobId, timeout: .seconds(120))
+        #expect(end.state == "published" && end.rowsTotal == 3000 && end.rowsValid == 3000)
+        let csv = String(decoding: try await pipeline.artifact(jobId, "output.csv"), as: UTF8.self)
+        #expect(!csv.contains("Intruder"))
+        #expect(csv.split(separator: "\n").count == 3001)
+        await pipeline.stopAll()
+    }
+
+    @Test("a NUL character in a cell does not stall the job")
+    func nulCharacter() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("nul-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try Data("a,b\n1,x\u{0}y\n2,z\n".utf8).write(to: directory.appendingPathComponent("nul.csv"))
+        let pipeline = try TestPipeline(overrides: ["ingest.roots": directory.path])
+        try await pipeline.start()
+        let jobId = "job-nul-\(UUID().uuidString.lowercased())"
+        try await pipeline.submit(JobSubmit(jobId: jobId, idempotencyKey: jobId, name: "nul.csv", source: .path("nul.csv")))
+        let end = try await pipeline.waitForEnd(jobId)
+        #expect(end.state == "published" && end.rowsValid == 2)
+        let csv = String(decoding: try await pipeline.artifact(jobId, "output.csv"), as: UTF8.self)
+        #expect(csv == "a,b\n1,x\u{FFFD}y\n2,z\n")
         await pipeline.stopAll()
     }
 

@@ -96,6 +96,17 @@ struct MessagingTests {
         await publisher.close()
     }
 
+    @Test("a closed publisher fails fast instead of hanging")
+    func closedPublisher() async throws {
+        let t = TestTopology()
+        let publisher = AMQPPublisher(config: env.amqp, topology: t.topology, logger: env.logger)
+        try await publisher.publish([t.message(0)])
+        await publisher.close()
+        let started = ContinuousClock.now
+        await #expect(throws: AMQPError.self) { try await publisher.publish([t.message(1)]) }
+        #expect(ContinuousClock.now - started < .seconds(5))
+    }
+
     @Test("confirms are tracked per delivery tag across many concurrent batches")
     func concurrentBatches() async throws {
         let t = TestTopology()

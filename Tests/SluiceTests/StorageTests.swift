@@ -20,7 +20,7 @@ struct StorageTests {
     func migrationsAreIdempotent() async throws {
         try await env.withFreshSchema { database, _ in
             let first = try await Migrator.migrate(database, [.runtime, Self.sample], logger: env.logger)
-            #expect(first == ["runtime:1", "sample:1", "sample:2"])
+            #expect(first == ["runtime:1", "runtime:2", "sample:1", "sample:2"])
             let again = try await Migrator.migrate(database, [.runtime, Self.sample], logger: env.logger)
             #expect(again.isEmpty)
             async let a = Migrator.migrate(database, [.runtime, Self.sample], logger: env.logger)
@@ -28,7 +28,7 @@ struct StorageTests {
             let (ra, rb) = try await (a, b)
             #expect(ra.isEmpty && rb.isEmpty)
             let rows = try await database.client.query("SELECT count(*) FROM schema_migrations", logger: env.logger)
-            for try await count in rows.decode(Int.self) { #expect(count == 3) }
+            for try await count in rows.decode(Int.self) { #expect(count == 4) }
         }
     }
 
@@ -94,6 +94,32 @@ struct StorageTests {
             #expect(Set(collector.deliveries.compactMap(\.properties.messageId)) == ["m-0", "m-1", "m-2"])
             #expect(collector.deliveries.first?.properties.headers["x-index"] != nil)
             await consumer.close()
+            await publisher.close()
+        }
+    }
+
+    @Test("an outbox row the broker refuses does not block the others and stops being retried")
+    func outboxBadRow() async throws {
+        let t = TestTopology()
+        try await env.withFreshSchema { database, _ in
+            try await Migrator.migrate(database, [.runtime], logger: env.logger)
+            var lost = t.message(1)
+            lost.routingKey = "nobody.listens"
+            try await database.transaction { _ = try await Outbox.enqueue([t.message(0), lost, t.message(2)], on: $0, logger: env.logger) }
+            let publisher = AMQPPublisher(config: env.amqp, topology: t.topology, logger: env.logger)
+            let gate = StartupGate()
+            await gate.finish(.success(()))
+            let runtime = RuntimeContext(service: "test", database: database, publisher: publisher,
+                                         topology: SluiceTopology(prefix: t.prefix), metrics: MetricsRegistry(),
+                                         logger: env.logger, values: ConfigValues([:]), gate: gate)
+            let relay = OutboxRelay(runtime: runtime, gate: gate, minimumAge: .zero)
+            #expect(try await relay.relayOnce() == 2)
+            let rows = try await database.client.query(
+                "SELECT attempts, last_error FROM outbox WHERE sent_at IS NULL", logger: env.logger)
+            var unsent: [(Int, String?)] = []
+            for try await row in rows.decode((Int, String?).self) { unsent.append(row) }
+            #expect(unsent.count == 1 && unsent.first?.0 == 1)
+            #expect(unsent.first?.1?.contains("unroutable") == true)
             await publisher.close()
         }
     }
