@@ -79,6 +79,34 @@ struct Failure: Sendable {
         return first
     }
 
+    /// The failure with every text NUL-free: PostgreSQL rejects NUL in text and jsonb, and a dead
+    /// letter the incident service cannot store would be retried forever.
+    var storable: Failure {
+        var copy = self
+        func clean(_ s: String) -> String { s.utf8.contains(0) ? s.replacingOccurrences(of: "\u{0}", with: "\u{FFFD}") : s }
+        func clean(_ v: HeaderValue) -> HeaderValue {
+            switch v {
+            case .string(let s): .string(clean(s))
+            case .bytes(let b): .string(clean(String(decoding: b, as: UTF8.self)))
+            case .array(let a): .array(a.map(clean))
+            case .table(let t): .table(Dictionary(uniqueKeysWithValues: t.map { (clean($0.key), clean($0.value)) }))
+            default: v
+            }
+        }
+        copy.queue = clean(queue)
+        copy.service = clean(service)
+        copy.messageId = messageId.map(clean)
+        copy.messageType = messageType.map(clean)
+        copy.jobId = jobId.map(clean)
+        copy.correlationId = correlationId.map(clean)
+        copy.errorType = clean(errorType)
+        copy.errorText = clean(errorText)
+        copy.firstFailure = firstFailure.map(clean)
+        copy.lastFailure = lastFailure.map(clean)
+        copy.headers = Dictionary(uniqueKeysWithValues: headers.map { (clean($0.key), clean($0.value)) })
+        return copy
+    }
+
     /// Groups failures by cause: service, message type, error type and the error text with
     /// ids, numbers and timestamps masked.
     var fingerprint: String {

@@ -17,6 +17,7 @@ struct FailureRecorder {
     }
 
     func record(_ failure: Failure, connection: PostgresConnection, emitter: Emitter) async throws {
+        let failure = failure.storable
         let repository = IncidentRepository(runtime: runtime)
         guard try await repository.insert(failure, on: connection) else { return }
         let title = "\(failure.service): \(failure.errorType) on \(failure.messageType ?? "message")"

@@ -18,7 +18,10 @@ final class AMQPSession {
         if config.tls {
             socket = amqp_ssl_socket_new(state)
             if let socket {
-                if let ca = config.caCertificatePath { _ = amqp_ssl_socket_set_cacert(socket, ca) }
+                if let ca = config.caCertificatePath, amqp_ssl_socket_set_cacert(socket, ca) != AMQP_STATUS_OK.rawValue {
+                    amqp_destroy_connection(state)
+                    throw .connectFailed("cannot load the CA certificate \(ca)")
+                }
                 amqp_ssl_socket_set_verify_peer(socket, config.verifyPeer ? 1 : 0)
                 amqp_ssl_socket_set_verify_hostname(socket, config.verifyPeer ? 1 : 0)
             }

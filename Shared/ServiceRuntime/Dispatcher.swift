@@ -33,7 +33,18 @@ public final class Dispatcher: Service, Sendable {
 
     public func run() async throws {
         try await gate.wait()
-        try await consumer.consume(queues: runtime.topology.consumedQueues(runtime.service))
+        var delay = Duration.milliseconds(200)
+        while true {
+            do {
+                try await consumer.consume(queues: runtime.topology.consumedQueues(runtime.service))
+                break
+            } catch AMQPError.connectionLost(let reason) {
+                // A broker blip at start-up: the worker reconnects; ask again.
+                runtime.logger.warning("consume failed; retrying", metadata: ["error": "\(reason)"])
+                try await Task.sleep(for: delay)
+                delay = min(delay * 2, .seconds(5))
+            }
+        }
         runtime.logger.info("consuming", metadata: ["queues": "\(runtime.topology.consumedQueues(runtime.service))"])
         let consumer = self.consumer
         await withGracefulShutdownHandler {
@@ -88,7 +99,7 @@ public final class Dispatcher: Service, Sendable {
 
     private func dispatch(_ delivery: Delivery, logger: Logger) async throws {
         if runtime.topology.serviceOfDeadLetterQueue(delivery.queue) != nil, let deadLetter = handlers.deadLetter {
-            return try await deadLetter(delivery, runtime)
+            return try await deadLetter(delivery, runtime.with(logger: logger))
         }
         let head = try EnvelopeCheck.head(of: delivery.body)
         guard let type = MessageType(rawValue: head.type) else {
@@ -104,7 +115,7 @@ public final class Dispatcher: Service, Sendable {
         let trace = delivery.properties.headers["traceparent"]?.stringValue
         switch handler {
         case .direct(let body):
-            try await body(delivery.body, head, runtime, trace)
+            try await body(delivery.body, head, runtime.with(logger: logger), trace)
         case .transactional(let body):
             try await runtime.transaction(traceparent: trace) { connection, emitter in
                 guard try await Inbox.claim(head.id, type: type.rawValue, on: connection, logger: logger) else {

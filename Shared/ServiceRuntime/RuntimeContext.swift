@@ -36,6 +36,12 @@ public struct RuntimeContext: Sendable {
         self.values = values
     }
 
+    /// The same runtime logging with `logger` (which carries a message's ids).
+    func with(logger: Logger) -> RuntimeContext {
+        RuntimeContext(service: service, database: database, publisher: publisher, topology: topology, metrics: metrics,
+                       logger: logger, values: values, gate: gate)
+    }
+
     /// Waits until the service's migrations are applied (background loops call this first).
     public func waitUntilReady() async throws { try await gate.wait() }
 
