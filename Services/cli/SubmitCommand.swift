@@ -44,14 +44,20 @@ struct SubmitCommand: AsyncParsableCommand {
             }
             await publisher.close()
             if !wait {
-                if json { try HTTPJSON.print(["jobId": submission.jobId!]) } else { print(submission.jobId!) }
+                if json { try HTTPJSON.print(["jobId": submission.jobId!]) } else { Self.say(submission.jobId!) }
                 return
             }
-            if !json { print(submission.jobId!) }
+            if !json { Self.say(submission.jobId!) }
             try await JobWaiter(metricsURL: global.serviceURL("metrics", values: values),
                                 publishURL: global.serviceURL("publish", values: values), json: json)
                 .wait(jobId: submission.jobId!, timeout: .seconds(timeout))
         }
+    }
+
+    /// Writes a line to standard output at once, so a script piping the job id gets it before
+    /// any progress.
+    static func say(_ line: String) {
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
     }
 
     private func makeSubmission() throws -> JobSubmit {

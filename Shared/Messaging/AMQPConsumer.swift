@@ -25,6 +25,9 @@ public final class AMQPConsumer: Sendable {
     /// Whether the consuming connection is open.
     public var isConnected: Bool { worker.isConnected }
 
+    /// Sessions opened so far: 1 while the first connection lasts, more after reconnects.
+    public var connectCount: Int { worker.connectCount }
+
     /// Starts consuming `queues` (and again after every reconnect).
     public func consume(queues: [String]) async throws {
         try await withCheckedThrowingContinuation { worker.submit(.consume(queues, $0)) }

@@ -19,6 +19,9 @@ public final class AMQPPublisher: Sendable {
     /// Whether the publishing connection is open.
     public var isConnected: Bool { worker.isConnected }
 
+    /// Sessions opened so far: 1 while the first connection lasts, more after reconnects.
+    public var connectCount: Int { worker.connectCount }
+
     /// Publishes `messages` and waits for every confirm.
     public func publish(_ messages: [OutgoingMessage], timeout: Duration = .seconds(120)) async throws {
         guard !messages.isEmpty else { return }

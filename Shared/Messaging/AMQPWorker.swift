@@ -49,6 +49,7 @@ final class AMQPWorker: @unchecked Sendable {
     private var inbox: [Command] = []
     private var connectedFlag = false
     private var terminated = false
+    private var connects = 0
     let wakeReadFD: Int32
     private var wakeRead: Int32 { wakeReadFD }
     private let wakeWrite: Int32
@@ -93,6 +94,9 @@ final class AMQPWorker: @unchecked Sendable {
 
     /// Whether a session is open right now.
     var isConnected: Bool { lock.withLock { connectedFlag } }
+
+    /// How many times a session was opened (1 after the first connect; more after reconnects).
+    var connectCount: Int { lock.withLock { connects } }
 
     func submit(_ command: Command) {
         let accepted = lock.withLock { () -> Bool in
@@ -190,7 +194,10 @@ final class AMQPWorker: @unchecked Sendable {
         generation += 1
         nextTag = 1
         lowestUnresolved = 1
-        lock.withLock { connectedFlag = true }
+        lock.withLock {
+            connectedFlag = true
+            connects += 1
+        }
         logger.info("broker connected", metadata: ["broker": "\(config.redacted)", "generation": "\(generation)"])
     }
 

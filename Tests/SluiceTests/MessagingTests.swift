@@ -96,6 +96,24 @@ struct MessagingTests {
         await publisher.close()
     }
 
+    @Test("idle connections stay open: heartbeats are serviced")
+    func heartbeats() async throws {
+        let t = TestTopology()
+        var config = env.amqp
+        config.heartbeatSeconds = 1  // the broker drops a peer after two missed heartbeats
+        let publisher = AMQPPublisher(config: config, topology: t.topology, logger: env.logger)
+        let consumer = AMQPConsumer(config: config, topology: t.topology, logger: env.logger)
+        try await consumer.consume(queues: [t.queue])
+        let collector = DeliveryCollector(consumer)
+        try await publisher.publish([t.message(0)])
+        try await Task.sleep(for: .seconds(5))
+        try await publisher.publish([t.message(1)])
+        _ = try await collector.wait(for: 2)
+        #expect(publisher.connectCount == 1 && consumer.connectCount == 1, "an idle connection was dropped and reopened")
+        await consumer.close()
+        await publisher.close()
+    }
+
     @Test("a closed publisher fails fast instead of hanging")
     func closedPublisher() async throws {
         let t = TestTopology()

@@ -81,12 +81,7 @@ struct StorageTests {
             let consumer = AMQPConsumer(config: env.amqp, topology: t.topology, logger: env.logger)
             try await consumer.consume(queues: [t.queue])
             let collector = DeliveryCollector(consumer)
-            let gate = StartupGate()
-            await gate.finish(.success(()))
-            let runtime = RuntimeContext(service: "test", database: database, publisher: publisher,
-                                         topology: SluiceTopology(prefix: t.prefix), metrics: MetricsRegistry(),
-                                         logger: env.logger, values: ConfigValues([:]), gate: gate)
-            let relay = OutboxRelay(runtime: runtime, gate: gate, minimumAge: .zero)
+            let relay = await Self.relay(database: database, publisher: publisher, prefix: t.prefix)
             #expect(try await relay.relayOnce() == 3)
             #expect(try await relay.relayOnce() == 0)
             _ = try await collector.wait(for: 3)
@@ -107,12 +102,7 @@ struct StorageTests {
             lost.routingKey = "nobody.listens"
             try await database.transaction { _ = try await Outbox.enqueue([t.message(0), lost, t.message(2)], on: $0, logger: env.logger) }
             let publisher = AMQPPublisher(config: env.amqp, topology: t.topology, logger: env.logger)
-            let gate = StartupGate()
-            await gate.finish(.success(()))
-            let runtime = RuntimeContext(service: "test", database: database, publisher: publisher,
-                                         topology: SluiceTopology(prefix: t.prefix), metrics: MetricsRegistry(),
-                                         logger: env.logger, values: ConfigValues([:]), gate: gate)
-            let relay = OutboxRelay(runtime: runtime, gate: gate, minimumAge: .zero)
+            let relay = await Self.relay(database: database, publisher: publisher, prefix: t.prefix)
             #expect(try await relay.relayOnce() == 2)
             let rows = try await database.client.query(
                 "SELECT attempts, last_error FROM outbox WHERE sent_at IS NULL", logger: env.logger)
@@ -122,6 +112,16 @@ struct StorageTests {
             #expect(unsent.first?.1?.contains("unroutable") == true)
             await publisher.close()
         }
+    }
+
+    /// An outbox relay over `database` that takes rows at once.
+    static func relay(database: Database, publisher: AMQPPublisher, prefix: String) async -> OutboxRelay {
+        let gate = StartupGate()
+        await gate.finish(.success(()))
+        let runtime = RuntimeContext(service: "test", database: database, publisher: publisher,
+                                     topology: SluiceTopology(prefix: prefix), metrics: MetricsRegistry(),
+                                     logger: TestEnvironment.logger, values: ConfigValues([:]), gate: gate)
+        return OutboxRelay(runtime: runtime, gate: gate, minimumAge: .zero)
     }
 
     @Test("a service role can use its own schema and is refused another's")
