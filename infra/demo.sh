@@ -32,7 +32,8 @@ for example in gradebook attendance identifiers; do
   dir="examples/$example"
   file=$(ls "$dir"/*.csv | head -1)
   echo "==> $example: submitting $file"
-  if job=$("$SLUICE" submit "$file" --schema "$dir/schema.json" --tag example="$example" --wait | head -1); then
+  if printed=$("$SLUICE" submit "$file" --schema "$dir/schema.json" --tag example="$example" --wait); then
+    job=$(printf '%s\n' "$printed" | head -n 1)
     out="var/results/$example"
     rm -rf "$out"
     "$SLUICE" artifacts get "$job" --out "$out" >/dev/null

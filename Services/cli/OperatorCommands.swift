@@ -22,10 +22,11 @@ struct JobsCommand: AsyncParsableCommand {
                     throw CLIError(code: ExitCodes.usage, message: "no job \(id)")
                 }
                 if json { return try HTTPJSON.print(progress) }
-                print(Table.render([["job", progress.jobId], ["name", progress.name ?? ""], ["state", progress.state],
-                                    ["chunks", "\(progress.chunksTransformed)/\(progress.chunksTotal.map(String.init) ?? "?")"],
-                                    ["rows", "\(progress.rowsTotal.map(String.init) ?? "?") in, \(progress.rowsValid) valid, \(progress.rowsInvalid) invalid"],
-                                    ["failure", progress.failureReason ?? ""]], header: nil))
+                var rows = [["job", progress.jobId], ["name", progress.name ?? ""], ["state", progress.state],
+                            ["chunks", "\(progress.chunksTransformed)/\(progress.chunksTotal.map(String.init) ?? "?")"],
+                            ["rows", "\(progress.rowsTotal.map(String.init) ?? "?") in, \(progress.rowsValid) valid, \(progress.rowsInvalid) invalid"]]
+                if let reason = progress.failureReason { rows.append(["failure", reason]) }
+                print(Table.render(rows, header: nil))
                 if progress.state == "failed" { throw ExitCode(ExitCodes.jobFailed) }
             }
         }

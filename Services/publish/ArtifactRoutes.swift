@@ -9,8 +9,7 @@ enum ArtifactRoutes {
     static func add(to router: Router<BasicRequestContext>, runtime: RuntimeContext) {
         router.get("jobs/:id/artifacts") { _, context in
             let id = try context.parameters.require("id")
-            let list = try await ArtifactQueries(runtime: runtime).list(jobId: id)
-            return HTTPResponses.json(["jobId": AnyCodable.string(id), "artifacts": .artifacts(list)])
+            return HTTPResponses.json(ArtifactList(jobId: id, artifacts: try await ArtifactQueries(runtime: runtime).list(jobId: id)))
         }
         router.get("jobs/:id/artifacts/:name") { _, context in
             let id = try context.parameters.require("id")
@@ -23,17 +22,12 @@ enum ArtifactRoutes {
                             body: .init(byteBuffer: content))
         }
     }
+}
 
-    enum AnyCodable: Encodable {
-        case string(String)
-        case artifacts([ArtifactRef])
-        func encode(to encoder: any Encoder) throws {
-            switch self {
-            case .string(let s): try s.encode(to: encoder)
-            case .artifacts(let a): try a.encode(to: encoder)
-            }
-        }
-    }
+/// The body of `GET /jobs/:id/artifacts`.
+struct ArtifactList: Codable, Sendable {
+    var jobId: String
+    var artifacts: [ArtifactRef]
 }
 
 /// Read-only artifact queries (outside handler transactions).
