@@ -38,12 +38,32 @@ struct ContractDocumentTests {
 
     enum Mode { case properties, required }
 
+    /// The JSON Schema type name of a decoded JSON value.
+    static func jsonType(of value: Any) -> String {
+        switch value {
+        case is NSNull: return "null"
+        case let number as NSNumber:
+            // swift-corelibs-foundation hands booleans back as its private boolean NSNumber subclass.
+            if String(describing: type(of: number)).contains("Boolean") { return "boolean" }
+            return value is Int ? "integer" : "number"
+        case is String: return "string"
+        case is [Any]: return "array"
+        case is [String: Any]: return "object"
+        default: return "unknown"
+        }
+    }
+
     /// Walks an encoded sample alongside its schema, resolving `$ref`s.
     static func check(_ value: Any, against schema: [String: Any], path: String, mode: Mode) throws {
         var schema = schema
         if let ref = schema["$ref"] as? String {
             let name = String(ref.split(separator: "/").last ?? "")
             schema = try #require(schemas[name] as? [String: Any], "\(path): unresolved \(ref)")
+        }
+        if mode == .properties, let declared = schema["type"] {
+            let allowed = (declared as? [String]) ?? [(declared as? String) ?? ""]
+            #expect(allowed.contains(jsonType(of: value)) || (allowed.contains("number") && jsonType(of: value) == "integer"),
+                    "\(path): the Swift type encodes \(jsonType(of: value)), the schema says \(allowed)")
         }
         if let object = value as? [String: Any], let properties = schema["properties"] as? [String: Any] {
             let keys = Set(object.keys)
