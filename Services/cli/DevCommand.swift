@@ -97,7 +97,7 @@ final class Supervisor: @unchecked Sendable {
 
     /// Writes a whole line at once (unbuffered, so lines from children never interleave).
     func say(_ line: String) {
-        output.withLock { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
+        output.withLock { writeLine(line) }
     }
 
     func stopAll() {

@@ -37,6 +37,12 @@ enum HTTPJSON {
     }
 }
 
+/// Writes a whole line to standard output at once (unbuffered), so a script piping the job id
+/// gets it before any progress, and lines from `sluice dev`'s children never interleave.
+func writeLine(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+}
+
 /// A command failure with an exit code.
 struct CLIError: Error, CustomStringConvertible {
     var code: Int32

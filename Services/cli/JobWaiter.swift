@@ -1,14 +1,13 @@
 import Contracts
 import Foundation
 import MetricsService
+import PublishService
 
 /// Follows a job's progress through the metrics service until it ends.
 struct JobWaiter {
     let metricsURL: String
     let publishURL: String
     let json: Bool
-
-    struct ArtifactList: Codable { var jobId: String; var artifacts: [ArtifactRef] }
 
     func wait(jobId: String, timeout: Duration) async throws {
         let deadline = ContinuousClock.now + timeout

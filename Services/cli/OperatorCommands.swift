@@ -3,6 +3,7 @@ import Contracts
 import Foundation
 import IncidentService
 import MetricsService
+import PublishService
 import ServiceRuntime
 
 /// `sluice jobs show ID` / `sluice jobs list`.
@@ -61,7 +62,7 @@ struct ArtifactsCommand: AsyncParsableCommand {
         func run() async throws {
             try await exiting {
                 let url = global.serviceURL("publish", values: try global.values())
-                guard let list = try await HTTPJSON.get(JobWaiter.ArtifactList.self, "\(url)/jobs/\(id)/artifacts"),
+                guard let list = try await HTTPJSON.get(ArtifactList.self, "\(url)/jobs/\(id)/artifacts"),
                       !list.artifacts.isEmpty else {
                     throw CLIError(code: ExitCodes.usage, message: "job \(id) has no artifacts (yet)")
                 }
@@ -83,7 +84,7 @@ struct ArtifactsCommand: AsyncParsableCommand {
         func run() async throws {
             try await exiting {
                 let url = global.serviceURL("publish", values: try global.values())
-                let list = try await HTTPJSON.get(JobWaiter.ArtifactList.self, "\(url)/jobs/\(id)/artifacts")
+                let list = try await HTTPJSON.get(ArtifactList.self, "\(url)/jobs/\(id)/artifacts")
                 print(Table.render((list?.artifacts ?? []).map { [$0.name, $0.contentType, "\($0.bytes)", $0.sha256] },
                                    header: ["NAME", "TYPE", "BYTES", "SHA256"]))
             }

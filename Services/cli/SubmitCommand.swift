@@ -44,20 +44,14 @@ struct SubmitCommand: AsyncParsableCommand {
             }
             await publisher.close()
             if !wait {
-                if json { try HTTPJSON.print(["jobId": submission.jobId!]) } else { Self.say(submission.jobId!) }
+                if json { try HTTPJSON.print(["jobId": submission.jobId!]) } else { writeLine(submission.jobId!) }
                 return
             }
-            if !json { Self.say(submission.jobId!) }
+            if !json { writeLine(submission.jobId!) }
             try await JobWaiter(metricsURL: global.serviceURL("metrics", values: values),
                                 publishURL: global.serviceURL("publish", values: values), json: json)
                 .wait(jobId: submission.jobId!, timeout: .seconds(timeout))
         }
-    }
-
-    /// Writes a line to standard output at once, so a script piping the job id gets it before
-    /// any progress.
-    static func say(_ line: String) {
-        FileHandle.standardOutput.write(Data((line + "\n").utf8))
     }
 
     private func makeSubmission() throws -> JobSubmit {

@@ -83,7 +83,7 @@ struct Failure: Sendable {
     /// letter the incident service cannot store would be retried forever.
     var storable: Failure {
         var copy = self
-        func clean(_ s: String) -> String { s.utf8.contains(0) ? s.replacingOccurrences(of: "\u{0}", with: "\u{FFFD}") : s }
+        func clean(_ s: String) -> String { s.replacingNUL }
         func clean(_ v: HeaderValue) -> HeaderValue {
             switch v {
             case .string(let s): .string(clean(s))

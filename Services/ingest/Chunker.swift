@@ -51,8 +51,9 @@ struct Chunker {
         if columns == nil, let header = records.popFirst() {
             columns = header.fields.map { $0.trimmingCharacters(in: .whitespaces) }
         }
+        // NUL becomes U+FFFD here: a NUL cell would otherwise stall the job downstream.
         for record in records {
-            current.append(Record(line: record.line, values: record.fields.map(Self.cell)))
+            current.append(Record(line: record.line, values: record.fields.map { .string($0.replacingNUL) }))
             rows += 1
             if current.count == chunkSize { cut() }
         }
@@ -71,12 +72,6 @@ struct Chunker {
         guard !pending.isEmpty else { return }
         try await runtime.publish(pending, traceparent: TraceParent.child(of: traceparent))
         pending.removeAll(keepingCapacity: true)
-    }
-
-    /// A cell as text. NUL cannot travel (PostgreSQL rejects `\u0000` in text and jsonb), so
-    /// it becomes U+FFFD, visibly, instead of stalling the job downstream.
-    static func cell(_ text: String) -> CellValue {
-        text.utf8.contains(0) ? .string(text.replacingOccurrences(of: "\u{0}", with: "\u{FFFD}")) : .string(text)
     }
 
     private static func error(_ error: CSVError) -> SluiceError {

@@ -25,9 +25,11 @@ enum ArtifactRoutes {
 }
 
 /// The body of `GET /jobs/:id/artifacts`.
-struct ArtifactList: Codable, Sendable {
-    var jobId: String
-    var artifacts: [ArtifactRef]
+public struct ArtifactList: Codable, Sendable {
+    /// The job.
+    public var jobId: String
+    /// Its stored artifacts.
+    public var artifacts: [ArtifactRef]
 }
 
 /// Read-only artifact queries (outside handler transactions).

@@ -33,10 +33,11 @@ public final class Dispatcher: Service, Sendable {
 
     public func run() async throws {
         try await gate.wait()
+        let queues = runtime.topology.consumedQueues(runtime.service)
         var delay = Duration.milliseconds(200)
         while true {
             do {
-                try await consumer.consume(queues: runtime.topology.consumedQueues(runtime.service))
+                try await consumer.consume(queues: queues)
                 break
             } catch AMQPError.connectionLost(let reason) {
                 // A broker blip at start-up: the worker reconnects; ask again.
@@ -45,7 +46,7 @@ public final class Dispatcher: Service, Sendable {
                 delay = min(delay * 2, .seconds(5))
             }
         }
-        runtime.logger.info("consuming", metadata: ["queues": "\(runtime.topology.consumedQueues(runtime.service))"])
+        runtime.logger.info("consuming", metadata: ["queues": "\(queues)"])
         let consumer = self.consumer
         await withGracefulShutdownHandler {
             for await batch in consumer.deliveries { await self.process(batch) }

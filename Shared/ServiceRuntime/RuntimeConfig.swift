@@ -51,7 +51,8 @@ public struct RuntimeConfig: Sendable {
         httpHost = values.string("http.host", "127.0.0.1")
         httpPort = try values.int("http.port", Self.defaultPorts[service] ?? 8089)
         topology = SluiceTopology(prefix: values.string("topology.prefix", "sluice"),
-                                  queueExpiryMilliseconds: values["topology.expires.ms"].flatMap { Int($0) })
+                                  queueExpiryMilliseconds: values["topology.expires.ms"] == nil ? nil
+                                      : try values.int("topology.expires.ms", 0))
         retry = RetryPolicy(
             initialDelay: .milliseconds(try values.int("retry.initial.ms", 1000)),
             multiplier: try values.double("retry.multiplier", 4),
