@@ -14,6 +14,10 @@ var targets: [Target] = [
                    providers: [.apt(["librabbitmq-dev"])]),
     .systemLibrary(name: "CCurl", path: "Shared/CCurl", pkgConfig: "libcurl",
                    providers: [.apt(["libcurl4-openssl-dev"])]),
+    .systemLibrary(name: "CCairo", path: "Shared/CCairo", pkgConfig: "cairo",
+                   providers: [.apt(["libcairo2-dev"])]),
+    .systemLibrary(name: "CXLSXWriter", path: "Shared/CXLSXWriter", pkgConfig: "xlsxwriter",
+                   providers: [.apt(["libxlsxwriter-dev"])]),
     .target(name: "Contracts", dependencies: [
         "Tabular", .product(name: "Crypto", package: "swift-crypto"),
     ], path: "Shared/Contracts", swiftSettings: strict),
@@ -28,6 +32,9 @@ var targets: [Target] = [
         .product(name: "Logging", package: "swift-log"),
     ], path: "Shared/Storage", swiftSettings: strict),
     .target(name: "Tabular", path: "Shared/Tabular", swiftSettings: strict),
+    .target(name: "Validation", dependencies: ["Contracts", "Tabular"], path: "Shared/Validation", swiftSettings: strict),
+    .target(name: "Plans", dependencies: ["Contracts", "Tabular", .product(name: "Yams", package: "Yams")],
+            path: "Shared/Plans", swiftSettings: strict),
     .target(name: "Outbound", dependencies: ["CCurl"], path: "Shared/Outbound", swiftSettings: strict),
     .target(name: "ServiceRuntime", dependencies: [
         "Contracts", "Messaging", "Storage",
@@ -46,13 +53,18 @@ for name in services {
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
     ]
     if ["Ingest", "Validate", "Transform", "Publish"].contains(name) { deps.append("Tabular") }
-    if name == "Notify" { deps.append("Outbound") }
+    if ["Validate", "Publish"].contains(name) { deps.append("Validation") }
+    if ["Ingest", "Transform"].contains(name) { deps.append("Plans") }
+    if name == "Ingest" { deps.append(.product(name: "ZIPFoundation", package: "ZIPFoundation")) }
+    if name == "Publish" { deps += ["CCairo", "CXLSXWriter"] }
+    if name == "Notify" || name == "Ingest" { deps.append("Outbound") }
+    if name == "Ingest" { deps.append(.product(name: "Crypto", package: "swift-crypto")) }
     targets.append(.target(name: "\(name)Service", dependencies: deps,
                            path: "Services/\(name.lowercased())", swiftSettings: strict))
 }
 
 targets.append(.executableTarget(name: "sluice", dependencies: [
-    "Contracts", "Messaging", "ServiceRuntime", "Tabular", "Outbound",
+    "Contracts", "Messaging", "ServiceRuntime", "Tabular", "Outbound", "Validation", "Plans",
     .product(name: "ArgumentParser", package: "swift-argument-parser"),
     .product(name: "Logging", package: "swift-log"),
     .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -65,7 +77,7 @@ targets.append(.executableTarget(name: "sluice-bench", dependencies: [
 ], path: "bench/Sources", swiftSettings: strict))
 
 targets.append(.testTarget(name: "SluiceTests", dependencies: [
-    "Contracts", "Messaging", "Storage", "Tabular", "Outbound", "ServiceRuntime",
+    "Contracts", "Messaging", "Storage", "Tabular", "Outbound", "ServiceRuntime", "Validation", "Plans",
     .product(name: "Hummingbird", package: "hummingbird"),
     .product(name: "PostgresNIO", package: "postgres-nio"),
     .product(name: "Logging", package: "swift-log"),
@@ -84,6 +96,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.25.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.5.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "5.0.1"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
     ],
     targets: targets,
     swiftLanguageModes: [.v6]

@@ -7,6 +7,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 . infra/swift-env.sh
 
 infra/local/up.sh
+infra/local/python.sh   # frictionless-py (Table Schema oracle) and openpyxl (reads XLSX outputs)
 swift build --build-tests
 # Everything but the broker-restart fault test, in parallel...
 swift test --skip-build --skip BrokerRestart

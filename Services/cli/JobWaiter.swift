@@ -32,6 +32,13 @@ struct JobWaiter {
                         }
                     }
                     return
+                case "stored", "skipped":
+                    if tty && !json { FileHandle.standardError.write(Data("\n".utf8)) }
+                    if json { try HTTPJSON.print(Outcome(progress: progress, artifacts: [])) }
+                    else { print(progress.state == "skipped"
+                        ? "  skipped: the input did not change since the dataset's last job (use --force to run it anyway)"
+                        : "  stored: the input is kept by ingest; run analysis later with --stages analysis-only --from-job \(jobId)") }
+                    return
                 case "failed":
                     if tty && !json { FileHandle.standardError.write(Data("\n".utf8)) }
                     if json { try HTTPJSON.print(Outcome(progress: progress, artifacts: [])) }

@@ -9,10 +9,30 @@ import ServiceRuntime
 /// `sluice submit FILE`: publish a `job.submit` (with a broker confirm) and print the job id;
 /// with `--wait`, follow progress and exit 0 on published, 1 on failed, 3 on timeout.
 struct SubmitCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "submit", abstract: "Submit a CSV file as a job.")
+    static let configuration = CommandConfiguration(
+        commandName: "submit",
+        abstract: "Submit a file (CSV, TSV, JSON Lines, JSON, XLSX, text list), a URL or an earlier job as a job.")
 
-    @Argument(help: "The CSV file.") var file: String
+    @Argument(help: "The file (omit with --url or --from-job).") var file: String?
+    @Option(help: "A URL ingest fetches instead of a file.") var url: String?
+    @Option(help: "Reuse an earlier job's stored input (analysis-only) or results (publish-only).") var fromJob: String?
+    @Flag(help: "Upload the file to ingest over HTTP (for files outside ingest's roots, or on another machine).")
+    var upload = false
+    @Option(help: "Format: auto, csv, tsv, jsonl, json, xlsx, text.") var format: String?
+    @Option(help: "The XLSX sheet to read (default: the first).") var sheet: String?
+    @Option(help: "Text encoding: auto, utf-8, windows-1252.") var encoding: String?
     @Option(help: "A Table Schema (JSON) to validate against.") var schema: String?
+    @Option(help: "A schema stored in validate: NAME or NAME@VERSION.") var schemaName: String?
+    @Option(help: "A plan stored in transform: NAME or NAME@VERSION.") var planName: String?
+    @Option(help: "Stages: all, ingest-only, analysis-only, publish-only.") var stages: String?
+    @Option(help: "Outputs (comma-separated): csv, jsonl, xlsx, summary, validation, report, results.") var outputs: String?
+    @Option(help: "Fail the job when more than this share (0…1) of rows is invalid.") var maxInvalid: Double?
+    @Option(help: "A dataset key; an unchanged input of the same dataset is skipped.") var datasetKey: String?
+    @Flag(help: "Process even if the dataset's input is unchanged.") var force = false
+    @Flag(help: "Test mode: run every stage and produce reports, but publish no dataset and notify nobody.")
+    var dryRun = false
+    @Flag(help: "Turn header names into snake_case.") var snakeCase = false
+    @Option(help: "A cell text that means missing (repeatable; default: the empty string).") var missing: [String] = []
     @Option(help: "A name for the job (default: the file name).") var name: String?
     @Option(help: "A webhook URL notified of the outcome (repeatable).") var webhook: [String] = []
     @Option(help: "A tag key=value (repeatable).") var tag: [String] = []
@@ -28,7 +48,12 @@ struct SubmitCommand: AsyncParsableCommand {
         try await exiting {
             LogSetup.bootstrap(format: .human, level: .warning)
             let values = try global.values()
-            let submission = try makeSubmission()
+            var submission = try makeSubmission()
+            if upload {
+                guard let file else { throw CLIError(code: ExitCodes.usage, message: "--upload needs a file") }
+                submission.source = .upload(try await Uploader(ingestURL: global.serviceURL("ingest", values: values))
+                    .upload(file))
+            }
             let envelope = Envelope(id: MessageID.random(), jobId: submission.jobId, correlationId: submission.jobId!,
                                     causationId: nil, producer: "sluice-cli", payload: submission)
             let config = try RuntimeConfig(service: "cli", values: values)
@@ -55,10 +80,6 @@ struct SubmitCommand: AsyncParsableCommand {
     }
 
     private func makeSubmission() throws -> JobSubmit {
-        let url = URL(fileURLWithPath: file).standardizedFileURL
-        guard FileManager.default.isReadableFile(atPath: url.path) else {
-            throw CLIError(code: ExitCodes.usage, message: "cannot read \(file)")
-        }
         var tags: [String: String] = [:]
         for item in tag {
             let parts = item.split(separator: "=", maxSplits: 1)
@@ -73,11 +94,60 @@ struct SubmitCommand: AsyncParsableCommand {
                 throw CLIError(code: ExitCodes.usage, message: "\(schema) is not a Table Schema: \(describe(error))")
             }
         }
-        let source: JobSubmit.Source = inline
-            ? .inline(String(decoding: try Data(contentsOf: url), as: UTF8.self)) : .path(url.path)
+        let (source, defaultName) = try makeSource()
         let id = jobId ?? "job-" + MessageID.random()
-        return JobSubmit(jobId: id, idempotencyKey: id, name: name ?? url.lastPathComponent, source: source,
-                         format: "csv", chunkSize: chunkSize, tags: tags.isEmpty ? nil : tags, schema: tableSchema,
-                         notify: webhook.isEmpty ? nil : NotifySpec(webhooks: webhook))
+        return JobSubmit(jobId: id, idempotencyKey: id, name: name ?? defaultName, source: source,
+                         format: format, chunkSize: chunkSize, tags: tags.isEmpty ? nil : tags, schema: tableSchema,
+                         schemaName: schemaName, planName: planName,
+                         notify: webhook.isEmpty ? nil : NotifySpec(webhooks: webhook), options: try makeOptions())
+    }
+
+    private func makeSource() throws -> (JobSubmit.Source, String) {
+        if let fromJob { return (.job(fromJob), fromJob) }
+        if let url { return (.url(url), URL(string: url)?.lastPathComponent ?? url) }
+        guard let file else {
+            throw CLIError(code: ExitCodes.usage, message: "give a file, --url or --from-job")
+        }
+        let path = URL(fileURLWithPath: file).standardizedFileURL
+        guard FileManager.default.isReadableFile(atPath: path.path) else {
+            throw CLIError(code: ExitCodes.usage, message: "cannot read \(file)")
+        }
+        if inline {
+            guard let text = String(data: try Data(contentsOf: path), encoding: .utf8) else {
+                throw CLIError(code: ExitCodes.usage, message: "--inline needs UTF-8 text; use --upload for \(file)")
+            }
+            return (.inline(text), path.lastPathComponent)
+        }
+        return (.path(path.path), path.lastPathComponent)
+    }
+
+    private func makeOptions() throws -> JobOptions? {
+        var options = JobOptions()
+        if let stages {
+            guard let value = JobOptions.Stages(rawValue: stages) else {
+                throw CLIError(code: ExitCodes.usage, message: "--stages must be one of \(JobOptions.Stages.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            options.stages = value
+        } else if fromJob != nil {
+            options.stages = .analysisOnly
+        }
+        if let outputs {
+            options.outputs = try outputs.split(separator: ",").map { name in
+                guard let output = JobOptions.Output(rawValue: name.trimmingCharacters(in: .whitespaces)) else {
+                    throw CLIError(code: ExitCodes.usage, message: "unknown output '\(name)'; use \(JobOptions.Output.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                return output
+            }
+        }
+        if let maxInvalid { options.invalidRows = InvalidRowPolicy(action: .fail, maxInvalidShare: maxInvalid) }
+        options.dryRun = dryRun ? true : nil
+        options.force = force ? true : nil
+        options.datasetKey = datasetKey
+        options.sheet = sheet
+        options.encoding = encoding
+        if snakeCase || !missing.isEmpty {
+            options.standardize = Standardize(snakeCase: snakeCase ? true : nil, missingValues: missing.isEmpty ? nil : missing)
+        }
+        return options == JobOptions() ? nil : options
     }
 }

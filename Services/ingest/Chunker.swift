@@ -2,42 +2,58 @@ import Contracts
 import ServiceRuntime
 import Tabular
 
-/// Turns parsed CSV records into `chunk.ingested` messages and publishes them in batches
-/// (one confirm wait per batch, not per chunk).
+/// Turns standardized source rows into `chunk.ingested` messages and publishes them in
+/// batches (one confirm wait per batch, not per chunk). The first row is the header.
 struct Chunker {
     let job: JobContext
     let submission: Envelope<JobSubmit>
     let chunkSize: Int
     let batch: Int
-    private var reader: CSVReader?
-    private var columns: [String]?
+    let standardizer: RowStandardizer
+    let limits: SourceLimits
+    /// Runs on the header before any record is chunked (an inline plan is compiled here, so
+    /// a plan error fails the job before a single row is processed).
+    var checkHeader: @Sendable ([String]) throws -> Void = { _ in }
+    private(set) var columns: [String]?
     private var current: [Record] = []
     private var pending: [Envelope<ChunkIngested>] = []
     private(set) var chunks = 0
     private(set) var rows = 0
 
-    init(job: JobContext, submission: Envelope<JobSubmit>, chunkSize: Int, batch: Int) {
+    init(job: JobContext, submission: Envelope<JobSubmit>, chunkSize: Int, batch: Int,
+         standardizer: RowStandardizer, limits: SourceLimits) {
         self.job = job
         self.submission = submission
         self.chunkSize = chunkSize
         self.batch = max(1, batch)
+        self.standardizer = standardizer
+        self.limits = limits
     }
 
-    mutating func feed(_ block: [UInt8], runtime: RuntimeContext, traceparent: String?) async throws {
-        if reader == nil { reader = CSVReader(dialect: CSVDialect.detect(sample: block.prefix(64 * 1024))) }
-        let records = reader!.feed(block)
-        if let failure = reader!.failure { throw Self.error(failure) }
-        try await take(records, runtime: runtime, traceparent: traceparent)
+    /// Adds rows; publishes a batch of chunks when enough have accumulated.
+    mutating func take(_ rows: [SourceRow], runtime: RuntimeContext, traceparent: String?) async throws {
+        var rows = rows[...]
+        if columns == nil, let header = rows.popFirst() {
+            guard header.cells.count <= limits.maxColumns else {
+                throw SluiceError.permanent("ingest.too-many-columns",
+                    "the header has \(header.cells.count) columns; the limit is \(limits.maxColumns) (ingest.max.columns)")
+            }
+            let names = standardizer.header(header.cells)
+            try checkHeader(names)
+            columns = names
+        }
+        for row in rows {
+            try check(row)
+            current.append(Record(line: row.line, values: standardizer.cells(row.cells)))
+            self.rows += 1
+            if current.count == chunkSize { cut() }
+        }
+        if pending.count >= batch { try await flush(runtime: runtime, traceparent: traceparent) }
     }
 
+    /// Publishes what is left; returns the totals.
     mutating func finish(runtime: RuntimeContext, traceparent: String?) async throws
         -> (chunks: Int, rows: Int, columns: [String]) {
-        var last: [CSVRecord] = []
-        if var reader {
-            do { last = try reader.finish() } catch { throw Self.error(error) }
-            self.reader = reader
-        }
-        try await take(last, runtime: runtime, traceparent: traceparent)
         guard let columns else {
             throw SluiceError.permanent("ingest.empty-source", "the source is empty: expected a header line and records")
         }
@@ -46,18 +62,19 @@ struct Chunker {
         return (chunks, rows, columns)
     }
 
-    private mutating func take(_ records: [CSVRecord], runtime: RuntimeContext, traceparent: String?) async throws {
-        var records = records[...]
-        if columns == nil, let header = records.popFirst() {
-            columns = header.fields.map { $0.trimmingCharacters(in: .whitespaces) }
+    private func check(_ row: SourceRow) throws {
+        guard rows < limits.maxRows else {
+            throw SluiceError.permanent("ingest.too-many-rows",
+                "the source has more than \(limits.maxRows) rows (ingest.max.rows); split it into several jobs")
         }
-        // NUL becomes U+FFFD here: a NUL cell would otherwise stall the job downstream.
-        for record in records {
-            current.append(Record(line: record.line, values: record.fields.map { .string($0.replacingNUL) }))
-            rows += 1
-            if current.count == chunkSize { cut() }
+        guard row.cells.count <= limits.maxColumns else {
+            throw SluiceError.permanent("ingest.too-many-columns",
+                "line \(row.line) has \(row.cells.count) cells; the limit is \(limits.maxColumns) (ingest.max.columns)")
         }
-        if pending.count >= batch { try await flush(runtime: runtime, traceparent: traceparent) }
+        for cell in row.cells where (cell?.utf8.count ?? 0) > limits.maxFieldBytes {
+            throw SluiceError.permanent("ingest.field-too-long",
+                "line \(row.line) has a field of \(cell?.utf8.count ?? 0) bytes; the limit is \(limits.maxFieldBytes) (ingest.max.field.bytes)")
+        }
     }
 
     private mutating func cut() {
@@ -72,9 +89,5 @@ struct Chunker {
         guard !pending.isEmpty else { return }
         try await runtime.publish(pending, traceparent: TraceParent.child(of: traceparent))
         pending.removeAll(keepingCapacity: true)
-    }
-
-    private static func error(_ error: CSVError) -> SluiceError {
-        .permanent("ingest.\(error.code)", error.message)
     }
 }

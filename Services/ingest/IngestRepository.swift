@@ -44,6 +44,41 @@ struct IngestRepository {
         Migration(2, "the submission that owns a job", [
             "ALTER TABLE jobs ADD COLUMN submission_id text",
         ]),
+        Migration(3, "stored inputs, uploads, datasets", [
+            """
+            CREATE TABLE inputs (
+                input_id   text PRIMARY KEY,
+                filename   text,
+                state      text NOT NULL,
+                bytes      bigint,
+                sha256     text,
+                utf8_valid boolean,
+                created_at timestamptz NOT NULL DEFAULT now(),
+                stored_at  timestamptz
+            )
+            """,
+            """
+            CREATE TABLE input_parts (
+                input_id text NOT NULL REFERENCES inputs (input_id) ON DELETE CASCADE,
+                part     integer NOT NULL,
+                content  bytea NOT NULL,
+                PRIMARY KEY (input_id, part)
+            )
+            """,
+            """
+            CREATE TABLE datasets (
+                dataset_key text PRIMARY KEY,
+                sha256      text NOT NULL,
+                job_id      text NOT NULL,
+                updated_at  timestamptz NOT NULL DEFAULT now()
+            )
+            """,
+            "ALTER TABLE jobs ADD COLUMN input_id text",
+            "ALTER TABLE jobs ADD COLUMN dataset_key text",
+            "ALTER TABLE jobs ADD COLUMN tags jsonb NOT NULL DEFAULT '{}'",
+            "ALTER TABLE jobs ADD COLUMN submission jsonb",
+            "CREATE INDEX jobs_tags ON jobs USING gin (tags)",
+        ]),
     ])
 
     private static let columns = "job_id, idempotency_key, submission_id, name, state, chunk_count, row_count, error"
@@ -55,12 +90,18 @@ struct IngestRepository {
 
     /// Registers the job, or returns the job that already holds this idempotency key.
     func register(jobId: String, key: String, submissionId: String, name: String, sourceKind: String,
-                  sourceRef: String?) async throws -> IngestedJob {
+                  sourceRef: String?, tags: [String: String], request: JobSubmit) async throws -> IngestedJob {
         let logger = runtime.logger
+        let tagsJSON = String(decoding: try JSONCoding.encode(tags), as: UTF8.self)
+        var stored = request
+        stored.source.content = nil  // the content itself is kept once, as the stored input
+        let requestJSON = String(decoding: try JSONCoding.encode(stored), as: UTF8.self)
         return try await runtime.database.transaction { connection in
             try await connection.query("""
-                INSERT INTO jobs (job_id, idempotency_key, submission_id, name, source_kind, source_ref, state)
-                VALUES (\(jobId), \(key), \(submissionId), \(name), \(sourceKind), \(sourceRef), 'ingesting')
+                INSERT INTO jobs (job_id, idempotency_key, submission_id, name, source_kind, source_ref, state, tags,
+                                  submission)
+                VALUES (\(jobId), \(key), \(submissionId), \(name), \(sourceKind), \(sourceRef), 'ingesting',
+                        \(tagsJSON)::jsonb, \(requestJSON)::jsonb)
                 ON CONFLICT DO NOTHING
                 """, logger: logger)
             let rows = try await connection.query("""
@@ -71,38 +112,6 @@ struct IngestRepository {
                 return Self.job(row)
             }
             throw SluiceError.transient("ingest.job-missing", "job \(jobId) vanished during registration")
-        }
-    }
-
-    /// Marks the job ingested and emits `job.ingested`, recording the submission as consumed.
-    func finish(_ job: JobContext, chunks: Int, rows: Int, columns: [String],
-                submission: Envelope<JobSubmit>, traceparent: String?) async throws {
-        let columnsJSON = String(decoding: try JSONCoding.encode(columns), as: UTF8.self)
-        try await runtime.transaction(traceparent: traceparent) { connection, emitter in
-            guard try await Inbox.claim(submission.id, type: JobSubmit.messageType.rawValue,
-                                        on: connection, logger: runtime.logger) else { return }
-            try await connection.query("""
-                UPDATE jobs SET state = 'ingested', chunk_count = \(chunks), row_count = \(rows),
-                    columns = \(columnsJSON)::jsonb, finished_at = now()
-                WHERE job_id = \(job.jobId) AND state = 'ingesting'
-                """, logger: runtime.logger)
-            try emitter.emit(Envelope(id: MessageID.job(job.jobId, .jobIngested), causedBy: submission,
-                                      jobId: job.jobId, producer: "ingest",
-                                      payload: JobIngested(job: job, chunkCount: chunks, rowCount: rows, columns: columns)))
-        }
-    }
-
-    /// Marks the job failed and emits `job.failed` with a reason a person can act on.
-    func fail(_ job: JobContext, error: SluiceError, submission: Envelope<JobSubmit>, traceparent: String?) async throws {
-        try await runtime.transaction(traceparent: traceparent) { connection, emitter in
-            guard try await Inbox.claim(submission.id, type: JobSubmit.messageType.rawValue,
-                                        on: connection, logger: runtime.logger) else { return }
-            try await connection.query("""
-                UPDATE jobs SET state = 'failed', error = \(error.description), finished_at = now()
-                WHERE job_id = \(job.jobId) AND state = 'ingesting'
-                """, logger: runtime.logger)
-            try emitter.emit(Envelope(id: MessageID.job(job.jobId, .jobFailed), causedBy: submission, jobId: job.jobId, producer: "ingest",
-                                      payload: JobFailed(job: job, stage: "ingest", code: error.code, reason: error.message)))
         }
     }
 
@@ -129,6 +138,74 @@ extension IngestRepository {
     func finishDuplicate(_ submission: Envelope<JobSubmit>) async throws {
         try await runtime.database.transaction { connection in
             _ = try await Inbox.claim(submission.id, type: JobSubmit.messageType.rawValue, on: connection, logger: runtime.logger)
+        }
+    }
+}
+
+extension IngestRepository {
+    /// Links the job to its stored input (and dataset), so analysis-only runs can reuse it.
+    func attach(input: StoredInput, jobId: String, datasetKey: String?) async throws {
+        try await runtime.database.client.query("""
+            UPDATE jobs SET input_id = \(input.inputId), dataset_key = \(datasetKey) WHERE job_id = \(jobId)
+            """, logger: runtime.logger)
+    }
+
+    /// The job that last processed this exact content for the dataset, if the content is
+    /// unchanged (and that job is not this one).
+    func unchanged(datasetKey: String, sha256: String, jobId: String) async throws -> String? {
+        let rows = try await runtime.database.client.query("""
+            SELECT job_id FROM datasets WHERE dataset_key = \(datasetKey) AND sha256 = \(sha256) AND job_id <> \(jobId)
+            """, logger: runtime.logger)
+        for try await previous in rows.decode(String.self) { return previous }
+        return nil
+    }
+}
+
+extension IngestRepository {
+    /// Jobs whose tags include every given tag, newest first.
+    func list(tags: [String: String], limit: Int) async throws -> [IngestedJob] {
+        let filter = String(decoding: try JSONCoding.encode(tags), as: UTF8.self)
+        let rows = try await runtime.database.client.query("""
+            SELECT \(unescaped: Self.columns) FROM jobs WHERE tags @> \(filter)::jsonb
+            ORDER BY submitted_at DESC LIMIT \(limit)
+            """, logger: runtime.logger)
+        var jobs: [IngestedJob] = []
+        for try await row in rows.decode((String, String, String?, String, String, Int?, Int?, String?).self) {
+            jobs.append(Self.job(row))
+        }
+        return jobs
+    }
+
+    /// Submits, through the outbox, one `job.submit` per dataset selected by `tags`: the
+    /// dataset's latest job with a stored input is run again with its original schema, plan
+    /// and options, reading the stored input (analysis-only) or re-publishing (publish-only).
+    func rerun(tags: [String: String], stages: JobOptions.Stages) async throws -> RerunReceipt {
+        let filter = String(decoding: try JSONCoding.encode(tags), as: UTF8.self)
+        let requestId = MessageID.random()
+        return try await runtime.transaction { connection, emitter in
+            let rows = try await connection.query("""
+                SELECT DISTINCT ON (coalesce(dataset_key, job_id)) job_id, name, submission::text FROM jobs
+                WHERE tags @> \(filter)::jsonb AND input_id IS NOT NULL AND state IN ('ingested', 'stored')
+                ORDER BY coalesce(dataset_key, job_id), submitted_at DESC
+                """, logger: runtime.logger)
+            var submitted: [RerunReceipt.Rerun] = []
+            for try await (earlier, name, text) in rows.decode((String, String, String?).self) {
+                var request = try text.map { try JSONCoding.decode(JobSubmit.self, from: Array($0.utf8)) }
+                    ?? JobSubmit(source: .job(earlier))
+                let jobId = "rerun-" + MessageID.hash(requestId, earlier)
+                request.jobId = jobId
+                request.idempotencyKey = jobId
+                request.source = .job(earlier)
+                request.format = nil
+                var options = request.options ?? JobOptions()
+                options.stages = stages
+                options.force = true
+                request.options = options
+                try emitter.emit(Envelope(id: "\(jobId)/job.submit", jobId: jobId, correlationId: jobId, causationId: nil,
+                                          producer: "ingest", payload: request))
+                submitted.append(.init(jobId: jobId, fromJob: earlier, name: name))
+            }
+            return RerunReceipt(submitted: submitted)
         }
     }
 }

@@ -15,15 +15,7 @@ public enum IngestService {
         spec.handlers.onDirect(JobSubmit.self) { envelope, runtime, trace in
             try await handler.handle(envelope, runtime: runtime, traceparent: trace)
         }
-        spec.routes = { router, runtime in
-            router.get("jobs/:id") { _, context in
-                let id = try context.parameters.require("id")
-                guard let job = try await IngestRepository(runtime: runtime).find(jobId: id) else {
-                    return HTTPResponses.error(.notFound, "ingest.job-not-found", "no job \(id)")
-                }
-                return HTTPResponses.json(job)
-            }
-        }
+        spec.routes = { router, runtime in IngestRoutes.add(to: router, runtime: runtime, settings: settings) }
         return ServiceHost(config: config, spec: spec, logger: logger, handleSignals: handleSignals)
     }
 }

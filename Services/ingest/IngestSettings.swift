@@ -1,4 +1,6 @@
+import Contracts
 import Foundation
+import Outbound
 import ServiceRuntime
 
 /// Ingest's own settings (`ingest.*` keys).
@@ -13,6 +15,14 @@ struct IngestSettings: Sendable {
     var maxSourceBytes: Int
     /// Chunks handed to the publisher per confirm wait.
     var publishBatch: Int
+    /// Networks a URL source may reach although they are not public (`ingest.fetch.allow`).
+    var fetchPolicy: AddressPolicy
+    /// Size, time and redirect caps on URL sources.
+    var fetchLimits: FetchLimits
+    /// Largest upload accepted by `POST /uploads`, in bytes.
+    var maxUploadBytes: Int
+    /// Most rows and columns a source may have, and the longest field.
+    var limits: SourceLimits
 
     init(values: ConfigValues) throws {
         let cwd = FileManager.default.currentDirectoryPath
@@ -21,5 +31,20 @@ struct IngestSettings: Sendable {
         maxChunkSize = try values.int("ingest.chunk.max", 10_000)
         maxSourceBytes = try values.int("ingest.max.bytes", 2 << 30)
         publishBatch = try values.int("ingest.publish.batch", 32)
+        var allowed: [IPNetwork] = []
+        for text in values.list("ingest.fetch.allow", []) {
+            guard let network = IPNetwork(text) else {
+                throw SluiceError.permanent("config.invalid-network", "ingest.fetch.allow: '\(text)' is not an IP address or CIDR network such as 10.0.0.0/8")
+            }
+            allowed.append(network)
+        }
+        fetchPolicy = AddressPolicy(allowed: allowed)
+        fetchLimits = FetchLimits(maxBytes: try values.int("ingest.fetch.max.bytes", maxSourceBytes),
+                                  timeout: .milliseconds(try values.int("ingest.fetch.timeout.ms", 300_000)),
+                                  maxRedirects: try values.int("ingest.fetch.redirects", 5))
+        maxUploadBytes = try values.int("ingest.upload.max.bytes", maxSourceBytes)
+        limits = SourceLimits(maxRows: try values.int("ingest.max.rows", 50_000_000),
+                              maxColumns: try values.int("ingest.max.columns", 1000),
+                              maxFieldBytes: try values.int("ingest.max.field.bytes", 16 << 20))
     }
 }

@@ -27,6 +27,8 @@ enum ProgressEvent {
     case ingested(chunks: Int, rows: Int, name: String)
     case chunkValidated(valid: Int, invalid: Int)
     case chunkTransformed
-    case published
+    case published(valid: Int, invalid: Int)
+    /// A terminal state other than published or failed: `stored` (ingest-only), `skipped`.
+    case ended(state: String)
     case failed(reason: String)
 }

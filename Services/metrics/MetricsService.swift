@@ -23,7 +23,14 @@ public enum MetricsService {
             let p = envelope.payload
             try await repo(context).apply(.ingested(chunks: p.chunkCount, rows: p.rowCount, name: p.job.name),
                                           jobId: p.job.jobId, at: envelope.occurredAt)
+            if p.job.effectiveOptions.effectiveStages == .ingestOnly {
+                try await repo(context).apply(.ended(state: "stored"), jobId: p.job.jobId, at: envelope.occurredAt)
+            }
         }
+        spec.handlers.on(JobSkipped.self) { envelope, context in
+            try await repo(context).apply(.ended(state: "skipped"), jobId: envelope.payload.job.jobId, at: envelope.occurredAt)
+        }
+        spec.handlers.on(JobRepublish.self) { _, _ in }
         spec.handlers.on(ChunkValidated.self) { envelope, context in
             let p = envelope.payload
             try await repo(context).apply(.chunkValidated(valid: p.records.count, invalid: p.invalidCount),
@@ -33,7 +40,9 @@ public enum MetricsService {
             try await repo(context).apply(.chunkTransformed, jobId: envelope.payload.job.jobId, at: envelope.occurredAt)
         }
         spec.handlers.on(JobPublished.self) { envelope, context in
-            try await repo(context).apply(.published, jobId: envelope.payload.job.jobId, at: envelope.occurredAt)
+            let p = envelope.payload
+            try await repo(context).apply(.published(valid: p.rowsValid, invalid: p.rowsInvalid), jobId: p.job.jobId,
+                                          at: envelope.occurredAt)
         }
         spec.handlers.on(JobFailed.self) { envelope, context in
             let p = envelope.payload

@@ -66,10 +66,17 @@ struct ProgressRepository {
             try await connection.query("""
                 UPDATE job_progress SET chunks_transformed = chunks_transformed + 1, updated_at = now() WHERE job_id = \(jobId)
                 """, logger: logger)
-        case .published:
+        case .published(let valid, let invalid):
+            // Publish has the final counts (job-wide duplicate keys and dedupe happen there).
             try await connection.query("""
                 UPDATE job_progress SET state = CASE WHEN state = 'failed' THEN state ELSE 'published' END,
+                    rows_valid = \(valid), rows_invalid = \(invalid),
                     finished_at = coalesce(finished_at, \(time)), updated_at = now() WHERE job_id = \(jobId)
+                """, logger: logger)
+        case .ended(let state):
+            try await connection.query("""
+                UPDATE job_progress SET state = \(state), finished_at = coalesce(finished_at, \(time)), updated_at = now()
+                WHERE job_id = \(jobId) AND state NOT IN ('published', 'failed')
                 """, logger: logger)
         case .failed(let reason):
             try await connection.query("""

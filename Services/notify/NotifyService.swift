@@ -13,6 +13,8 @@ public enum NotifyService {
         spec.migrations = NotifyRepository.migrations
         spec.handlers.onDirect(JobPublished.self) { envelope, runtime, _ in
             let p = envelope.payload
+            // A dry run (test mode) produces reports but tells nobody.
+            guard p.job.options?.dryRun != true else { return }
             let notice = Notification(event: "job.published", jobId: p.job.jobId, name: p.job.name, tags: p.job.tags,
                                       rows: .init(total: p.rowsTotal, valid: p.rowsValid, invalid: p.rowsInvalid),
                                       artifacts: p.artifacts, stage: nil, code: nil, reason: nil)
@@ -21,6 +23,7 @@ public enum NotifyService {
         }
         spec.handlers.onDirect(JobFailed.self) { envelope, runtime, _ in
             let p = envelope.payload
+            guard p.job.options?.dryRun != true else { return }
             let notice = Notification(event: "job.failed", jobId: p.job.jobId, name: p.job.name, tags: p.job.tags,
                                       rows: nil, artifacts: nil, stage: p.stage, code: p.code, reason: p.reason)
             try await WebhookSender(runtime: runtime, timeout: timeout)

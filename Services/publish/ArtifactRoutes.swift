@@ -14,12 +14,19 @@ enum ArtifactRoutes {
         router.get("jobs/:id/artifacts/:name") { _, context in
             let id = try context.parameters.require("id")
             let name = try context.parameters.require("name")
-            guard let (type, content) = try await ArtifactQueries(runtime: runtime).content(jobId: id, name: name) else {
+            let queries = ArtifactQueries(runtime: runtime)
+            guard let artifact = try await queries.find(jobId: id, name: name) else {
                 return HTTPResponses.error(.notFound, "publish.artifact-not-found", "job \(id) has no artifact \(name)")
             }
-            return Response(status: .ok, headers: [.contentType: type,
+            // Streamed part by part: a large artifact is never loaded whole.
+            return Response(status: .ok, headers: [.contentType: artifact.contentType,
                                                    .contentDisposition: "attachment; filename=\"\(name)\""],
-                            body: .init(byteBuffer: content))
+                            body: ResponseBody(contentLength: artifact.bytes) { writer in
+                                try await queries.forEachPart(jobId: id, name: name, parts: artifact.parts) { part in
+                                    try await writer.write(part)
+                                }
+                                try await writer.finish(nil)
+                            })
         }
     }
 }
@@ -47,11 +54,21 @@ struct ArtifactQueries {
         return result
     }
 
-    func content(jobId: String, name: String) async throws -> (String, ByteBuffer)? {
+    func find(jobId: String, name: String) async throws -> (contentType: String, bytes: Int, parts: Int)? {
         let rows = try await runtime.database.client.query("""
-            SELECT content_type, content FROM artifacts WHERE job_id = \(jobId) AND name = \(name)
+            SELECT content_type, bytes, parts FROM artifacts WHERE job_id = \(jobId) AND name = \(name)
             """, logger: runtime.logger)
-        for try await row in rows.decode((String, ByteBuffer).self) { return row }
+        for try await row in rows.decode((String, Int, Int).self) { return row }
         return nil
+    }
+
+    /// Calls `body` with each stored part in order, one query per part.
+    func forEachPart(jobId: String, name: String, parts: Int, _ body: (ByteBuffer) async throws -> Void) async throws {
+        for part in 0..<parts {
+            let rows = try await runtime.database.client.query("""
+                SELECT content FROM artifact_parts WHERE job_id = \(jobId) AND name = \(name) AND part = \(part)
+                """, logger: runtime.logger)
+            for try await content in rows.decode(ByteBuffer.self) { try await body(content) }
+        }
     }
 }

@@ -48,40 +48,68 @@ struct PublishRepository {
             )
             """,
         ]),
+        Migration(2, "artifacts in parts, chunk metadata, job outcome", [
+            "ALTER TABLE artifacts ALTER COLUMN content DROP NOT NULL",
+            "ALTER TABLE artifacts ADD COLUMN parts integer NOT NULL DEFAULT 0",
+            """
+            CREATE TABLE artifact_parts (
+                job_id  text NOT NULL,
+                name    text NOT NULL,
+                part    integer NOT NULL,
+                content bytea NOT NULL,
+                PRIMARY KEY (job_id, name, part)
+            )
+            """,
+            """
+            INSERT INTO artifact_parts (job_id, name, part, content)
+            SELECT job_id, name, 0, content FROM artifacts WHERE content IS NOT NULL
+            """,
+            "UPDATE artifacts SET parts = 1, content = NULL WHERE content IS NOT NULL",
+            "ALTER TABLE chunks ADD COLUMN meta bytea",
+            "ALTER TABLE jobs ADD COLUMN ingested_at timestamptz",
+            "ALTER TABLE jobs ADD COLUMN source jsonb",
+            "ALTER TABLE jobs ADD COLUMN outcome bytea",
+        ]),
     ])
 
-    func recordJob(_ event: JobIngested) async throws {
+    func recordJob(_ event: JobIngested, at time: Date) async throws {
         let context = String(decoding: try JSONCoding.encode(event.job), as: UTF8.self)
         let columns = String(decoding: try JSONCoding.encode(event.columns), as: UTF8.self)
+        let source = try event.source.map { String(decoding: try JSONCoding.encode($0), as: UTF8.self) }
         try await connection.query("""
-            INSERT INTO jobs (job_id, context, chunk_count, row_count, columns)
-            VALUES (\(event.job.jobId), \(context)::jsonb, \(event.chunkCount), \(event.rowCount), \(columns)::jsonb)
+            INSERT INTO jobs (job_id, context, chunk_count, row_count, columns, ingested_at, source)
+            VALUES (\(event.job.jobId), \(context)::jsonb, \(event.chunkCount), \(event.rowCount), \(columns)::jsonb,
+                    \(time), \(source)::jsonb)
             ON CONFLICT (job_id) DO UPDATE SET context = EXCLUDED.context, chunk_count = EXCLUDED.chunk_count,
-                row_count = EXCLUDED.row_count, columns = EXCLUDED.columns
+                row_count = EXCLUDED.row_count, columns = EXCLUDED.columns, ingested_at = EXCLUDED.ingested_at,
+                source = EXCLUDED.source
             """, logger: logger)
     }
 
-    func recordChunk(_ chunk: ChunkTransformed) async throws {
+    func recordChunk(_ chunk: ChunkTransformed, at time: Date) async throws {
         try await connection.query("INSERT INTO jobs (job_id) VALUES (\(chunk.job.jobId)) ON CONFLICT DO NOTHING",
                                    logger: logger)
         let columns = String(decoding: try JSONCoding.encode(chunk.columns), as: UTF8.self)
         let records = ByteBuffer(bytes: try JSONCoding.encode(chunk.records))
         let errors = ByteBuffer(bytes: try JSONCoding.encode(chunk.errors))
+        let meta = ByteBuffer(bytes: try JSONCoding.encode(ChunkMeta(chunk, transformedAt: time)))
         try await connection.query("""
-            INSERT INTO chunks (job_id, chunk_index, columns, records, invalid_count, errors)
-            VALUES (\(chunk.job.jobId), \(chunk.chunkIndex), \(columns)::jsonb, \(records), \(chunk.invalidCount), \(errors))
+            INSERT INTO chunks (job_id, chunk_index, columns, records, invalid_count, errors, meta)
+            VALUES (\(chunk.job.jobId), \(chunk.chunkIndex), \(columns)::jsonb, \(records), \(chunk.invalidCount),
+                    \(errors), \(meta))
             ON CONFLICT DO NOTHING
             """, logger: logger)
     }
 
     /// Locks the job row; returns it when every chunk has arrived and it is not yet published.
     /// The row lock serializes replicas: whichever commits the last chunk second sees all.
-    func lockIfComplete(jobId: String) async throws -> (job: JobContext, rows: Int, columns: [String], chunks: Int)? {
+    func lockIfComplete(jobId: String) async throws -> ReadyJob? {
         let rows = try await connection.query("""
-            SELECT context::text, chunk_count, row_count, columns::text, state FROM jobs WHERE job_id = \(jobId) FOR UPDATE
+            SELECT context::text, chunk_count, row_count, columns::text, state, ingested_at, source::text
+            FROM jobs WHERE job_id = \(jobId) FOR UPDATE
             """, logger: logger)
-        var found: (String?, Int?, Int?, String?, String)?
-        for try await row in rows.decode((String?, Int?, Int?, String?, String).self) { found = row }
+        var found: (String?, Int?, Int?, String?, String, Date?, String?)?
+        for try await row in rows.decode((String?, Int?, Int?, String?, String, Date?, String?).self) { found = row }
         guard let found, found.4 == "collecting", let context = found.0, let chunkCount = found.1 else { return nil }
         let counted = try await connection.query("SELECT count(*) FROM chunks WHERE job_id = \(jobId)", logger: logger)
         var have = 0
@@ -89,34 +117,96 @@ struct PublishRepository {
         guard have == chunkCount else { return nil }
         let job = try JSONCoding.decode(JobContext.self, from: Array(context.utf8))
         let columns = try JSONCoding.decode([String].self, from: Array((found.3 ?? "[]").utf8))
-        return (job, found.2 ?? 0, columns, chunkCount)
+        let source = try found.6.map { try JSONCoding.decode(SourceInfo.self, from: Array($0.utf8)) }
+        return ReadyJob(job: job, rows: found.2 ?? 0, columns: columns, chunks: chunkCount, ingestedAt: found.5,
+                        source: source)
     }
 
-    /// Streams a job's chunks in order to `body`.
-    func forEachChunk(jobId: String, _ body: ([Record], Int, [RecordError]) throws -> Void) async throws {
-        let rows = try await connection.query("""
-            SELECT records, invalid_count, errors FROM chunks WHERE job_id = \(jobId) ORDER BY chunk_index
-            """, logger: logger)
-        for try await (records, invalid, errors) in rows.decode((ByteBuffer, Int, ByteBuffer).self) {
-            try body(try JSONCoding.decode([Record].self, from: records.readableBytesView),
-                     invalid, try JSONCoding.decode([RecordError].self, from: errors.readableBytesView))
+    /// Streams a job's chunks in order to `body`, one query per chunk: `body` writes to the
+    /// same connection (artifact parts), which must not happen while a result is streaming.
+    func forEachChunk(jobId: String, count: Int, _ body: (StoredChunk) async throws -> Void) async throws {
+        for index in 0..<count {
+            let rows = try await connection.query("""
+                SELECT columns::text, records, invalid_count, errors, meta FROM chunks
+                WHERE job_id = \(jobId) AND chunk_index = \(index)
+                """, logger: logger)
+            var found: StoredChunk?
+            for try await (columns, records, invalid, errors, meta)
+                in rows.decode((String, ByteBuffer, Int, ByteBuffer, ByteBuffer?).self) {
+                found = StoredChunk(
+                    columns: try JSONCoding.decode([String].self, from: Array(columns.utf8)),
+                    records: try JSONCoding.decode([Record].self, from: records.readableBytesView), invalidCount: invalid,
+                    errors: try JSONCoding.decode([RecordError].self, from: errors.readableBytesView),
+                    meta: try meta.map { try JSONCoding.decode(ChunkMeta.self, from: $0.readableBytesView) } ?? ChunkMeta())
+            }
+            guard let found else {
+                throw SluiceError.transient("publish.chunk-missing", "chunk \(index) of job \(jobId) is not stored yet")
+            }
+            try await body(found)
         }
     }
 
-    func storeArtifact(jobId: String, name: String, contentType: String, content: [UInt8]) async throws -> ArtifactRef {
-        let ref = ArtifactRef(name: name, contentType: contentType, bytes: content.count,
-                              sha256: MessageID.sha256Hex(content))
+    /// Marks the job published (or failed by policy) and keeps its outcome event for
+    /// publish-only re-runs.
+    func markPublished(jobId: String, outcome: JobPublished?, state: String = "published") async throws {
+        let bytes = try outcome.map { ByteBuffer(bytes: try JSONCoding.encode($0)) }
         try await connection.query("""
-            INSERT INTO artifacts (job_id, name, content_type, bytes, sha256, content)
-            VALUES (\(jobId), \(name), \(contentType), \(content.count), \(ref.sha256), \(ByteBuffer(bytes: content)))
-            ON CONFLICT (job_id, name) DO UPDATE SET content_type = EXCLUDED.content_type, bytes = EXCLUDED.bytes,
-                sha256 = EXCLUDED.sha256, content = EXCLUDED.content
+            UPDATE jobs SET state = \(state), published_at = now(), outcome = \(bytes) WHERE job_id = \(jobId)
             """, logger: logger)
-        return ref
     }
 
-    func markPublished(jobId: String) async throws {
-        try await connection.query("UPDATE jobs SET state = 'published', published_at = now() WHERE job_id = \(jobId)",
-                                   logger: logger)
+    /// The stored `job.published` payload of a published job.
+    func outcome(jobId: String) async throws -> JobPublished? {
+        let rows = try await connection.query("""
+            SELECT outcome FROM jobs WHERE job_id = \(jobId) AND state = 'published'
+            """, logger: logger)
+        for try await bytes in rows.decode(ByteBuffer?.self) {
+            return try bytes.map { try JSONCoding.decode(JobPublished.self, from: $0.readableBytesView) }
+        }
+        return nil
+    }
+}
+
+/// A job whose chunks are all in.
+struct ReadyJob {
+    var job: JobContext
+    var rows: Int
+    var columns: [String]
+    var chunks: Int
+    var ingestedAt: Date?
+    var source: SourceInfo?
+}
+
+/// One stored chunk, decoded.
+struct StoredChunk {
+    var columns: [String]?
+    var records: [Record]
+    var invalidCount: Int
+    var errors: [RecordError]
+    var meta: ChunkMeta
+}
+
+/// What publish keeps of a `chunk.transformed` besides its records.
+struct ChunkMeta: Codable, Sendable {
+    var uniqueKeys: [UniqueKey]?
+    var appended: [Record]?
+    var filteredCount: Int?
+    var notes: [String]?
+    var schemaRef: String?
+    var planRef: String?
+    var validatedAt: Date?
+    var transformedAt: Date?
+
+    init() {}
+
+    init(_ chunk: ChunkTransformed, transformedAt: Date) {
+        uniqueKeys = chunk.uniqueKeys
+        appended = chunk.appended
+        filteredCount = chunk.filteredCount
+        notes = chunk.notes
+        schemaRef = chunk.schemaRef
+        planRef = chunk.planRef
+        validatedAt = chunk.validatedAt
+        self.transformedAt = transformedAt
     }
 }

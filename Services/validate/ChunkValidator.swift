@@ -1,41 +1,83 @@
 import Contracts
 import ServiceRuntime
+import Tabular
+import Validation
 
-/// Handles `chunk.ingested`: stores per-record errors and emits `chunk.validated`, or
-/// `job.failed` when the header lacks a schema column (every chunk emits the same
-/// deterministic `job.failed` id, so the job fails once).
-enum ChunkValidator {
-    static func handle(_ envelope: Envelope<ChunkIngested>, context: HandlerContext) async throws {
+/// Handles `chunk.ingested`: checks every record against the job's Table Schema (inline or
+/// stored, pinned per job), stores per-record errors and emits `chunk.validated` with typed
+/// values and unique-key fingerprints; or `job.failed` when the schema is invalid or the
+/// header does not match it (every chunk emits the same deterministic `job.failed` id, so the
+/// job fails once).
+struct ChunkValidator: Sendable {
+    let schemas: SchemaCache
+
+    func handle(_ envelope: Envelope<ChunkIngested>, context: HandlerContext) async throws {
         let chunk = envelope.payload
         let job = chunk.job
-        let missing = RecordRules.missingColumns(header: chunk.columns, schema: job.schema)
-        if !missing.isEmpty {
-            let reason = "the header lacks column(s) \(missing.map { "'\($0)'" }.joined(separator: ", ")) required by the "
-                + "job's schema; the header has \(chunk.columns.map { "'\($0)'" }.joined(separator: ", ")). "
-                + "Fix the file's header or the schema and submit again."
-            try context.emit(Envelope(id: MessageID.job(job.jobId, .jobFailed), causedBy: envelope, producer: "validate",
-                                      payload: JobFailed(job: job, stage: "validate", code: "validate.missing-column",
-                                                         reason: reason)))
-            return
+        let resolved: SchemaCache.Resolved?
+        do {
+            resolved = try await schemas.resolve(job, runtime: context.runtime)
+        } catch let error as SluiceError where error.disposition == .permanent {
+            return try fail(envelope, code: error.code, reason: error.message, context: context)
         }
         var valid: [Record] = []
         var errors: [RecordError] = []
         var invalid = 0
         valid.reserveCapacity(chunk.records.count)
-        for record in chunk.records {
-            let problems = RecordRules.check(record, header: chunk.columns, schema: job.schema)
-            if problems.isEmpty {
-                valid.append(record)
-            } else {
-                invalid += 1
-                errors += problems
+        if let resolved {
+            let header = resolved.compiled.checkHeader(chunk.columns)
+            if !header.isValid {
+                let reason = header.problems.map(\.message).joined(separator: "; ")
+                    + ". The header has \(chunk.columns.map { "'\($0)'" }.joined(separator: ", ")). "
+                    + "Fix the file's header or the schema and submit again."
+                let code = header.problems.contains { $0.code == "missing-label" } ? "validate.missing-column"
+                    : "validate.header-mismatch"
+                return try fail(envelope, code: code, reason: reason, context: context)
+            }
+            let checker = resolved.compiled.rowChecker(header: chunk.columns)
+            let missing = Self.missingTokens(resolved.compiled.schema, header: chunk.columns)
+            for record in chunk.records {
+                let cells = record.values.enumerated().map { index, value in
+                    value.isNull ? (index < missing.count ? missing[index] : "") : value.csvText
+                }
+                let outcome = checker.check(line: record.line, cells: cells)
+                if outcome.isValid {
+                    valid.append(Record(line: record.line, values: outcome.values, keys: outcome.fingerprints))
+                } else {
+                    invalid += 1
+                    errors += outcome.errors
+                }
+            }
+        } else {
+            for record in chunk.records {
+                let problems = RecordRules.check(record, header: chunk.columns)
+                if problems.isEmpty { valid.append(record) } else { invalid += 1; errors += problems }
             }
         }
         try await ValidateRepository(runtime: context.runtime)
             .record(jobId: job.jobId, chunk: chunk.chunkIndex, valid: valid.count, errors: errors, on: context.connection)
+        let keys = resolved?.compiled.uniqueConstraints.map(\.uniqueKey)
         try context.emit(Envelope(id: MessageID.chunk(job.jobId, .chunkValidated, chunk.chunkIndex), causedBy: envelope,
                                   producer: "validate",
                                   payload: ChunkValidated(job: job, chunkIndex: chunk.chunkIndex, columns: chunk.columns,
-                                                          records: valid, invalidCount: invalid, errors: errors)))
+                                                          records: valid, invalidCount: invalid, errors: errors,
+                                                          uniqueKeys: keys?.isEmpty == false ? keys : nil,
+                                                          schemaRef: resolved?.reference)))
+    }
+
+    private func fail(_ envelope: Envelope<ChunkIngested>, code: String, reason: String, context: HandlerContext) throws {
+        let job = envelope.payload.job
+        try context.emit(Envelope(id: MessageID.job(job.jobId, .jobFailed), causedBy: envelope, producer: "validate",
+                                  payload: JobFailed(job: job, stage: "validate", code: code, reason: reason)))
+    }
+
+    /// Per column, the text that stands for a cell ingest made null (a present but missing
+    /// cell, which is not the same as an absent one): `""` when the column treats it as
+    /// missing, else the column's first missing value.
+    static func missingTokens(_ schema: TableSchema, header: [String]) -> [String] {
+        header.map { name in
+            let values = schema.field(named: name)?.missingValues ?? schema.missingValues ?? [""]
+            return values.contains("") ? "" : values.first ?? ""
+        }
     }
 }

@@ -33,6 +33,7 @@ struct ValidateRepository {
             """,
             "CREATE INDEX record_errors_job ON record_errors (job_id, line)",
         ]),
+        DefinitionStore.migration(2),
     ])
 
     /// Stores a chunk's outcome; the inbox guarantees this runs once per chunk.

@@ -11,14 +11,17 @@ public enum ValidateService {
     public static func build(config: RuntimeConfig, logger: Logger, handleSignals: Bool = false) throws -> ServiceHost {
         var spec = ServiceSpec()
         spec.migrations = ValidateRepository.migrations
+        let validator = ChunkValidator(schemas: SchemaCache())
         spec.handlers.on(ChunkIngested.self) { envelope, context in
-            try await ChunkValidator.handle(envelope, context: context)
+            try await validator.handle(envelope, context: context)
         }
         spec.routes = { router, runtime in
             router.get("jobs/:id/errors") { _, context in
                 let id = try context.parameters.require("id")
                 return HTTPResponses.json(try await ValidateRepository(runtime: runtime).errors(jobId: id, limit: 10_000))
             }
+            DefinitionRoutes.add(to: router, path: "schemas", store: { DefinitionStore(runtime: runtime, kind: "schema") },
+                                 check: SchemaCache.check)
         }
         return ServiceHost(config: config, spec: spec, logger: logger, handleSignals: handleSignals)
     }

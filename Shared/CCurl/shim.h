@@ -10,4 +10,6 @@ static inline CURLcode sluice_curl_setopt_slist(CURL *h, CURLoption o, struct cu
 typedef size_t (*sluice_curl_write_fn)(char *, size_t, size_t, void *);
 static inline CURLcode sluice_curl_setopt_write(CURL *h, CURLoption o, sluice_curl_write_fn v) { return curl_easy_setopt(h, o, v); }
 static inline CURLcode sluice_curl_getinfo_long(CURL *h, CURLINFO i, long *v) { return curl_easy_getinfo(h, i, v); }
+static inline CURLcode sluice_curl_getinfo_string(CURL *h, CURLINFO i, char **v) { return curl_easy_getinfo(h, i, v); }
+static inline CURLcode sluice_curl_setopt_offset(CURL *h, CURLoption o, curl_off_t v) { return curl_easy_setopt(h, o, v); }
 #endif

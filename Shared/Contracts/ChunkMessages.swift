@@ -1,3 +1,5 @@
+import Foundation
+
 /// `chunk.ingested`: one chunk of parsed source records, in source order.
 public struct ChunkIngested: MessagePayload, Hashable {
     public static let messageType = MessageType.chunkIngested
@@ -34,16 +36,22 @@ public struct ChunkValidated: MessagePayload, Hashable {
     public var invalidCount: Int
     /// Every problem found, per record and field.
     public var errors: [RecordError]
+    /// The job-wide unique keys whose fingerprints each record carries in `keys`.
+    public var uniqueKeys: [UniqueKey]?
+    /// The stored schema used, as `name@version`, when the job named one.
+    public var schemaRef: String?
 
     /// Creates the payload.
     public init(job: JobContext, chunkIndex: Int, columns: [String], records: [Record],
-                invalidCount: Int, errors: [RecordError]) {
+                invalidCount: Int, errors: [RecordError], uniqueKeys: [UniqueKey]? = nil, schemaRef: String? = nil) {
         self.job = job
         self.chunkIndex = chunkIndex
         self.columns = columns
         self.records = records
         self.invalidCount = invalidCount
         self.errors = errors
+        self.uniqueKeys = uniqueKeys
+        self.schemaRef = schemaRef
     }
 }
 
@@ -61,17 +69,41 @@ public struct ChunkTransformed: MessagePayload, Hashable {
     public var records: [Record]
     /// Records dropped by validation.
     public var invalidCount: Int
-    /// Validation problems, forwarded.
+    /// Validation problems, forwarded, plus transform's own (cast and expression errors).
     public var errors: [RecordError]
+    /// Forwarded from `chunk.validated`.
+    public var uniqueKeys: [UniqueKey]?
+    /// Records a plan's `append` step adds once per job (carried by chunk 0 only); publish
+    /// writes them after every source record.
+    public var appended: [Record]?
+    /// Records removed by the plan's filter rules.
+    public var filteredCount: Int?
+    /// The plan's custom-rule notes (chunk 0 only).
+    public var notes: [String]?
+    /// The stored schema used, forwarded from `chunk.validated`.
+    public var schemaRef: String?
+    /// The stored plan used, as `name@version`, when the job named one.
+    public var planRef: String?
+    /// When validate finished this chunk (the `chunk.validated` envelope's time).
+    public var validatedAt: Date?
 
     /// Creates the payload.
     public init(job: JobContext, chunkIndex: Int, columns: [String], records: [Record],
-                invalidCount: Int, errors: [RecordError]) {
+                invalidCount: Int, errors: [RecordError], uniqueKeys: [UniqueKey]? = nil,
+                appended: [Record]? = nil, filteredCount: Int? = nil, notes: [String]? = nil,
+                schemaRef: String? = nil, planRef: String? = nil, validatedAt: Date? = nil) {
         self.job = job
         self.chunkIndex = chunkIndex
         self.columns = columns
         self.records = records
         self.invalidCount = invalidCount
         self.errors = errors
+        self.uniqueKeys = uniqueKeys
+        self.appended = appended
+        self.filteredCount = filteredCount
+        self.notes = notes
+        self.schemaRef = schemaRef
+        self.planRef = planRef
+        self.validatedAt = validatedAt
     }
 }

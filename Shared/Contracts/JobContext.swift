@@ -1,3 +1,5 @@
+import Foundation
+
 /// What every stage needs to know about a job, carried in each chunk and job event so a
 /// message is self-contained and any stage can be replayed on its own.
 public struct JobContext: Codable, Sendable, Hashable {
@@ -9,18 +11,42 @@ public struct JobContext: Codable, Sendable, Hashable {
     public var tags: [String: String]
     /// The Table Schema the records are validated against, if any.
     public var schema: TableSchema?
+    /// A schema stored in validate, by name or `name@version`, when `schema` is absent.
+    public var schemaName: String?
+    /// The processing plan, when given inline.
+    public var plan: ProcessingPlan?
+    /// A plan stored in transform, by name or `name@version`, when no inline plan is given.
+    public var planName: String?
     /// Where to tell people about the outcome.
     public var notify: NotifySpec?
+    /// Stages, outputs and policies (absent: the defaults).
+    public var options: JobOptions?
+    /// When ingest accepted the submission; the results document measures stages from here.
+    public var submittedAt: Date?
+    /// Job-level notes found while reading the source (e.g. "decoded as Windows-1252").
+    public var warnings: [String]?
 
     /// Creates a job context.
     public init(jobId: String, name: String, tags: [String: String] = [:],
-                schema: TableSchema? = nil, notify: NotifySpec? = nil) {
+                schema: TableSchema? = nil, schemaName: String? = nil, plan: ProcessingPlan? = nil,
+                planName: String? = nil,
+                notify: NotifySpec? = nil, options: JobOptions? = nil, submittedAt: Date? = nil,
+                warnings: [String]? = nil) {
         self.jobId = jobId
         self.name = name
         self.tags = tags
         self.schema = schema
+        self.schemaName = schemaName
+        self.plan = plan
+        self.planName = planName
         self.notify = notify
+        self.options = options
+        self.submittedAt = submittedAt
+        self.warnings = warnings
     }
+
+    /// The options with defaults for an absent value.
+    public var effectiveOptions: JobOptions { options ?? JobOptions() }
 }
 
 /// Notification targets for a job's outcome.

@@ -9,13 +9,74 @@ public struct JobIngested: MessagePayload, Hashable {
     public var rowCount: Int
     /// Header names.
     public var columns: [String]
+    /// What was read: format, encoding, size and content hash.
+    public var source: SourceInfo?
 
     /// Creates the payload.
-    public init(job: JobContext, chunkCount: Int, rowCount: Int, columns: [String]) {
+    public init(job: JobContext, chunkCount: Int, rowCount: Int, columns: [String], source: SourceInfo? = nil) {
         self.job = job
         self.chunkCount = chunkCount
         self.rowCount = rowCount
         self.columns = columns
+        self.source = source
+    }
+}
+
+/// A description of a job's stored input.
+public struct SourceInfo: Codable, Sendable, Hashable {
+    /// The format read (`csv`, `tsv`, `jsonl`, `json`, `xlsx`, `text`).
+    public var format: String
+    /// The text encoding decoded (`utf-8` or `windows-1252`; absent for XLSX).
+    public var encoding: String?
+    /// Input size in bytes.
+    public var bytes: Int
+    /// Hex SHA-256 of the input bytes; also the incremental-processing fingerprint.
+    public var sha256: String
+
+    /// Creates a description.
+    public init(format: String, encoding: String?, bytes: Int, sha256: String) {
+        self.format = format
+        self.encoding = encoding
+        self.bytes = bytes
+        self.sha256 = sha256
+    }
+}
+
+/// `job.skipped`: the job's input is byte-identical to the last processed input of its
+/// dataset, so nothing ran (submit with `options.force` to process it anyway).
+public struct JobSkipped: MessagePayload, Hashable {
+    public static let messageType = MessageType.jobSkipped
+    /// The job.
+    public var job: JobContext
+    /// The dataset key.
+    public var datasetKey: String
+    /// Hex SHA-256 of the unchanged input.
+    public var sha256: String
+    /// The job that last processed this content.
+    public var previousJobId: String
+
+    /// Creates the payload.
+    public init(job: JobContext, datasetKey: String, sha256: String, previousJobId: String) {
+        self.job = job
+        self.datasetKey = datasetKey
+        self.sha256 = sha256
+        self.previousJobId = previousJobId
+    }
+}
+
+/// `job.republish`: publish-only; publish emits the job's `job.published` again (with a new
+/// id, so notify delivers it again) from the results it already stored.
+public struct JobRepublish: MessagePayload, Hashable {
+    public static let messageType = MessageType.jobRepublish
+    /// The job whose results are published again.
+    public var jobId: String
+    /// The submission that asked, making the re-publication's message ids unique per request.
+    public var requestId: String
+
+    /// Creates the payload.
+    public init(jobId: String, requestId: String) {
+        self.jobId = jobId
+        self.requestId = requestId
     }
 }
 

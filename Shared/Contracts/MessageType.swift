@@ -8,6 +8,8 @@ public enum MessageType: String, Codable, Sendable, CaseIterable {
     case chunkTransformed = "chunk.transformed"
     case jobPublished = "job.published"
     case jobFailed = "job.failed"
+    case jobSkipped = "job.skipped"
+    case jobRepublish = "job.republish"
     case incidentOpened = "incident.opened"
 
     /// The schema version producers write today. Consumers accept exactly the versions in
@@ -27,6 +29,8 @@ public enum MessageType: String, Codable, Sendable, CaseIterable {
         case .chunkTransformed: "The transformed records of one chunk."
         case .jobPublished: "A job's artifacts are stored and downloadable."
         case .jobFailed: "A job stopped with a reason a person can act on."
+        case .jobSkipped: "A job's input did not change since its dataset's last job, so nothing ran."
+        case .jobRepublish: "Publish an earlier job's results again and notify again (publish-only)."
         case .incidentOpened: "A new failure cause was recorded as an incident."
         }
     }

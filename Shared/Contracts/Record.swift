@@ -6,11 +6,36 @@ public struct Record: Codable, Sendable, Hashable {
     public var line: Int
     /// The cells, in the chunk's column order.
     public var values: [CellValue]
+    /// Fingerprints of the record's unique keys (one per ``UniqueKey`` of the chunk; nil when
+    /// the key is exempt, e.g. a null `unique` cell), set by validate; publish enforces
+    /// uniqueness across the job.
+    public var keys: [String?]?
+    /// The fingerprint of a plan's `dedupe` columns, set by transform; publish keeps the
+    /// first record of each fingerprint in source order.
+    public var dedupe: String?
 
     /// Creates a record.
-    public init(line: Int, values: [CellValue]) {
+    public init(line: Int, values: [CellValue], keys: [String?]? = nil, dedupe: String? = nil) {
         self.line = line
         self.values = values
+        self.keys = keys
+        self.dedupe = dedupe
+    }
+}
+
+/// A key that must be unique across a whole job (a field with `unique`, the primary key, or
+/// one of `uniqueKeys`).
+public struct UniqueKey: Codable, Sendable, Hashable {
+    /// The fields forming the key.
+    public var fields: [String]
+    /// `primary-key`, `unique` (one field's `unique` constraint) or `unique-key` (an entry of
+    /// `uniqueKeys`); a duplicate is reported as `primary-key` or `unique-error`.
+    public var kind: String
+
+    /// Creates a unique key.
+    public init(fields: [String], kind: String) {
+        self.fields = fields
+        self.kind = kind
     }
 }
 

@@ -16,6 +16,16 @@ public struct OutboundError: Error, Sendable, CustomStringConvertible {
     public var code: String
     /// What happened.
     public var message: String
+    /// Whether trying again later may succeed (timeouts, DNS, 5xx) or not (refused address,
+    /// too large, 4xx).
+    public var transient: Bool
+
+    /// Creates an error.
+    public init(code: String, message: String, transient: Bool = true) {
+        self.code = code
+        self.message = message
+        self.transient = transient
+    }
 
     public var description: String { "[\(code)] \(message)" }
 }
@@ -83,6 +93,7 @@ public enum Outbound {
                 _ = sluice_curl_setopt_long(handle, CURLOPT_HTTPGET, 1)
             } else {
                 _ = sluice_curl_setopt_long(handle, CURLOPT_POST, 1)
+                if method != "POST" { _ = sluice_curl_setopt_string(handle, CURLOPT_CUSTOMREQUEST, method) }
                 _ = sluice_curl_setopt_pointer(handle, CURLOPT_POSTFIELDS, UnsafeMutableRawPointer(mutating: buffer.baseAddress))
                 _ = sluice_curl_setopt_long(handle, CURLOPT_POSTFIELDSIZE, buffer.count)
             }

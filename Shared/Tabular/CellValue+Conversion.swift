@@ -81,7 +81,7 @@ extension CellValue {
     ///
     /// Written against `Character.isWhitespace` so no Foundation is needed and
     /// non-breaking spaces pasted from web pages are trimmed too.
-    static func trimmingWhitespace(_ text: String) -> String {
+    public static func trimmingWhitespace(_ text: String) -> String {
         guard let first = text.firstIndex(where: { !$0.isWhitespace }) else { return "" }
         let last = text.lastIndex(where: { !$0.isWhitespace }) ?? first
         if first == text.startIndex, text.index(after: last) == text.endIndex { return text }

@@ -3,9 +3,9 @@
 /// Both sides must agree on what "a plain number" is: the writer lets numbers through
 /// unguarded precisely because the transform stage would read them back as numbers.
 /// Keeping one scanner means the two can never drift apart.
-enum NumericText {
+public enum NumericText {
     /// The syntactic shape of a piece of text, before any range checks.
-    enum Shape: Equatable {
+    public enum Shape: Equatable, Sendable {
         /// `[+-]?[0-9]+` — digits only, optionally signed.
         case integer(hasLeadingZero: Bool)
         /// `[+-]?(digits[.digits]|.digits)([eE][+-]?digits)?` with a `.` or an exponent.
@@ -18,7 +18,7 @@ enum NumericText {
     ///
     /// A "leading zero" is a `0` followed by another digit before any `.` or exponent
     /// (`007`, `0123`, `00.5`); such text reads like an identifier, not a quantity.
-    static func shape(of text: some Collection<UInt8>) -> Shape {
+    public static func shape(of text: some Collection<UInt8>) -> Shape {
         var index = text.startIndex
         let end = text.endIndex
         guard index != end else { return .other }
@@ -69,7 +69,7 @@ enum NumericText {
     }
 
     /// True for text a spreadsheet would read as a plain number (`-3.5`, `+1`, `1e3`).
-    static func isPlainNumber(_ text: some Collection<UInt8>) -> Bool {
+    public static func isPlainNumber(_ text: some Collection<UInt8>) -> Bool {
         shape(of: text) != .other
     }
 

@@ -108,29 +108,43 @@ enum ContractSamples {
 
     static let schema = TableSchema(fields: [.init(name: "a", type: "string", constraints: .init(required: true))],
                                     missingValues: ["", "NA"])
-    static let job = JobContext(jobId: "j", name: "n", tags: ["k": "v"], schema: schema,
-                                notify: NotifySpec(webhooks: ["http://x"]))
+    static let plan = ProcessingPlan(name: "p", version: 2, description: "d", steps: [.note(text: "check by hand")])
+    static let options = JobOptions(stages: .all, dryRun: true, outputs: [.csv, .report],
+                                    invalidRows: InvalidRowPolicy(action: .fail, maxInvalidShare: 0.1),
+                                    aggregates: [AggregateSpec(title: "t", groupBy: ["a"],
+                                                               metrics: [MetricSpec(name: "m", fn: .rate, column: "a", equals: "x")])],
+                                    standardize: Standardize(snakeCase: true, missingValues: ["NA"], trimCells: true),
+                                    sheet: "s", encoding: "auto", textColumn: "code", datasetKey: "d", force: true)
+    static let job = JobContext(jobId: "j", name: "n", tags: ["k": "v"], schema: schema, schemaName: "s@1", plan: plan,
+                                planName: "p@2", notify: NotifySpec(webhooks: ["http://x"]), options: options,
+                                submittedAt: Date(timeIntervalSince1970: 1_800_000_000), warnings: ["w"])
     static let minimalJob = JobContext(jobId: "j", name: "n", tags: [:])
-    static let record = Record(line: 2, values: [.string("x"), .integer(1), .number(1.5), .bool(true), .null])
+    static let record = Record(line: 2, values: [.string("x"), .integer(1), .number(1.5), .bool(true), .null],
+                               keys: ["f", nil], dedupe: "d")
+    static let keys = [UniqueKey(fields: ["a"], kind: "primary-key")]
     static let error = RecordError(line: 3, field: "a", code: "constraint-error", message: "m", value: "v")
     static let minimalError = RecordError(line: 3, field: nil, code: "blank-row", message: "m")
 
     static let all: [Sample] = [
         sample("JobSubmit",
                JobSubmit(jobId: "j", idempotencyKey: "k", name: "n",
-                         source: .init(kind: .path, content: "c", path: "p"), format: "csv", chunkSize: 10,
-                         tags: ["k": "v"], schema: schema, notify: NotifySpec(webhooks: ["http://x"])),
+                         source: .init(kind: .path, content: "c", path: "p", uploadId: "u", url: "http://x", jobId: "j0"),
+                         format: "csv", chunkSize: 10, tags: ["k": "v"], schema: schema, schemaName: "s", plan: plan,
+                         planName: "p", notify: NotifySpec(webhooks: ["http://x"]), options: options),
                JobSubmit(source: .init(kind: .inline), format: nil)),
-        sample("JobIngested", JobIngested(job: job, chunkCount: 1, rowCount: 2, columns: ["a"]),
+        sample("JobIngested", JobIngested(job: job, chunkCount: 1, rowCount: 2, columns: ["a"],
+                                          source: SourceInfo(format: "csv", encoding: "utf-8", bytes: 3, sha256: "h")),
                JobIngested(job: minimalJob, chunkCount: 0, rowCount: 0, columns: [])),
         sample("ChunkIngested", ChunkIngested(job: job, chunkIndex: 0, columns: ["a"], records: [record]),
                ChunkIngested(job: minimalJob, chunkIndex: 0, columns: [], records: [])),
         sample("ChunkValidated", ChunkValidated(job: job, chunkIndex: 0, columns: ["a"], records: [record],
-                                                invalidCount: 1, errors: [error]),
+                                                invalidCount: 1, errors: [error], uniqueKeys: keys, schemaRef: "s@1"),
                ChunkValidated(job: minimalJob, chunkIndex: 0, columns: [], records: [], invalidCount: 1,
                               errors: [minimalError])),
         sample("ChunkTransformed", ChunkTransformed(job: job, chunkIndex: 0, columns: ["a"], records: [record],
-                                                    invalidCount: 1, errors: [error]),
+                                                    invalidCount: 1, errors: [error], uniqueKeys: keys, appended: [record],
+                                                    filteredCount: 2, notes: ["n"], schemaRef: "s@1", planRef: "p@2",
+                                                    validatedAt: Date(timeIntervalSince1970: 1_800_000_000)),
                ChunkTransformed(job: minimalJob, chunkIndex: 0, columns: [], records: [], invalidCount: 0,
                                 errors: [minimalError])),
         sample("JobPublished", JobPublished(job: job, artifacts: [ArtifactRef(name: "a", contentType: "t", bytes: 1, sha256: "s")],
@@ -138,6 +152,9 @@ enum ContractSamples {
                JobPublished(job: minimalJob, artifacts: [], rowsTotal: 0, rowsValid: 0, rowsInvalid: 0)),
         sample("JobFailed", JobFailed(job: job, stage: "validate", code: "c", reason: "r"),
                JobFailed(job: minimalJob, stage: "validate", code: "c", reason: "r")),
+        sample("JobSkipped", JobSkipped(job: job, datasetKey: "d", sha256: "h", previousJobId: "j0"),
+               JobSkipped(job: minimalJob, datasetKey: "d", sha256: "h", previousJobId: "j0")),
+        sample("JobRepublish", JobRepublish(jobId: "j", requestId: "r"), JobRepublish(jobId: "j", requestId: "r")),
         sample("IncidentOpened", IncidentOpened(incidentId: "i", fingerprint: "f", title: "t", service: "s",
                                                 messageType: "m", errorType: "e"),
                IncidentOpened(incidentId: "i", fingerprint: "f", title: "t", service: "s", messageType: nil, errorType: "e")),

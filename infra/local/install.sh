@@ -4,7 +4,11 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 
-packages=(rabbitmq-server postgresql librabbitmq-dev libcurl4-openssl-dev pkg-config curl python3)
+# Build: rabbitmq-c, libcurl, cairo (PDF reports), libxlsxwriter (XLSX outputs); DejaVu fonts
+# for the PDF text. Tests: poppler-utils (pdftotext), python3-pip (the frictionless-py oracle
+# and openpyxl; see python.sh).
+packages=(rabbitmq-server postgresql librabbitmq-dev libcurl4-openssl-dev libcairo2-dev libxlsxwriter-dev
+          fonts-dejavu-core pkg-config curl python3 python3-pip poppler-utils)
 
 missing=()
 for p in "${packages[@]}"; do

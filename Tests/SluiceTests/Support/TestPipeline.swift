@@ -96,7 +96,7 @@ final class TestPipeline: @unchecked Sendable {
         var last: JobProgress?
         _ = try await TestEnvironment.eventually(timeout: timeout, every: .milliseconds(100)) {
             last = try await progress(jobId)
-            return last?.state == "published" || last?.state == "failed"
+            return ["published", "failed", "stored", "skipped"].contains(last?.state ?? "")
         }
         return try #require(last, "no progress for \(jobId)")
     }
@@ -106,6 +106,13 @@ final class TestPipeline: @unchecked Sendable {
         let result = try await Outbound.get(url: url("publish", "/jobs/\(jobId)/artifacts/\(name)"))
         #expect(result.status == 200, "artifact \(name) of \(jobId): HTTP \(result.status)")
         return result.body
+    }
+
+    /// Sends `body` to a service's API (`POST` by default) and returns status and body.
+    func send(_ service: String, _ path: String, _ body: [UInt8], method: String = "POST",
+              contentType: String = "application/json") async throws -> HTTPResult {
+        try await Outbound.post(url: url(service, path), body: body, contentType: contentType, method: method,
+                                timeout: .seconds(60))
     }
 
     /// JSON from a service's API.

@@ -1,0 +1,115 @@
+/// Checks, block by block, whether a byte stream is valid UTF-8.
+///
+/// Encoding detection must be decidable in one pass over the whole input (the caller
+/// hashes every byte anyway), so the validator is fed the same blocks and keeps only
+/// a few bytes of state: a multi-byte sequence may be split across blocks anywhere.
+/// It follows the Unicode definition of well-formed UTF-8 (Table 3-7): no overlong
+/// forms, no surrogates (`ED A0`–`ED BF`), nothing above U+10FFFF.
+///
+/// ```swift
+/// var validator = UTF8Validator()
+/// for block in blocks { validator.feed(block) }
+/// let isUTF8 = validator.finish()
+/// ```
+public struct UTF8Validator: Sendable, Hashable {
+    /// Whether every byte so far is valid UTF-8 (a sequence still open at the end of
+    /// the last block counts as valid until `finish()` says otherwise).
+    public private(set) var isValid = true
+
+    /// Whether any byte so far was 0x80 or above.
+    public private(set) var sawNonASCII = false
+
+    /// The stream offset of the first byte that made the input invalid, if any.
+    public private(set) var firstInvalidOffset: Int?
+
+    /// How many bytes were fed so far.
+    public private(set) var byteCount = 0
+
+    /// Continuation bytes still expected for the open sequence.
+    private var needed = 0
+    /// The allowed range of the next continuation byte.
+    private var lower: UInt8 = 0x80
+    private var upper: UInt8 = 0xBF
+    /// Where the open sequence started, for `firstInvalidOffset`.
+    private var sequenceStart = 0
+
+    /// Creates a validator for one stream.
+    public init() {}
+
+    /// Checks the next block. Once invalid, further blocks are only counted.
+    public mutating func feed(_ bytes: some Collection<UInt8>) {
+        let done: Void? = bytes.withContiguousStorageIfAvailable { check($0) }
+        if done == nil {
+            Array(bytes).withUnsafeBufferPointer { check($0) }
+        }
+    }
+
+    /// Ends the stream: a sequence left open makes the input invalid. Returns `isValid`.
+    @discardableResult
+    public mutating func finish() -> Bool {
+        if isValid, needed > 0 { fail(at: sequenceStart) }
+        needed = 0
+        return isValid
+    }
+
+    /// Whether `bytes` (a complete input) is valid UTF-8.
+    public static func isValid(_ bytes: some Collection<UInt8>) -> Bool {
+        var validator = UTF8Validator()
+        validator.feed(bytes)
+        return validator.finish()
+    }
+
+    private mutating func check(_ buffer: UnsafeBufferPointer<UInt8>) {
+        defer { byteCount += buffer.count }
+        guard isValid else { return }
+        let count = buffer.count
+        var index = 0
+        while index < count {
+            if needed == 0 {
+                // Skip ASCII quickly, eight bytes at a time.
+                if let base = buffer.baseAddress {
+                    let raw = UnsafeRawPointer(base)
+                    while index + 8 <= count,
+                          raw.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+                        index += 8
+                    }
+                }
+                while index < count, buffer[index] < 0x80 { index += 1 }
+                guard index < count else { return }
+                sawNonASCII = true
+                let lead = buffer[index]
+                sequenceStart = byteCount + index
+                index += 1
+                lower = 0x80
+                upper = 0xBF
+                switch lead {
+                case 0xC2...0xDF: needed = 1
+                case 0xE0: needed = 2; lower = 0xA0
+                case 0xE1...0xEC, 0xEE...0xEF: needed = 2
+                case 0xED: needed = 2; upper = 0x9F
+                case 0xF0: needed = 3; lower = 0x90
+                case 0xF1...0xF3: needed = 3
+                case 0xF4: needed = 3; upper = 0x8F
+                default:
+                    fail(at: sequenceStart)
+                    return
+                }
+            } else {
+                let byte = buffer[index]
+                guard byte >= lower, byte <= upper else {
+                    fail(at: byteCount + index)
+                    return
+                }
+                index += 1
+                lower = 0x80
+                upper = 0xBF
+                needed -= 1
+            }
+        }
+    }
+
+    private mutating func fail(at offset: Int) {
+        isValid = false
+        firstInvalidOffset = offset
+    }
+}

@@ -1,0 +1,65 @@
+/// Cleans up cell texts at ingest: trims whitespace and turns missing-value markers
+/// into `nil`.
+///
+/// Mirrors the job option `standardize` (`trimCells`, default true; `missingValues`,
+/// default `[""]`). Missing values are matched exactly (case-sensitive) against the
+/// trimmed text when trimming is on, against the raw text otherwise; `nil` cells stay
+/// `nil`. Trimming removes Unicode whitespace, including the non-breaking spaces
+/// spreadsheets like to leave behind.
+///
+/// A pure value: the same input always gives the same output.
+public struct CellStandardizer: Sendable, Hashable {
+    /// Whether leading and trailing whitespace is removed.
+    public var trimWhitespace: Bool
+
+    /// Texts that mean "no value" and become `nil`.
+    public var missingValues: Set<String>
+
+    /// Markers commonly used for "no value" in exported data; a suggestion for
+    /// `missingValues`, not the default (`"NA"` is also Namibia's country code).
+    public static let commonMissingValues: Set<String> = [
+        "", "NA", "N/A", "n/a", "null", "NULL", "None", "NaN", "-",
+    ]
+
+    /// Creates a standardizer; by default it trims and treats only `""` as missing.
+    public init(trimWhitespace: Bool = true, missingValues: some Sequence<String> = [""]) {
+        self.trimWhitespace = trimWhitespace
+        self.missingValues = Set(missingValues)
+    }
+
+    /// Standardizes one cell.
+    @inline(__always)
+    public func standardize(_ cell: String?) -> String? {
+        guard var text = cell else { return nil }
+        if trimWhitespace { text = Self.trimmed(text) }
+        return missingValues.contains(text) ? nil : text
+    }
+
+    /// Standardizes every cell of a row.
+    public func standardize(_ cells: [String?]) -> [String?] {
+        cells.map { standardize($0) }
+    }
+
+    /// Standardizes every cell of a source row, keeping its line and extra keys.
+    public func standardize(_ row: SourceRow) -> SourceRow {
+        SourceRow(line: row.line, cells: standardize(row.cells), extraKeys: row.extraKeys)
+    }
+
+    /// `text` without leading and trailing whitespace.
+    ///
+    /// Text that starts and ends with a visible ASCII character, the usual case, is
+    /// returned as is without scanning it.
+    public static func trimmed(_ text: String) -> String {
+        let utf8 = text.utf8
+        guard let first = utf8.first, let last = utf8.last else { return text }
+        if isVisibleASCII(first), isVisibleASCII(last) { return text }
+        guard let start = text.firstIndex(where: { !$0.isWhitespace }) else { return "" }
+        let end = text.lastIndex(where: { !$0.isWhitespace })!
+        return String(text[start...end])
+    }
+
+    @inline(__always)
+    private static func isVisibleASCII(_ byte: UInt8) -> Bool {
+        byte > 0x20 && byte < 0x7F
+    }
+}

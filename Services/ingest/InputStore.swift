@@ -1,0 +1,127 @@
+import Contracts
+import Crypto
+import Foundation
+import Logging
+import PostgresNIO
+import ServiceRuntime
+import Tabular
+
+/// A job's input as ingest stored it: every source (inline, path, upload, URL) is copied
+/// once into ingest's schema in 1 MiB parts, so any replica can re-read it, an
+/// analysis-only run never touches the original source again, and the content hash drives
+/// incremental processing.
+struct StoredInput: Sendable, Hashable, Codable {
+    var inputId: String
+    var bytes: Int
+    var sha256: String
+    /// Whether every byte sequence is valid UTF-8 (otherwise the text is Windows-1252).
+    var utf8Valid: Bool
+    /// The original file name, when known (format detection uses its extension).
+    var filename: String?
+}
+
+/// Ingest's input tables. All SQL for stored inputs and uploads lives here.
+struct InputStore {
+    let runtime: RuntimeContext
+    static let partSize = 1 << 20
+    var logger: Logger { runtime.logger }
+
+    /// Streams `blocks` into a new input; refuses more than `maxBytes`.
+    func store(filename: String?, maxBytes: Int,
+               _ blocks: (_ sink: (ArraySlice<UInt8>) async throws -> Void) async throws -> Void) async throws -> StoredInput {
+        let inputId = MessageID.random()
+        try await runtime.database.client.query("""
+            INSERT INTO inputs (input_id, filename, state) VALUES (\(inputId), \(filename), 'writing')
+            """, logger: logger)
+        var hasher = SHA256()
+        var validator = UTF8Validator()
+        var pending: [UInt8] = []
+        pending.reserveCapacity(Self.partSize)
+        var total = 0
+        var part = 0
+        let client = runtime.database.client
+        let logger = self.logger
+        func flush() async throws {
+            guard !pending.isEmpty else { return }
+            try await client.query("""
+                INSERT INTO input_parts (input_id, part, content) VALUES (\(inputId), \(part), \(ByteBuffer(bytes: pending)))
+                """, logger: logger)
+            part += 1
+            pending.removeAll(keepingCapacity: true)
+        }
+        try await blocks { block in
+            total += block.count
+            if total > maxBytes {
+                throw SluiceError.permanent("ingest.too-large",
+                    "the source is larger than the \(maxBytes)-byte limit (ingest.max.bytes); split it into several jobs")
+            }
+            hasher.update(data: block)
+            validator.feed(block)
+            var rest = block
+            while !rest.isEmpty {
+                let take = min(Self.partSize - pending.count, rest.count)
+                pending.append(contentsOf: rest.prefix(take))
+                rest = rest.dropFirst(take)
+                if pending.count == Self.partSize { try await flush() }
+            }
+        }
+        try await flush()
+        let sha = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        let input = StoredInput(inputId: inputId, bytes: total, sha256: sha, utf8Valid: validator.finish(), filename: filename)
+        try await client.query("""
+            UPDATE inputs SET state = 'stored', bytes = \(total), sha256 = \(sha), utf8_valid = \(input.utf8Valid),
+                stored_at = now() WHERE input_id = \(inputId)
+            """, logger: logger)
+        return input
+    }
+
+    /// A stored input by id, or nil.
+    func find(inputId: String) async throws -> StoredInput? {
+        let rows = try await runtime.database.client.query("""
+            SELECT input_id, bytes, sha256, utf8_valid, filename FROM inputs WHERE input_id = \(inputId) AND state = 'stored'
+            """, logger: logger)
+        for try await row in rows.decode((String, Int, String, Bool, String?).self) {
+            return StoredInput(inputId: row.0, bytes: row.1, sha256: row.2, utf8Valid: row.3, filename: row.4)
+        }
+        return nil
+    }
+
+    /// The input an earlier job read.
+    func input(ofJob jobId: String) async throws -> StoredInput? {
+        let rows = try await runtime.database.client.query(
+            "SELECT input_id FROM jobs WHERE job_id = \(jobId)", logger: logger)
+        for try await id in rows.decode(String?.self) { if let id { return try await find(inputId: id) } }
+        return nil
+    }
+
+    /// The input an upload stored.
+    func input(ofUpload uploadId: String) async throws -> StoredInput? {
+        try await find(inputId: uploadId)
+    }
+
+    /// Calls `body` with each part of the input, in order.
+    func forEachBlock(_ inputId: String, _ body: ([UInt8]) async throws -> Void) async throws {
+        var part = 0
+        while true {
+            // One part per query keeps memory bounded to one part whatever the input size.
+            let rows = try await runtime.database.client.query("""
+                SELECT content FROM input_parts WHERE input_id = \(inputId) AND part = \(part)
+                """, logger: logger)
+            var block: [UInt8]?
+            for try await content in rows.decode(ByteBuffer.self) { block = Array(content.readableBytesView) }
+            guard let block else { return }
+            try await body(block)
+            part += 1
+        }
+    }
+
+    /// Writes the input to a file (formats that need random access, such as XLSX).
+    func copy(_ inputId: String, to path: String) async throws {
+        guard FileManager.default.createFile(atPath: path, contents: nil),
+              let handle = FileHandle(forWritingAtPath: path) else {
+            throw SluiceError.transient("ingest.temp-file", "cannot create a temporary file at \(path)")
+        }
+        defer { try? handle.close() }
+        try await forEachBlock(inputId) { block in try handle.write(contentsOf: block) }
+    }
+}

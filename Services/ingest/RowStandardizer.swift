@@ -1,0 +1,25 @@
+import Contracts
+import Tabular
+
+/// Header and cell clean-up applied to every source row (the job's `options.standardize`),
+/// by the format module's standardizers: header names trimmed with inner whitespace
+/// collapsed, optionally snake_case, blanks named `column_N`, duplicates made unique
+/// (`name_2`); cells trimmed and configured missing values null. NUL becomes U+FFFD, as
+/// PostgreSQL cannot store it and it would stall the job downstream.
+struct RowStandardizer: Sendable {
+    let headers: HeaderStandardizer
+    let cells: CellStandardizer
+
+    init(_ options: Standardize?) {
+        headers = HeaderStandardizer(snakeCase: options?.snakeCase ?? false)
+        cells = CellStandardizer(trimWhitespace: options?.trimCells ?? true, missingValues: options?.missingValues ?? [""])
+    }
+
+    func header(_ names: [String?]) -> [String] {
+        headers.standardize(names).map(\.replacingNUL)
+    }
+
+    func cells(_ row: [String?]) -> [CellValue] {
+        cells.standardize(row).map { $0.map { .string($0.replacingNUL) } ?? .null }
+    }
+}

@@ -1,0 +1,140 @@
+import Contracts
+import Foundation
+import Logging
+import PostgresNIO
+import ServiceRuntime
+import Tabular
+
+/// The processed dataset, written once per chosen format as records stream past in order:
+/// CSV (formula-injection safe), JSON Lines, and XLSX (libxlsxwriter in constant-memory mode
+/// writes a temporary file, streamed into the artifact store at the end).
+struct DatasetOutputs {
+    private var csv: ArtifactWriter?
+    private var jsonl: ArtifactWriter?
+    private var xlsx: XLSXStreamWriter?
+    private var xlsxPath: String?
+    private let jobId: String
+    private let connection: PostgresConnection
+    private let logger: Logger
+    private let columns: [String]
+    private let writer = CSVWriter()
+    private var line: [UInt8] = []
+
+    init(jobId: String, columns: [String], outputs: Set<JobOptions.Output>, connection: PostgresConnection,
+         logger: Logger) async throws {
+        self.columns = columns
+        self.jobId = jobId
+        self.connection = connection
+        self.logger = logger
+        if outputs.contains(.xlsx) {
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-\(MessageID.random()).xlsx").path
+            do {
+                let writer = try XLSXStreamWriter(path: path)
+                try writer.startSheet(named: "Data", header: columns)
+                xlsx = writer
+                xlsxPath = path
+            } catch {
+                throw SluiceError.transient("publish.xlsx", "cannot start the XLSX output: \(error)")
+            }
+        }
+        if outputs.contains(.csv) {
+            csv = try await ArtifactWriter(jobId: jobId, name: "output.csv", contentType: "text/csv",
+                                           connection: connection, logger: logger)
+            var header: [UInt8] = []
+            writer.append(columns, to: &header)
+            try await csv?.write(header)
+        }
+        if outputs.contains(.jsonl) {
+            jsonl = try await ArtifactWriter(jobId: jobId, name: "output.jsonl", contentType: "application/x-ndjson",
+                                             connection: connection, logger: logger)
+        }
+    }
+
+    /// Appends one output record.
+    mutating func write(_ record: Record) async throws {
+        if let xlsx {
+            do { try xlsx.appendRow(record.values) } catch {
+                throw SluiceError.transient("publish.xlsx", "writing the XLSX output failed: \(error)")
+            }
+        }
+        if csv != nil {
+            line.removeAll(keepingCapacity: true)
+            writer.append(record.values, to: &line)
+            try await csv?.write(line)
+        }
+        if jsonl != nil {
+            line.removeAll(keepingCapacity: true)
+            JSONLine.append(record.values, columns: columns, to: &line)
+            try await jsonl?.write(line)
+        }
+    }
+
+    /// Finishes every output; `sheets` adds the summary, validation and KPI sheets to the
+    /// XLSX workbook first. Returns the references.
+    mutating func finish(sheets: (XLSXStreamWriter) throws -> Void) async throws -> [ArtifactRef] {
+        var refs: [ArtifactRef] = []
+        if var csv { refs.append(try await csv.finish()) }
+        if var jsonl { refs.append(try await jsonl.finish()) }
+        if let xlsx, let xlsxPath {
+            defer { try? FileManager.default.removeItem(atPath: xlsxPath) }
+            do {
+                try sheets(xlsx)
+                try xlsx.close()
+            } catch {
+                throw SluiceError.transient("publish.xlsx", "finishing the XLSX output failed: \(error)")
+            }
+            var writer = try await ArtifactWriter(jobId: jobId, name: "output.xlsx",
+                contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                connection: connection, logger: logger)
+            guard let handle = FileHandle(forReadingAtPath: xlsxPath) else {
+                throw SluiceError.transient("publish.xlsx", "the XLSX output file is missing")
+            }
+            defer { try? handle.close() }
+            while let data = try handle.read(upToCount: ArtifactWriter.partSize), !data.isEmpty {
+                try await writer.write(data)
+            }
+            refs.append(try await writer.finish())
+        }
+        return refs
+    }
+}
+
+/// A record as one JSON object per line, keys in column order; written by hand because a
+/// `[String: CellValue]` through `JSONEncoder` loses the column order and is slow.
+enum JSONLine {
+    static func append(_ values: [CellValue], columns: [String], to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "{"))
+        for (index, name) in columns.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            string(name, to: &out)
+            out.append(UInt8(ascii: ":"))
+            let value = index < values.count ? values[index] : .null
+            switch value {
+            case .null: out.append(contentsOf: Array("null".utf8))
+            case .string(let text): string(text, to: &out)
+            case .integer(let number): out.append(contentsOf: Array(String(number).utf8))
+            case .number(let number):
+                out.append(contentsOf: Array((number.isFinite ? number.description : "null").utf8))
+            case .bool(let flag): out.append(contentsOf: Array((flag ? "true" : "false").utf8))
+            }
+        }
+        out.append(contentsOf: [UInt8(ascii: "}"), 0x0A])
+    }
+
+    static func string(_ text: String, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): out.append(contentsOf: [0x5C, 0x22])
+            case UInt8(ascii: "\\"): out.append(contentsOf: [0x5C, 0x5C])
+            case 0x0A: out.append(contentsOf: [0x5C, UInt8(ascii: "n")])
+            case 0x0D: out.append(contentsOf: [0x5C, UInt8(ascii: "r")])
+            case 0x09: out.append(contentsOf: [0x5C, UInt8(ascii: "t")])
+            case 0x00..<0x20:
+                out.append(contentsOf: Array(String(format: "\\u%04x", byte).utf8))
+            default: out.append(byte)
+            }
+        }
+        out.append(UInt8(ascii: "\""))
+    }
+}

@@ -1,0 +1,84 @@
+import Contracts
+import Foundation
+import Tabular
+
+/// The `summary.json` artifact. Its bytes depend only on the job's data (no timestamps), so
+/// a re-run produces an identical file.
+struct JobSummary: Codable, Sendable {
+    struct Job: Codable, Sendable { var id: String; var name: String; var tags: [String: String] }
+    struct Rows: Codable, Sendable { var total: Int; var valid: Int; var invalid: Int }
+    var job: Job
+    var rows: Rows
+    /// Per output column: counts, distinct, min/max/mean/stddev, percentiles, top values.
+    var columns: [ColumnSummary]
+    /// The job's KPI tables (`options.aggregates`).
+    var aggregates: [AggregateTable]
+}
+
+/// `validation.json`: every per-record problem of the job, with counts per code.
+struct ValidationReport: Codable, Sendable {
+    struct Rows: Codable, Sendable { var total: Int; var valid: Int; var invalid: Int }
+    var jobId: String
+    var schema: String?
+    var rows: Rows
+    /// Valid share of the rows read, 0…1 (1 for an empty job).
+    var successRate: Double
+    var errorCounts: [String: Int]
+    var errors: [RecordError]
+
+    /// `validation.csv`: one line per problem.
+    func csv() -> [UInt8] {
+        let writer = CSVWriter()
+        var out: [UInt8] = []
+        writer.append(["row", "field", "code", "message", "value"], to: &out)
+        for error in errors {
+            writer.append([String(error.line), error.field ?? "", error.code, error.message, error.value ?? ""], to: &out)
+        }
+        return out
+    }
+}
+
+/// `results.json`, the identifier batch's results document: totals, successes, failures,
+/// success rate and processing time per stage. Unlike `summary.json` it holds times, so it
+/// differs between runs of the same input.
+struct ResultsDocument: Codable, Sendable {
+    struct Totals: Codable, Sendable {
+        /// Records read from the source.
+        var total: Int
+        /// Records in the output.
+        var succeeded: Int
+        /// Records reported invalid (validation, casts, duplicate keys).
+        var failed: Int
+        /// Records removed by the plan's filter rules.
+        var filtered: Int
+        /// Later duplicates removed by the plan's `dedupe`.
+        var deduplicated: Int
+        /// Records added by the plan's `append`.
+        var appended: Int
+    }
+    struct Stage: Codable, Sendable {
+        var stage: String
+        var startedAt: Date?
+        var finishedAt: Date?
+        var seconds: Double?
+    }
+    var jobId: String
+    var name: String
+    var tags: [String: String]
+    var status: String
+    var dryRun: Bool
+    var source: SourceInfo?
+    var schema: String?
+    var plan: String?
+    var totals: Totals
+    var successRate: Double
+    var stages: [Stage]
+    var warnings: [String]
+    var notes: [String]
+    var artifacts: [String]
+
+    static func stage(_ name: String, from start: Date?, to end: Date?) -> Stage {
+        let seconds = start.flatMap { s in end.map { ($0.timeIntervalSince(s) * 1000).rounded() / 1000 } }
+        return Stage(stage: name, startedAt: start, finishedAt: end, seconds: seconds)
+    }
+}

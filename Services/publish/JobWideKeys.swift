@@ -1,0 +1,28 @@
+import Contracts
+import Validation
+
+/// Uniqueness across a whole job, enforced here because only publish sees every chunk, in
+/// source order: the first record with a key wins and later ones are reported
+/// (`primary-key` or `unique-error`, as Frictionless names them) and left out. A plan's
+/// `dedupe` drops later records with the same fingerprint silently (it is a requested
+/// operation, not an error), counting them.
+struct JobWideKeys {
+    private var tracker: UniqueTracker?
+    private var deduped = Set<String>()
+    private(set) var duplicatesDropped = 0
+
+    /// The problems of `record` given the keys its chunk declares; empty when it may be kept.
+    mutating func check(_ record: Record, keys: [UniqueKey]) -> [RecordError] {
+        guard let fingerprints = record.keys, !keys.isEmpty else { return [] }
+        if tracker == nil { tracker = UniqueTracker(constraints: keys.map(UniqueConstraint.init)) }
+        return tracker!.observe(line: record.line, fingerprints: fingerprints)
+    }
+
+    /// Whether the record repeats an earlier record's dedupe fingerprint (and so is dropped).
+    mutating func isDuplicate(_ record: Record) -> Bool {
+        guard let fingerprint = record.dedupe else { return false }
+        if deduped.insert(fingerprint).inserted { return false }
+        duplicatesDropped += 1
+        return true
+    }
+}

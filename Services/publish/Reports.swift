@@ -1,0 +1,127 @@
+import Contracts
+import Foundation
+import Logging
+import PostgresNIO
+import Tabular
+import Validation
+
+/// Stores a job's report artifacts: `summary.json`/`summary.csv`, `validation.json`/
+/// `validation.csv`, `report.pdf` and `results.json`, as the job's outputs ask.
+struct Reports {
+    let ready: ReadyJob
+    let tally: Tally
+    let errors: [RecordError]
+    let statistics: TableSummary
+    let aggregates: [AggregateTable]
+    let meta: MetaSummary
+    let connection: PostgresConnection
+    let logger: Logger
+    var jobId: String { ready.job.jobId }
+
+    var successRate: Double {
+        ready.rows == 0 ? 1 : Double(ready.rows - tally.invalid - tally.filtered - tally.deduplicated) / Double(ready.rows)
+    }
+
+    func store(outputs: Set<JobOptions.Output>) async throws -> [ArtifactRef] {
+        var refs: [ArtifactRef] = []
+        if outputs.contains(.summary) {
+            let job = ready.job
+            let summary = JobSummary(job: .init(id: job.jobId, name: job.name, tags: job.tags),
+                                     rows: .init(total: ready.rows, valid: tally.valid, invalid: tally.invalid),
+                                     columns: statistics.columns, aggregates: aggregates)
+            refs.append(try await save(try JSONCoding.encoder(pretty: true).encode(summary) + [0x0A],
+                                       "summary.json", "application/json"))
+            refs.append(try await save(Array(statistics.csv.utf8), "summary.csv", "text/csv"))
+        }
+        if outputs.contains(.validation) {
+            var counts: [String: Int] = [:]
+            for error in errors { counts[error.code, default: 0] += 1 }
+            let report = ValidationReport(jobId: jobId, schema: meta.schemaRef ?? ready.job.schemaName,
+                                          rows: .init(total: ready.rows, valid: ready.rows - tally.invalid, invalid: tally.invalid),
+                                          successRate: ready.rows == 0 ? 1 : Double(ready.rows - tally.invalid) / Double(ready.rows),
+                                          errorCounts: counts, errors: errors)
+            refs.append(try await save(try JSONCoding.encoder(pretty: true).encode(report) + [0x0A],
+                                       "validation.json", "application/json"))
+            refs.append(try await save(report.csv(), "validation.csv", "text/csv"))
+        }
+        if outputs.contains(.report) {
+            let pdf: [UInt8]
+            do { pdf = try PDFReport(reportContent()).render() } catch {
+                throw SluiceError.transient("publish.pdf", "drawing the PDF report failed: \(error)")
+            }
+            refs.append(try await save(pdf, "report.pdf", "application/pdf"))
+        }
+        return refs
+    }
+
+    /// The validation summary the PDF and the XLSX workbook show.
+    var validationSummary: ValidationSummary {
+        var summary = ValidationSummary(rowsTotal: ready.rows, rowsValid: ready.rows - tally.invalid,
+                                        rowsInvalid: tally.invalid, errorLimit: 100)
+        for error in errors {
+            summary.record(ValidationIssue(line: error.line, field: error.field, code: error.code,
+                                           message: error.message, value: error.value))
+        }
+        return summary
+    }
+
+    /// Adds the summary, validation and KPI sheets to the XLSX workbook.
+    func addSheets(_ writer: XLSXStreamWriter) throws {
+        try writer.addSummarySheet(statistics)
+        try writer.addValidationSheet(validationSummary)
+        for table in aggregates { try writer.addAggregateSheet(table) }
+    }
+
+    func reportContent() -> ReportContent {
+        let job = ready.job
+        let iso = ISO8601DateFormatter()
+        let kpis = [
+            KPI(label: "Rows read", value: ReportFormat.integer(ready.rows)),
+            KPI(label: "Rows published", value: ReportFormat.integer(tally.valid)),
+            KPI(label: "Invalid rows", value: ReportFormat.integer(tally.invalid)),
+            KPI(label: "Success rate", value: ReportFormat.percent(successRate)),
+        ] + (tally.filtered > 0 ? [KPI(label: "Filtered by plan", value: ReportFormat.integer(tally.filtered))] : [])
+          + (tally.deduplicated > 0 ? [KPI(label: "Duplicates removed", value: ReportFormat.integer(tally.deduplicated))] : [])
+        return ReportContent(
+            title: job.name, subtitle: "Sluice job report" + (job.options?.dryRun == true ? " (dry run)" : ""),
+            job: JobMetadata(id: job.jobId, name: job.name, tags: job.tags, status: "published",
+                             submittedAt: job.submittedAt.map(iso.string(from:)),
+                             startedAt: ready.ingestedAt.map(iso.string(from:)),
+                             finishedAt: iso.string(from: Date())),
+            kpis: kpis, columns: statistics.columns, validation: validationSummary, aggregates: aggregates)
+    }
+
+    /// `results.json`, written last so it can list every artifact and time the publish stage.
+    func results(status: String, artifacts: [String]) async throws -> ArtifactRef {
+        let job = ready.job
+        let now = Date()
+        let document = ResultsDocument(
+            jobId: jobId, name: job.name, tags: job.tags, status: status, dryRun: job.options?.dryRun == true,
+            source: ready.source, schema: meta.schemaRef ?? job.schemaName ?? (job.schema == nil ? nil : "inline"),
+            plan: meta.planRef ?? job.planName,
+            totals: .init(total: ready.rows, succeeded: tally.valid, failed: tally.invalid, filtered: tally.filtered,
+                          deduplicated: tally.deduplicated, appended: tally.appended),
+            successRate: successRate,
+            stages: [
+                ResultsDocument.stage("ingest", from: job.submittedAt, to: ready.ingestedAt),
+                ResultsDocument.stage("validate", from: meta.firstValidated.map { min($0, ready.ingestedAt ?? $0) },
+                                      to: meta.lastValidated),
+                ResultsDocument.stage("transform", from: meta.firstTransformed.map { min($0, meta.lastValidated ?? $0) },
+                                      to: meta.lastTransformed),
+                ResultsDocument.stage("publish", from: meta.lastTransformed ?? ready.ingestedAt, to: now),
+                ResultsDocument.stage("total", from: job.submittedAt, to: now),
+            ],
+            warnings: job.warnings ?? [], notes: meta.notes, artifacts: artifacts.sorted())
+        return try await save(try JSONCoding.encoder(pretty: true).encode(document) + [0x0A],
+                              "results.json", "application/json")
+    }
+
+    static func percent(_ share: Double) -> String {
+        String(format: "%.1f%%", share * 100)
+    }
+
+    private func save(_ bytes: some Collection<UInt8>, _ name: String, _ type: String) async throws -> ArtifactRef {
+        try await ArtifactWriter.store(Array(bytes), jobId: jobId, name: name, contentType: type,
+                                       connection: connection, logger: logger)
+    }
+}

@@ -1,0 +1,109 @@
+import Contracts
+import Plans
+import ServiceRuntime
+import Tabular
+
+/// Handles `chunk.validated`: applies the job's processing plan (inline or stored, pinned
+/// per job) to the chunk, or the standard clean-up when the job has no plan. A plan that
+/// does not compile against the chunk's columns fails the job before any row is touched
+/// (one deterministic `job.failed` for all chunks).
+struct ChunkTransformer: Sendable {
+    let plans: PlanCache
+
+    func handle(_ envelope: Envelope<ChunkValidated>, context: HandlerContext) async throws {
+        let chunk = envelope.payload
+        let job = chunk.job
+        // Without a schema the cells are still text: read numbers as numbers first, so plan
+        // expressions and statistics see them (with a schema, validate already typed them).
+        var records = job.schema == nil && job.schemaName == nil ? chunk.records.map(StandardCleanup.apply) : chunk.records
+        var columns = chunk.columns
+        var errors = chunk.errors
+        var invalid = chunk.invalidCount
+        var filtered: Int?
+        var appended: [Record]?
+        var notes: [String]?
+        let resolved: PlanCache.Resolved?
+        do {
+            resolved = try await plans.resolve(job, columns: chunk.columns, runtime: context.runtime)
+        } catch let error as SluiceError where error.disposition == .permanent {
+            try context.emit(Envelope(id: MessageID.job(job.jobId, .jobFailed), causedBy: envelope, producer: "transform",
+                                      payload: JobFailed(job: job, stage: "transform", code: error.code,
+                                                         reason: error.message)))
+            return
+        }
+        if let resolved {
+            let result = resolved.compiled.run(records)
+            records = result.records
+            columns = resolved.compiled.outputColumns
+            errors += result.errors
+            invalid += result.dropped
+            filtered = result.filtered
+            if chunk.chunkIndex == 0 {
+                let extra = resolved.compiled.appendedRecords()
+                appended = extra.records.isEmpty ? nil : extra.records
+                errors += extra.errors
+                notes = resolved.compiled.notes.isEmpty ? nil : resolved.compiled.notes
+            }
+        }
+        try context.emit(Envelope(id: MessageID.chunk(job.jobId, .chunkTransformed, chunk.chunkIndex),
+                                  causedBy: envelope, producer: "transform",
+                                  payload: ChunkTransformed(job: job, chunkIndex: chunk.chunkIndex, columns: columns,
+                                                            records: records, invalidCount: invalid, errors: errors,
+                                                            uniqueKeys: chunk.uniqueKeys, appended: appended,
+                                                            filteredCount: filtered, notes: notes,
+                                                            schemaRef: chunk.schemaRef, planRef: resolved?.reference,
+                                                            validatedAt: envelope.occurredAt)))
+    }
+}
+
+/// Compiled plans per job (bounded), so a job's chunks compile its plan once per replica.
+final class PlanCache: Sendable {
+    /// A job's plan, compiled, and where it came from.
+    struct Resolved: Sendable {
+        var compiled: CompiledPlan
+        /// `name@version` for a stored plan; nil for an inline one.
+        var reference: String?
+    }
+
+    private let entries = LockedValue<[(key: String, resolved: Resolved)]>([])
+    private let capacity = 64
+
+    func resolve(_ job: JobContext, columns: [String], runtime: RuntimeContext) async throws -> Resolved? {
+        let key = job.jobId + "\u{1F}" + columns.joined(separator: "\u{1F}")
+        if let hit = entries.update({ $0.first { $0.key == key }?.resolved }) { return hit }
+        let plan: ProcessingPlan
+        var reference: String?
+        if let inline = job.plan {
+            plan = inline
+        } else if let name = job.planName {
+            let stored = try await DefinitionStore(runtime: runtime, kind: "plan").resolve(name, jobId: job.jobId)
+            plan = try Self.decode(stored.body)
+            reference = stored.reference
+        } else {
+            return nil
+        }
+        let resolved = Resolved(compiled: try Self.compile(plan, columns: columns), reference: reference)
+        entries.update {
+            $0.append((key, resolved))
+            if $0.count > capacity { $0.removeFirst($0.count - capacity) }
+        }
+        return resolved
+    }
+
+    static func compile(_ plan: ProcessingPlan, columns: [String]) throws -> CompiledPlan {
+        do { return try plan.compiled(columns: columns) } catch {
+            throw SluiceError.permanent(error.code.rawValue, "the job's plan is invalid: \(error.message)")
+        }
+    }
+
+    static func decode(_ text: String) throws -> ProcessingPlan {
+        do { return try ProcessingPlan.parse(text: text) } catch {
+            throw SluiceError.permanent(error.code.rawValue, error.message)
+        }
+    }
+
+    /// Checks a plan (JSON or YAML) for storing; returns it as canonical JSON.
+    static func check(_ text: String) throws -> String {
+        try decode(text).jsonText()
+    }
+}
