@@ -28,17 +28,19 @@ for port in 8081 8082 8083 8084 8085 8086 8087 8088; do
 done
 
 status=0
-for example in gradebook attendance identifiers; do
-  dir="examples/$example"
-  file=$(ls "$dir"/*.csv | head -1)
-  echo "==> $example: submitting $file"
-  if printed=$("$SLUICE" submit "$file" --schema "$dir/schema.json" --tag example="$example" --wait); then
+for dir in examples/*/; do
+  example=$(basename "$dir")
+  [ -f "$dir/submit.args" ] || continue
+  args=$(cat "$dir/submit.args")
+  echo "==> $example: sluice submit $args"
+  # shellcheck disable=SC2086  # the arguments file is split into words on purpose
+  if printed=$(cd "$dir" && "$SLUICE" submit $args --tag example="$example" --force --wait); then
     job=$(printf '%s\n' "$printed" | head -n 1)
     out="var/results/$example"
     rm -rf "$out"
     "$SLUICE" artifacts get "$job" --out "$out" >/dev/null
     "$SLUICE" jobs show "$job" | sed 's/^/    /'
-    echo "    results: $PWD/$out/ (output.csv, summary.json)"
+    echo "    results: $PWD/$out/ ($(ls "$out" | tr '\n' ' '))"
   else
     status=1
   fi

@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import Messaging
 import MetricsService
+import Plans
 import ServiceRuntime
 
 /// `sluice submit FILE`: publish a `job.submit` (with a broker confirm) and print the job id;
@@ -20,13 +21,17 @@ struct SubmitCommand: AsyncParsableCommand {
     var upload = false
     @Option(help: "Format: auto, csv, tsv, jsonl, json, xlsx, text.") var format: String?
     @Option(help: "The XLSX sheet to read (default: the first).") var sheet: String?
-    @Option(help: "Text encoding: auto, utf-8, windows-1252.") var encoding: String?
+    @Option(help: "Text encoding: auto, utf-8, windows-1252, utf-16le, utf-16be.") var encoding: String?
+    @Option(help: "The column name for a text list (format text; default value).") var textColumn: String?
     @Option(help: "A Table Schema (JSON) to validate against.") var schema: String?
     @Option(help: "A schema stored in validate: NAME or NAME@VERSION.") var schemaName: String?
+    @Option(help: "A processing plan file (JSON or YAML) to apply.") var plan: String?
     @Option(help: "A plan stored in transform: NAME or NAME@VERSION.") var planName: String?
     @Option(help: "Stages: all, ingest-only, analysis-only, publish-only.") var stages: String?
     @Option(help: "Outputs (comma-separated): csv, jsonl, xlsx, summary, validation, report, results.") var outputs: String?
     @Option(help: "Fail the job when more than this share (0…1) of rows is invalid.") var maxInvalid: Double?
+    @Option(help: "A JSON file with KPI tables: [{\"title\", \"groupBy\": [...], \"metrics\": [...]}].")
+    var aggregates: String?
     @Option(help: "A dataset key; an unchanged input of the same dataset is skipped.") var datasetKey: String?
     @Flag(help: "Process even if the dataset's input is unchanged.") var force = false
     @Flag(help: "Test mode: run every stage and produce reports, but publish no dataset and notify nobody.")
@@ -94,11 +99,20 @@ struct SubmitCommand: AsyncParsableCommand {
                 throw CLIError(code: ExitCodes.usage, message: "\(schema) is not a Table Schema: \(describe(error))")
             }
         }
+        var processingPlan: ProcessingPlan?
+        if let plan {
+            guard let text = FileManager.default.contents(atPath: plan) else {
+                throw CLIError(code: ExitCodes.usage, message: "cannot read \(plan)")
+            }
+            do { processingPlan = try ProcessingPlan.parse(text: String(decoding: text, as: UTF8.self)) } catch {
+                throw CLIError(code: ExitCodes.usage, message: "\(plan): \(error.message)")
+            }
+        }
         let (source, defaultName) = try makeSource()
         let id = jobId ?? "job-" + MessageID.random()
         return JobSubmit(jobId: id, idempotencyKey: id, name: name ?? defaultName, source: source,
                          format: format, chunkSize: chunkSize, tags: tags.isEmpty ? nil : tags, schema: tableSchema,
-                         schemaName: schemaName, planName: planName,
+                         schemaName: schemaName, plan: processingPlan, planName: planName,
                          notify: webhook.isEmpty ? nil : NotifySpec(webhooks: webhook), options: try makeOptions())
     }
 
@@ -140,11 +154,20 @@ struct SubmitCommand: AsyncParsableCommand {
             }
         }
         if let maxInvalid { options.invalidRows = InvalidRowPolicy(action: .fail, maxInvalidShare: maxInvalid) }
+        if let aggregates {
+            do {
+                options.aggregates = try JSONCoding.decode([AggregateSpec].self,
+                                                           from: [UInt8](Data(contentsOf: URL(fileURLWithPath: aggregates))))
+            } catch {
+                throw CLIError(code: ExitCodes.usage, message: "\(aggregates) is not a list of aggregates: \(describe(error))")
+            }
+        }
         options.dryRun = dryRun ? true : nil
         options.force = force ? true : nil
         options.datasetKey = datasetKey
         options.sheet = sheet
         options.encoding = encoding
+        options.textColumn = textColumn
         if snakeCase || !missing.isEmpty {
             options.standardize = Standardize(snakeCase: snakeCase ? true : nil, missingValues: missing.isEmpty ? nil : missing)
         }

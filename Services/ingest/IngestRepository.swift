@@ -144,9 +144,9 @@ extension IngestRepository {
 
 extension IngestRepository {
     /// Links the job to its stored input (and dataset), so analysis-only runs can reuse it.
-    func attach(input: StoredInput, jobId: String, datasetKey: String?) async throws {
+    func attach(input: StoredInput, jobId: String, name: String, datasetKey: String?) async throws {
         try await runtime.database.client.query("""
-            UPDATE jobs SET input_id = \(input.inputId), dataset_key = \(datasetKey) WHERE job_id = \(jobId)
+            UPDATE jobs SET input_id = \(input.inputId), dataset_key = \(datasetKey), name = \(name) WHERE job_id = \(jobId)
             """, logger: runtime.logger)
     }
 
@@ -186,6 +186,7 @@ extension IngestRepository {
             let rows = try await connection.query("""
                 SELECT DISTINCT ON (coalesce(dataset_key, job_id)) job_id, name, submission::text FROM jobs
                 WHERE tags @> \(filter)::jsonb AND input_id IS NOT NULL AND state IN ('ingested', 'stored')
+                    AND source_kind <> 'job'  -- originals only: earlier re-runs are not datasets of their own
                 ORDER BY coalesce(dataset_key, job_id), submitted_at DESC
                 """, logger: runtime.logger)
             var submitted: [RerunReceipt.Rerun] = []

@@ -13,12 +13,12 @@ struct InputParser {
     struct Prepared {
         let input: StoredInput
         let format: SourceFormat
-        let windows1252: Bool
+        let encoding: TextEncoding
         let request: JobSubmit
         let parser: InputParser
         var warnings: [String]
         var info: SourceInfo {
-            SourceInfo(format: format.rawValue, encoding: format == .xlsx ? nil : (windows1252 ? "windows-1252" : "utf-8"),
+            SourceInfo(format: format.rawValue, encoding: format == .xlsx ? nil : encoding.rawValue,
                        bytes: input.bytes, sha256: input.sha256)
         }
 
@@ -29,29 +29,36 @@ struct InputParser {
     }
 
     func prepare(_ input: StoredInput, request: JobSubmit) async throws -> Prepared {
-        var sample: [UInt8] = []
-        try await store.forEachBlock(input.inputId) { block in
-            if sample.isEmpty { sample = Array(block.prefix(64 * 1024)) }
-        }
+        let sample = Array(try await store.firstBlock(input.inputId).prefix(64 * 1024))
         let format = try SourceFormat.resolve(declared: request.format, filename: input.filename ?? request.name,
                                               sample: sample[...])
         var warnings: [String] = []
         let declared = request.options?.encoding?.lowercased() ?? "auto"
         let windows1252: Bool
+        var encoding: TextEncoding = .utf8
         switch declared {
+        case "auto" where sample.starts(with: [0xFF, 0xFE]) || sample.starts(with: [0xFE, 0xFF]):
+            // A UTF-16 byte-order mark (Excel's "Unicode Text"): converted to UTF-8.
+            encoding = sample.starts(with: [0xFF, 0xFE]) ? .utf16LittleEndian : .utf16BigEndian
+            windows1252 = false
         case "auto":
-            windows1252 = !input.utf8Valid && format != .xlsx
+            // A UTF-8 byte-order mark means UTF-8 even if some bytes are invalid (they become U+FFFD).
+            windows1252 = !input.utf8Valid && format != .xlsx && !sample.starts(with: [0xEF, 0xBB, 0xBF])
             if windows1252 {
                 warnings.append("the input is not valid UTF-8; it was decoded as Windows-1252 (Latin-1). "
                                 + "Declare options.encoding to override.")
             }
         case "utf-8", "utf8": windows1252 = false
         case "windows-1252", "cp1252", "latin-1", "latin1", "iso-8859-1": windows1252 = true
+        case "utf-16le", "utf-16be":
+            encoding = declared == "utf-16le" ? .utf16LittleEndian : .utf16BigEndian
+            windows1252 = false
         default:
             throw SluiceError.permanent("ingest.unsupported-encoding",
-                                        "encoding '\(declared)' is not supported; use auto, utf-8 or windows-1252")
+                                        "encoding '\(declared)' is not supported; use auto, utf-8, windows-1252, utf-16le or utf-16be")
         }
-        return Prepared(input: input, format: format, windows1252: windows1252, request: request, parser: self,
+        if windows1252 { encoding = .windows1252 }
+        return Prepared(input: input, format: format, encoding: encoding, request: request, parser: self,
                         warnings: warnings)
     }
 
@@ -68,9 +75,13 @@ struct InputParser {
             try await readSpreadsheet(prepared, limits: limits, body)
             return
         }
-        let transcoder = prepared.windows1252 ? Windows1252Transcoder() : nil
+        var transcoder = prepared.encoding == .utf8 ? nil : TextTranscoder(from: prepared.encoding)
         try await store.forEachBlock(prepared.input.inputId) { block in
             let rows = try reader.feed(transcoder?.transcode(block) ?? block)
+            if !rows.isEmpty { try await body(rows) }
+        }
+        if let tail = transcoder?.finish(), !tail.isEmpty {
+            let rows = try reader.feed(tail)
             if !rows.isEmpty { try await body(rows) }
         }
         let last = try reader.finish()

@@ -115,6 +115,15 @@ struct InputStore {
         }
     }
 
+    /// The first part of the input (format and encoding sniffing need no more).
+    func firstBlock(_ inputId: String) async throws -> [UInt8] {
+        let rows = try await runtime.database.client.query("""
+            SELECT content FROM input_parts WHERE input_id = \(inputId) AND part = 0
+            """, logger: logger)
+        for try await content in rows.decode(ByteBuffer.self) { return Array(content.readableBytesView) }
+        return []
+    }
+
     /// Writes the input to a file (formats that need random access, such as XLSX).
     func copy(_ inputId: String, to path: String) async throws {
         guard FileManager.default.createFile(atPath: path, contents: nil),

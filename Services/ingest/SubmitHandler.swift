@@ -20,7 +20,7 @@ struct SubmitHandler: Sendable {
         let jobId = request.jobId ?? "job-" + MessageID.hash(request.idempotencyKey ?? submission.id)
         let key = request.idempotencyKey ?? jobId
         let name = request.name ?? request.source.path.map { ($0 as NSString).lastPathComponent }
-            ?? request.source.url.flatMap { URL(string: $0)?.lastPathComponent } ?? request.source.kind.rawValue
+            ?? request.source.url.flatMap { URL(string: $0)?.host } ?? request.source.kind.rawValue
         var job = JobContext(jobId: jobId, name: name, tags: request.tags ?? [:], schema: request.schema,
                              schemaName: request.schemaName, plan: request.plan, planName: request.planName, notify: request.notify,
                              options: request.options, submittedAt: submission.occurredAt)
@@ -49,7 +49,10 @@ struct SubmitHandler: Sendable {
             }
             let input = try await SourceAcquirer(settings: settings, store: InputStore(runtime: runtime))
                 .acquire(request.source)
-            try await repository.attach(input: input, jobId: jobId, datasetKey: job.effectiveOptions.datasetKey)
+            if request.name == nil, let filename = input.filename, [.upload, .url].contains(request.source.kind) {
+                job.name = filename
+            }
+            try await repository.attach(input: input, jobId: jobId, name: job.name, datasetKey: job.effectiveOptions.datasetKey)
             if let datasetKey = job.effectiveOptions.datasetKey, job.effectiveOptions.force != true,
                let previous = try await repository.unchanged(datasetKey: datasetKey, sha256: input.sha256, jobId: jobId) {
                 try await outcome.skip(job, datasetKey: datasetKey, sha256: input.sha256, previousJobId: previous)

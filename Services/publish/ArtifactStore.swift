@@ -33,19 +33,22 @@ struct ArtifactWriter {
     /// Appends bytes, writing full parts as they fill.
     mutating func write(_ data: some Collection<UInt8>) async throws {
         buffer.append(contentsOf: data)
-        if buffer.count >= Self.partSize { try await flush() }
+        while buffer.count >= Self.partSize { try await flush(upTo: Self.partSize) }
     }
 
-    private mutating func flush() async throws {
+    /// Stores up to `limit` buffered bytes as the next part.
+    private mutating func flush(upTo limit: Int = .max) async throws {
         guard !buffer.isEmpty else { return }
-        hasher.update(data: buffer)
-        bytes += buffer.count
+        let count = min(limit, buffer.count)
+        let chunk = buffer[..<count]
+        hasher.update(data: chunk)
+        bytes += count
         try await connection.query("""
             INSERT INTO artifact_parts (job_id, name, part, content)
-            VALUES (\(jobId), \(name), \(part), \(ByteBuffer(bytes: buffer)))
+            VALUES (\(jobId), \(name), \(part), \(ByteBuffer(bytes: chunk)))
             """, logger: logger)
         part += 1
-        buffer.removeAll(keepingCapacity: true)
+        buffer.removeFirst(count)
     }
 
     /// Writes the last part and the artifact's row; returns its reference.

@@ -29,7 +29,7 @@ struct DatasetOutputs {
         if outputs.contains(.xlsx) {
             let path = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-\(MessageID.random()).xlsx").path
             do {
-                let writer = try XLSXStreamWriter(path: path)
+                let writer = try XLSXStreamWriter(path: path, options: XLSXWriterOptions(useZip64: true))
                 try writer.startSheet(named: "Data", header: columns)
                 xlsx = writer
                 xlsxPath = path

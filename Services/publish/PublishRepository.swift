@@ -70,6 +70,9 @@ struct PublishRepository {
             "ALTER TABLE jobs ADD COLUMN source jsonb",
             "ALTER TABLE jobs ADD COLUMN outcome bytea",
         ]),
+        Migration(3, "artifact sizes beyond 2 GiB", [
+            "ALTER TABLE artifacts ALTER COLUMN bytes TYPE bigint",
+        ]),
     ])
 
     func recordJob(_ event: JobIngested, at time: Date) async throws {
@@ -153,6 +156,13 @@ struct PublishRepository {
         try await connection.query("""
             UPDATE jobs SET state = \(state), published_at = now(), outcome = \(bytes) WHERE job_id = \(jobId)
             """, logger: logger)
+    }
+
+    /// Deletes artifacts (a job failed by its invalid-rows policy publishes no dataset).
+    func removeArtifacts(jobId: String, names: [String]) async throws {
+        guard !names.isEmpty else { return }
+        try await connection.query("DELETE FROM artifact_parts WHERE job_id = \(jobId) AND name = ANY(\(names))", logger: logger)
+        try await connection.query("DELETE FROM artifacts WHERE job_id = \(jobId) AND name = ANY(\(names))", logger: logger)
     }
 
     /// The stored `job.published` payload of a published job.

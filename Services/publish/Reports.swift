@@ -14,12 +14,16 @@ struct Reports {
     let statistics: TableSummary
     let aggregates: [AggregateTable]
     let meta: MetaSummary
+    /// `published`, `dry-run` or `failed`.
+    let status: String
     let connection: PostgresConnection
     let logger: Logger
     var jobId: String { ready.job.jobId }
 
+    /// The share of rows read that did not fail (filtered and deduplicated rows are the plan's
+    /// choice, not failures), the same in every report.
     var successRate: Double {
-        ready.rows == 0 ? 1 : Double(ready.rows - tally.invalid - tally.filtered - tally.deduplicated) / Double(ready.rows)
+        ready.rows == 0 ? 1 : Double(ready.rows - tally.invalid) / Double(ready.rows)
     }
 
     func store(outputs: Set<JobOptions.Output>) async throws -> [ArtifactRef] {
@@ -38,7 +42,7 @@ struct Reports {
             for error in errors { counts[error.code, default: 0] += 1 }
             let report = ValidationReport(jobId: jobId, schema: meta.schemaRef ?? ready.job.schemaName,
                                           rows: .init(total: ready.rows, valid: ready.rows - tally.invalid, invalid: tally.invalid),
-                                          successRate: ready.rows == 0 ? 1 : Double(ready.rows - tally.invalid) / Double(ready.rows),
+                                          successRate: successRate,
                                           errorCounts: counts, errors: errors)
             refs.append(try await save(try JSONCoding.encoder(pretty: true).encode(report) + [0x0A],
                                        "validation.json", "application/json"))
@@ -47,7 +51,8 @@ struct Reports {
         if outputs.contains(.report) {
             let pdf: [UInt8]
             do { pdf = try PDFReport(reportContent()).render() } catch {
-                throw SluiceError.transient("publish.pdf", "drawing the PDF report failed: \(error)")
+                // Drawing is deterministic: the same job fails the same way on every retry.
+                throw SluiceError.permanent("publish.pdf", "drawing the PDF report failed: \(error)")
             }
             refs.append(try await save(pdf, "report.pdf", "application/pdf"))
         }
@@ -84,7 +89,7 @@ struct Reports {
           + (tally.deduplicated > 0 ? [KPI(label: "Duplicates removed", value: ReportFormat.integer(tally.deduplicated))] : [])
         return ReportContent(
             title: job.name, subtitle: "Sluice job report" + (job.options?.dryRun == true ? " (dry run)" : ""),
-            job: JobMetadata(id: job.jobId, name: job.name, tags: job.tags, status: "published",
+            job: JobMetadata(id: job.jobId, name: job.name, tags: job.tags, status: status,
                              submittedAt: job.submittedAt.map(iso.string(from:)),
                              startedAt: ready.ingestedAt.map(iso.string(from:)),
                              finishedAt: iso.string(from: Date())),
@@ -92,13 +97,13 @@ struct Reports {
     }
 
     /// `results.json`, written last so it can list every artifact and time the publish stage.
-    func results(status: String, artifacts: [String]) async throws -> ArtifactRef {
+    func results(artifacts: [String]) async throws -> ArtifactRef {
         let job = ready.job
         let now = Date()
         let document = ResultsDocument(
             jobId: jobId, name: job.name, tags: job.tags, status: status, dryRun: job.options?.dryRun == true,
             source: ready.source, schema: meta.schemaRef ?? job.schemaName ?? (job.schema == nil ? nil : "inline"),
-            plan: meta.planRef ?? job.planName,
+            plan: meta.planRef ?? job.planName ?? (job.plan == nil ? nil : "inline"),
             totals: .init(total: ready.rows, succeeded: tally.valid, failed: tally.invalid, filtered: tally.filtered,
                           deduplicated: tally.deduplicated, appended: tally.appended),
             successRate: successRate,

@@ -104,6 +104,18 @@ final class PlanCache: Sendable {
 
     /// Checks a plan (JSON or YAML) for storing; returns it as canonical JSON.
     static func check(_ text: String) throws -> String {
-        try decode(text).jsonText()
+        let plan = try decode(text)
+        // Expressions are parsed now (columns are only known per job, so names are checked then).
+        for (index, step) in plan.steps.enumerated() {
+            var expressions: [String] = []
+            if case .derive(let derive) = step { expressions.append(derive.expression) }
+            if case .filter(let filter) = step { expressions += filter.condition.expressions }
+            for text in expressions {
+                do { _ = try PlanExpression(text) } catch {
+                    throw SluiceError.permanent(error.code.rawValue, "step \(index + 1) (\(step.op)): \(error.message)")
+                }
+            }
+        }
+        return plan.jsonText()
     }
 }

@@ -27,8 +27,8 @@ struct ChunkValidator: Sendable {
         if let resolved {
             let header = resolved.compiled.checkHeader(chunk.columns)
             if !header.isValid {
-                let reason = header.problems.map(\.message).joined(separator: "; ")
-                    + ". The header has \(chunk.columns.map { "'\($0)'" }.joined(separator: ", ")). "
+                let reason = header.problems.map { $0.message.hasSuffix(".") ? String($0.message.dropLast()) : $0.message }
+                    .joined(separator: "; ") + ". The header has \(chunk.columns.map { "'\($0)'" }.joined(separator: ", ")). "
                     + "Fix the file's header or the schema and submit again."
                 let code = header.problems.contains { $0.code == "missing-label" } ? "validate.missing-column"
                     : "validate.header-mismatch"
@@ -42,7 +42,12 @@ struct ChunkValidator: Sendable {
                 }
                 let outcome = checker.check(line: record.line, cells: cells)
                 if outcome.isValid {
-                    valid.append(Record(line: record.line, values: outcome.values, keys: outcome.fingerprints))
+                    // NaN and ±Infinity are valid Table Schema numbers but have no JSON form: keep their text.
+                    let values = outcome.values.enumerated().map { index, value -> CellValue in
+                        if case .number(let number) = value, !number.isFinite { return .string(cells[index] ?? "") }
+                        return value
+                    }
+                    valid.append(Record(line: record.line, values: values, keys: outcome.fingerprints))
                 } else {
                     invalid += 1
                     errors += outcome.errors

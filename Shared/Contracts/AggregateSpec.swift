@@ -11,11 +11,13 @@ import Tabular
 ///              {"name": "completion", "fn": "rate", "column": "completed"}]}
 /// ```
 ///
-/// An empty `groupBy` computes the metrics over all rows as a single group.
+/// An empty `groupBy` computes the metrics over all rows as a single group. A `groupBy` entry
+/// `tag:<key>` groups by the job's tag of that name (e.g. `tag:course`), so KPI tables of
+/// many jobs carry their category or course.
 public struct AggregateSpec: Codable, Sendable, Hashable {
     /// A heading for reports; defaults to "by course, term" style text when absent.
     public var title: String?
-    /// The columns whose values form the group key, in order.
+    /// The columns (or `tag:<key>` job tags) whose values form the group key, in order.
     public var groupBy: [String]
     /// The metrics computed per group, in output order.
     public var metrics: [MetricSpec]

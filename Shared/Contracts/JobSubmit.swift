@@ -32,7 +32,7 @@ public struct JobSubmit: MessagePayload, Hashable {
 
     /// Creates a submission.
     public init(jobId: String? = nil, idempotencyKey: String? = nil, name: String? = nil,
-                source: Source, format: String? = "csv", chunkSize: Int? = nil,
+                source: Source, format: String? = nil, chunkSize: Int? = nil,
                 tags: [String: String]? = nil, schema: TableSchema? = nil, schemaName: String? = nil,
                 plan: ProcessingPlan? = nil, planName: String? = nil, notify: NotifySpec? = nil,
                 options: JobOptions? = nil) {

@@ -15,8 +15,17 @@ public struct IPNetwork: Sendable, Hashable, CustomStringConvertible {
         let maxPrefix = bytes.count * 8
         let prefix = parts.count == 2 ? Int(parts[1]) : maxPrefix
         guard let prefix, (0...maxPrefix).contains(prefix) else { return nil }
-        self.bytes = bytes
-        self.prefix = prefix
+        // An IPv4-mapped IPv6 network (`::ffff:127.0.0.1`) is the IPv4 network it carries, as
+        // addresses are compared unmapped.
+        let unmapped = IPNetwork.unmapped(bytes)
+        if unmapped.count == 4, bytes.count == 16 {
+            guard prefix >= 96 else { return nil }
+            self.bytes = unmapped
+            self.prefix = prefix - 96
+        } else {
+            self.bytes = bytes
+            self.prefix = prefix
+        }
     }
 
     /// The address bytes of a textual IPv4 or IPv6 address, or nil.

@@ -39,6 +39,8 @@ struct PipelineFeatureTests {
                      nil, nil))
         jobs.append((Self.id("latin1"), .upload(try await Self.upload(pipeline, Self.fixtures.appendingPathComponent("latin1.csv"))),
                      nil, nil))
+        jobs.append((Self.id("utf16"), .upload(try await Self.upload(pipeline, Self.fixtures.appendingPathComponent("utf16le.txt"))),
+                     "tsv", nil))
         for (id, source, format, options) in jobs {
             try await pipeline.submit(JobSubmit(jobId: id, idempotencyKey: id, source: source, format: format, options: options))
         }
@@ -59,6 +61,7 @@ struct PipelineFeatureTests {
         #expect(latin.contains("é") && latin.contains("€"), "decoded as Windows-1252: \(latin)")
         let results = Self.text(try await pipeline.artifact(jobs[5].0, "results.json"))
         #expect(results.contains("windows-1252") && results.contains("not valid UTF-8"))
+        #expect(Self.text(try await pipeline.artifact(jobs[6].0, "output.csv")) == "name,city\nJosé,Zürich\n😀,東京\n")
         await pipeline.stopAll()
     }
 
@@ -82,9 +85,12 @@ struct PipelineFeatureTests {
         let plan = try ProcessingPlan.parse(text: Self.plan)
         let source = JobSubmit.Source.path(Self.gradebook.appendingPathComponent("gradebook.csv").path)
         let full = Self.id("plan")
-        try await pipeline.submit(JobSubmit(jobId: full, idempotencyKey: full, source: source, chunkSize: 3, schema: schema,
+        try await pipeline.submit(JobSubmit(jobId: full, idempotencyKey: full, source: source, chunkSize: 3,
+            tags: ["department": "science"], schema: schema,
             plan: plan, options: JobOptions(outputs: JobOptions.Output.allCases,
-                aggregates: [AggregateSpec(title: "By course", groupBy: ["course"],
+                aggregates: [AggregateSpec(title: "By department", groupBy: ["tag:department"],
+                                           metrics: [MetricSpec(name: "rows", fn: .count)]),
+                             AggregateSpec(title: "By course", groupBy: ["course"],
                                            metrics: [MetricSpec(name: "avg_score", fn: .mean, column: "score"),
                                                      MetricSpec(name: "pass_rate", fn: .rate, column: "passed")])])))
         let end = try await pipeline.waitForEnd(full)
@@ -107,6 +113,7 @@ struct PipelineFeatureTests {
         #expect(jsonl.hasPrefix("{\"student_id\":\"S001\",\"name\":\"Ada Lovelace\",\"course\":\"MATHEMATICS\",\"score\":95"))
         let summary = Self.text(try await pipeline.artifact(full, "summary.json"))
         #expect(summary.contains("\"avg_score\"") && summary.contains("By course") && summary.contains("p90"))
+        #expect(summary.contains("By department") && summary.contains("\"science\""))
         let pdf = try await pipeline.artifact(full, "report.pdf")
         let pdfText = try Self.pdfText(pdf)
         #expect(pdfText.contains("gradebook") && pdfText.contains("Success rate") && pdfText.contains("By course"), "\(pdfText.prefix(400))")
@@ -234,6 +241,43 @@ struct PipelineFeatureTests {
         #expect(Self.text(try await pipeline.artifact(id, "output.csv")) == "id,v\n1,a\n2,b\n3,c\n4,f\n")
         let errors = Self.text(try await pipeline.artifact(id, "validation.csv"))
         #expect(errors.contains("5,,primary-key") && errors.contains("6,,primary-key"), "\(errors)")
+        await pipeline.stopAll()
+    }
+
+    @Test("ugly inputs: empty, header-only, BOM with CRLF and quoted newlines, ragged rows, a 10 MB field, a field over the limit")
+    func uglyInputs() async throws {
+        let pipeline = try TestPipeline(overrides: ["ingest.max.field.bytes": "12000000"])
+        try await pipeline.start()
+        let big = String(repeating: "x", count: 10_000_000)
+        let cases: [(String, String)] = [
+            ("empty", ""),
+            ("header", "a,b\r\n"),
+            ("bom", "\u{FEFF}a,b\r\n\"line one\nline two\",2\r\n"),
+            ("ragged", "a,b,c\n1,2\n1,2,3,4\n1,2,3\n"),
+            ("tenmb", "a,b\n1,\(big)\n"),
+            ("toolong", "a,b\n1,\(big)\(String(repeating: "y", count: 2_500_000))\n"),
+        ]
+        var ids: [String: String] = [:]
+        for (name, content) in cases {
+            let id = Self.id(name)
+            ids[name] = id
+            try await pipeline.submit(JobSubmit(jobId: id, idempotencyKey: id, source: .inline(content), format: "csv"))
+        }
+        let empty = try await pipeline.waitForEnd(ids["empty"]!)
+        #expect(empty.state == "failed" && empty.failureReason?.contains("ingest.empty-source") == true)
+        let header = try await pipeline.waitForEnd(ids["header"]!)
+        #expect(header.state == "published" && header.rowsTotal == 0)
+        #expect(Self.text(try await pipeline.artifact(ids["header"]!, "output.csv")) == "a,b\n")
+        #expect(try await pipeline.waitForEnd(ids["bom"]!).state == "published")
+        #expect(Self.text(try await pipeline.artifact(ids["bom"]!, "output.csv")) == "a,b\n\"line one\nline two\",2\n")
+        let ragged = try await pipeline.waitForEnd(ids["ragged"]!)
+        #expect(ragged.state == "published" && ragged.rowsValid == 1 && ragged.rowsInvalid == 2)
+        let raggedErrors = Self.text(try await pipeline.artifact(ids["ragged"]!, "validation.csv"))
+        #expect(raggedErrors.contains("2,c,missing-cell") && raggedErrors.contains("3,,extra-cell"), "\(raggedErrors)")
+        #expect(try await pipeline.waitForEnd(ids["tenmb"]!, timeout: .seconds(120)).state == "published")
+        #expect(try await pipeline.artifact(ids["tenmb"]!, "output.csv").count == 10_000_007)
+        let tooLong = try await pipeline.waitForEnd(ids["toolong"]!, timeout: .seconds(120))
+        #expect(tooLong.state == "failed" && tooLong.failureReason?.contains("ingest.field-too-long") == true)
         await pipeline.stopAll()
     }
 

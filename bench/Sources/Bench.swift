@@ -32,8 +32,11 @@ struct Run: AsyncParsableCommand {
         let jobId = "bench-\(UUID().uuidString.lowercased())"
         let submit = Process()
         submit.executableURL = URL(fileURLWithPath: sluice)
-        submit.arguments = ["submit", input, "--schema", "bench/schema.json", "--job-id", jobId,
-                            "--chunk-size", "\(chunkSize)"]
+        // A Table Schema, a plan of eight operations, KPI tables and every output.
+        submit.arguments = ["submit", input, "--schema", "bench/schema.json", "--plan", "bench/plan.yaml",
+                            "--aggregates", "bench/aggregates.json",
+                            "--outputs", "csv,jsonl,xlsx,summary,validation,report,results",
+                            "--job-id", jobId, "--chunk-size", "\(chunkSize)"]
         let started = Date()
         try submit.run()
         submit.waitUntilExit()

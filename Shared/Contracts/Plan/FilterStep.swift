@@ -94,3 +94,14 @@ public indirect enum FilterCondition: Sendable, Hashable, Codable {
         }
     }
 }
+
+extension FilterCondition {
+    /// Every expression text in the condition, nested groups included (for early syntax checks).
+    public var expressions: [String] {
+        switch self {
+        case .all(let items), .any(let items): items.flatMap(\.expressions)
+        case .rule: []
+        case .expression(let text): [text]
+        }
+    }
+}

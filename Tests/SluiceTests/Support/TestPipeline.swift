@@ -86,7 +86,7 @@ final class TestPipeline: @unchecked Sendable {
 
     /// The job's progress from the metrics service.
     func progress(_ jobId: String) async throws -> JobProgress? {
-        let result = try await Outbound.get(url: url("metrics", "/jobs/\(jobId)"))
+        let result = try await Outbound.get(url: url("metrics", "/jobs/\(jobId)"), timeout: .seconds(30))
         guard result.status == 200 else { return nil }
         return try JSONCoding.decoder().decode(JobProgress.self, from: Data(result.body))
     }
@@ -103,7 +103,7 @@ final class TestPipeline: @unchecked Sendable {
 
     /// An artifact's bytes from the publish service.
     func artifact(_ jobId: String, _ name: String) async throws -> [UInt8] {
-        let result = try await Outbound.get(url: url("publish", "/jobs/\(jobId)/artifacts/\(name)"))
+        let result = try await Outbound.get(url: url("publish", "/jobs/\(jobId)/artifacts/\(name)"), timeout: .seconds(30))
         #expect(result.status == 200, "artifact \(name) of \(jobId): HTTP \(result.status)")
         return result.body
     }
@@ -117,7 +117,7 @@ final class TestPipeline: @unchecked Sendable {
 
     /// JSON from a service's API.
     func getJSON<T: Decodable>(_ type: T.Type, _ service: String, _ path: String) async throws -> T {
-        let result = try await Outbound.get(url: url(service, path))
+        let result = try await Outbound.get(url: url(service, path), timeout: .seconds(30))
         guard result.status == 200 else {
             throw SluiceError.permanent("test.http", "GET \(path) on \(service): \(result.status) \(String(decoding: result.body, as: UTF8.self))")
         }
