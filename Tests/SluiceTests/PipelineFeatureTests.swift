@@ -1,7 +1,9 @@
 import Contracts
 import Foundation
+import Hummingbird
 import Outbound
 import Plans
+import ServiceRuntime
 import Tabular
 import Testing
 
@@ -168,6 +170,18 @@ struct PipelineFeatureTests {
 
     @Test("ingest-only, analysis-only and publish-only; unchanged inputs skipped; re-runs by tag; URL sources with SSRF checks")
     func modesAndSources() async throws {
+        let receiver = ServiceBehaviourTests.Receiver(failures: 0)
+        let router = Router()
+        router.post("hook") { request, _ -> HTTPResponse.Status in
+            receiver.handle(Array(buffer: try await request.body.collect(upTo: 1 << 20)))
+        }
+        let port = LockedValue<Int?>(nil)
+        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                              onServerRunning: { port.set($0.localAddress?.port) })
+        let server = Task { try await app.runService() }
+        defer { server.cancel() }
+        _ = try await env.eventually { port.get() != nil }
+        let hook = NotifySpec(webhooks: ["http://127.0.0.1:\(port.get()!)/hook"])
         let pipeline = try TestPipeline(overrides: ["ingest.roots": TestEnvironment.packageRoot.path])
         try await pipeline.start()
         let content = "code\nA\nB\nC\n"
@@ -178,7 +192,7 @@ struct PipelineFeatureTests {
         let source = try await Outbound.get(url: pipeline.url("ingest", "/jobs/\(stored)/source"))
         #expect(Self.text(source.body) == content)
         let analysis = Self.id("analysis")
-        try await pipeline.submit(JobSubmit(jobId: analysis, idempotencyKey: analysis, source: .job(stored),
+        try await pipeline.submit(JobSubmit(jobId: analysis, idempotencyKey: analysis, source: .job(stored), notify: hook,
                                             options: JobOptions(stages: .analysisOnly)))
         #expect(try await pipeline.waitForEnd(analysis).state == "published")
         #expect(Self.text(try await pipeline.artifact(analysis, "output.csv")) == "code\nA\nB\nC\n")
@@ -199,6 +213,16 @@ struct PipelineFeatureTests {
         #expect(try await env.eventually {
             (try? await pipeline.getJSON(Job.self, "ingest", "/jobs/\(republish)"))?.state == "republished"
         })
+        // Notified twice: when published, and again when re-published. A dry run notifies nobody.
+        let dry = Self.id("dryhook")
+        try await pipeline.submit(JobSubmit(jobId: dry, idempotencyKey: dry, source: .inline(content), notify: hook,
+                                            options: JobOptions(dryRun: true)))
+        #expect(try await pipeline.waitForEnd(dry).state == "published")
+        #expect(try await env.eventually { receiver.lock.withLock { receiver.bodies.count >= 2 } })
+        try await Task.sleep(for: .seconds(1))
+        let notices = receiver.lock.withLock { receiver.bodies.map { Self.text($0) } }
+        #expect(notices.count == 2 && notices.allSatisfy { $0.contains(analysis) && $0.contains("job.published") },
+                "\(notices)")
         // Re-run every dataset tagged course=physics.
         let rerun = try await pipeline.send("ingest", "/reruns", Array(#"{"tags": {"course": "physics"}}"#.utf8))
         #expect(rerun.status == 202, "\(Self.text(rerun.body))")
