@@ -13,8 +13,20 @@ struct JobWaiter {
         let deadline = ContinuousClock.now + timeout
         let tty = isatty(STDERR_FILENO) == 1
         var last = ""
+        var unreachable: CLIError?
         while ContinuousClock.now < deadline {
-            if let progress = try await HTTPJSON.get(JobProgress.self, "\(metricsURL)/jobs/\(jobId)") {
+            // A slow or restarting metrics service is not the job's fault: keep polling until the
+            // wait's own deadline, and report the last error only then.
+            let polled: JobProgress?
+            do {
+                polled = try await HTTPJSON.get(JobProgress.self, "\(metricsURL)/jobs/\(jobId)")
+                unreachable = nil
+            } catch let error as CLIError where error.code == ExitCodes.unavailable {
+                unreachable = error
+                try await Task.sleep(for: .milliseconds(500))
+                continue
+            }
+            if let progress = polled {
                 let line = Self.describe(progress)
                 if line != last && !json {
                     FileHandle.standardError.write(Data(((tty ? "\r\u{1B}[K" : "") + line + (tty ? "" : "\n")).utf8))
@@ -48,7 +60,8 @@ struct JobWaiter {
             }
             try await Task.sleep(for: .milliseconds(200))
         }
-        throw CLIError(code: ExitCodes.unavailable, message: "job \(jobId) did not finish within the timeout; check `sluice jobs show \(jobId)`")
+        throw CLIError(code: ExitCodes.unavailable, message: "job \(jobId) did not finish within the timeout; check `sluice jobs show \(jobId)`"
+                       + (unreachable.map { " (last error: \($0.message))" } ?? ""))
     }
 
     struct Outcome: Encodable { var progress: JobProgress; var artifacts: [ArtifactRef] }

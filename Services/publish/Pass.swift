@@ -52,8 +52,12 @@ struct Pass {
     /// Writes the plan's appended records after every source record.
     mutating func finishRecords() async throws {
         try await open(columns)
-        for record in appended { try await emit(record) }
-        tally.appended = appended.count
+        // Records appended before the plan's dedupe step carry its fingerprint and take part
+        // in it; those appended after it carry one that never matches.
+        for record in appended where !keys.isDuplicate(record) {
+            try await emit(record)
+            tally.appended += 1
+        }
         tally.deduplicated = keys.duplicatesDropped
         errors.sort { $0.line < $1.line }
     }

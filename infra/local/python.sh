@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Installs the Python packages the test suite uses as oracles and readers: frictionless-py
-# (the Table Schema oracle) and openpyxl (reads XLSX outputs back, writes XLSX fixtures).
+# (the Table Schema oracle), numpy (the percentile oracle) and openpyxl (reads XLSX outputs
+# back, writes XLSX fixtures).
 # Idempotent: pip is only called when an import fails.
 set -euo pipefail
-if python3 -c "import frictionless, openpyxl" 2>/dev/null; then exit 0; fi
-echo "Installing Python test packages: frictionless openpyxl"
-python3 -m pip install -q "frictionless==5.21.*" "openpyxl==3.1.*" 2>/dev/null \
-  || python3 -m pip install -q --break-system-packages "frictionless==5.21.*" "openpyxl==3.1.*"
-python3 -c "import frictionless, openpyxl"
+if python3 -c "import frictionless, openpyxl, numpy" 2>/dev/null; then exit 0; fi
+packages=("frictionless==5.21.*" "openpyxl==3.1.*" "numpy")
+echo "Installing Python test packages: ${packages[*]}"
+python3 -m pip install -q "${packages[@]}" 2>/dev/null \
+  || python3 -m pip install -q --break-system-packages "${packages[@]}"
+python3 -c "import frictionless, openpyxl, numpy"

@@ -77,8 +77,8 @@ import Testing
         #expect(numeric.max == values.max())
     }
 
-    /// Cross-check against numpy itself when it is installed.
-    @Test(.enabled(if: ReportTestSupport.pythonHas("numpy")))
+    /// Cross-check against numpy itself (installed by infra/local/python.sh).
+    @Test
     func exactPercentilesMatchNumpy() throws {
         var random = SplitMix64(seed: 99)
         let values = (0..<2_001).map { _ in exp(random.normal()) * 100 }

@@ -60,11 +60,6 @@ enum ReportTestSupport {
         try run("/usr/bin/env", ["python3", "-"] + arguments, input: script)
     }
 
-    /// Whether `python3 -c "import <module>"` succeeds.
-    static func pythonHas(_ module: String) -> Bool {
-        (try? run("/usr/bin/env", ["python3", "-c", "import \(module)"]).status) == 0
-    }
-
     /// A stable JSON encoder: sorted keys, so equal values give equal bytes.
     static func json(_ value: some Encodable) throws -> Data {
         let encoder = JSONEncoder()
