@@ -53,7 +53,8 @@ struct SubmitHandler: Sendable {
                 job.name = filename
             }
             try await repository.attach(input: input, jobId: jobId, name: job.name, datasetKey: job.effectiveOptions.datasetKey)
-            if let datasetKey = job.effectiveOptions.datasetKey, job.effectiveOptions.force != true,
+            // Re-analysing a stored input is a deliberate re-run, never "unchanged".
+            if let datasetKey = job.effectiveOptions.datasetKey, job.effectiveOptions.force != true, stages != .analysisOnly,
                let previous = try await repository.unchanged(datasetKey: datasetKey, sha256: input.sha256, jobId: jobId) {
                 try await outcome.skip(job, datasetKey: datasetKey, sha256: input.sha256, previousJobId: previous)
                 runtime.logger.info("unchanged input skipped", metadata: ["job_id": "\(jobId)", "dataset": "\(datasetKey)"])
