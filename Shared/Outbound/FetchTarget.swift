@@ -68,11 +68,11 @@ struct FetchTarget {
         case AF_INET:
             var address = sockaddr.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { $0.pointee.sin_addr }
             inet_ntop(AF_INET, &address, &text, socklen_t(text.count))
-            return (String(cString: text), withUnsafeBytes(of: &address) { Array($0) })
+            return (IPNetwork.string(text), withUnsafeBytes(of: &address) { Array($0) })
         case AF_INET6:
             var address = sockaddr.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { $0.pointee.sin6_addr }
             inet_ntop(AF_INET6, &address, &text, socklen_t(text.count))
-            return (String(cString: text), withUnsafeBytes(of: &address) { Array($0) })
+            return (IPNetwork.string(text), withUnsafeBytes(of: &address) { Array($0) })
         default:
             return nil
         }

@@ -56,6 +56,11 @@ public struct IPNetwork: Sendable, Hashable, CustomStringConvertible {
         return true
     }
 
+    /// The text of a NUL-terminated C buffer filled by `inet_ntop`.
+    static func string(_ buffer: [CChar]) -> String {
+        String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
     /// An IPv4-mapped IPv6 address as its 4 IPv4 bytes; anything else unchanged.
     static func unmapped(_ address: [UInt8]) -> [UInt8] {
         if address.count == 16, address[0..<10].allSatisfy({ $0 == 0 }), address[10] == 0xFF, address[11] == 0xFF {
@@ -68,7 +73,7 @@ public struct IPNetwork: Sendable, Hashable, CustomStringConvertible {
         var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
         var copy = bytes
         _ = inet_ntop(bytes.count == 4 ? AF_INET : AF_INET6, &copy, &text, socklen_t(text.count))
-        return String(cString: text) + "/\(prefix)"
+        return IPNetwork.string(text) + "/\(prefix)"
     }
 }
 
