@@ -57,7 +57,9 @@ struct Chunker {
         guard let columns else {
             throw SluiceError.permanent("ingest.empty-source", "the source is empty: expected a header line and records")
         }
-        if !current.isEmpty { cut() }
+        // A header-only source still sends one (empty) chunk, so validate checks its header
+        // and transform compiles the plan (and adds its appended records) like any other job.
+        if !current.isEmpty || chunks == 0 { cut() }
         try await flush(runtime: runtime, traceparent: traceparent)
         return (chunks, rows, columns)
     }

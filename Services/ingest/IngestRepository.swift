@@ -79,6 +79,9 @@ struct IngestRepository {
             "ALTER TABLE jobs ADD COLUMN submission jsonb",
             "CREATE INDEX jobs_tags ON jobs USING gin (tags)",
         ]),
+        Migration(4, "where a stored input came from", [
+            "ALTER TABLE inputs ADD COLUMN origin text NOT NULL DEFAULT 'source'",
+        ]),
     ])
 
     private static let columns = "job_id, idempotency_key, submission_id, name, state, chunk_count, row_count, error"

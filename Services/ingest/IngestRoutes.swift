@@ -40,7 +40,7 @@ enum IngestRoutes {
         router.post("uploads") { request, _ in
             let filename = request.uri.queryParameters.get("filename").map { ($0 as NSString).lastPathComponent }
             do {
-                let input = try await store.store(filename: filename, maxBytes: settings.maxUploadBytes) { sink in
+                let input = try await store.store(filename: filename, origin: "upload", maxBytes: settings.maxUploadBytes) { sink in
                     for try await buffer in request.body { try await sink(Array(buffer.readableBytesView)[...]) }
                 }
                 return HTTPResponses.json(UploadReceipt(uploadId: input.inputId, filename: input.filename,

@@ -27,12 +27,23 @@ struct InputStore {
     var logger: Logger { runtime.logger }
 
     /// Streams `blocks` into a new input; refuses more than `maxBytes`.
-    func store(filename: String?, maxBytes: Int,
+    func store(filename: String?, origin: String = "source", maxBytes: Int,
                _ blocks: (_ sink: (ArraySlice<UInt8>) async throws -> Void) async throws -> Void) async throws -> StoredInput {
         let inputId = MessageID.random()
         try await runtime.database.client.query("""
-            INSERT INTO inputs (input_id, filename, state) VALUES (\(inputId), \(filename), 'writing')
+            INSERT INTO inputs (input_id, filename, state, origin) VALUES (\(inputId), \(filename), 'writing', \(origin))
             """, logger: logger)
+        do {
+            return try await write(inputId, filename: filename, maxBytes: maxBytes, blocks)
+        } catch {
+            // Refused or broken half-way: the parts written so far go (cascade), nothing leaks.
+            try? await runtime.database.client.query("DELETE FROM inputs WHERE input_id = \(inputId)", logger: logger)
+            throw error
+        }
+    }
+
+    private func write(_ inputId: String, filename: String?, maxBytes: Int,
+                       _ blocks: (_ sink: (ArraySlice<UInt8>) async throws -> Void) async throws -> Void) async throws -> StoredInput {
         var hasher = SHA256()
         var validator = UTF8Validator()
         var pending: [UInt8] = []
@@ -94,9 +105,13 @@ struct InputStore {
         return nil
     }
 
-    /// The input an upload stored.
+    /// The input an upload stored (only uploads: another job's input is not an upload id).
     func input(ofUpload uploadId: String) async throws -> StoredInput? {
-        try await find(inputId: uploadId)
+        let rows = try await runtime.database.client.query("""
+            SELECT 1 FROM inputs WHERE input_id = \(uploadId) AND origin = 'upload'
+            """, logger: logger)
+        for try await _ in rows { return try await find(inputId: uploadId) }
+        return nil
     }
 
     /// Calls `body` with each part of the input, in order.

@@ -25,7 +25,8 @@ struct JobOutcome {
                     columns = \(columnsJSON)::jsonb, finished_at = now()
                 WHERE job_id = \(job.jobId) AND state = 'ingesting'
                 """, logger: runtime.logger)
-            if let key = job.effectiveOptions.datasetKey {
+            // A dry run is a test: it must not make the real run look unchanged.
+            if let key = job.effectiveOptions.datasetKey, job.effectiveOptions.dryRun != true {
                 try await connection.query("""
                     INSERT INTO datasets (dataset_key, sha256, job_id) VALUES (\(key), \(source.sha256), \(job.jobId))
                     ON CONFLICT (dataset_key) DO UPDATE SET sha256 = EXCLUDED.sha256, job_id = EXCLUDED.job_id,

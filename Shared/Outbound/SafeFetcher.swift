@@ -112,6 +112,8 @@ public enum SafeFetcher {
         _ = sluice_curl_setopt_long(handle, CURLOPT_FOLLOWLOCATION, 0)
         _ = sluice_curl_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
         _ = sluice_curl_setopt_long(handle, CURLOPT_HTTPGET, 1)
+        // No proxy from the environment: a proxy would resolve the host itself and defeat the pin.
+        _ = sluice_curl_setopt_string(handle, CURLOPT_PROXY, "")
         _ = sluice_curl_setopt_long(handle, CURLOPT_TIMEOUT_MS, milliseconds)
         _ = sluice_curl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, min(milliseconds, 10_000))
         _ = sluice_curl_setopt_offset(handle, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(limits.maxBytes))

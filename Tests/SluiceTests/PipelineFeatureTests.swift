@@ -182,9 +182,23 @@ struct PipelineFeatureTests {
         defer { server.cancel() }
         _ = try await env.eventually { port.get() != nil }
         let hook = NotifySpec(webhooks: ["http://127.0.0.1:\(port.get()!)/hook"])
-        let pipeline = try TestPipeline(overrides: ["ingest.roots": TestEnvironment.packageRoot.path])
+        let pipeline = try TestPipeline(overrides: ["ingest.roots": TestEnvironment.packageRoot.path,
+                                                    "ingest.upload.max.bytes": "1000"])
         try await pipeline.start()
         let content = "code\nA\nB\nC\n"
+        // An upload over the cap is refused while it streams.
+        let tooBig = try await pipeline.send("ingest", "/uploads?filename=big.csv", Array(repeating: 0x41, count: 5000),
+                                             contentType: "application/octet-stream")
+        #expect(tooBig.status == 413 && Self.text(tooBig.body).contains("ingest.upload-too-large"))
+        // A dry run with a dataset key does not make the real run look unchanged.
+        let rehearsal = Self.id("rehearsal")
+        try await pipeline.submit(JobSubmit(jobId: rehearsal, idempotencyKey: rehearsal, source: .inline(content),
+                                            options: JobOptions(dryRun: true, datasetKey: "physics/dry")))
+        #expect(try await pipeline.waitForEnd(rehearsal).state == "published")
+        let real = Self.id("real")
+        try await pipeline.submit(JobSubmit(jobId: real, idempotencyKey: real, source: .inline(content),
+                                            options: JobOptions(datasetKey: "physics/dry")))
+        #expect(try await pipeline.waitForEnd(real).state == "published")
         let stored = Self.id("stored")
         try await pipeline.submit(JobSubmit(jobId: stored, idempotencyKey: stored, source: .inline(content),
             tags: ["course": "physics"], options: JobOptions(stages: .ingestOnly, datasetKey: "physics/codes")))
@@ -263,6 +277,18 @@ struct PipelineFeatureTests {
         let end = try await pipeline.waitForEnd(id)
         #expect(end.state == "published" && end.rowsValid == 4 && end.rowsInvalid == 2)
         #expect(Self.text(try await pipeline.artifact(id, "output.csv")) == "id,v\n1,a\n2,b\n3,c\n4,f\n")
+        // A header-only file is still checked against the schema and run through the plan.
+        let headerOnly = Self.id("header-only")
+        try await pipeline.submit(JobSubmit(jobId: headerOnly, idempotencyKey: headerOnly, source: .inline("id,x\n"),
+                                            schema: schema))
+        let failed = try await pipeline.waitForEnd(headerOnly)
+        #expect(failed.state == "failed" && failed.failureReason?.contains("validate.missing-column") == true)
+        let planned = Self.id("header-plan")
+        try await pipeline.submit(JobSubmit(jobId: planned, idempotencyKey: planned, source: .inline("id,v\n"), schema: schema,
+            plan: ProcessingPlan(name: "p", steps: [.rename(columns: ["v": "value"]),
+                                                   .append(records: [["id": 9, "value": "added"]])])))
+        #expect(try await pipeline.waitForEnd(planned).state == "published")
+        #expect(Self.text(try await pipeline.artifact(planned, "output.csv")) == "id,value\n9,added\n")
         let errors = Self.text(try await pipeline.artifact(id, "validation.csv"))
         #expect(errors.contains("5,,primary-key") && errors.contains("6,,primary-key"), "\(errors)")
         await pipeline.stopAll()

@@ -42,5 +42,42 @@ extension StreamingRowReader {
     }
 }
 
-extension JSONLinesReader: StreamingRowReader {}
-extension JSONArrayReader: StreamingRowReader {}
+/// A streaming reader that scans contiguous buffers: `feed` is written once here, making
+/// any collection contiguous, and keeping the first error sticky.
+protocol BufferScanningReader: StreamingRowReader {
+    /// The first error met; once set every call throws it again.
+    var failure: FormatError? { get set }
+    /// Scans one contiguous block, appending completed rows.
+    mutating func ingest(_ buffer: UnsafeBufferPointer<UInt8>, into rows: inout [SourceRow]) throws(FormatError)
+}
+
+extension BufferScanningReader {
+    /// Parses the next block of bytes and returns the rows it completed. Blocks may split
+    /// anywhere, even inside a multi-byte character or a CRLF.
+    public mutating func feed(_ bytes: some Collection<UInt8>) throws(FormatError) -> [SourceRow] {
+        var rows: [SourceRow] = []
+        try feed(bytes, into: &rows)
+        return rows
+    }
+
+    /// Parses the next block, appending completed rows to `rows`.
+    public mutating func feed(_ bytes: some Collection<UInt8>, into rows: inout [SourceRow]) throws(FormatError) {
+        if let failure { throw failure }
+        var thrown: FormatError?
+        let done: Void? = bytes.withContiguousStorageIfAvailable { buffer in
+            do throws(FormatError) { try ingest(buffer, into: &rows) } catch { thrown = error }
+        }
+        if done == nil {
+            Array(bytes).withUnsafeBufferPointer { buffer in
+                do throws(FormatError) { try ingest(buffer, into: &rows) } catch { thrown = error }
+            }
+        }
+        if let thrown {
+            failure = thrown
+            throw thrown
+        }
+    }
+}
+
+extension JSONLinesReader: BufferScanningReader {}
+extension JSONArrayReader: BufferScanningReader {}

@@ -75,33 +75,6 @@ public struct JSONArrayReader: Sendable {
         shaper = JSONRowShaper(limits: limits)
     }
 
-    /// Parses the next block of bytes and returns the rows it completed.
-    public mutating func feed(_ bytes: some Collection<UInt8>) throws(FormatError) -> [SourceRow] {
-        var rows: [SourceRow] = []
-        try feed(bytes, into: &rows)
-        return rows
-    }
-
-    /// Parses the next block, appending completed rows to `rows`.
-    public mutating func feed(
-        _ bytes: some Collection<UInt8>, into rows: inout [SourceRow]
-    ) throws(FormatError) {
-        if let failure { throw failure }
-        var thrown: FormatError?
-        let done: Void? = bytes.withContiguousStorageIfAvailable { buffer in
-            do throws(FormatError) { try ingest(buffer, into: &rows) } catch { thrown = error }
-        }
-        if done == nil {
-            Array(bytes).withUnsafeBufferPointer { buffer in
-                do throws(FormatError) { try ingest(buffer, into: &rows) } catch { thrown = error }
-            }
-        }
-        if let thrown {
-            failure = thrown
-            throw thrown
-        }
-    }
-
     /// Ends the stream, throwing if the array is incomplete. The reader is then reset.
     public mutating func finish() throws(FormatError) -> [SourceRow] {
         if let failure { throw failure }
@@ -130,7 +103,7 @@ public struct JSONArrayReader: Sendable {
         return rows
     }
 
-    private mutating func ingest(
+    mutating func ingest(
         _ input: UnsafeBufferPointer<UInt8>, into rows: inout [SourceRow]
     ) throws(FormatError) {
         var start = 0

@@ -22,7 +22,7 @@ public struct JSONLinesReader: Sendable {
     public let limits: FormatLimits
 
     /// The first error met so far, if any; once set, the stream is abandoned.
-    public private(set) var failure: FormatError?
+    public internal(set) var failure: FormatError?
 
     private var splitter: LineSplitter
     private var parser: JSONRecordParser
@@ -34,35 +34,6 @@ public struct JSONLinesReader: Sendable {
         splitter = LineSplitter(maxLineBytes: limits.maxRecordBytes)
         parser = JSONRecordParser(limits: limits)
         shaper = JSONRowShaper(limits: limits)
-    }
-
-    /// Parses the next block of bytes and returns the rows it completed.
-    ///
-    /// Blocks may split anywhere, even inside a multi-byte character or a CRLF.
-    public mutating func feed(_ bytes: some Collection<UInt8>) throws(FormatError) -> [SourceRow] {
-        var rows: [SourceRow] = []
-        try feed(bytes, into: &rows)
-        return rows
-    }
-
-    /// Parses the next block, appending completed rows to `rows`.
-    public mutating func feed(
-        _ bytes: some Collection<UInt8>, into rows: inout [SourceRow]
-    ) throws(FormatError) {
-        if let failure { throw failure }
-        var thrown: FormatError?
-        let done: Void? = bytes.withContiguousStorageIfAvailable { buffer in
-            do throws(FormatError) { try ingest(buffer, into: &rows) } catch { thrown = error }
-        }
-        if done == nil {
-            Array(bytes).withUnsafeBufferPointer { buffer in
-                do throws(FormatError) { try ingest(buffer, into: &rows) } catch { thrown = error }
-            }
-        }
-        if let thrown {
-            failure = thrown
-            throw thrown
-        }
     }
 
     /// Ends the stream: returns the row of a last line without a line break, or throws
@@ -94,7 +65,7 @@ public struct JSONLinesReader: Sendable {
         return rows
     }
 
-    private mutating func ingest(
+    mutating func ingest(
         _ buffer: UnsafeBufferPointer<UInt8>, into rows: inout [SourceRow]
     ) throws(FormatError) {
         // Moved out while splitting, so the closure may mutate the rest of `self`.

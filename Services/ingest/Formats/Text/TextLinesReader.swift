@@ -15,7 +15,7 @@
 ///   like an empty CSV file.
 ///
 /// Failures are sticky: once `feed` or `finish` has thrown, later calls throw again.
-public struct TextLinesReader: StreamingRowReader {
+public struct TextLinesReader: BufferScanningReader {
     /// The name of the single column.
     public let columnName: String
 
@@ -24,7 +24,7 @@ public struct TextLinesReader: StreamingRowReader {
     public let limits: FormatLimits
 
     /// The first error met so far, if any; once set, the stream is abandoned.
-    public private(set) var failure: FormatError?
+    public internal(set) var failure: FormatError?
 
     private var splitter: LineSplitter
     private var headerDone = false
@@ -34,33 +34,6 @@ public struct TextLinesReader: StreamingRowReader {
         self.columnName = columnName
         self.limits = limits
         splitter = LineSplitter(maxLineBytes: limits.maxRecordBytes)
-    }
-
-    /// Parses the next block of bytes and returns the rows it completed.
-    public mutating func feed(_ bytes: some Collection<UInt8>) throws(FormatError) -> [SourceRow] {
-        var rows: [SourceRow] = []
-        try feed(bytes, into: &rows)
-        return rows
-    }
-
-    /// Parses the next block, appending completed rows to `rows`.
-    public mutating func feed(
-        _ bytes: some Collection<UInt8>, into rows: inout [SourceRow]
-    ) throws(FormatError) {
-        if let failure { throw failure }
-        var thrown: FormatError?
-        let done: Void? = bytes.withContiguousStorageIfAvailable { buffer in
-            do throws(FormatError) { try ingest(buffer, into: &rows) } catch { thrown = error }
-        }
-        if done == nil {
-            Array(bytes).withUnsafeBufferPointer { buffer in
-                do throws(FormatError) { try ingest(buffer, into: &rows) } catch { thrown = error }
-            }
-        }
-        if let thrown {
-            failure = thrown
-            throw thrown
-        }
     }
 
     /// Ends the stream: returns the row of a last line without a line break. The
@@ -90,7 +63,7 @@ public struct TextLinesReader: StreamingRowReader {
         return try reader.readAll(data)
     }
 
-    private mutating func ingest(
+    mutating func ingest(
         _ buffer: UnsafeBufferPointer<UInt8>, into rows: inout [SourceRow]
     ) throws(FormatError) {
         var splitter = self.splitter
