@@ -106,12 +106,12 @@ enum JSONLine {
         out.append(UInt8(ascii: "{"))
         for (index, name) in columns.enumerated() {
             if index > 0 { out.append(UInt8(ascii: ",")) }
-            string(name, to: &out)
+            JSONString.append(name, to: &out)
             out.append(UInt8(ascii: ":"))
             let value = index < values.count ? values[index] : .null
             switch value {
             case .null: out.append(contentsOf: Array("null".utf8))
-            case .string(let text): string(text, to: &out)
+            case .string(let text): JSONString.append(text, to: &out)
             case .integer(let number): out.append(contentsOf: Array(String(number).utf8))
             case .number(let number):
                 out.append(contentsOf: Array((number.isFinite ? number.description : "null").utf8))
@@ -121,20 +121,4 @@ enum JSONLine {
         out.append(contentsOf: [UInt8(ascii: "}"), 0x0A])
     }
 
-    static func string(_ text: String, to out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\""))
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): out.append(contentsOf: [0x5C, 0x22])
-            case UInt8(ascii: "\\"): out.append(contentsOf: [0x5C, 0x5C])
-            case 0x0A: out.append(contentsOf: [0x5C, UInt8(ascii: "n")])
-            case 0x0D: out.append(contentsOf: [0x5C, UInt8(ascii: "r")])
-            case 0x09: out.append(contentsOf: [0x5C, UInt8(ascii: "t")])
-            case 0x00..<0x20:
-                out.append(contentsOf: Array(String(format: "\\u%04x", byte).utf8))
-            default: out.append(byte)
-            }
-        }
-        out.append(UInt8(ascii: "\""))
-    }
 }

@@ -173,28 +173,10 @@ extension CSVReader {
     /// non-validating initialiser, and only the rest pay for strict validation.
     @inline(__always)
     private static func decode(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
-        if isASCII(bytes) { return String(decoding: bytes, as: UTF8.self) }
+        if ASCIIText.isASCII(bytes) { return String(decoding: bytes, as: UTF8.self) }
         return String(validating: bytes, as: UTF8.self)
     }
 
-    /// Whether every byte is below 0x80, checked eight bytes at a time.
-    @inline(__always)
-    private static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard let base = bytes.baseAddress else { return true }
-        let raw = UnsafeRawPointer(base)
-        let count = bytes.count
-        var offset = 0
-        var bits: UInt64 = 0
-        while offset + 8 <= count {
-            bits |= raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
-            offset += 8
-        }
-        while offset < count {
-            bits |= UInt64(base[offset])
-            offset += 1
-        }
-        return bits & 0x8080_8080_8080_8080 == 0
-    }
 
     /// Emits the record in progress and prepares an equally sized one for the next row.
     @inline(__always)

@@ -34,7 +34,7 @@ public enum SchemaValue: Sendable, Hashable {
     /// round-trip form, which Python's `repr` agrees with on value.
     public var jsonText: String {
         switch self {
-        case .string(let text): return SchemaValue.quoted(text)
+        case .string(let text): return JSONString.quoted(text)
         case .integer(let value): return String(value)
         case .number(let value): return value.description
         case .bool(let value): return value ? "true" : "false"
@@ -42,7 +42,7 @@ public enum SchemaValue: Sendable, Hashable {
         case .array(let items): return "[" + items.map(\.jsonText).joined(separator: ",") + "]"
         case .object(let members):
             let body = members.keys.sorted().map { key in
-                SchemaValue.quoted(key) + ":" + members[key]!.jsonText
+                JSONString.quoted(key) + ":" + members[key]!.jsonText
             }
             return "{" + body.joined(separator: ",") + "}"
         }
@@ -107,28 +107,4 @@ extension SchemaValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral,
     public init(floatLiteral value: Double) { self = .number(value) }
     /// A `.bool` literal.
     public init(booleanLiteral value: Bool) { self = .bool(value) }
-}
-
-extension SchemaValue {
-    /// JSON string literal text for `value` (used to print schema values).
-    public static func quoted(_ value: String) -> String {
-        var text = "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": text += "\\\""
-            case "\\": text += "\\\\"
-            case "\n": text += "\\n"
-            case "\r": text += "\\r"
-            case "\t": text += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    text += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    text.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return text + "\""
-    }
 }

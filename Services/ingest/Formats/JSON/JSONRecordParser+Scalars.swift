@@ -175,24 +175,6 @@ extension JSONRecordParser {
         for unit in UTF8.encode(scalar ?? "\u{FFFD}")! { text.append(unit) }
     }
 
-    /// Appends `string` to `out` as a canonical JSON string literal.
-    mutating func appendQuoted(_ string: String) {
-        out.append(UInt8(ascii: "\""))
-        for byte in string.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): out.append(contentsOf: [0x5C, 0x22])
-            case UInt8(ascii: "\\"): out.append(contentsOf: [0x5C, 0x5C])
-            case 0x0A: out.append(contentsOf: [0x5C, UInt8(ascii: "n")])
-            case 0x0D: out.append(contentsOf: [0x5C, UInt8(ascii: "r")])
-            case 0x09: out.append(contentsOf: [0x5C, UInt8(ascii: "t")])
-            case 0x08: out.append(contentsOf: [0x5C, UInt8(ascii: "b")])
-            case 0x0C: out.append(contentsOf: [0x5C, UInt8(ascii: "f")])
-            case 0..<0x20: out.append(contentsOf: "\\u\(hex4(UInt32(byte)))".utf8)
-            default: out.append(byte)
-            }
-        }
-        out.append(UInt8(ascii: "\""))
-    }
 
     /// Names the byte at `offset` for a message, e.g. `'x'` or "the end of the record".
     func describeByte(at offset: Int) -> String {

@@ -1,3 +1,4 @@
+import Tabular
 /// Parses one complete JSON record (an object) from a contiguous block of bytes.
 ///
 /// The readers find where a record ends (a line break, or the brace that closes an
@@ -134,7 +135,7 @@ struct JSONRecordParser: Sendable {
             try renderArray(depth: depth)
         case UInt8(ascii: "\""):
             let string = try parseString()
-            appendQuoted(string)
+            JSONString.append(string, to: &out)
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
             try skipNumber()
             out.append(contentsOf: bytes[start..<index])
@@ -172,7 +173,7 @@ struct JSONRecordParser: Sendable {
             let keyOffset = index
             let key = try parseString()
             guard seen.insert(key).inserted else { throw .duplicateKey(key, at: keyOffset) }
-            appendQuoted(key)
+            JSONString.append(key, to: &out)
             skipWhitespace()
             try expect(UInt8(ascii: ":"), "expected ':' after the key \"\(key)\"")
             out.append(UInt8(ascii: ":"))
