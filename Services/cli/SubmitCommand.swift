@@ -62,7 +62,7 @@ struct SubmitCommand: AsyncParsableCommand {
             let envelope = Envelope(id: MessageID.random(), jobId: submission.jobId, correlationId: submission.jobId!,
                                     causationId: nil, producer: "sluice-cli", payload: submission)
             let config = try RuntimeConfig(service: "cli", values: values)
-            let publisher = AMQPPublisher(config: config.amqp, topology: config.topology.all(policy: config.retry),
+            let publisher = AMQPPublisher(config: config.amqp, topology: config.topology.all(policies: config.retry),
                                           logger: Logger(label: "sluice.submit"))
             do {
                 try await publisher.publish([try OutgoingMessage.event(envelope, topology: config.topology,

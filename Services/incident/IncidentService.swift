@@ -3,21 +3,33 @@ import Hummingbird
 import Logging
 import ServiceRuntime
 
-/// The incident service: every dead letter and every failed job lands here, is stored, and
-/// is grouped by cause into incidents an operator can work on.
+/// The incident service: every dead letter and every failed job lands here, is stored,
+/// grouped by cause into incidents, matched against the known-error catalog, and can be
+/// re-driven safely (see `docs/failures.md`).
 public enum IncidentService {
     /// The composition root.
     public static func build(config: RuntimeConfig, logger: Logger, handleSignals: Bool = false) throws -> ServiceHost {
+        let settings = try IncidentSettings(values: config.values)
         var spec = ServiceSpec()
-        spec.migrations = IncidentRepository.migrations
+        spec.migrations = IncidentMigrations.all
         spec.handlers.onDeadLetter { delivery, runtime in
-            try await FailureRecorder(runtime: runtime).record(Failure(deadLetter: delivery, topology: runtime.topology))
+            try await FailureRecorder(runtime: runtime, settings: settings)
+                .record(Failure(deadLetter: delivery, topology: runtime.topology))
         }
         spec.handlers.on(JobFailed.self) { envelope, context in
-            try await FailureRecorder(runtime: context.runtime)
+            try await FailureRecorder(runtime: context.runtime, settings: settings)
                 .record(Failure(jobFailed: envelope), connection: context.connection, emitter: context.emitter)
         }
-        spec.routes = { router, runtime in IncidentRoutes.add(to: router, runtime: runtime) }
+        spec.handlers.on(RedriveSucceeded.self) { envelope, context in
+            try await RedriveLedger(runtime: context.runtime)
+                .succeeded(envelope.payload, on: context.connection, emitter: context.emitter)
+        }
+        spec.routes = { router, runtime in
+            IncidentRoutes.add(to: router, runtime: runtime, settings: settings)
+            DeadLetterRoutes.add(to: router, runtime: runtime, settings: settings)
+            KnownErrorRoutes.add(to: router, runtime: runtime)
+        }
+        spec.loops = [{ runtime in RedriveWorker(runtime: runtime, settings: settings) }]
         return ServiceHost(config: config, spec: spec, logger: logger, handleSignals: handleSignals)
     }
 }

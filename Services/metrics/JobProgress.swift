@@ -1,7 +1,8 @@
 import Foundation
 
 /// A job's progress as the metrics service sees it. `state` moves
-/// submitted → ingesting → ingested → published | failed and never back.
+/// submitted → ingesting → ingested → published | failed and never back; `stalled` means
+/// one of its messages is dead-lettered (see `incidentId`) and the job waits for a re-drive.
 public struct JobProgress: Codable, Sendable, Hashable {
     public var jobId: String
     public var name: String?
@@ -18,6 +19,10 @@ public struct JobProgress: Codable, Sendable, Hashable {
     public var ingestedAt: Date?
     public var finishedAt: Date?
     public var updatedAt: Date
+    /// The incident holding one of its dead-lettered messages, when the job stalled.
+    public var incidentId: String?
+    /// Why it stalled.
+    public var stalledReason: String?
 }
 
 /// What an event changes in a job's progress.
@@ -31,4 +36,6 @@ enum ProgressEvent {
     /// A terminal state other than published or failed: `stored` (ingest-only), `skipped`.
     case ended(state: String)
     case failed(reason: String)
+    /// One of its messages was dead-lettered.
+    case stalled(incidentId: String, reason: String)
 }

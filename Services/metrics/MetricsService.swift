@@ -49,7 +49,11 @@ public enum MetricsService {
             try await repo(context).apply(.failed(reason: "[\(p.code)] \(p.reason)"), jobId: p.job.jobId,
                                           at: envelope.occurredAt)
         }
-        spec.handlers.on(IncidentOpened.self) { _, _ in }
+        spec.handlers.on(JobStalled.self) { envelope, context in
+            let p = envelope.payload
+            try await repo(context).apply(.stalled(incidentId: p.incidentId, reason: "[\(p.code)] \(p.stage): \(p.reason)"),
+                                          jobId: p.jobId, at: envelope.occurredAt)
+        }
         spec.routes = { router, runtime in
             router.get("jobs/:id") { _, context in
                 let id = try context.parameters.require("id")

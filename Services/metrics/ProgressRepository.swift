@@ -32,6 +32,9 @@ struct ProgressRepository {
             )
             """,
         ]),
+        Migration(2, "stalled jobs", [
+            "ALTER TABLE job_progress ADD COLUMN incident_id text, ADD COLUMN stalled_reason text",
+        ]),
     ])
 
     func apply(_ event: ProgressEvent, jobId: String, at time: Date) async throws {
@@ -78,6 +81,13 @@ struct ProgressRepository {
                 UPDATE job_progress SET state = \(state), finished_at = coalesce(finished_at, \(time)), updated_at = now()
                 WHERE job_id = \(jobId) AND state NOT IN ('published', 'failed')
                 """, logger: logger)
+        case .stalled(let incident, let reason):
+            // Sticky until the job ends: other chunks may still flow while one waits in a DLQ.
+            try await connection.query("""
+                UPDATE job_progress SET state = CASE WHEN state IN ('published', 'failed', 'stored', 'skipped') THEN state
+                                                     ELSE 'stalled' END,
+                    incident_id = \(incident), stalled_reason = \(reason), updated_at = now() WHERE job_id = \(jobId)
+                """, logger: logger)
         case .failed(let reason):
             try await connection.query("""
                 UPDATE job_progress SET state = CASE WHEN state = 'published' THEN state ELSE 'failed' END,
@@ -89,7 +99,8 @@ struct ProgressRepository {
 
     static let columns = """
         job_id, name, state, chunks_total, chunks_ingested, chunks_validated, chunks_transformed, rows_total,
-        rows_valid, rows_invalid, failure_reason, submitted_at, ingested_at, finished_at, updated_at
+        rows_valid, rows_invalid, failure_reason, submitted_at, ingested_at, finished_at, updated_at, incident_id,
+        stalled_reason
         """
 
     func find(jobId: String) async throws -> JobProgress? {
@@ -105,10 +116,13 @@ struct ProgressRepository {
         var result: [JobProgress] = []
         for try await row in rows {
             let r = try row.decode((String, String?, String, Int?, Int, Int, Int, Int?, Int, Int, String?, Date?, Date?, Date?, Date).self)
+            let stall = try row.makeRandomAccess()
             result.append(JobProgress(jobId: r.0, name: r.1, state: r.2, chunksTotal: r.3, chunksIngested: r.4,
                                       chunksValidated: r.5, chunksTransformed: r.6, rowsTotal: r.7, rowsValid: r.8,
                                       rowsInvalid: r.9, failureReason: r.10, submittedAt: r.11, ingestedAt: r.12,
-                                      finishedAt: r.13, updatedAt: r.14))
+                                      finishedAt: r.13, updatedAt: r.14,
+                                      incidentId: try stall["incident_id"].decode(String?.self),
+                                      stalledReason: try stall["stalled_reason"].decode(String?.self)))
         }
         return result
     }

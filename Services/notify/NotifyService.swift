@@ -9,6 +9,7 @@ public enum NotifyService {
     /// The composition root.
     public static func build(config: RuntimeConfig, logger: Logger, handleSignals: Bool = false) throws -> ServiceHost {
         let timeout = Duration.milliseconds(try config.values.int("notify.timeout.ms", 10_000))
+        let operatorWebhooks = config.values.list("notify.incident.webhooks", [])
         var spec = ServiceSpec()
         spec.migrations = NotifyRepository.migrations
         spec.handlers.onDirect(JobPublished.self) { envelope, runtime, _ in
@@ -29,9 +30,18 @@ public enum NotifyService {
             try await WebhookSender(runtime: runtime, timeout: timeout)
                 .deliver(notice, to: p.job.notify?.webhooks ?? [], messageId: envelope.id)
         }
-        spec.handlers.on(IncidentOpened.self) { envelope, context in
-            // Incident alerts get their own channels in a later issue; record that we saw it.
-            context.logger.info("incident opened", metadata: ["incident": "\(envelope.payload.incidentId)"])
+        spec.handlers.onDirect(IncidentAlert.self) { envelope, runtime, _ in
+            // One alert per incident state change (the incident service sends no more), to the
+            // operators' webhooks; email and chat channels come in a later issue.
+            let p = envelope.payload
+            guard !operatorWebhooks.isEmpty else {
+                runtime.logger.info("incident alert (no notify.incident.webhooks configured)",
+                                    metadata: ["incident": "\(p.incidentId)", "reason": "\(p.reason)"])
+                return
+            }
+            try await WebhookSender(runtime: runtime, timeout: timeout)
+                .deliver(body: try JSONCoding.encode(IncidentNotice(envelope)), event: "incident.alert",
+                         subject: p.incidentId, to: operatorWebhooks, messageId: envelope.id)
         }
         spec.routes = { router, runtime in
             router.get("deliveries") { request, _ in
@@ -40,6 +50,37 @@ public enum NotifyService {
             }
         }
         return ServiceHost(config: config, spec: spec, logger: logger, handleSignals: handleSignals)
+    }
+}
+
+/// The JSON body POSTed to operator webhooks for an incident alert.
+struct IncidentNotice: Codable, Sendable {
+    var event = "incident.alert"
+    var reason: String
+    var incidentId: String
+    var title: String
+    var severity: String
+    var service: String
+    var messageType: String?
+    var errorType: String
+    var sampleError: String
+    var count: Int
+    var threshold: Int?
+    var runbook: String?
+
+    init(_ envelope: Envelope<IncidentAlert>) {
+        let p = envelope.payload
+        reason = p.reason
+        incidentId = p.incidentId
+        title = p.title
+        severity = p.severity
+        service = p.service
+        messageType = p.messageType
+        errorType = p.errorType
+        sampleError = p.sampleError
+        count = p.count
+        threshold = p.threshold
+        runbook = p.runbook
     }
 }
 

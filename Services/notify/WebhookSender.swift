@@ -10,21 +10,27 @@ struct WebhookSender {
     let timeout: Duration
 
     func deliver(_ notice: Notification, to urls: [String], messageId: String) async throws {
+        try await deliver(body: try JSONCoding.encode(notice), event: notice.event, subject: notice.jobId, to: urls,
+                          messageId: messageId)
+    }
+
+    /// Delivers any JSON body; `subject` (a job or incident id) is what the delivery log is
+    /// searched by.
+    func deliver(body: [UInt8], event: String, subject: String, to urls: [String], messageId: String) async throws {
         let repository = NotifyRepository(runtime: runtime)
-        let body = try JSONCoding.encode(notice)
         var failures: [String] = []
         for url in urls {
             if try await repository.wasDelivered(messageId: messageId, url: url) { continue }
             do {
-                let result = try await Outbound.post(url: url, body: body, headers: ["X-Sluice-Event": notice.event],
+                let result = try await Outbound.post(url: url, body: body, headers: ["X-Sluice-Event": event],
                                                      timeout: timeout)
                 let ok = (200..<300).contains(result.status)
-                try await repository.record(messageId: messageId, jobId: notice.jobId, event: notice.event, url: url,
+                try await repository.record(messageId: messageId, jobId: subject, event: event, url: url,
                                             status: ok ? "delivered" : "failed", httpStatus: result.status,
                                             error: ok ? nil : "HTTP \(result.status)")
                 if !ok { failures.append("\(url): HTTP \(result.status)") }
             } catch {
-                try await repository.record(messageId: messageId, jobId: notice.jobId, event: notice.event, url: url,
+                try await repository.record(messageId: messageId, jobId: subject, event: event, url: url,
                                             status: "failed", httpStatus: nil, error: "\(error)")
                 failures.append("\(url): \(error)")
             }

@@ -11,6 +11,11 @@ public enum MessageType: String, Codable, Sendable, CaseIterable {
     case jobSkipped = "job.skipped"
     case jobRepublish = "job.republish"
     case incidentOpened = "incident.opened"
+    case incidentUpdated = "incident.updated"
+    case incidentResolved = "incident.resolved"
+    case incidentAlert = "incident.alert"
+    case jobStalled = "job.stalled"
+    case redriveSucceeded = "redrive.succeeded"
 
     /// The schema version producers write today. Consumers accept exactly the versions in
     /// `supportedVersions`; anything else is a permanent error (dead-lettered, never retried).
@@ -32,6 +37,11 @@ public enum MessageType: String, Codable, Sendable, CaseIterable {
         case .jobSkipped: "A job's input did not change since its dataset's last job, so nothing ran."
         case .jobRepublish: "Publish an earlier job's results again and notify again (publish-only)."
         case .incidentOpened: "A new failure cause was recorded as an incident."
+        case .incidentUpdated: "An incident changed: state, assignee, analysis, known-error match or re-drive progress."
+        case .incidentResolved: "An incident was resolved, by an operator or by a re-drive in which every message succeeded."
+        case .incidentAlert: "An incident opened, reopened or crossed a count threshold: tell the operators (once per change)."
+        case .jobStalled: "A message of this job was dead-lettered; the job waits for an operator to fix and re-drive it."
+        case .redriveSucceeded: "A re-driven dead letter was handled successfully by the service it failed in."
         }
     }
 }

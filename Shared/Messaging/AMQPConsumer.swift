@@ -36,7 +36,17 @@ public final class AMQPConsumer: Sendable {
     /// Acknowledges deliveries in one hop.
     public func ack(_ deliveries: [Delivery]) {
         guard !deliveries.isEmpty else { return }
-        worker.submit(.settle(deliveries.map { .init(tag: $0.deliveryTag, generation: $0.generation, kind: .ack) }))
+        worker.submit(.settle(deliveries.map { .init(tag: $0.deliveryTag, generation: $0.generation, kind: .ack) }, nil))
+    }
+
+    /// Acks `acks` and requeues `requeues`, returning once the frames are on the wire (or the
+    /// connection is gone, in which case the broker requeues them all). Used where a crash
+    /// right after must not undo the settlement, e.g. between suspected poison messages.
+    public func settle(acks: [Delivery], requeues: [Delivery]) async {
+        let settlements = acks.map { AMQPWorker.Settlement(tag: $0.deliveryTag, generation: $0.generation, kind: .ack) }
+            + requeues.map { AMQPWorker.Settlement(tag: $0.deliveryTag, generation: $0.generation, kind: .nack(requeue: true)) }
+        guard !settlements.isEmpty else { return }
+        await withCheckedContinuation { worker.submit(.settle(settlements, $0)) }
     }
 
     /// Rejects deliveries; with `requeue: false` the queue's dead-letter exchange takes them.
@@ -44,7 +54,7 @@ public final class AMQPConsumer: Sendable {
         guard !deliveries.isEmpty else { return }
         worker.submit(.settle(deliveries.map {
             .init(tag: $0.deliveryTag, generation: $0.generation, kind: .nack(requeue: requeue))
-        }))
+        }, nil))
     }
 
     /// Stops receiving new deliveries and ends ``deliveries`` after the batches already handed

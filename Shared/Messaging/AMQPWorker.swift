@@ -11,7 +11,9 @@ final class AMQPWorker: @unchecked Sendable {
 
     enum Command {
         case publish([OutgoingMessage], CheckedContinuation<Void, any Error>)
-        case settle([Settlement])
+        /// Acks/nacks; the continuation (if any) resumes once the frames are written or the
+        /// connection is gone (the broker then requeues them).
+        case settle([Settlement], CheckedContinuation<Void, Never>?)
         case consume([String], CheckedContinuation<Void, any Error>)
         case cancelConsumers(CheckedContinuation<Void, Never>)
         case close(CheckedContinuation<Void, Never>)
@@ -114,7 +116,7 @@ final class AMQPWorker: @unchecked Sendable {
         switch command {
         case .publish(_, let continuation), .consume(_, let continuation): continuation.resume(throwing: AMQPError.closed)
         case .cancelConsumers(let continuation), .close(let continuation): continuation.resume()
-        case .settle: break
+        case .settle(_, let continuation): continuation?.resume()
         }
     }
 
@@ -227,7 +229,7 @@ final class AMQPWorker: @unchecked Sendable {
             case .publish(_, let continuation):
                 continuation.resume(throwing: stopped ? AMQPError.closed
                                                       : AMQPError.connectionLost("not connected to \(config.redacted)"))
-            case .settle: break  // the broker requeues unacked deliveries of a dead connection
+            case .settle(_, let continuation): continuation?.resume()  // the broker requeues a dead connection's deliveries
             case .consume(let names, let continuation):
                 queues.append(contentsOf: names.filter { !queues.contains($0) })
                 consuming = true
@@ -253,7 +255,8 @@ final class AMQPWorker: @unchecked Sendable {
                 switch command {
                 case .publish(let messages, let continuation):
                     try publish(messages, continuation, on: session)
-                case .settle(let settlements):
+                case .settle(let settlements, let continuation):
+                    defer { continuation?.resume() }
                     for s in settlements where s.generation == generation {
                         switch s.kind {
                         case .ack: try session.ack(s.tag)

@@ -50,6 +50,9 @@ public struct ConfigValues: Sendable {
     /// The text value of `key`.
     public subscript(key: String) -> String? { values[key] }
 
+    /// Every key starting with `prefix`, sorted.
+    public func keys(withPrefix prefix: String) -> [String] { values.keys.filter { $0.hasPrefix(prefix) }.sorted() }
+
     /// A string with a default.
     public func string(_ key: String, _ fallback: String) -> String { values[key] ?? fallback }
 

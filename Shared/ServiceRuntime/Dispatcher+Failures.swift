@@ -5,26 +5,10 @@ import Messaging
 import PostgresNIO
 
 extension Dispatcher {
-    /// Header names carried by retried and dead-lettered messages.
-    public enum FaultHeader {
-        public static let attempts = "x-sluice-attempts"
-        public static let service = "x-sluice-service"
-        public static let handler = "x-sluice-handler"
-        public static let errorType = "x-sluice-error-type"
-        public static let errorText = "x-sluice-error"
-        public static let disposition = "x-sluice-disposition"
-        public static let originalExchange = "x-sluice-original-exchange"
-        public static let originalRoutingKey = "x-sluice-original-routing-key"
-        public static let firstFailure = "x-sluice-first-failure"
-        public static let lastFailure = "x-sluice-last-failure"
-        public static let queue = "x-sluice-queue"
-    }
-
     /// Retries a transient failure through the delay queue for its attempt, or dead-letters
     /// the message with fault headers. The original body is kept byte for byte. If even that
     /// publish fails, the delivery is requeued: a failure is never acked away.
-    func fail(_ delivery: Delivery, error: any Error, logger: Logger) async -> Outcome {
-        let fault = Self.classify(error)
+    func fail(_ delivery: Delivery, fault: SluiceError, attempts override: Int? = nil, logger: Logger) async -> Outcome {
         let type = delivery.properties.type ?? delivery.routingKey
         runtime.metrics.increment("sluice_messages_failed_total",
                                   ["service": runtime.service, "type": type, "disposition": fault.disposition.rawValue])
@@ -39,20 +23,9 @@ extension Dispatcher {
             logger.warning("observer ignored a message it cannot read", metadata: ["error": "\(fault)"])
             return .ack
         }
-        let headers = delivery.properties.headers
-        let attempts = Int(headers[FaultHeader.attempts]?.intValue ?? 1)
-        let now = HeaderValue.string(JSONCoding.formatTimestamp(Date()))
-        var properties = delivery.properties
-        properties.headers[FaultHeader.firstFailure] = headers[FaultHeader.firstFailure] ?? now
-        properties.headers[FaultHeader.lastFailure] = now
-        properties.headers[FaultHeader.originalExchange] = headers[FaultHeader.originalExchange] ?? .string(delivery.exchange)
-        properties.headers[FaultHeader.originalRoutingKey] = headers[FaultHeader.originalRoutingKey] ?? .string(delivery.routingKey)
-        properties.headers[FaultHeader.service] = .string(runtime.service)
-        properties.headers[FaultHeader.handler] = .string(type)
-        properties.headers[FaultHeader.errorType] = .string(fault.code)
-        properties.headers[FaultHeader.errorText] = .string(String(fault.message.prefix(4000)))
-        properties.headers[FaultHeader.disposition] = .string(fault.disposition.rawValue)
-        properties.headers[FaultHeader.queue] = .string(delivery.queue)
+        let policy = policies.policy(for: type)
+        let attempts = override ?? Int(delivery.properties.headers[FaultHeader.attempts]?.intValue ?? 1)
+        var properties = faultProperties(delivery, fault: fault, type: type)
         let message: OutgoingMessage
         if fault.disposition == .transient && attempts < policy.maxAttempts {
             properties.headers[FaultHeader.attempts] = .int(Int64(attempts + 1))
@@ -60,6 +33,7 @@ extension Dispatcher {
             let queue = runtime.topology.retryQueue(runtime.service,
                                                     delayMilliseconds: policy.delayMilliseconds(afterAttempt: attempts))
             message = OutgoingMessage(exchange: "", routingKey: queue, body: delivery.body, properties: properties)
+            runtime.metrics.increment("sluice_messages_retried_total", ["service": runtime.service, "type": type])
             logger.warning("handler failed; retrying", metadata: [
                 "error": "\(fault)", "attempt": "\(attempts)", "retry_in_ms": "\(properties.expiration ?? "")"])
         } else {
@@ -67,6 +41,7 @@ extension Dispatcher {
             properties.expiration = nil
             message = OutgoingMessage(exchange: runtime.topology.deadLetterExchange, routingKey: runtime.service,
                                       body: delivery.body, properties: properties)
+            runtime.metrics.increment("sluice_messages_dead_lettered_total", ["service": runtime.service, "type": type])
             logger.error("handler failed; dead-lettered", metadata: [
                 "error": "\(fault)", "attempts": "\(attempts)", "disposition": "\(fault.disposition.rawValue)"])
         }
@@ -78,6 +53,36 @@ extension Dispatcher {
             try? await Task.sleep(for: .milliseconds(500))
             return .requeue
         }
+    }
+
+    /// The delivery's properties with the fault headers for this failure. First-failure time
+    /// and original exchange/routing key survive retries; the rest describe the latest one.
+    private func faultProperties(_ delivery: Delivery, fault: SluiceError, type: String) -> MessageProperties {
+        let headers = delivery.properties.headers
+        let now = HeaderValue.string(JSONCoding.formatTimestamp(Date()))
+        var properties = delivery.properties
+        properties.headers[FaultHeader.firstFailure] = headers[FaultHeader.firstFailure] ?? now
+        properties.headers[FaultHeader.lastFailure] = now
+        properties.headers[FaultHeader.originalExchange] = headers[FaultHeader.originalExchange] ?? .string(delivery.exchange)
+        properties.headers[FaultHeader.originalRoutingKey] = headers[FaultHeader.originalRoutingKey]
+            ?? .string(delivery.routingKey)
+        properties.headers[FaultHeader.service] = .string(runtime.service)
+        properties.headers[FaultHeader.handler] = .string(type)
+        properties.headers[FaultHeader.errorType] = .string(fault.code)
+        properties.headers[FaultHeader.errorText] = .string(String(fault.message.prefix(4000)))
+        properties.headers[FaultHeader.errorContext] = .string(Self.context(fault, delivery: delivery))
+        properties.headers[FaultHeader.disposition] = .string(fault.disposition.rawValue)
+        properties.headers[FaultHeader.queue] = .string(delivery.queue)
+        return properties
+    }
+
+    static func context(_ fault: SluiceError, delivery: Delivery) -> String {
+        let process = ProcessInfo.processInfo
+        return [
+            "at \(fault.origin ?? "unknown")",
+            "host \(process.hostName) pid \(process.processIdentifier)",
+            "queue \(delivery.queue)\(delivery.redelivered ? " (redelivered)" : "")",
+        ].joined(separator: "; ")
     }
 
     /// Sorts an error into transient or permanent, with a stable code.
@@ -98,7 +103,9 @@ extension Dispatcher {
         case is DecodingError:
             return .permanent("message.invalid-payload", describe(error))
         default:
-            return .transient("handler.error", "\(error)")
+            var fault = SluiceError.transient("handler.error", "\(error)")
+            fault.origin = String(reflecting: type(of: error))
+            return fault
         }
     }
 }

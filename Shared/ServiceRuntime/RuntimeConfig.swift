@@ -18,8 +18,10 @@ public struct RuntimeConfig: Sendable {
     public var httpPort: Int
     /// Broker name prefix.
     public var topology: SluiceTopology
-    /// Retry policy for transient handler failures.
-    public var retry: RetryPolicy
+    /// Retry policies for transient handler failures, per message type.
+    public var retry: RetryPolicies
+    /// Deliberate faults for drills and tests (never in production).
+    public var faults: FaultInjection
     /// Unacked deliveries the broker may push to this replica.
     public var prefetch: Int
     /// Deliveries handled at once.
@@ -50,15 +52,20 @@ public struct RuntimeConfig: Sendable {
             tls: try values.bool("db.tls", false))
         httpHost = values.string("http.host", "127.0.0.1")
         httpPort = try values.int("http.port", Self.defaultPorts[service] ?? 8089)
+        let queueType = values.string("topology.queue.type", "classic")
+        guard let type = SluiceTopology.QueueType(rawValue: queueType) else {
+            throw SluiceError.permanent("config.invalid-queue-type", "topology.queue.type must be classic or quorum, got '\(queueType)'")
+        }
+        let deliveryLimit = try values.int("consumer.delivery.limit", 5)
+        guard deliveryLimit >= 1 else {
+            throw SluiceError.permanent("config.invalid-delivery-limit", "consumer.delivery.limit must be at least 1")
+        }
         topology = SluiceTopology(prefix: values.string("topology.prefix", "sluice"),
                                   queueExpiryMilliseconds: values["topology.expires.ms"] == nil ? nil
-                                      : try values.int("topology.expires.ms", 0))
-        retry = RetryPolicy(
-            initialDelay: .milliseconds(try values.int("retry.initial.ms", 1000)),
-            multiplier: try values.double("retry.multiplier", 4),
-            maxDelay: .milliseconds(try values.int("retry.max.ms", 300_000)),
-            jitter: try values.double("retry.jitter", 0.2),
-            maxAttempts: try values.int("retry.attempts", 5))
+                                      : try values.int("topology.expires.ms", 0),
+                                  queueType: type, deliveryLimit: deliveryLimit)
+        retry = try RetryPolicies(service: service, values: values)
+        faults = FaultInjection(crashMatch: values["fault.crash.match"])
         prefetch = try values.int("consumer.prefetch", 200)
         concurrency = try values.int("consumer.concurrency", 8)
     }

@@ -42,7 +42,7 @@ public final class ServiceHost: Sendable {
         let topology = config.topology.all().merged(
             with: config.topology.service(config.service,
                                           keys: SluiceTopology.subscriptions.first { $0.service == config.service }?.keys ?? [],
-                                          policy: config.retry))
+                                          policies: config.retry))
         let declared = spec.handlers.isEmpty ? config.topology.all() : topology
         let publisher = AMQPPublisher(config: config.amqp, topology: declared, logger: logger)
         let metrics = MetricsRegistry()
@@ -77,7 +77,8 @@ public final class ServiceHost: Sendable {
         members += spec.loops.enumerated().map { ("loop-\($0.offset)", $0.element(runtime)) }
         if let consumer {
             members.append(("consumer", Dispatcher(runtime: runtime, consumer: consumer, handlers: spec.handlers,
-                                                   policy: config.retry, concurrency: config.concurrency, gate: gate)))
+                                                   policies: config.retry, concurrency: config.concurrency, gate: gate,
+                                                   faults: config.faults)))
         }
         // Any member ending or failing shuts the whole service down gracefully: a service that
         // lost a part must not limp on half-alive.

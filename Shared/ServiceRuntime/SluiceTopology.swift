@@ -9,18 +9,41 @@ import Messaging
 ///   dead-lettering (TTL, overflow, delivery limit, reject) lands in the service's DLQ.
 /// - `<p>.<service>.dlq`: the service's dead-letter queue, bound to `<p>.dlx`.
 /// - `<p>.<service>.retry.<ms>ms`: durable delay queues; a message waits there for its TTL
-///   and is dead-lettered back to `<p>.<service>` through the default exchange.
+///   and is dead-lettered back to `<p>.<service>` through the default exchange. One queue
+///   per delay, so a long wait never holds up a short one.
+///
+/// With quorum queues (for clusters) every queue is a quorum queue, work queues carry
+/// `x-delivery-limit` as the broker's own poison net, and dead-lettering is at-least-once
+/// (`x-dead-letter-strategy`), so a retry waiting in a delay queue survives a broker crash.
 public struct SluiceTopology: Sendable, Hashable {
+    /// The kind of queue declared.
+    public enum QueueType: String, Sendable, Hashable, CaseIterable {
+        /// Single-node classic queues (the default; fine for one machine).
+        case classic
+        /// Replicated Raft queues, for RabbitMQ clusters.
+        case quorum
+    }
+
     /// Name prefix, `sluice` in production.
     public var prefix: String
     /// When set, queues are deleted by the broker after this long unused (`x-expires`);
     /// for throwaway topologies in tests, never in production.
     public var queueExpiryMilliseconds: Int?
+    /// Classic or quorum queues. A queue's type is fixed when declared: changing it needs
+    /// new queue names (a new prefix) or deleting the old queues.
+    public var queueType: QueueType
+    /// Deliveries after which a message is treated as poison (consumer crashes). Sluice
+    /// enforces it itself on every queue type; quorum queues also get `x-delivery-limit`
+    /// at twice this value as the broker's backstop.
+    public var deliveryLimit: Int
 
     /// Creates a topology naming scheme.
-    public init(prefix: String = "sluice", queueExpiryMilliseconds: Int? = nil) {
+    public init(prefix: String = "sluice", queueExpiryMilliseconds: Int? = nil, queueType: QueueType = .classic,
+                deliveryLimit: Int = 5) {
         self.prefix = prefix
         self.queueExpiryMilliseconds = queueExpiryMilliseconds
+        self.queueType = queueType
+        self.deliveryLimit = deliveryLimit
     }
 
     /// The services that consume, and the routing keys their queue binds.
@@ -31,9 +54,9 @@ public struct SluiceTopology: Sendable, Hashable {
         ("publish", [MessageType.jobIngested.rawValue, MessageType.chunkTransformed.rawValue,
                      MessageType.jobRepublish.rawValue]),
         ("notify", [MessageType.jobPublished.rawValue, MessageType.jobFailed.rawValue,
-                    MessageType.incidentOpened.rawValue]),
+                    MessageType.incidentAlert.rawValue]),
         ("metrics", ["#"]),
-        ("incident", [MessageType.jobFailed.rawValue]),
+        ("incident", [MessageType.jobFailed.rawValue, MessageType.redriveSucceeded.rawValue]),
     ]
 
     /// Services that consume (and so have a DLQ).
@@ -59,45 +82,60 @@ public struct SluiceTopology: Sendable, Hashable {
     }
 
     /// Everything, with `policy`'s delay queues for every consuming service.
-    public func all(policy: RetryPolicy = RetryPolicy()) -> Topology {
+    public func all(policies: RetryPolicies = RetryPolicies()) -> Topology {
         var topology = Topology(exchanges: [
             .init(name: eventsExchange, type: "topic"),
             .init(name: deadLetterExchange, type: "direct"),
         ])
         for (service, keys) in Self.subscriptions {
-            topology = topology.merged(with: self.service(service, keys: keys, policy: policy))
+            topology = topology.merged(with: self.service(service, keys: keys, policies: policies))
         }
         return topology
     }
 
     /// One service's queues and bindings.
-    public func service(_ service: String, keys: [String], policy: RetryPolicy) -> Topology {
-        var topology = rawService(service, keys: keys, policy: policy)
+    public func service(_ service: String, keys: [String], policies: RetryPolicies) -> Topology {
+        var topology = rawService(service, keys: keys, policies: policies)
         if let expiry = queueExpiryMilliseconds {
             for i in topology.queues.indices { topology.queues[i].arguments["x-expires"] = .int(Int64(expiry)) }
         }
         return topology
     }
 
-    private func rawService(_ service: String, keys: [String], policy: RetryPolicy) -> Topology {
+    private func rawService(_ service: String, keys: [String], policies: RetryPolicies) -> Topology {
         var topology = Topology()
-        topology.queues.append(.init(name: queue(service), arguments: [
+        var work: [String: HeaderValue] = [
             "x-dead-letter-exchange": .string(deadLetterExchange),
             "x-dead-letter-routing-key": .string(service),
-        ]))
-        topology.queues.append(.init(name: deadLetterQueue(service)))
+        ]
+        if queueType == .quorum { work["x-delivery-limit"] = .int(Int64(deliveryLimit * 2)) }
+        topology.queues.append(.init(name: queue(service), arguments: typed(work)))
+        topology.queues.append(.init(name: deadLetterQueue(service), arguments: typed([:], deadLetters: false)))
         topology.bindings.append(.init(queue: deadLetterQueue(service), exchange: deadLetterExchange, routingKey: service))
         for key in keys {
             topology.bindings.append(.init(queue: queue(service), exchange: eventsExchange, routingKey: key))
         }
-        for delay in policy.delayLevels {
-            topology.queues.append(.init(name: retryQueue(service, delayMilliseconds: delay), arguments: [
+        for delay in policies.delayLevels {
+            topology.queues.append(.init(name: retryQueue(service, delayMilliseconds: delay), arguments: typed([
                 "x-message-ttl": .int(Int64(delay)),
                 "x-dead-letter-exchange": .string(""),
                 "x-dead-letter-routing-key": .string(queue(service)),
-            ]))
+            ])))
         }
         return topology
+    }
+
+    /// Adds the queue-type arguments: for quorum queues, at-least-once dead-lettering (which
+    /// requires `reject-publish` overflow) wherever the queue dead-letters.
+    private func typed(_ arguments: [String: HeaderValue], deadLetters: Bool = true) -> [String: HeaderValue] {
+        guard queueType == .quorum else { return arguments }
+        var arguments = arguments
+        arguments["x-queue-type"] = .string("quorum")
+        if deadLetters {
+            arguments["x-dead-letter-strategy"] = .string("at-least-once")
+            arguments["x-overflow"] = .string("reject-publish")
+        }
+        return arguments
     }
 
     /// The queues `service` consumes: its own, and for `incident` every DLQ as well.

@@ -60,5 +60,17 @@ public struct MigrationSet: Sendable {
             "ALTER TABLE outbox ADD COLUMN attempts integer NOT NULL DEFAULT 0",
             "ALTER TABLE outbox ADD COLUMN last_error text",
         ]),
+        Migration(3, "delivery counts for poison detection", [
+            """
+            CREATE TABLE delivery_attempts (
+                message_key text NOT NULL,
+                queue       text NOT NULL,
+                deliveries  integer NOT NULL,
+                first_at    timestamptz NOT NULL DEFAULT now(),
+                last_at     timestamptz NOT NULL DEFAULT now(),
+                PRIMARY KEY (message_key, queue)
+            )
+            """,
+        ]),
     ])
 }

@@ -29,7 +29,7 @@ final class TestPipeline: @unchecked Sendable {
         self.prefix = prefix
         self.overrides = overrides
         let config = try TestEnvironment.runtimeConfig("ingest", prefix: prefix, overrides: overrides)
-        publisher = AMQPPublisher(config: config.amqp, topology: config.topology.all(policy: config.retry),
+        publisher = AMQPPublisher(config: config.amqp, topology: config.topology.all(policies: config.retry),
                                   logger: TestEnvironment.logger)
     }
 

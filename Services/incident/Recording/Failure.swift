@@ -21,12 +21,23 @@ struct Failure: Sendable {
     var body: [UInt8]
     var firstFailure: String?
     var lastFailure: String?
+    var errorContext: String?
+    var originalExchange: String?
+    var originalRoutingKey: String?
+    /// Where a re-drive sends the message: the queue whose consumer failed.
+    var targetQueue: String?
+    /// The message's AMQP properties as JSON, so a re-drive restores them exactly.
+    var properties: [UInt8]?
+    var redriveCount: Int
+    /// Set when this failure is a re-driven copy failing again.
+    var redriveId: String?
+    var redrivenFrom: String?
 
     /// A dead letter, read from the fault headers the runtime adds, or from the broker's own
     /// `x-death` when the broker dead-lettered it (TTL, overflow, delivery limit, reject).
     init(deadLetter delivery: Delivery, topology: SluiceTopology) {
         let h = delivery.properties.headers
-        typealias F = Dispatcher.FaultHeader
+        typealias F = FaultHeader
         let death = Self.firstDeath(h)
         service = h[F.service]?.stringValue ?? topology.serviceOfDeadLetterQueue(delivery.queue) ?? "unknown"
         kind = "dead-letter"
@@ -48,6 +59,20 @@ struct Failure: Sendable {
         body = delivery.body
         firstFailure = h[F.firstFailure]?.stringValue
         lastFailure = h[F.lastFailure]?.stringValue
+        errorContext = h[F.errorContext]?.stringValue
+        let deathKeys: [HeaderValue]? = if case .array(let keys)? = death?["routing-keys"] { keys } else { nil }
+        originalExchange = h[F.originalExchange]?.stringValue ?? death?["exchange"]?.stringValue
+        originalRoutingKey = h[F.originalRoutingKey]?.stringValue ?? deathKeys?.first?.stringValue
+        targetQueue = h[F.queue]?.stringValue ?? death?["queue"]?.stringValue
+            ?? topology.serviceOfDeadLetterQueue(delivery.queue).map(topology.queue)
+        if let time = death?["time"]?.intValue, lastFailure == nil {
+            lastFailure = JSONCoding.formatTimestamp(Date(timeIntervalSince1970: TimeInterval(time)))
+            firstFailure = lastFailure
+        }
+        properties = try? JSONCoding.encode(delivery.properties)
+        redriveCount = Int(h[F.redriveCount]?.intValue ?? 0)
+        redriveId = h[F.redriveId]?.stringValue
+        redrivenFrom = h[F.deadLetterId]?.stringValue
         // Stable across redeliveries of the same dead letter, distinct for a later failure of
         // the same message (after a re-drive the last-failure time differs).
         id = "dl-" + MessageID.hash(delivery.queue, messageId ?? MessageID.sha256Hex(delivery.body),
@@ -72,6 +97,7 @@ struct Failure: Sendable {
         body = (try? JSONCoding.encode(envelope)) ?? []
         firstFailure = JSONCoding.formatTimestamp(envelope.occurredAt)
         lastFailure = firstFailure
+        redriveCount = 0
     }
 
     private static func firstDeath(_ headers: [String: HeaderValue]) -> [String: HeaderValue]? {
@@ -103,6 +129,10 @@ struct Failure: Sendable {
         copy.errorText = clean(errorText)
         copy.firstFailure = firstFailure.map(clean)
         copy.lastFailure = lastFailure.map(clean)
+        copy.errorContext = errorContext.map(clean)
+        copy.originalExchange = originalExchange.map(clean)
+        copy.originalRoutingKey = originalRoutingKey.map(clean)
+        copy.targetQueue = targetQueue.map(clean)
         copy.headers = Dictionary(uniqueKeysWithValues: headers.map { (clean($0.key), clean($0.value)) })
         return copy
     }

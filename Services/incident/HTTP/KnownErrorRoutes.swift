@@ -1,0 +1,84 @@
+import Contracts
+import Foundation
+import Hummingbird
+import ServiceRuntime
+
+/// `/known-errors`: the catalog. Adding, changing or deleting a rule re-matches every
+/// incident that is not archived; `POST /known-errors/test` tries a rule on stored failures
+/// without saving it.
+enum KnownErrorRoutes {
+    static func add(to router: Router<BasicRequestContext>, runtime: RuntimeContext) {
+        let desk = KnownErrorDesk(runtime: runtime)
+        router.get("known-errors") { _, _ in
+            HTTPResponses.json(try await KnownErrorRepository(runtime: runtime).all())
+        }
+        router.post("known-errors") { request, _ in
+            try await IncidentHTTP.respond {
+                let rule = try await IncidentHTTP.decode(KnownErrorRule.Draft.self, request).rule
+                return HTTPResponses.json(try await desk.add(rule, actor: IncidentHTTP.actor(request)), status: .created)
+            }
+        }
+        router.put("known-errors/:id") { request, context in
+            try await IncidentHTTP.respond {
+                var rule = try await IncidentHTTP.decode(KnownErrorRule.Draft.self, request).rule
+                rule.id = try context.parameters.require("id")
+                return HTTPResponses.json(try await desk.update(rule, actor: IncidentHTTP.actor(request)))
+            }
+        }
+        router.delete("known-errors/:id") { request, context in
+            try await IncidentHTTP.respond {
+                try await desk.delete(try context.parameters.require("id"), actor: IncidentHTTP.actor(request))
+                return Response(status: .noContent)
+            }
+        }
+        router.post("known-errors/test") { request, _ in
+            try await IncidentHTTP.respond {
+                let rule = try await IncidentHTTP.decode(KnownErrorRule.Draft.self, request).rule
+                return HTTPResponses.json(try await desk.test(rule, limit: IncidentHTTP.limit(request, default: 10_000, max: 100_000)))
+            }
+        }
+    }
+}
+
+extension KnownErrorRule {
+    /// A rule as sent over HTTP: only `severity` and `title` and a pattern are needed.
+    public struct Draft: Codable, Sendable {
+        public var id: String?
+        public var errorPattern: String?
+        public var errorTypePattern: String?
+        public var servicePattern: String?
+        public var messageTypePattern: String?
+        public var severity: String?
+        public var title: String?
+        public var rootCause: String?
+        public var action: String?
+        public var runbook: String?
+        public var priority: Int?
+        public var enabled: Bool?
+
+        public init(id: String? = nil, errorPattern: String? = nil, errorTypePattern: String? = nil,
+                    servicePattern: String? = nil, messageTypePattern: String? = nil, severity: String? = nil,
+                    title: String? = nil, rootCause: String? = nil, action: String? = nil, runbook: String? = nil,
+                    priority: Int? = nil, enabled: Bool? = nil) {
+            self.id = id
+            self.errorPattern = errorPattern
+            self.errorTypePattern = errorTypePattern
+            self.servicePattern = servicePattern
+            self.messageTypePattern = messageTypePattern
+            self.severity = severity
+            self.title = title
+            self.rootCause = rootCause
+            self.action = action
+            self.runbook = runbook
+            self.priority = priority
+            self.enabled = enabled
+        }
+
+        var rule: KnownErrorRule {
+            KnownErrorRule(id: id ?? "draft", errorPattern: errorPattern, errorTypePattern: errorTypePattern,
+                           servicePattern: servicePattern, messageTypePattern: messageTypePattern,
+                           severity: severity ?? "medium", title: title ?? "(untitled)", rootCause: rootCause,
+                           action: action, runbook: runbook, priority: priority ?? 100, enabled: enabled ?? true)
+        }
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+
+
+/// A stored failure, as listed over HTTP.
+public struct StoredFailure: Codable, Sendable, Hashable {
+    public var id: String
+    /// `dead-letter` (a message from a DLQ) or `job-failed` (a `job.failed` event).
+    public var kind: String
+    public var queue: String
+    public var service: String
+    public var messageId: String?
+    public var messageType: String?
+    public var jobId: String?
+    public var correlationId: String?
+    public var errorType: String
+    public var errorText: String
+    public var attempts: Int
+    public var incidentId: String?
+    /// `pending`, `redriving`, `redriven`, `redrive-failed`, `discarded`, or `recorded` (a
+    /// failed job: nothing to re-drive).
+    public var state: String
+    public var stateReason: String?
+    public var redriveCount: Int
+    public var receivedAt: Date
+}
+
+/// One dead letter in full: the failure, its fault headers and its original body.
+public struct DeadLetterDetail: Codable, Sendable {
+    public var failure: StoredFailure
+    public var originalExchange: String?
+    public var originalRoutingKey: String?
+    /// Where a re-drive sends it.
+    public var targetQueue: String?
+    public var errorContext: String?
+    public var firstFailure: String?
+    public var lastFailure: String?
+    /// Every header, non-text values as JSON.
+    public var headers: [String: String]
+    /// The body as UTF-8 text (bodies are JSON envelopes; invalid bytes are replaced).
+    public var body: String
+    public var bodyBytes: Int
+}
+
+/// Which dead letters to list (every field optional; all given ones must match).
+public struct DeadLetterFilter: Sendable, Hashable {
+    public var incidentId: String?
+    public var jobId: String?
+    public var correlationId: String?
+    public var service: String?
+    public var messageType: String?
+    public var errorType: String?
+    /// Case-insensitive substring of the error text.
+    public var errorText: String?
+    public var state: String?
+    public var since: Date?
+    public var until: Date?
+    /// A header name and the value it must have.
+    public var header: (name: String, value: String)?
+    public var limit: Int = 100
+
+    public init() {}
+
+    public static func == (a: DeadLetterFilter, b: DeadLetterFilter) -> Bool {
+        a.incidentId == b.incidentId && a.jobId == b.jobId && a.correlationId == b.correlationId
+            && a.service == b.service && a.messageType == b.messageType && a.errorType == b.errorType
+            && a.errorText == b.errorText && a.state == b.state && a.since == b.since && a.until == b.until
+            && a.header?.name == b.header?.name && a.header?.value == b.header?.value && a.limit == b.limit
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(incidentId)
+        hasher.combine(jobId)
+        hasher.combine(errorText)
+        hasher.combine(limit)
+    }
+}
