@@ -51,6 +51,15 @@ struct JobWaiter {
                         ? "  skipped: the input did not change since the dataset's last job (use --force to run it anyway)"
                         : "  stored: the input is kept by ingest; run analysis later with --stages analysis-only --from-job \(jobId)") }
                     return
+                case "stalled":
+                    // A message of the job is dead-lettered: waiting longer cannot help.
+                    if tty && !json { FileHandle.standardError.write(Data("\n".utf8)) }
+                    if json { try HTTPJSON.print(Outcome(progress: progress, artifacts: [])) }
+                    throw CLIError(code: ExitCodes.jobFailed, message: """
+                        job \(jobId) stalled: \(progress.stalledReason ?? "a message was dead-lettered"). \
+                        See `sluice incidents show \(progress.incidentId ?? "ID")`; fix the cause, then \
+                        `sluice incidents redrive \(progress.incidentId ?? "ID")` and the job carries on.
+                        """)
                 case "failed":
                     if tty && !json { FileHandle.standardError.write(Data("\n".utf8)) }
                     if json { try HTTPJSON.print(Outcome(progress: progress, artifacts: [])) }

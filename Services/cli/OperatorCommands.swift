@@ -1,7 +1,6 @@
 import ArgumentParser
 import Contracts
 import Foundation
-import IncidentService
 import MetricsService
 import PublishService
 import ServiceRuntime
@@ -27,8 +26,12 @@ struct JobsCommand: AsyncParsableCommand {
                             ["chunks", "\(progress.chunksTransformed)/\(progress.chunksTotal.map(String.init) ?? "?")"],
                             ["rows", "\(progress.rowsTotal.map(String.init) ?? "?") in, \(progress.rowsValid) valid, \(progress.rowsInvalid) invalid"]]
                 if let reason = progress.failureReason { rows.append(["failure", reason]) }
+                if progress.state == "stalled" {
+                    rows.append(["stalled", progress.stalledReason ?? ""])
+                    rows.append(["incident", "\(progress.incidentId ?? "?")  (sluice incidents show \(progress.incidentId ?? "ID"))"])
+                }
                 print(Table.render(rows, header: nil))
-                if progress.state == "failed" { throw ExitCode(ExitCodes.jobFailed) }
+                if progress.state == "failed" || progress.state == "stalled" { throw ExitCode(ExitCodes.jobFailed) }
             }
         }
     }
@@ -87,29 +90,6 @@ struct ArtifactsCommand: AsyncParsableCommand {
                 let list = try await HTTPJSON.get(ArtifactList.self, "\(url)/jobs/\(id)/artifacts")
                 print(Table.render((list?.artifacts ?? []).map { [$0.name, $0.contentType, "\($0.bytes)", $0.sha256] },
                                    header: ["NAME", "TYPE", "BYTES", "SHA256"]))
-            }
-        }
-    }
-}
-
-/// `sluice incidents list`.
-struct IncidentsCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "incidents", abstract: "Inspect incidents.",
-                                                    subcommands: [List.self])
-
-    struct List: AsyncParsableCommand {
-        @Option(help: "Only incidents in this state (open, …).") var state: String?
-        @Flag var json = false
-        @OptionGroup var global: GlobalOptions
-
-        func run() async throws {
-            try await exiting {
-                let url = global.serviceURL("incident", values: try global.values())
-                let query = state.map { "?state=\($0)" } ?? ""
-                let incidents = try await HTTPJSON.get([Incident].self, "\(url)/incidents\(query)") ?? []
-                if json { return try HTTPJSON.print(incidents) }
-                print(Table.render(incidents.map { [$0.id, $0.state, "\($0.count)", $0.service, $0.errorType, String($0.sampleError.prefix(60))] },
-                                   header: ["INCIDENT", "STATE", "COUNT", "SERVICE", "ERROR", "SAMPLE"]))
             }
         }
     }

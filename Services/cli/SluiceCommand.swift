@@ -7,8 +7,8 @@ struct SluiceCommand: AsyncParsableCommand {
         commandName: "sluice",
         abstract: "Sluice: durable, message-driven batch processing.",
         subcommands: [ServeCommand.self, DevCommand.self, SubmitCommand.self, JobsCommand.self,
-                      ArtifactsCommand.self, IncidentsCommand.self, SchemasCommand.self, PlansCommand.self,
-                      RerunCommand.self, TopologyCommand.self])
+                      ArtifactsCommand.self, IncidentsCommand.self, DeadLettersCommand.self, KnownErrorsCommand.self,
+                      QueuesCommand.self, SchemasCommand.self, PlansCommand.self, RerunCommand.self, TopologyCommand.self])
 }
 
 /// Exit codes scripts can rely on.

@@ -12,9 +12,13 @@ struct TopologyCommand: AsyncParsableCommand {
 
     @Option(help: "Name prefix.") var prefix: String = "sluice"
     @Option(help: "Virtual host.") var vhost: String = "sluice"
+    @OptionGroup var global: GlobalOptions
 
     func run() throws {
-        let definitions = RabbitDefinitions(topology: SluiceTopology(prefix: prefix).all(), vhost: vhost)
+        // Queue type, delivery limit and retry delays come from configuration, as in `serve`.
+        var config = try RuntimeConfig(service: "ingest", values: try global.values())
+        config.topology.prefix = prefix
+        let definitions = RabbitDefinitions(topology: config.topology.all(policies: config.retry), vhost: vhost)
         print(String(decoding: try JSONCoding.encoder(pretty: true).encode(definitions), as: UTF8.self))
     }
 }

@@ -29,6 +29,7 @@ public enum IncidentService {
             DeadLetterRoutes.add(to: router, runtime: runtime, settings: settings)
             KnownErrorRoutes.add(to: router, runtime: runtime)
         }
+        spec.prepare = { runtime in try await KnownErrorRepository(runtime: runtime).seed(KnownErrorCatalog.defaults) }
         spec.loops = [{ runtime in RedriveWorker(runtime: runtime, settings: settings) }]
         return ServiceHost(config: config, spec: spec, logger: logger, handleSignals: handleSignals)
     }

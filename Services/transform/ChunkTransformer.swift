@@ -1,12 +1,14 @@
 import Contracts
 import Plans
+import PostgresNIO
 import ServiceRuntime
 import Tabular
 
 /// Handles `chunk.validated`: applies the job's processing plan (inline or stored, pinned
 /// per job) to the chunk, or the standard clean-up when the job has no plan. A plan that
 /// does not compile against the chunk's columns fails the job before any row is touched
-/// (one deterministic `job.failed` for all chunks).
+/// (one deterministic `job.failed` for all chunks); a stored plan that does not exist yet
+/// dead-letters the chunk instead (an operator stores it and re-drives).
 struct ChunkTransformer: Sendable {
     let plans: PlanCache
 
@@ -24,8 +26,11 @@ struct ChunkTransformer: Sendable {
         var notes: [String]?
         let resolved: PlanCache.Resolved?
         do {
-            resolved = try await plans.resolve(job, columns: chunk.columns, runtime: context.runtime)
-        } catch let error as SluiceError where error.disposition == .permanent {
+            resolved = try await plans.resolve(job, columns: chunk.columns, runtime: context.runtime,
+                                               connection: context.connection)
+        } catch let error as SluiceError where error.disposition == .permanent && error.code != "plan.not-found" {
+            // A missing stored plan is not the job's fault: the chunk is dead-lettered, the
+            // job stalls, and once an operator stores the plan a re-drive carries on.
             try context.emit(Envelope(id: MessageID.job(job.jobId, .jobFailed), causedBy: envelope, producer: "transform",
                                       payload: JobFailed(job: job, stage: "transform", code: error.code,
                                                          reason: error.message)))
@@ -68,7 +73,8 @@ final class PlanCache: Sendable {
     private let entries = LockedValue<[(key: String, resolved: Resolved)]>([])
     private let capacity = 64
 
-    func resolve(_ job: JobContext, columns: [String], runtime: RuntimeContext) async throws -> Resolved? {
+    func resolve(_ job: JobContext, columns: [String], runtime: RuntimeContext,
+                 connection: PostgresConnection? = nil) async throws -> Resolved? {
         let key = job.jobId + "\u{1F}" + columns.joined(separator: "\u{1F}")
         if let hit = entries.update({ $0.first { $0.key == key }?.resolved }) { return hit }
         let plan: ProcessingPlan
@@ -76,7 +82,8 @@ final class PlanCache: Sendable {
         if let inline = job.plan {
             plan = inline
         } else if let name = job.planName {
-            let stored = try await DefinitionStore(runtime: runtime, kind: "plan").resolve(name, jobId: job.jobId)
+            let stored = try await DefinitionStore(runtime: runtime, kind: "plan").resolve(name, jobId: job.jobId,
+                                                                                          on: connection)
             plan = try Self.decode(stored.body)
             reference = stored.reference
         } else {

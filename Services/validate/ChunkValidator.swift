@@ -16,8 +16,9 @@ struct ChunkValidator: Sendable {
         let job = chunk.job
         let resolved: SchemaCache.Resolved?
         do {
-            resolved = try await schemas.resolve(job, runtime: context.runtime)
-        } catch let error as SluiceError where error.disposition == .permanent {
+            resolved = try await schemas.resolve(job, runtime: context.runtime, connection: context.connection)
+        } catch let error as SluiceError where error.disposition == .permanent && error.code != "schema.not-found" {
+            // A missing stored schema dead-letters the chunk (fixable, then re-driven) instead.
             return try fail(envelope, code: error.code, reason: error.message, context: context)
         }
         var valid: [Record] = []

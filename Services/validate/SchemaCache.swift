@@ -1,4 +1,5 @@
 import Contracts
+import PostgresNIO
 import ServiceRuntime
 import Validation
 
@@ -16,13 +17,14 @@ final class SchemaCache: Sendable {
     private let capacity = 64
 
     /// The job's compiled schema, or nil when the job has none.
-    func resolve(_ job: JobContext, runtime: RuntimeContext) async throws -> Resolved? {
+    func resolve(_ job: JobContext, runtime: RuntimeContext, connection: PostgresConnection? = nil) async throws -> Resolved? {
         if let hit = entries.update({ $0.first { $0.jobId == job.jobId }?.resolved }) { return hit }
         let resolved: Resolved
         if let schema = job.schema {
             resolved = Resolved(compiled: try Self.compile(schema), reference: nil)
         } else if let name = job.schemaName {
-            let stored = try await DefinitionStore(runtime: runtime, kind: "schema").resolve(name, jobId: job.jobId)
+            let stored = try await DefinitionStore(runtime: runtime, kind: "schema").resolve(name, jobId: job.jobId,
+                                                                                            on: connection)
             resolved = Resolved(compiled: try Self.compile(try Self.decode(stored.body)), reference: stored.reference)
         } else {
             return nil

@@ -79,13 +79,14 @@ public struct DefinitionStore: Sendable {
         }
     }
 
-    /// A version of `name` (the latest when `version` is nil).
-    public func get(name: String, version: Int? = nil) async throws -> StoredDefinition? {
-        let rows = try await runtime.database.client.query("""
+    /// A version of `name` (the latest when `version` is nil). Inside a transaction, pass its
+    /// connection: taking a second one from the pool while holding one can exhaust the pool.
+    public func get(name: String, version: Int? = nil, on connection: PostgresConnection? = nil) async throws -> StoredDefinition? {
+        let rows = try await query(on: connection, """
             SELECT version, body::text, created_at FROM definitions
             WHERE name = \(name) AND (\(version)::integer IS NULL OR version = \(version))
             ORDER BY version DESC LIMIT 1
-            """, logger: runtime.logger)
+            """)
         for try await (v, body, created) in rows.decode((Int, String, Date).self) {
             return StoredDefinition(name: name, version: v, body: body, createdAt: created)
         }
@@ -104,8 +105,10 @@ public struct DefinitionStore: Sendable {
         return result
     }
 
-    /// Resolves `name` or `name@version` for a job, pinning the version on first use.
-    public func resolve(_ reference: String, jobId: String) async throws -> StoredDefinition {
+    /// Resolves `name` or `name@version` for a job, pinning the version on first use (on
+    /// `connection` when the caller is inside a transaction).
+    public func resolve(_ reference: String, jobId: String, on connection: PostgresConnection? = nil) async throws
+        -> StoredDefinition {
         let parts = reference.split(separator: "@", maxSplits: 1).map(String.init)
         let name = parts[0]
         var version = parts.count == 2 ? Int(parts[1]) : nil
@@ -113,18 +116,23 @@ public struct DefinitionStore: Sendable {
             throw SluiceError.permanent("\(kind).invalid-reference", "'\(reference)' should be NAME or NAME@VERSION")
         }
         if version == nil {
-            let pinned = try await runtime.database.client.query("""
+            let pinned = try await query(on: connection, """
                 INSERT INTO definition_pins (job_id, name, version)
                 SELECT \(jobId), \(name), max(version) FROM definitions WHERE name = \(name) HAVING max(version) IS NOT NULL
                 ON CONFLICT (job_id) DO UPDATE SET job_id = EXCLUDED.job_id
                 RETURNING version
-                """, logger: runtime.logger)
+                """)
             for try await v in pinned.decode(Int.self) { version = v }
         }
-        guard let version, let found = try await get(name: name, version: version) else {
+        guard let version, let found = try await get(name: name, version: version, on: connection) else {
             throw SluiceError.permanent("\(kind).not-found",
                 "there is no stored \(kind) '\(reference)'; store it first (sluice \(kind)s put \(name) FILE)")
         }
         return found
+    }
+
+    private func query(on connection: PostgresConnection?, _ query: PostgresQuery) async throws -> PostgresRowSequence {
+        if let connection { return try await connection.query(query, logger: runtime.logger) }
+        return try await runtime.database.client.query(query, logger: runtime.logger)
     }
 }

@@ -14,6 +14,9 @@ public struct ServiceSpec: Sendable {
     public var handlers = MessageHandlers()
     /// Adds the service's own HTTP routes.
     public var routes: @Sendable (Router<BasicRequestContext>, RuntimeContext) -> Void = { _, _ in }
+    /// Runs once after the migrations, before any handler, route or loop touches the
+    /// database (e.g. storing built-in reference data). Retried with the migrations.
+    public var prepare: (@Sendable (RuntimeContext) async throws -> Void)?
     /// Background loops (e.g. the scheduler's tick), started after the migrations.
     public var loops: [@Sendable (RuntimeContext) -> any Service] = []
 
@@ -67,9 +70,11 @@ public final class ServiceHost: Sendable {
                               onServerRunning: { channel in port.set(channel.localAddress?.port) },
                               logger: logger)
 
+        var prepare: (@Sendable () async throws -> Void)?
+        if let hook = spec.prepare { prepare = { try await hook(runtime) } }
         var members: [(String, any Service)] = [
             ("database", database),
-            ("migrations", MigrationService(database: database, sets: sets, gate: gate, logger: logger)),
+            ("migrations", MigrationService(database: database, sets: sets, gate: gate, logger: logger, prepare: prepare)),
             ("publisher", BrokerService(publisher: publisher)),
             ("http", app),
             ("outbox-relay", OutboxRelay(runtime: runtime, gate: gate)),

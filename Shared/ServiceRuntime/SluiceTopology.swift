@@ -75,6 +75,11 @@ public struct SluiceTopology: Sendable, Hashable {
         "\(prefix).\(service).retry.\(delayMilliseconds)ms"
     }
 
+    /// Whether `queue` is one of the delay queues retries wait in.
+    public func isRetryQueue(_ queue: String) -> Bool {
+        queue.hasPrefix("\(prefix).") && queue.hasSuffix("ms") && queue.contains(".retry.")
+    }
+
     /// The service whose DLQ `queue` is, if it is one.
     public func serviceOfDeadLetterQueue(_ queue: String) -> String? {
         guard queue.hasPrefix("\(prefix)."), queue.hasSuffix(".dlq") else { return nil }

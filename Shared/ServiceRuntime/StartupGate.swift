@@ -30,12 +30,16 @@ struct MigrationService: Service {
     let sets: [MigrationSet]
     let gate: StartupGate
     let logger: Logger
+    /// Runs after the migrations and before the gate opens (e.g. seeding reference data
+    /// that handlers rely on from their first message).
+    var prepare: (@Sendable () async throws -> Void)?
 
     func run() async throws {
         var delay = Duration.milliseconds(200)
         while true {
             do {
                 try await Migrator.migrate(database, sets, logger: logger)
+                try await prepare?()
                 await gate.finish(.success(()))
                 break
             } catch {

@@ -91,6 +91,11 @@ struct EndToEndTests {
             exchange: topology.eventsExchange, routingKey: "job.submit", body: Array(body.utf8),
             properties: MessageProperties(messageId: wrongVersion, type: "job.submit"))])
 
+        let duplicate = "dup-\(UUID().uuidString.lowercased())"
+        let twice = #"{"id":"\#(duplicate)","type":"job.submit","version":1,"correlationId":"c","payload":{},"version":1}"#
+        try await pipeline.publisher.publish([OutgoingMessage(
+            exchange: topology.eventsExchange, routingKey: "job.submit", body: Array(twice.utf8),
+            properties: MessageProperties(messageId: duplicate, type: "job.submit"))])
         let jobId = "job-after-poison-\(UUID().uuidString.lowercased())"
         try await pipeline.submit(try Self.gradebookJob(jobId))
         #expect(try await pipeline.waitForEnd(jobId).state == "published")
@@ -100,6 +105,7 @@ struct EndToEndTests {
         _ = try await env.eventually {
             letters = try await pipeline.getJSON([Letter].self, "incident", "/dead-letters")
             return letters.contains { $0.messageId == poisonId } && letters.contains { $0.messageId == wrongVersion }
+                && letters.contains { $0.messageId == duplicate }
         }
         try await Task.sleep(for: .seconds(1))  // a retry loop would add more letters by now
         letters = try await pipeline.getJSON([Letter].self, "incident", "/dead-letters")
@@ -110,9 +116,17 @@ struct EndToEndTests {
         #expect(poison.first?.incidentId != nil)
         #expect(letters.filter { $0.messageId == wrongVersion }.map(\.errorType) == ["message.unsupported-version"])
         #expect(letters.filter { $0.messageId == unknownType }.map(\.errorType) == ["message.unknown-type"])
-        struct IncidentRow: Decodable { var id: String; var errorType: String; var state: String }
+        #expect(letters.filter { $0.messageId == duplicate }.map(\.errorType) == ["message.duplicate-key"])
+        // Each malformed kind is one incident with a clear reason from the catalog.
+        struct IncidentRow: Decodable { var id: String; var errorType: String; var state: String; var count: Int; var ruleId: String? }
         let incidents = try await pipeline.getJSON([IncidentRow].self, "incident", "/incidents")
         #expect(incidents.contains { $0.id == poison.first?.incidentId && $0.state == "open" })
+        let byType = Dictionary(incidents.map { ($0.errorType, $0) }) { a, _ in a }
+        for (type, rule) in [("message.undecodable", "message-malformed"), ("message.duplicate-key", "message-malformed"),
+                             ("message.unknown-type", "message-unknown-type"),
+                             ("message.unsupported-version", "message-unknown-type")] {
+            #expect(byType[type]?.count == 1 && byType[type]?.ruleId == rule, "\(type): \(String(describing: byType[type]))")
+        }
         await pipeline.stopAll()
     }
 

@@ -70,6 +70,9 @@ struct KnownErrorDesk {
     func test(_ rule: KnownErrorRule, limit: Int) async throws -> TestResult {
         var rule = rule
         rule.enabled = true
+        // Only the patterns matter for a test.
+        if rule.severity.isEmpty { rule.severity = "medium" }
+        if rule.title.isEmpty { rule.title = "test" }
         try rule.validate()
         let compiled = try rule.compiled()
         var filter = DeadLetterFilter()

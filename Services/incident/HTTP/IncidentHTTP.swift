@@ -54,9 +54,11 @@ enum IncidentHTTP {
     static func time(_ request: Request, _ name: String) throws -> Date? {
         guard let text = request.uri.queryParameters.get(name) else { return nil }
         let formatter = ISO8601DateFormatter()
-        if let date = formatter.date(from: text) { return date }
-        formatter.formatOptions = [.withFullDate]
-        if let date = formatter.date(from: text) { return date }
+        for options: ISO8601DateFormatter.Options in [[.withInternetDateTime], [.withInternetDateTime, .withFractionalSeconds],
+                                                     [.withFullDate]] {
+            formatter.formatOptions = options
+            if let date = formatter.date(from: text) { return date }
+        }
         throw SluiceError.permanent("request.invalid-time", "\(name) must be an ISO-8601 time such as 2026-11-23T10:00:00Z, got '\(text)'")
     }
 }

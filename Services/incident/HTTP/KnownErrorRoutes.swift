@@ -14,15 +14,22 @@ enum KnownErrorRoutes {
         }
         router.post("known-errors") { request, _ in
             try await IncidentHTTP.respond {
-                let rule = try await IncidentHTTP.decode(KnownErrorRule.Draft.self, request).rule
-                return HTTPResponses.json(try await desk.add(rule, actor: IncidentHTTP.actor(request)), status: .created)
+                let draft = try await IncidentHTTP.decode(KnownErrorRule.Draft.self, request)
+                guard draft.id != nil else {
+                    throw SluiceError.permanent("known-error.invalid", "a rule needs an id, e.g. \"id\": \"vendor-timeouts\"")
+                }
+                return HTTPResponses.json(try await desk.add(draft.rule, actor: IncidentHTTP.actor(request)), status: .created)
             }
         }
         router.put("known-errors/:id") { request, context in
             try await IncidentHTTP.respond {
-                var rule = try await IncidentHTTP.decode(KnownErrorRule.Draft.self, request).rule
-                rule.id = try context.parameters.require("id")
-                return HTTPResponses.json(try await desk.update(rule, actor: IncidentHTTP.actor(request)))
+                // A partial update: fields left out keep their value; "" clears an optional one.
+                let id = try context.parameters.require("id")
+                let draft = try await IncidentHTTP.decode(KnownErrorRule.Draft.self, request)
+                guard let stored = try await KnownErrorRepository(runtime: runtime).all().first(where: { $0.id == id }) else {
+                    throw SluiceError.permanent("known-error.not-found", "there is no rule '\(id)'")
+                }
+                return HTTPResponses.json(try await desk.update(draft.applied(to: stored), actor: IncidentHTTP.actor(request)))
             }
         }
         router.delete("known-errors/:id") { request, context in
@@ -41,7 +48,8 @@ enum KnownErrorRoutes {
 }
 
 extension KnownErrorRule {
-    /// A rule as sent over HTTP: only `severity` and `title` and a pattern are needed.
+    /// A rule as sent over HTTP. Creating one needs `id`, `title`, `severity` and a pattern;
+    /// a `PUT` changes only the fields it gives.
     public struct Draft: Codable, Sendable {
         public var id: String?
         public var errorPattern: String?
@@ -74,10 +82,31 @@ extension KnownErrorRule {
             self.enabled = enabled
         }
 
+        /// `rule` with the fields this draft gives; an empty string clears an optional field.
+        func applied(to rule: KnownErrorRule) -> KnownErrorRule {
+            func merge(_ new: String?, _ old: String?) -> String? {
+                guard let new else { return old }
+                return new.isEmpty ? nil : new
+            }
+            var result = rule
+            result.errorPattern = merge(errorPattern, rule.errorPattern)
+            result.errorTypePattern = merge(errorTypePattern, rule.errorTypePattern)
+            result.servicePattern = merge(servicePattern, rule.servicePattern)
+            result.messageTypePattern = merge(messageTypePattern, rule.messageTypePattern)
+            result.severity = severity ?? rule.severity
+            result.title = title ?? rule.title
+            result.rootCause = merge(rootCause, rule.rootCause)
+            result.action = merge(action, rule.action)
+            result.runbook = merge(runbook, rule.runbook)
+            result.priority = priority ?? rule.priority
+            result.enabled = enabled ?? rule.enabled
+            return result
+        }
+
         var rule: KnownErrorRule {
             KnownErrorRule(id: id ?? "draft", errorPattern: errorPattern, errorTypePattern: errorTypePattern,
                            servicePattern: servicePattern, messageTypePattern: messageTypePattern,
-                           severity: severity ?? "medium", title: title ?? "(untitled)", rootCause: rootCause,
+                           severity: severity ?? "", title: title ?? "", rootCause: rootCause,
                            action: action, runbook: runbook, priority: priority ?? 100, enabled: enabled ?? true)
         }
     }

@@ -39,20 +39,33 @@ struct Failure: Sendable {
         let h = delivery.properties.headers
         typealias F = FaultHeader
         let death = Self.firstDeath(h)
-        service = h[F.service]?.stringValue ?? topology.serviceOfDeadLetterQueue(delivery.queue) ?? "unknown"
+        // The broker dead-lettered it last unless its latest death is a retry delay running
+        // out (that is how every retry travels) or there is none: then a handler did, and
+        // the fault headers describe it.
+        let brokerDeath = death.flatMap { d -> [String: HeaderValue]? in
+            let queue = d["queue"]?.stringValue ?? ""
+            return d["reason"]?.stringValue == "expired" && topology.isRetryQueue(queue) ? nil : d
+        }
+        let handlerDied = h[F.errorType] != nil && brokerDeath == nil
+        service = (handlerDied ? h[F.service]?.stringValue : nil)
+            ?? topology.serviceOfDeadLetterQueue(delivery.queue) ?? h[F.service]?.stringValue ?? "unknown"
         kind = "dead-letter"
         queue = delivery.queue
         messageId = delivery.properties.messageId
         messageType = delivery.properties.type ?? h[F.handler]?.stringValue
         jobId = h["x-sluice-job-id"]?.stringValue
         correlationId = delivery.properties.correlationId
-        if let type = h[F.errorType]?.stringValue {
+        if handlerDied, let type = h[F.errorType]?.stringValue {
             errorType = type
             errorText = h[F.errorText]?.stringValue ?? ""
         } else {
-            let reason = death?["reason"]?.stringValue ?? "unknown"
+            let reason = brokerDeath?["reason"]?.stringValue ?? "unknown"
             errorType = "broker.\(reason)"
-            errorText = "dead-lettered by the broker (\(reason)) from queue \(death?["queue"]?.stringValue ?? delivery.queue)"
+            var text = "dead-lettered by the broker (\(reason)) from queue \(brokerDeath?["queue"]?.stringValue ?? delivery.queue)"
+            if let earlier = h[F.errorType]?.stringValue {
+                text += "; the handler had failed before with [\(earlier)] \(h[F.errorText]?.stringValue ?? "")"
+            }
+            errorText = text
         }
         attempts = Int(h[F.attempts]?.intValue ?? death?["count"]?.intValue ?? 1)
         headers = h
@@ -63,7 +76,7 @@ struct Failure: Sendable {
         let deathKeys: [HeaderValue]? = if case .array(let keys)? = death?["routing-keys"] { keys } else { nil }
         originalExchange = h[F.originalExchange]?.stringValue ?? death?["exchange"]?.stringValue
         originalRoutingKey = h[F.originalRoutingKey]?.stringValue ?? deathKeys?.first?.stringValue
-        targetQueue = h[F.queue]?.stringValue ?? death?["queue"]?.stringValue
+        targetQueue = brokerDeath?["queue"]?.stringValue ?? h[F.queue]?.stringValue
             ?? topology.serviceOfDeadLetterQueue(delivery.queue).map(topology.queue)
         if let time = death?["time"]?.intValue, lastFailure == nil {
             lastFailure = JSONCoding.formatTimestamp(Date(timeIntervalSince1970: TimeInterval(time)))

@@ -11,7 +11,6 @@ import ServiceRuntime
 ///
 /// A re-drive with a canary sends its first message alone and waits for its outcome; then
 /// the rest go out at `rate` messages per second, counted from when the canary succeeded.
-/// It also seeds the known-error catalog once at start (it is the service's one loop).
 struct RedriveWorker: Service {
     let runtime: RuntimeContext
     let settings: IncidentSettings
@@ -21,7 +20,6 @@ struct RedriveWorker: Service {
 
     func run() async throws {
         try await runtime.waitUntilReady()
-        await seedCatalog()
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do { try await tick() } catch {
                 runtime.logger.warning("re-drive tick failed; will retry", metadata: ["error": "\(error)"])
@@ -30,43 +28,36 @@ struct RedriveWorker: Service {
         }
     }
 
-    private func seedCatalog() async {
-        while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            do {
-                return try await KnownErrorRepository(runtime: runtime).seed(KnownErrorCatalog.defaults)
-            } catch {
-                runtime.logger.warning("cannot store the built-in known errors yet", metadata: ["error": "\(error)"])
-                await sleepUnlessShuttingDown(for: .seconds(1))
-            }
-        }
-    }
-
     func tick() async throws {
         let repository = RedriveRepository(runtime: runtime)
-        for (redrive, startedAt) in try await repository.active() {
+        for (redrive, _) in try await repository.active() {
             switch redrive.state {
             case "canary":
                 guard let canary = try await repository.canary(redrive.id) else { continue }
                 if canary.state == "pending" {
-                    try await send(try await repository.pending(redrive.id, limit: 1), redrive: redrive)
+                    try await send(redrive.id, limit: { _, _ in 1 })
                 } else if canary.state == "sent", let sent = canary.sentAt,
                           Date().timeIntervalSince(sent) > settings.canaryTimeout.seconds {
                     try await runtime.transaction { connection, emitter in
                         try await RedriveLedger(runtime: runtime).stop(redrive,
-                            reason: "the canary's outcome did not arrive within \(Int(settings.canaryTimeout.seconds)) s; is \(redrive.incidentId == nil ? "the service" : "its service") running?",
+                            reason: "the canary's outcome did not arrive within \(Int(settings.canaryTimeout.seconds)) s; is its service running?",
                             actor: "system", on: connection, emitter: emitter)
                     }
                 }
             case "running":
-                let elapsed = Date().timeIntervalSince(startedAt ?? Date())
-                let owed = Int(redrive.rate * elapsed) + 1 + (redrive.canary ? 1 : 0) - redrive.sent
-                let items = owed > 0 ? try await repository.pending(redrive.id, limit: min(owed, Self.batch)) : []
-                if items.isEmpty && redrive.sent >= redrive.total {
+                if redrive.sent >= redrive.total {
                     try await runtime.transaction { connection, emitter in
                         try await RedriveLedger(runtime: runtime).finishIfDone(redrive.id, on: connection, emitter: emitter)
                     }
-                } else {
-                    try await send(items, redrive: redrive)
+                    continue
+                }
+                // The rate counts from when sending started; after a pause (a restart) it
+                // resumes at the rate instead of catching up in a burst.
+                let perTick = max(1, Int((redrive.rate * settings.redriveTick.seconds * 2).rounded(.up)))
+                try await send(redrive.id) { current, startedAt in
+                    let elapsed = Date().timeIntervalSince(startedAt ?? Date())
+                    let owed = Int(current.rate * elapsed) + 1 + (current.canary ? 1 : 0) - current.sent
+                    return min(owed, perTick, Self.batch)
                 }
             default:
                 continue
@@ -74,8 +65,38 @@ struct RedriveWorker: Service {
         }
     }
 
-    private func send(_ items: [RedriveRepository.Payload], redrive: Redrive) async throws {
-        guard !items.isEmpty else { return }
+    /// Sends the next items of a re-drive, holding a lock on it for the duration, so two
+    /// incident replicas never send the same re-drive at once (and never double its rate).
+    /// `limit` decides how many, from the re-drive as read under the lock.
+    private func send(_ redriveId: String, limit: @escaping @Sendable (Redrive, Date?) -> Int) async throws {
+        let repository = RedriveRepository(runtime: runtime)
+        let unsendable = try await runtime.database.transaction { connection -> [(id: String, error: String)] in
+            guard try await repository.lock(redriveId, on: connection),
+                  let (redrive, startedAt) = try await repository.progress(redriveId, on: connection),
+                  redrive.state == "canary" || redrive.state == "running" else { return [] }
+            let count = limit(redrive, startedAt)
+            guard count > 0 else { return [] }
+            let items = try await repository.pending(redriveId, limit: count, on: connection)
+            // Marked first, in this transaction: an outcome arriving before the commit waits
+            // for it and then finds the item sent. If the publish fails, all of it rolls back.
+            try await repository.markSent(redriveId, items.map(\.deadLetterId), on: connection)
+            let (sent, unsendable) = try await publish(items, redrive: redrive)
+            runtime.metrics.increment("sluice_redriven_messages_total", ["service": "incident"], by: Double(sent.count))
+            return unsendable
+        }
+        // Settled after the lock's transaction: the ledger updates the same re-drive row.
+        for (deadLetterId, error) in unsendable {
+            try await runtime.transaction { connection, emitter in
+                try await RedriveLedger(runtime: runtime).failed(redriveId: redriveId, deadLetterId: deadLetterId,
+                                                                 error: error, supersededBy: nil, on: connection,
+                                                                 emitter: emitter)
+            }
+        }
+    }
+
+    /// Publishes the copies (confirmed); returns what went and what cannot go, with why.
+    private func publish(_ items: [RedriveRepository.Payload], redrive: Redrive) async throws
+        -> (sent: [String], unsendable: [(id: String, error: String)]) {
         var sendable: [(id: String, message: OutgoingMessage)] = []
         var unsendable: [(id: String, error: String)] = []
         for item in items {
@@ -84,12 +105,13 @@ struct RedriveWorker: Service {
             case .failure(let error): unsendable.append((item.deadLetterId, error.message))
             }
         }
-        var sent: [String] = []
+        guard !sendable.isEmpty else { return ([], unsendable) }
         do {
             try await runtime.publisher.publish(sendable.map(\.message))
-            sent = sendable.map(\.id)
+            return (sendable.map(\.id), unsendable)
         } catch AMQPError.publishFailed {
             // Find the ones the broker refuses (e.g. their queue was deleted); send the rest.
+            var sent: [String] = []
             for (id, message) in sendable {
                 do {
                     try await runtime.publisher.publish(message)
@@ -98,15 +120,7 @@ struct RedriveWorker: Service {
                     unsendable.append((id, "cannot publish to queue \(message.routingKey): \(failures)"))
                 }
             }
-        }
-        try await RedriveRepository(runtime: runtime).markSent(redrive.id, sent)
-        runtime.metrics.increment("sluice_redriven_messages_total", ["service": "incident"], by: Double(sent.count))
-        for (deadLetterId, error) in unsendable {
-            try await runtime.transaction { connection, emitter in
-                try await RedriveLedger(runtime: runtime).failed(redriveId: redrive.id, deadLetterId: deadLetterId,
-                                                                 error: error, supersededBy: nil, on: connection,
-                                                                 emitter: emitter)
-            }
+            return (sent, unsendable)
         }
     }
 

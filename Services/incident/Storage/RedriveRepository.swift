@@ -77,9 +77,30 @@ struct RedriveRepository {
         return result
     }
 
+    /// Takes the re-drive's sending lock for the caller's transaction; false if another
+    /// replica holds it.
+    func lock(_ redriveId: String, on connection: PostgresConnection) async throws -> Bool {
+        let key = "redrive:\(redriveId)"
+        let rows = try await connection.query("SELECT pg_try_advisory_xact_lock(hashtextextended(\(key), 0))",
+                                              logger: runtime.logger)
+        for try await locked in rows.decode(Bool.self) { return locked }
+        return false
+    }
+
+    /// The re-drive and when it started sending (after its canary).
+    func progress(_ redriveId: String, on connection: PostgresConnection) async throws -> (Redrive, Date?)? {
+        let rows = try await connection.query("""
+            SELECT \(unescaped: Self.columns), started_at FROM redrives WHERE id = \(redriveId)
+            """, logger: runtime.logger)
+        for try await row in rows {
+            return (try Self.decode(row), try row.makeRandomAccess()["started_at"].decode(Date?.self))
+        }
+        return nil
+    }
+
     /// The next items not sent yet, in order, with what is needed to send them.
-    func pending(_ redriveId: String, limit: Int) async throws -> [Payload] {
-        let rows = try await runtime.database.client.query("""
+    func pending(_ redriveId: String, limit: Int, on connection: PostgresConnection) async throws -> [Payload] {
+        let rows = try await connection.query("""
             SELECT i.dead_letter_id, i.position, d.target_queue, d.body, d.properties, d.redrive_count, d.message_id,
                 d.message_type, d.correlation_id
             FROM redrive_items i JOIN dead_letters d ON d.id = i.dead_letter_id
@@ -105,19 +126,17 @@ struct RedriveRepository {
     }
 
     /// Marks items sent (only pending ones: a resumed worker never counts one twice).
-    func markSent(_ redriveId: String, _ ids: [String]) async throws {
+    func markSent(_ redriveId: String, _ ids: [String], on connection: PostgresConnection) async throws {
         guard !ids.isEmpty else { return }
-        try await runtime.database.transaction { connection in
-            let rows = try await connection.query("""
-                UPDATE redrive_items SET state = 'sent', sent_at = now()
-                WHERE redrive_id = \(redriveId) AND dead_letter_id = ANY(\(ids)) AND state = 'pending' RETURNING 1
-                """, logger: runtime.logger)
-            var count = 0
-            for try await _ in rows { count += 1 }
-            try await connection.query("""
-                UPDATE redrives SET sent = sent + \(count), updated_at = now() WHERE id = \(redriveId)
-                """, logger: runtime.logger)
-        }
+        let rows = try await connection.query("""
+            UPDATE redrive_items SET state = 'sent', sent_at = now()
+            WHERE redrive_id = \(redriveId) AND dead_letter_id = ANY(\(ids)) AND state = 'pending' RETURNING 1
+            """, logger: runtime.logger)
+        var count = 0
+        for try await _ in rows { count += 1 }
+        try await connection.query("""
+            UPDATE redrives SET sent = sent + \(count), updated_at = now() WHERE id = \(redriveId)
+            """, logger: runtime.logger)
     }
 
     /// When the canary (position 0) was sent and how it ended, if it did.
@@ -129,22 +148,29 @@ struct RedriveRepository {
         return nil
     }
 
-    /// Settles a sent item; returns false if it was settled before (a duplicate outcome).
+    /// Settles an item; returns false if it was settled before (a duplicate outcome). An
+    /// item still `pending` can settle too: its copy went out but the worker died before
+    /// recording that, so it counts as sent now.
     func settle(_ redriveId: String, deadLetterId: String, succeeded: Bool, error: String?,
                 on connection: PostgresConnection) async throws -> (settled: Bool, position: Int) {
-        let rows = try await connection.query("""
-            UPDATE redrive_items SET state = \(succeeded ? "succeeded" : "failed"), error = \(error), settled_at = now()
-            WHERE redrive_id = \(redriveId) AND dead_letter_id = \(deadLetterId) AND state IN ('sent', 'pending')
-            RETURNING position
+        let current = try await connection.query("""
+            SELECT state, position FROM redrive_items WHERE redrive_id = \(redriveId) AND dead_letter_id = \(deadLetterId)
+            FOR UPDATE
             """, logger: runtime.logger)
-        for try await position in rows.decode(Int.self) {
-            try await connection.query("""
-                UPDATE redrives SET \(unescaped: succeeded ? "succeeded = succeeded + 1" : "failed = failed + 1"),
-                    updated_at = now() WHERE id = \(redriveId)
-                """, logger: runtime.logger)
-            return (true, position)
-        }
-        return (false, -1)
+        var found: (String, Int)?
+        for try await row in current.decode((String, Int).self) { found = row }
+        guard let (before, position) = found, before == "sent" || before == "pending" else { return (false, -1) }
+        try await connection.query("""
+            UPDATE redrive_items SET state = \(succeeded ? "succeeded" : "failed"), error = \(error), settled_at = now(),
+                sent_at = coalesce(sent_at, now())
+            WHERE redrive_id = \(redriveId) AND dead_letter_id = \(deadLetterId)
+            """, logger: runtime.logger)
+        let newlySent = before == "pending" ? 1 : 0
+        try await connection.query("""
+            UPDATE redrives SET \(unescaped: succeeded ? "succeeded = succeeded + 1" : "failed = failed + 1"),
+                sent = sent + \(newlySent), updated_at = now() WHERE id = \(redriveId)
+            """, logger: runtime.logger)
+        return (true, position)
     }
 
     func setState(_ redriveId: String, _ state: String, reason: String? = nil, on connection: PostgresConnection) async throws {

@@ -47,4 +47,12 @@ final class ServiceProcess: @unchecked Sendable {
     }
 
     var output: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
+
+    /// Whether the process is still alive.
+    var isRunning: Bool { process.isRunning }
+
+    /// The exit signal, if it died of one.
+    var terminationSignal: Int32? {
+        process.isRunning || process.terminationReason != .uncaughtSignal ? nil : process.terminationStatus
+    }
 }

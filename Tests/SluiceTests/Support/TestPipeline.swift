@@ -75,6 +75,9 @@ final class TestPipeline: @unchecked Sendable {
         await TestEnvironment.dropSchemas(prefix: prefix, services: TestPipeline.all)
     }
 
+    /// Records the HTTP port of a service run outside this process (a child process).
+    func register(_ service: String, port: Int) { ports[service] = port }
+
     func url(_ service: String, _ path: String) -> String { "http://127.0.0.1:\(ports[service] ?? 0)\(path)" }
 
     /// Publishes a submission (confirmed).
@@ -121,7 +124,26 @@ final class TestPipeline: @unchecked Sendable {
         guard result.status == 200 else {
             throw SluiceError.permanent("test.http", "GET \(path) on \(service): \(result.status) \(String(decoding: result.body, as: UTF8.self))")
         }
-        return try JSONCoding.decoder().decode(T.self, from: Data(result.body))
+        do {
+            return try JSONCoding.decoder().decode(T.self, from: Data(result.body))
+        } catch {
+            throw SluiceError.permanent("test.decode", "GET \(path): \(error) in \(String(decoding: result.body.prefix(800), as: UTF8.self))")
+        }
+    }
+
+    /// Sends `value` as JSON and decodes the answer (any 2xx), for the operator APIs.
+    func call<T: Decodable>(_ type: T.Type, _ service: String, _ path: String, _ value: some Encodable,
+                            method: String = "POST", actor: String = "tester") async throws -> T {
+        let result = try await Outbound.post(url: url(service, path), body: try JSONCoding.encode(value), method: method,
+                                             headers: ["X-Sluice-Actor": actor], timeout: .seconds(60))
+        guard (200..<300).contains(result.status) else {
+            throw SluiceError.permanent("test.http", "\(method) \(path) on \(service): \(result.status) \(String(decoding: result.body, as: UTF8.self))")
+        }
+        do {
+            return try JSONCoding.decoder().decode(T.self, from: Data(result.body))
+        } catch {
+            throw SluiceError.permanent("test.decode", "\(method) \(path): \(error) in \(String(decoding: result.body.prefix(500), as: UTF8.self))")
+        }
     }
 }
 
