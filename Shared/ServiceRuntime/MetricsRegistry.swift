@@ -19,6 +19,10 @@ public final class MetricsRegistry: @unchecked Sendable {
         help["sluice_messages_failed_total"] = ("counter", "Handler failures, by type and disposition.")
         help["sluice_messages_rejected_total"] = ("counter", "Unreadable messages an observer acked without handling.")
         help["sluice_handler_duration_seconds"] = ("histogram", "Handler duration in seconds, by type.")
+        help["sluice_messages_retried_total"] = ("counter", "Transient failures sent to a delay queue for another attempt, by type.")
+        help["sluice_messages_dead_lettered_total"] = ("counter", "Messages dead-lettered by this service, by type.")
+        help["sluice_messages_poison_total"] = ("counter", "Messages dead-lettered for exceeding the delivery limit (they kept killing the consumer).")
+        help["sluice_redriven_messages_total"] = ("counter", "Dead letters sent back by re-drives.")
     }
 
     /// Adds `amount` to a counter.

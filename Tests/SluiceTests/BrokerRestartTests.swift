@@ -1,4 +1,6 @@
+import Contracts
 import Foundation
+import IncidentService
 import Messaging
 import Testing
 
@@ -37,5 +39,37 @@ struct BrokerRestartTests {
         #expect(reconnected)
         await consumer.close()
         await publisher.close()
+    }
+
+    @Test("a retry waiting in its delay queue survives a broker restart, on classic and quorum queues",
+          arguments: ["classic", "quorum"])
+    func delayedRetrySurvivesRestart(queueType: String) async throws {
+        let server = WebhookReceiver(failures: 1, content: "code\nA1\nB2\n")
+        let url = try await server.start(path: "later.csv")
+        defer { server.stop() }
+        let pipeline = try TestPipeline(overrides: [
+            "topology.queue.type": queueType, "ingest.fetch.allow": "127.0.0.1/32",
+            "retry.type.job.submit.initial.ms": "8000", "retry.type.job.submit.attempts": "3",
+            "retry.type.job.submit.jitter": "0",
+        ])
+        try await pipeline.start()
+        let jobId = "job-durable-\(UUID().uuidString.lowercased())"
+        try await pipeline.submit(JobSubmit(jobId: jobId, idempotencyKey: jobId, name: "later.csv",
+                                            source: .init(kind: .url, url: url)))
+        let failedOnce = try await env.eventually(timeout: .seconds(30)) { server.attemptTimes.count == 1 }
+        #expect(failedOnce)
+        // The retry now waits 8 s in a durable delay queue; restart the broker under it.
+        let restart = Process()
+        restart.executableURL = env.packageRoot.appendingPathComponent("infra/local/restart-broker.sh")
+        try restart.run()
+        while restart.isRunning { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(restart.terminationStatus == 0)
+        let end = try await pipeline.waitForEnd(jobId, timeout: .seconds(120))
+        #expect(end.state == "published" && end.rowsValid == 2, "the delayed retry was lost in the restart")
+        let times = server.attemptTimes
+        #expect(times.count == 2)
+        if times.count == 2 { #expect(times[1] - times[0] >= .seconds(8), "the delay was honoured") }
+        #expect(try await pipeline.getJSON([StoredFailure].self, "incident", "/dead-letters").isEmpty)
+        await pipeline.stopAll()
     }
 }

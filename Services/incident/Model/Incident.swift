@@ -44,7 +44,7 @@ public struct TimelineEvent: Codable, Sendable, Hashable {
     public var at: Date
     /// For coalesced entries (`occurrences`), the latest time.
     public var lastAt: Date
-    /// `first-seen`, `occurrences`, `reopened`, `rule-matched`, `assigned`, `state`,
+    /// `first-seen`, `occurrences`, `reopened`, `rule-matched`, `rule-cleared`, `assigned`, `state`,
     /// `analysis`, `note`, `redrive-started`, `redrive-finished`, `redrive-stopped`, `resolved`,
     /// `discarded`, `alert`.
     public var kind: String
