@@ -13,8 +13,15 @@ public enum IncidentService {
         var spec = ServiceSpec()
         spec.migrations = IncidentMigrations.all
         spec.handlers.onDeadLetter { delivery, runtime in
-            try await FailureRecorder(runtime: runtime, settings: settings)
-                .record(Failure(deadLetter: delivery, topology: runtime.topology))
+            let recorder = FailureRecorder(runtime: runtime, settings: settings)
+            let failure = Failure(deadLetter: delivery, topology: runtime.topology)
+            do {
+                try await recorder.record(failure)
+            } catch where Failure.isUnstorable(error) {
+                // A dead letter must never loop in its DLQ: keep it without what cannot be stored.
+                runtime.logger.error("dead letter stored without its headers", metadata: ["error": "\(error)"])
+                try await recorder.record(failure.degraded(because: error))
+            }
         }
         spec.handlers.on(JobFailed.self) { envelope, context in
             try await FailureRecorder(runtime: context.runtime, settings: settings)

@@ -9,7 +9,7 @@ extension Dispatcher {
     /// the message with fault headers. The original body is kept byte for byte. If even that
     /// publish fails, the delivery is requeued: a failure is never acked away.
     func fail(_ delivery: Delivery, fault: SluiceError, attempts override: Int? = nil, logger: Logger) async -> Outcome {
-        let type = delivery.properties.type ?? delivery.routingKey
+        let type = Self.messageType(delivery)
         runtime.metrics.increment("sluice_messages_failed_total",
                                   ["service": runtime.service, "type": type, "disposition": fault.disposition.rawValue])
         if runtime.topology.serviceOfDeadLetterQueue(delivery.queue) != nil {
@@ -18,7 +18,9 @@ extension Dispatcher {
             try? await Task.sleep(for: .seconds(1))
             return .requeue
         }
-        if handlers.observesOnly && fault.disposition == .permanent {
+        // An observer ignores what it cannot read (the owner files it), but a message that
+        // kills the observer itself is its own to dead-letter: nobody else will.
+        if handlers.observesOnly && fault.disposition == .permanent && fault.code != "message.poison" {
             runtime.metrics.increment("sluice_messages_rejected_total", ["service": runtime.service, "type": type])
             logger.warning("observer ignored a message it cannot read", metadata: ["error": "\(fault)"])
             return .ack
@@ -38,6 +40,8 @@ extension Dispatcher {
                 "error": "\(fault)", "attempt": "\(attempts)", "retry_in_ms": "\(properties.expiration ?? "")"])
         } else {
             properties.headers[FaultHeader.attempts] = .int(Int64(attempts))
+            properties.headers[FaultHeader.failureId] = .string(Self.failureId(delivery, fault: fault, attempts: attempts,
+                                                                                service: runtime.service))
             properties.expiration = nil
             message = OutgoingMessage(exchange: runtime.topology.deadLetterExchange, routingKey: runtime.service,
                                       body: delivery.body, properties: properties)
@@ -46,6 +50,10 @@ extension Dispatcher {
                 "error": "\(fault)", "attempts": "\(attempts)", "disposition": "\(fault.disposition.rawValue)"])
         }
         do {
+            // Copies are always persistent, whatever the producer chose: a waiting retry or a
+            // dead letter must survive a broker restart.
+            var message = message
+            message.properties.persistent = true
             try await runtime.publisher.publish(message)
             return .ack
         } catch {
@@ -74,6 +82,16 @@ extension Dispatcher {
         properties.headers[FaultHeader.disposition] = .string(fault.disposition.rawValue)
         properties.headers[FaultHeader.queue] = .string(delivery.queue)
         return properties
+    }
+
+    /// The same failure of the same delivery gets the same id: if the process dies after
+    /// dead-lettering but before the ack, the redelivery fails again and the incident service
+    /// sees a duplicate, not a second failure. A later failure (after a re-drive) differs.
+    static func failureId(_ delivery: Delivery, fault: SluiceError, attempts: Int, service: String) -> String {
+        let headers = delivery.properties.headers
+        return "f-" + MessageID.hash(service, delivery.queue, delivery.properties.messageId ?? MessageID.sha256Hex(delivery.body),
+                                     "\(attempts)", "\(headers[FaultHeader.redriveCount]?.intValue ?? 0)",
+                                     headers[FaultHeader.redriveId]?.stringValue ?? "", fault.code)
     }
 
     static func context(_ fault: SluiceError, delivery: Delivery) -> String {

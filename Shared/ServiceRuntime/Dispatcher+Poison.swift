@@ -24,7 +24,7 @@ extension Dispatcher {
         let outcome: Outcome
         if redeliveries >= limit {
             runtime.metrics.increment("sluice_messages_poison_total",
-                                      ["service": runtime.service, "type": delivery.properties.type ?? delivery.routingKey])
+                                      ["service": runtime.service, "type": Self.messageType(delivery)])
             let fault = SluiceError.permanent("message.poison", """
                 delivered \(redeliveries + 1) times without being settled (limit \(limit)): the consumer died \
                 (crash, out of memory or killed) each time it handled this message

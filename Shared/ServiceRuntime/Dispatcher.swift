@@ -106,7 +106,7 @@ public final class Dispatcher: Service, Sendable {
     func handle(_ delivery: Delivery) async -> Outcome {
         let started = ContinuousClock.now
         let logger = logger(for: delivery)
-        let type = delivery.properties.type ?? delivery.routingKey
+        let type = Self.messageType(delivery)
         faults.crashIfMatching(delivery.body, logger: logger)
         do {
             try await dispatch(delivery, logger: logger)
@@ -118,6 +118,13 @@ public final class Dispatcher: Service, Sendable {
         } catch {
             return await fail(delivery, fault: Self.classify(error), logger: logger)
         }
+    }
+
+    /// The delivery's message type: the `type` property, else the routing key it was first
+    /// published with (a retry arrives with the queue name as its routing key).
+    static func messageType(_ delivery: Delivery) -> String {
+        delivery.properties.type ?? delivery.properties.headers[FaultHeader.originalRoutingKey]?.stringValue
+            ?? delivery.routingKey
     }
 
     func logger(for delivery: Delivery) -> Logger {

@@ -25,6 +25,8 @@ public enum FaultHeader {
     public static let lastFailure = "x-sluice-last-failure"
     /// The queue the failing consumer read it from (re-drives go back there).
     public static let queue = "x-sluice-queue"
+    /// A deterministic id of this dead-lettering (the incident service stores it once).
+    public static let failureId = "x-sluice-failure-id"
     /// How many times an operator re-drove this message.
     public static let redriveCount = "x-sluice-redrive-count"
     /// The re-drive that sent this copy.
@@ -35,7 +37,7 @@ public enum FaultHeader {
     /// Headers describing one failure, removed before a re-drive so the message starts over
     /// (fresh attempts, fresh failure times).
     public static let failureHeaders: [String] = [
-        attempts, service, handler, errorType, errorText, errorContext, disposition, firstFailure, lastFailure,
+        attempts, service, handler, errorType, errorText, errorContext, disposition, firstFailure, lastFailure, failureId,
         "x-death", "x-first-death-exchange", "x-first-death-queue", "x-first-death-reason",
         "x-last-death-exchange", "x-last-death-queue", "x-last-death-reason", "x-delivery-count",
     ]

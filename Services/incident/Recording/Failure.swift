@@ -1,6 +1,7 @@
 import Contracts
 import Foundation
 import Messaging
+import PostgresNIO
 import ServiceRuntime
 
 /// One failure as the incident service stores it: a dead letter from some service's DLQ, or
@@ -86,10 +87,16 @@ struct Failure: Sendable {
         redriveCount = Int(h[F.redriveCount]?.intValue ?? 0)
         redriveId = h[F.redriveId]?.stringValue
         redrivenFrom = h[F.deadLetterId]?.stringValue
-        // Stable across redeliveries of the same dead letter, distinct for a later failure of
-        // the same message (after a re-drive the last-failure time differs).
-        id = "dl-" + MessageID.hash(delivery.queue, messageId ?? MessageID.sha256Hex(delivery.body),
-                                    lastFailure ?? "", "\(death?["count"]?.intValue ?? 0)")
+        // Stable across redeliveries of the same dead letter (and across a handler that died
+        // after dead-lettering: the runtime's failure id is deterministic), distinct for a
+        // later failure of the same message. A broker death is identified by its own time.
+        if handlerDied, let failureId = h[F.failureId]?.stringValue {
+            id = "dl-" + MessageID.hash(delivery.queue, failureId)
+        } else {
+            id = "dl-" + MessageID.hash(delivery.queue, messageId ?? MessageID.sha256Hex(delivery.body),
+                                        "\(brokerDeath?["time"]?.intValue ?? 0)", "\(brokerDeath?["count"]?.intValue ?? 0)",
+                                        lastFailure ?? "")
+        }
     }
 
     /// A failed job.
@@ -147,6 +154,26 @@ struct Failure: Sendable {
         copy.originalRoutingKey = originalRoutingKey.map(clean)
         copy.targetQueue = targetQueue.map(clean)
         copy.headers = Dictionary(uniqueKeysWithValues: headers.map { (clean($0.key), clean($0.value)) })
+        return copy
+    }
+
+    /// Whether storing failed because of the failure's own content (a header value JSON or
+    /// PostgreSQL cannot take), as opposed to the database being unavailable.
+    static func isUnstorable(_ error: any Error) -> Bool {
+        if error is EncodingError { return true }
+        if let error = error as? PSQLError, let state = error.serverInfo?[.sqlState] {
+            return state.hasPrefix("22") || state.hasPrefix("23")
+        }
+        return false
+    }
+
+    /// The failure with its headers and properties replaced by their text, which can always
+    /// be stored; the body is kept as it was.
+    func degraded(because error: any Error) -> Failure {
+        var copy = self
+        copy.headers = ["x-sluice-unstorable-headers": .string(String(String(describing: headers).prefix(16_000)))]
+        copy.properties = nil
+        copy.errorText += " (stored without its headers, which could not be stored: \(error))"
         return copy
     }
 

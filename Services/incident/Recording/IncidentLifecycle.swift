@@ -35,6 +35,17 @@ struct IncidentLifecycle {
             try await timeline.audit(actor: actor, action: "incident.\(kind)", target: incidentId, detail, on: connection)
             guard let updated = try await repository.get(incidentId, on: connection) else { return incident }
             try announce(updated, change: kind, actor: actor, seq: seq, automatic: false, emitter: emitter)
+            if case .reopen = action {
+                // Reopening alerts like the cause coming back does (same id scheme, so once).
+                try emitter.emit(Envelope(id: "incident/\(incidentId)/alert/reopened/\(updated.reopened)", jobId: nil,
+                                          correlationId: incidentId, causationId: nil, producer: "incident",
+                                          payload: IncidentAlert(incidentId: incidentId, reason: "reopened",
+                                                                 title: updated.title, severity: updated.severity,
+                                                                 service: updated.service, messageType: updated.messageType,
+                                                                 errorType: updated.errorType,
+                                                                 sampleError: String(updated.sampleError.prefix(1000)),
+                                                                 count: updated.count, threshold: nil, runbook: updated.runbook)))
+            }
             return updated
         }
     }
@@ -43,7 +54,8 @@ struct IncidentLifecycle {
     func resolveAutomatically(_ incidentId: String, redriveId: String, on connection: PostgresConnection,
                               emitter: Emitter) async throws {
         let repository = IncidentRepository(runtime: runtime)
-        guard let incident = try await repository.get(incidentId, forUpdate: true, on: connection),
+        // The caller (the ledger) already holds the incident row.
+        guard let incident = try await repository.get(incidentId, on: connection),
               incident.state == "open" || incident.state == "in_progress" else { return }
         try await apply(.resolve(rootCause: nil, correctiveAction: nil, impact: nil), incidentId: incidentId,
                         newState: "resolved", on: connection)

@@ -137,16 +137,16 @@ struct DeadLetterDesk {
     func stop(_ redriveId: String, actor: String) async throws -> Redrive {
         try await runtime.transaction { connection, emitter in
             let redrives = RedriveRepository(runtime: runtime)
-            guard let redrive = try await redrives.get(redriveId, forUpdate: true, on: connection) else {
+            let stopped = try await RedriveLedger(runtime: runtime).stop(redriveId, reason: "stopped by \(actor)",
+                                                                         actor: actor, on: connection, emitter: emitter)
+            guard let redrive = try await redrives.get(redriveId, on: connection) else {
                 throw SluiceError.permanent("redrive.not-found", "there is no re-drive \(redriveId)")
             }
-            guard redrive.state == "canary" || redrive.state == "running" else {
+            guard stopped else {
                 throw SluiceError.permanent("redrive.invalid-transition", "re-drive \(redriveId) is already \(redrive.state)")
             }
             try await Timeline(runtime: runtime).audit(actor: actor, action: "redrive.stop", target: redriveId, on: connection)
-            try await RedriveLedger(runtime: runtime).stop(redrive, reason: "stopped by \(actor)", actor: actor,
-                                                           on: connection, emitter: emitter)
-            return try await redrives.get(redriveId, on: connection) ?? redrive
+            return redrive
         }
     }
 }

@@ -125,18 +125,34 @@ struct RedriveRepository {
         return result
     }
 
-    /// Marks items sent (only pending ones: a resumed worker never counts one twice).
-    func markSent(_ redriveId: String, _ ids: [String], on connection: PostgresConnection) async throws {
-        guard !ids.isEmpty else { return }
+    /// Marks items sent (only those still pending: a stop may have cancelled some, and a
+    /// resumed worker never counts one twice); returns the ids marked, the only ones to send.
+    func markSent(_ redriveId: String, _ ids: [String], on connection: PostgresConnection) async throws -> [String] {
+        guard !ids.isEmpty else { return [] }
         let rows = try await connection.query("""
             UPDATE redrive_items SET state = 'sent', sent_at = now()
-            WHERE redrive_id = \(redriveId) AND dead_letter_id = ANY(\(ids)) AND state = 'pending' RETURNING 1
+            WHERE redrive_id = \(redriveId) AND dead_letter_id = ANY(\(ids)) AND state = 'pending' RETURNING dead_letter_id
             """, logger: runtime.logger)
-        var count = 0
-        for try await _ in rows { count += 1 }
+        var marked: [String] = []
+        for try await id in rows.decode(String.self) { marked.append(id) }
         try await connection.query("""
-            UPDATE redrives SET sent = sent + \(count), updated_at = now() WHERE id = \(redriveId)
+            UPDATE redrives SET sent = sent + \(marked.count), updated_at = now() WHERE id = \(redriveId)
             """, logger: runtime.logger)
+        return marked
+    }
+
+    /// Items sent longer ago than `age` and still without an outcome (the copy or its
+    /// outcome was lost, e.g. the consuming service's queue was purged).
+    func overdue(_ redriveId: String, olderThan age: Duration) async throws -> [String] {
+        let seconds = Double(age.components.seconds)
+        let rows = try await runtime.database.client.query("""
+            SELECT dead_letter_id FROM redrive_items
+            WHERE redrive_id = \(redriveId) AND state = 'sent' AND sent_at < now() - make_interval(secs => \(seconds))
+            ORDER BY position LIMIT 500
+            """, logger: runtime.logger)
+        var ids: [String] = []
+        for try await id in rows.decode(String.self) { ids.append(id) }
+        return ids
     }
 
     /// When the canary (position 0) was sent and how it ended, if it did.

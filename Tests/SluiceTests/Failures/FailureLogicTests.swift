@@ -51,7 +51,7 @@ struct FailureLogicTests {
         #expect(dlq?.arguments["x-dead-letter-strategy"] == nil, "a DLQ dead-letters nowhere")
     }
 
-    @Test("fault headers survive retries: first failure, original exchange and routing key; errors carry where they were raised")
+    @Test("errors carry where they were raised; a re-drive strips failure headers but keeps the original route")
     func errorOrigin() {
         let error = SluiceError.permanent("x.y", "boom")
         #expect(error.origin?.contains("FailureLogicTests.swift:") == true)

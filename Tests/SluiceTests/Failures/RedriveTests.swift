@@ -75,6 +75,10 @@ struct RedriveTests {
         let afterCanary = try await pipeline.getJSON(IncidentDetail.self, "incident", "/incidents/\(incident.id)")
         #expect(afterCanary.incident.count == 31, "the canary's new failure joins the incident")
         #expect(afterCanary.deadLetters["pending"] == 30 && afterCanary.deadLetters["redrive-failed"] == 1)
+        let again = try await pipeline.getJSON([StoredFailure].self, "incident",
+                                               "/dead-letters?incident=\(incident.id)&header=x-sluice-redrive-count=1")
+        #expect(again.count == 1 && again.first?.redriveCount == 1 && again.first?.state == "pending",
+                "the canary's copy carried the re-drive count header and failed again as a new dead letter")
 
         // The fix: store the plan. Then re-drive at 8/s and kill the incident service midway.
         let stored = try await pipeline.send("transform", "/plans/\(planName)", Array(Self.plan.utf8), method: "PUT")

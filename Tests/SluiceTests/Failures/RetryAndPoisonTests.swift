@@ -32,8 +32,9 @@ struct RetryAndPoisonTests {
         #expect(times.count == 3, "two failures and the attempt that got through")
         if times.count == 3 {
             let first = times[1] - times[0], second = times[2] - times[1]
-            // Lower bounds are the policy; the upper bounds only catch a wrong delay level (the
-            // machine may be busy with other suites, so they are generous).
+            // Lower bounds are the policy. The upper bounds are generous (the machine may be busy
+            // with other suites); the base policy (2 attempts) would not have reached a third
+            // attempt at all, so the count above already proves the per-type policy applied.
             #expect(first >= .milliseconds(270) && first < .milliseconds(300 + 4000), "first delay \(first)")
             #expect(second >= .milliseconds(810) && second < .milliseconds(900 + 4000), "second delay \(second)")
             print("retry delays measured: \(first), \(second)")
@@ -42,6 +43,52 @@ struct RetryAndPoisonTests {
         #expect(letters.isEmpty, "a transient failure that heals leaves no dead letter")
         #expect(try await pipeline.getJSON([Incident].self, "incident", "/incidents").isEmpty)
         server.stop()
+        await pipeline.stopAll()
+    }
+
+    @Test("a failure that never heals is dead-lettered after the policy's attempts, with headers that survived every retry")
+    func retriesExhausted() async throws {
+        let server = WebhookReceiver(failures: 1000)
+        let url = try await server.start(path: "never.csv")
+        defer { server.stop() }
+        let pipeline = try TestPipeline(overrides: [
+            "ingest.fetch.allow": "127.0.0.1/32", "retry.type.job.submit.attempts": "3",
+            "retry.type.job.submit.initial.ms": "100", "retry.type.job.submit.multiplier": "2",
+        ])
+        try await pipeline.start()
+        let topology = SluiceTopology(prefix: pipeline.prefix)
+        let jobId = "job-never-\(UUID().uuidString.lowercased())"
+        let envelope = Envelope(id: "submit-\(jobId)", jobId: jobId, correlationId: "corr-\(jobId)", causationId: nil,
+                                producer: "test", payload: JobSubmit(jobId: jobId, idempotencyKey: jobId, name: "never.csv",
+                                                                     source: .init(kind: .url, url: url)))
+        // Published by a client that sets no `type` property and no persistence: the retries
+        // must still follow job.submit's policy, and the copies must be persistent.
+        try await pipeline.publisher.publish([OutgoingMessage(
+            exchange: topology.eventsExchange, routingKey: "job.submit", body: try JSONCoding.encode(envelope),
+            properties: MessageProperties(messageId: envelope.id, correlationId: envelope.correlationId, persistent: false,
+                                          headers: ["x-sluice-job-id": .string(jobId)]))])
+        var letters: [StoredFailure] = []
+        _ = try await env.eventually(timeout: .seconds(60)) {
+            letters = try await pipeline.getJSON([StoredFailure].self, "incident", "/dead-letters?job=\(jobId)")
+            return !letters.isEmpty
+        }
+        let letter = try #require(letters.first)
+        #expect(letters.count == 1 && letter.attempts == 3 && server.attemptTimes.count == 3)
+        #expect(letter.errorType == "ingest.fetch.http-status" && letter.messageType == "job.submit")
+        #expect(letter.correlationId == "corr-\(jobId)")
+        let detail = try await pipeline.getJSON(DeadLetterDetail.self, "incident", "/dead-letters/\(letter.id)")
+        #expect(detail.originalExchange == topology.eventsExchange && detail.originalRoutingKey == "job.submit")
+        #expect(detail.targetQueue == topology.queue("ingest"))
+        #expect(detail.headers["x-sluice-handler"] == "job.submit", "the type survived the retries")
+        #expect(detail.headers["x-sluice-disposition"] == "transient")
+        #expect(detail.errorContext?.contains("SourceAcquirer.swift") == true, "\(detail.errorContext ?? "")")
+        let first = try #require(detail.firstFailure), last = try #require(detail.lastFailure)
+        #expect(first < last, "first failure \(first) is kept across retries, last \(last) is the latest")
+        #expect(detail.body.contains("submit-\(jobId)"), "the original body, unchanged")
+        let progress = try await pipeline.progress(jobId)
+        #expect(progress?.state == "stalled" && progress?.incidentId == letter.incidentId)
+        let incident = try #require(try await pipeline.getJSON([Incident].self, "incident", "/incidents").first)
+        #expect(incident.ruleId == "fetch-failed")
         await pipeline.stopAll()
     }
 

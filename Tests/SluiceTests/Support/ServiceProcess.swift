@@ -23,6 +23,11 @@ final class ServiceProcess: @unchecked Sendable {
         try process.run()
     }
 
+    /// A test that fails midway must not leave its services running.
+    deinit {
+        if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
+    }
+
     /// SIGKILL: no graceful shutdown, no acks, nothing flushed.
     func kill() {
         Foundation.kill(process.processIdentifier, SIGKILL)
