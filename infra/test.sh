@@ -9,8 +9,13 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 infra/local/up.sh
 infra/local/python.sh   # frictionless-py (Table Schema oracle) and openpyxl (reads XLSX outputs)
 swift build --build-tests
-# Everything but the broker-restart fault test and the heavy inputs, in parallel...
-swift test --skip-build --skip BrokerRestart --skip HeavyInputTests
+# Everything but the broker-restart fault test, the heavy inputs and the failure scenarios,
+# in parallel...
+swift test --skip-build --skip BrokerRestart --skip HeavyInputTests \
+  --skip IncidentFlowTests --skip RedriveTests --skip RetryAndPoisonTests
+# ...then the failure scenarios together (1,000 dead letters, consumers killed in child
+# processes, timed retries: they would starve the fault tests' child processes above)...
+swift test --skip-build --filter IncidentFlowTests --filter RedriveTests --filter RetryAndPoisonTests
 # ...then the 10 MB-field inputs alone (their decodes would starve the other suites' services)...
 swift test --skip-build --filter HeavyInputTests
 # ...and the broker restart alone: it restarts RabbitMQ under everyone's feet.

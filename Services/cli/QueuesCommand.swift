@@ -12,6 +12,7 @@ struct QueuesCommand: AsyncParsableCommand {
         commandName: "queues", abstract: "Show the broker's queues: depth, consumers, rates and dead letters.")
 
     @Option(help: "The virtual host (default: the one in amqp.url).") var vhost: String?
+    @Flag(help: "Every queue of the virtual host, not only Sluice's (those named after topology.prefix).") var all = false
     @Flag(help: "Print JSON.") var json = false
     @OptionGroup var global: GlobalOptions
 
@@ -68,7 +69,8 @@ struct QueuesCommand: AsyncParsableCommand {
             do { queues = try JSONDecoder().decode([ManagementQueue].self, from: Data(result.body)) } catch {
                 throw CLIError(code: ExitCodes.unavailable, message: "unexpected answer from \(url): \(describe(error))")
             }
-            let rows = Self.rows(queues)
+            let prefix = values.string("topology.prefix", "sluice") + "."
+            let rows = Self.rows(all ? queues : queues.filter { $0.name.hasPrefix(prefix) })
             if json { return try HTTPJSON.print(rows) }
             print(Table.render(rows.map { row in
                 [row.name, row.type, String(row.ready), String(row.unacked), String(row.consumers),

@@ -36,7 +36,14 @@ public enum IncidentService {
             DeadLetterRoutes.add(to: router, runtime: runtime, settings: settings)
             KnownErrorRoutes.add(to: router, runtime: runtime)
         }
-        spec.prepare = { runtime in try await KnownErrorRepository(runtime: runtime).seed(KnownErrorCatalog.defaults) }
+        spec.prepare = { runtime in
+            // Built-in rules first, then bring every open incident in line with the catalog:
+            // after an upgrade that changed a rule, incidents match as if filed today.
+            try await KnownErrorRepository(runtime: runtime).seed(KnownErrorCatalog.defaults)
+            try await runtime.transaction { connection, emitter in
+                try await KnownErrorDesk(runtime: runtime).rematch(actor: "system", on: connection, emitter: emitter)
+            }
+        }
         spec.loops = [{ runtime in RedriveWorker(runtime: runtime, settings: settings) }]
         return ServiceHost(config: config, spec: spec, logger: logger, handleSignals: handleSignals)
     }

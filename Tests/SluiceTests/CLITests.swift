@@ -7,7 +7,9 @@ import Testing
 struct CLITests {
     let env = TestEnvironment.self
 
-    func sluice(_ arguments: [String]) throws -> (status: Int32, output: String) {
+    /// Runs the binary and waits for it off the cooperative pool: the services it talks to run
+    /// in this process and need those threads.
+    func sluice(_ arguments: [String]) async throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = env.packageRoot.appendingPathComponent(".build/debug/sluice")
         process.arguments = arguments
@@ -17,8 +19,13 @@ struct CLITests {
         process.standardOutput = pipe
         process.standardError = try FileHandle(forWritingTo: log)
         try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        while process.isRunning { usleep(10_000) }
+        let data = await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                let data = pipe.fileHandleForReading.readDataToEndOfFile()
+                while process.isRunning { usleep(10_000) }
+                continuation.resume(returning: data)
+            }
+        }
         let errors = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
         return (process.terminationStatus, String(decoding: data, as: UTF8.self) + errors)
     }
@@ -31,26 +38,26 @@ struct CLITests {
                       "--set", "amqp.url=\(env.amqpURL)",
                       "--set", "metrics.url=\(pipeline.url("metrics", ""))", "--set", "publish.url=\(pipeline.url("publish", ""))"]
         let examples = env.packageRoot.appendingPathComponent("examples/gradebook")
-        let ok = try sluice(["submit", examples.appendingPathComponent("gradebook.csv").path,
+        let ok = try await sluice(["submit", examples.appendingPathComponent("gradebook.csv").path,
                              "--schema", examples.appendingPathComponent("schema.json").path, "--wait", "--timeout", "60"] + common)
         #expect(ok.status == 0, "\(ok.output)")
         let jobId = try #require(ok.output.split(separator: "\n").first.map(String.init))
         #expect(ok.output.contains("output.csv"))
-        let show = try sluice(["jobs", "show", jobId, "--json"] + common)
+        let show = try await sluice(["jobs", "show", jobId, "--json"] + common)
         #expect(show.status == 0 && show.output.contains("\"state\" : \"published\""))
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("cli-\(UUID())").path
-        let get = try sluice(["artifacts", "get", jobId, "--out", out] + common)
+        let get = try await sluice(["artifacts", "get", jobId, "--out", out] + common)
         #expect(get.status == 0)
         #expect(FileManager.default.contents(atPath: out + "/output.csv")
                 == FileManager.default.contents(atPath: examples.appendingPathComponent("expected/output.csv").path))
 
         let bad = FileManager.default.temporaryDirectory.appendingPathComponent("bad-\(UUID()).csv")
         try Data("student_id,name\nS1,Ann\n".utf8).write(to: bad)
-        let failed = try sluice(["submit", bad.path, "--schema", examples.appendingPathComponent("schema.json").path,
+        let failed = try await sluice(["submit", bad.path, "--schema", examples.appendingPathComponent("schema.json").path,
                                  "--wait", "--timeout", "60"] + common)
         #expect(failed.status == 1, "\(failed.output)")
         #expect(failed.output.contains("validate.missing-column"))
-        let missing = try sluice(["submit", "/nonexistent.csv"] + common)
+        let missing = try await sluice(["submit", "/nonexistent.csv"] + common)
         #expect(missing.status == 2)
         await pipeline.stopAll()
     }

@@ -36,7 +36,7 @@ struct FaultTests {
             (try await pipeline.progress(faulty)?.chunksValidated ?? 0) >= 20
         }
         #expect(midway, "validate never got going: \(validate.output)")
-        validate.kill()
+        await validate.kill()
         let atKill = try await pipeline.progress(faulty)
         #expect((atKill?.chunksValidated ?? 0) < 300, "the kill should land mid-job")
         validate = try ServiceProcess("validate", prefix: pipeline.prefix)
@@ -69,7 +69,7 @@ struct FaultTests {
                 #expect(all == distinct && all == 3000 / 7)
             }
         }
-        validate.terminate()
+        await validate.terminate()
         await pipeline.stopAll()
     }
 
@@ -84,12 +84,12 @@ struct FaultTests {
         _ = try await env.eventually(timeout: .seconds(60), every: .milliseconds(20)) {
             (try await pipeline.progress(jobId)?.chunksTransformed ?? 0) >= 10
         }
-        #expect(transform.terminate(), "SIGTERM must stop the service gracefully: \(transform.output)")
+        #expect(await transform.terminate(), "SIGTERM must stop the service gracefully: \(transform.output)")
         #expect(transform.process.terminationStatus == 0, "graceful exit: \(transform.output)")
         transform = try ServiceProcess("transform", prefix: pipeline.prefix)
         let end = try await pipeline.waitForEnd(jobId, timeout: .seconds(120))
         #expect(end.state == "published" && end.rowsValid == 2000)
-        transform.terminate()
+        await transform.terminate()
         await pipeline.stopAll()
     }
 }

@@ -92,12 +92,18 @@ as_pg tee "$SLUICE_PGDATA/sluice.conf" >/dev/null <<CONF
 listen_addresses = '127.0.0.1'
 port = $SLUICE_DB_PORT
 unix_socket_directories = '$SLUICE_PG_SOCKET_DIR'
-max_connections = 300
+max_connections = 1000
 shared_buffers = 256MB
 password_encryption = 'scram-sha-256'
 fsync = on
 CONF
 
+# The test suite runs many pipelines at once (each service with its own small pool): a server
+# started with an older, smaller max_connections is restarted once to pick up the new value.
+if pg_running && [ "$(pg_admin -d postgres -Atc 'SHOW max_connections')" != 1000 ]; then
+  echo "Restarting PostgreSQL to apply max_connections = 1000"
+  as_pg "$PG_BIN/pg_ctl" -D "$SLUICE_PGDATA" -l "$SLUICE_PG_LOG" -w -t 60 restart >/dev/null
+fi
 if ! pg_running; then
   echo "Starting PostgreSQL on 127.0.0.1:$SLUICE_DB_PORT (log: $SLUICE_PG_LOG)"
   as_pg "$PG_BIN/pg_ctl" -D "$SLUICE_PGDATA" -l "$SLUICE_PG_LOG" -w -t 60 start >/dev/null

@@ -90,7 +90,7 @@ struct RedriveTests {
             ((try? await pipeline.getJSON(Redrive.self, "incident", "/redrives/\(redriveId)"))?.sent ?? 0) >= 8
         }
         #expect(midway)
-        incidentProcess.kill()
+        await incidentProcess.kill()
         incidentProcess = try ServiceProcess("incident", prefix: pipeline.prefix, overrides: ["http.port": "\(port)"])
         let done = try await waitForRedrive(pipeline, redriveId, until: ["completed", "stopped"])
         #expect(done.state == "completed" && done.total == 30 && done.sent == 30, "\(incidentProcess.output)")
@@ -126,7 +126,7 @@ struct RedriveTests {
         }
         let (faultySummary, cleanSummary) = (try await summary(faulty), try await summary(clean))
         #expect(faultySummary == cleanSummary)
-        incidentProcess.terminate()
+        await incidentProcess.terminate()
         await pipeline.stopAll()
     }
 

@@ -35,8 +35,8 @@ struct RetryAndPoisonTests {
             // Lower bounds are the policy. The upper bounds are generous (the machine may be busy
             // with other suites); the base policy (2 attempts) would not have reached a third
             // attempt at all, so the count above already proves the per-type policy applied.
-            #expect(first >= .milliseconds(270) && first < .milliseconds(300 + 4000), "first delay \(first)")
-            #expect(second >= .milliseconds(810) && second < .milliseconds(900 + 4000), "second delay \(second)")
+            #expect(first >= .milliseconds(270) && first < .milliseconds(300 + 10_000), "first delay \(first)")
+            #expect(second >= .milliseconds(810) && second < .milliseconds(900 + 10_000), "second delay \(second)")
             print("retry delays measured: \(first), \(second)")
         }
         let letters = try await pipeline.getJSON([StoredFailure].self, "incident", "/dead-letters")
@@ -132,7 +132,7 @@ struct RetryAndPoisonTests {
         }
         #expect(progress?.state == "stalled" && progress?.incidentId == incident.id)
         #expect(progress?.chunksValidated == 3, "the poisoned job's other chunks were validated")
-        validate.stop()
+        await validate.stop()
         await pipeline.stopAll()
     }
 }

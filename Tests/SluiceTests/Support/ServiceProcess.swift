@@ -29,25 +29,27 @@ final class ServiceProcess: @unchecked Sendable {
     }
 
     /// SIGKILL: no graceful shutdown, no acks, nothing flushed.
-    func kill() {
+    func kill() async {
         Foundation.kill(process.processIdentifier, SIGKILL)
-        _ = waitForExit(timeout: 10)
+        _ = await waitForExit(timeout: 10)
     }
 
     /// SIGTERM and wait for the graceful shutdown; false (and SIGKILL) if it hangs.
     @discardableResult
-    func terminate(timeout: Double = 30) -> Bool {
+    func terminate(timeout: Double = 30) async -> Bool {
         process.terminate()
-        if waitForExit(timeout: timeout) { return true }
+        if await waitForExit(timeout: timeout) { return true }
         Foundation.kill(process.processIdentifier, SIGKILL)
-        _ = waitForExit(timeout: 10)
+        _ = await waitForExit(timeout: 10)
         return false
     }
 
-    /// Polls instead of `waitUntilExit`, which spins a CPU on Linux.
-    private func waitForExit(timeout: Double) -> Bool {
+    /// Polls with `Task.sleep`: `waitUntilExit` spins a CPU on Linux, and a blocking wait
+    /// would hold one of the test process's two cooperative threads, which the in-process
+    /// services need (a child talking to them would then time out).
+    private func waitForExit(timeout: Double) async -> Bool {
         let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning && Date() < deadline { usleep(20_000) }
+        while process.isRunning && Date() < deadline { try? await Task.sleep(for: .milliseconds(20)) }
         return !process.isRunning
     }
 

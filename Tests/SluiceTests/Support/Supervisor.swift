@@ -32,10 +32,10 @@ final class Supervisor: @unchecked Sendable {
     var crashes: Int { lock.withLock { killed } }
 
     /// Stops supervising and shuts the current process down gracefully.
-    func stop() {
+    func stop() async {
         task?.cancel()
         task = nil
-        lock.withLock { current }.terminate()
+        await lock.withLock { current }.terminate()
     }
 
     /// The current process's log.
