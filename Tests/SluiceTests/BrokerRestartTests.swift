@@ -68,7 +68,9 @@ struct BrokerRestartTests {
         #expect(end.state == "published" && end.rowsValid == 2, "the delayed retry was lost in the restart")
         let times = server.attemptTimes
         #expect(times.count == 2)
-        if times.count == 2 { #expect(times[1] - times[0] >= .seconds(8), "the delay was honoured") }
+        // The delay was honoured (the broker keeps the expiry across its restart; allow for the
+        // broker's millisecond rounding and the two clocks involved).
+        if times.count == 2 { #expect(times[1] - times[0] >= .milliseconds(7_500), "the delay was honoured") }
         #expect(try await pipeline.getJSON([StoredFailure].self, "incident", "/dead-letters").isEmpty)
         await pipeline.stopAll()
     }
