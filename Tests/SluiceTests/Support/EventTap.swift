@@ -19,8 +19,12 @@ final class EventTap: @unchecked Sendable {
         try await consumer.consume(queues: [queue])
     }
 
-    /// Deliveries of `type` so far.
-    func messages(_ type: String) -> [Delivery] { collector.deliveries.filter { $0.routingKey == type } }
+    /// Messages of `type` so far, one per message id: delivery is at least once (the outbox
+    /// relay may resend what a committing task is still confirming), as for any consumer.
+    func messages(_ type: String) -> [Delivery] {
+        var seen = Set<String>()
+        return collector.deliveries.filter { $0.routingKey == type && seen.insert($0.properties.messageId ?? "").inserted }
+    }
 
     func close() async { await consumer.close() }
 }
