@@ -44,12 +44,14 @@ struct QueuesCommand: AsyncParsableCommand {
             let user = values["management.user"] ?? amqp.user
             let password = values["management.password"] ?? amqp.password
             let host = vhost ?? amqp.vhost
-            let url = "\(root)/api/queues/\(IncidentAPI.escape(host))"
+            // Only the columns shown: on a busy broker with many queues the full listing is slow.
+            let columns = "name,type,arguments,messages,messages_ready,messages_unacknowledged,consumers,message_stats"
+            let url = "\(root)/api/queues/\(IncidentAPI.escape(host))?columns=\(columns)"
             let token = Data("\(user):\(password)".utf8).base64EncodedString()
             let result: HTTPResult
             do {
                 result = try await Outbound.post(url: url, body: [], method: "GET", headers: ["Authorization": "Basic \(token)"],
-                                                 timeout: .seconds(15), maxResponseBytes: 64 << 20)
+                                                 timeout: .seconds(60), maxResponseBytes: 64 << 20)
             } catch {
                 throw CLIError(code: ExitCodes.unavailable,
                                message: "cannot reach the RabbitMQ management API at \(url): \(error). Is RabbitMQ running?")

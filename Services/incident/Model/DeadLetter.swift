@@ -42,7 +42,7 @@ public struct DeadLetterDetail: Codable, Sendable {
 }
 
 /// Which dead letters to list (every field optional; all given ones must match).
-public struct DeadLetterFilter: Sendable, Hashable {
+public struct DeadLetterFilter: Sendable {
     public var incidentId: String?
     public var jobId: String?
     public var correlationId: String?
@@ -59,18 +59,4 @@ public struct DeadLetterFilter: Sendable, Hashable {
     public var limit: Int = 100
 
     public init() {}
-
-    public static func == (a: DeadLetterFilter, b: DeadLetterFilter) -> Bool {
-        a.incidentId == b.incidentId && a.jobId == b.jobId && a.correlationId == b.correlationId
-            && a.service == b.service && a.messageType == b.messageType && a.errorType == b.errorType
-            && a.errorText == b.errorText && a.state == b.state && a.since == b.since && a.until == b.until
-            && a.header?.name == b.header?.name && a.header?.value == b.header?.value && a.limit == b.limit
-    }
-
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(incidentId)
-        hasher.combine(jobId)
-        hasher.combine(errorText)
-        hasher.combine(limit)
-    }
 }

@@ -32,8 +32,8 @@ struct RedriveWorker: Service {
     func tick(_ buckets: inout [String: RateBucket]) async throws {
         let repository = RedriveRepository(runtime: runtime)
         let active = try await repository.active()
-        buckets = buckets.filter { id, _ in active.contains { $0.redrive.id == id } }
-        for (redrive, _) in active {
+        buckets = buckets.filter { id, _ in active.contains { $0.id == id } }
+        for redrive in active {
             switch redrive.state {
             case "canary":
                 guard let canary = try await repository.canary(redrive.id) else { continue }

@@ -66,14 +66,12 @@ struct RedriveRepository {
     }
 
     /// Re-drives still sending or waiting for their canary, oldest first.
-    func active() async throws -> [(redrive: Redrive, startedAt: Date?)] {
+    func active() async throws -> [Redrive] {
         let rows = try await runtime.database.client.query("""
-            SELECT \(unescaped: Self.columns), started_at FROM redrives WHERE state IN ('canary', 'running') ORDER BY created_at
+            SELECT \(unescaped: Self.columns) FROM redrives WHERE state IN ('canary', 'running') ORDER BY created_at
             """, logger: runtime.logger)
-        var result: [(redrive: Redrive, startedAt: Date?)] = []
-        for try await row in rows {
-            result.append((try Self.decode(row), try row.makeRandomAccess()["started_at"].decode(Date?.self)))
-        }
+        var result: [Redrive] = []
+        for try await row in rows { result.append(try Self.decode(row)) }
         return result
     }
 

@@ -37,7 +37,4 @@ final class Supervisor: @unchecked Sendable {
         task = nil
         await lock.withLock { current }.terminate()
     }
-
-    /// The current process's log.
-    var output: String { lock.withLock { current.output } }
 }
