@@ -22,12 +22,13 @@ var targets: [Target] = [
         "Tabular", .product(name: "Crypto", package: "swift-crypto"),
     ], path: "Shared/Contracts", swiftSettings: strict),
     .target(name: "Messaging", dependencies: [
-        "CRabbitMQ", "Contracts",
+        "CRabbitMQ",
         .product(name: "Logging", package: "swift-log"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
     ], path: "Shared/Messaging", swiftSettings: strict),
+    .target(name: "Toolkit", path: "Shared/Toolkit", swiftSettings: strict),
     .target(name: "Storage", dependencies: [
-        "Contracts", "Messaging",
+        "Toolkit",
         .product(name: "PostgresNIO", package: "postgres-nio"),
         .product(name: "Logging", package: "swift-log"),
     ], path: "Shared/Storage", swiftSettings: strict),
@@ -37,7 +38,7 @@ var targets: [Target] = [
             path: "Shared/Plans", swiftSettings: strict),
     .target(name: "Outbound", dependencies: ["CCurl"], path: "Shared/Outbound", swiftSettings: strict),
     .target(name: "ServiceRuntime", dependencies: [
-        "Contracts", "Messaging", "Storage",
+        "Contracts", "Messaging", "Storage", "Toolkit",
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "Logging", package: "swift-log"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -46,7 +47,7 @@ var targets: [Target] = [
 ]
 
 for name in services {
-    var deps: [Target.Dependency] = ["Contracts", "Messaging", "Storage", "ServiceRuntime",
+    var deps: [Target.Dependency] = ["Contracts", "Messaging", "Storage", "ServiceRuntime", "Toolkit",
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "PostgresNIO", package: "postgres-nio"),
         .product(name: "Logging", package: "swift-log"),
@@ -76,7 +77,13 @@ targets.append(.executableTarget(name: "sluice-bench", dependencies: [
     .product(name: "ArgumentParser", package: "swift-argument-parser"),
 ], path: "bench/Sources", swiftSettings: strict))
 
+// The transport contract as executable cases, run on RabbitMQ and on the in-memory broker.
+targets.append(.target(name: "Conformance", dependencies: [
+    "Messaging", .product(name: "Logging", package: "swift-log"),
+], path: "Tests/Conformance", swiftSettings: strict))
+
 targets.append(.testTarget(name: "SluiceTests", dependencies: [
+    "Conformance", "Toolkit",
     "Contracts", "Messaging", "Storage", "Tabular", "Outbound", "ServiceRuntime", "Validation", "Plans",
     .product(name: "Hummingbird", package: "hummingbird"),
     .product(name: "PostgresNIO", package: "postgres-nio"),

@@ -11,12 +11,13 @@ infra/local/python.sh   # frictionless-py (Table Schema oracle) and openpyxl (re
 swift build --build-tests
 # Everything but the broker-restart fault test, the heavy inputs and the failure scenarios,
 # in parallel...
-swift test --skip-build --skip BrokerRestart --skip HeavyInputTests \
+swift test --skip-build --skip BrokerRestart --skip DatabaseRestart --skip HeavyInputTests \
   --skip IncidentFlowTests --skip RedriveTests --skip RetryAndPoisonTests
 # ...then the failure scenarios together (1,000 dead letters, consumers killed in child
 # processes, timed retries: they would starve the fault tests' child processes above)...
 swift test --skip-build --filter IncidentFlowTests --filter RedriveTests --filter RetryAndPoisonTests
 # ...then the 10 MB-field inputs alone (their decodes would starve the other suites' services)...
 swift test --skip-build --filter HeavyInputTests
-# ...and the broker restart alone: it restarts RabbitMQ under everyone's feet.
+# ...and the broker and database restarts alone: they restart the servers under everyone's feet.
 swift test --skip-build --filter BrokerRestart
+swift test --skip-build --filter DatabaseRestart

@@ -120,14 +120,14 @@ struct IngestRepository {
 
     /// Whether this submission message was already fully handled.
     func alreadyHandled(_ messageId: String) async throws -> Bool {
-        let rows = try await runtime.database.client.query(
+        let rows = try await runtime.database.query(
             "SELECT 1 FROM inbox WHERE message_id = \(messageId)", logger: runtime.logger)
         for try await _ in rows { return true }
         return false
     }
 
     func find(jobId: String) async throws -> IngestedJob? {
-        let rows = try await runtime.database.client.query(
+        let rows = try await runtime.database.query(
             "SELECT \(unescaped: Self.columns) FROM jobs WHERE job_id = \(jobId)", logger: runtime.logger)
         for try await row in rows.decode((String, String, String?, String, String, Int?, Int?, String?).self) {
             return Self.job(row)
@@ -148,7 +148,7 @@ extension IngestRepository {
 extension IngestRepository {
     /// Links the job to its stored input (and dataset), so analysis-only runs can reuse it.
     func attach(input: StoredInput, jobId: String, name: String, datasetKey: String?) async throws {
-        try await runtime.database.client.query("""
+        try await runtime.database.query("""
             UPDATE jobs SET input_id = \(input.inputId), dataset_key = \(datasetKey), name = \(name) WHERE job_id = \(jobId)
             """, logger: runtime.logger)
     }
@@ -156,7 +156,7 @@ extension IngestRepository {
     /// The job that last processed this exact content for the dataset, if the content is
     /// unchanged (and that job is not this one).
     func unchanged(datasetKey: String, sha256: String, jobId: String) async throws -> String? {
-        let rows = try await runtime.database.client.query("""
+        let rows = try await runtime.database.query("""
             SELECT job_id FROM datasets WHERE dataset_key = \(datasetKey) AND sha256 = \(sha256) AND job_id <> \(jobId)
             """, logger: runtime.logger)
         for try await previous in rows.decode(String.self) { return previous }
@@ -168,7 +168,7 @@ extension IngestRepository {
     /// Jobs whose tags include every given tag, newest first.
     func list(tags: [String: String], limit: Int) async throws -> [IngestedJob] {
         let filter = String(decoding: try JSONCoding.encode(tags), as: UTF8.self)
-        let rows = try await runtime.database.client.query("""
+        let rows = try await runtime.database.query("""
             SELECT \(unescaped: Self.columns) FROM jobs WHERE tags @> \(filter)::jsonb
             ORDER BY submitted_at DESC LIMIT \(limit)
             """, logger: runtime.logger)

@@ -30,14 +30,14 @@ struct InputStore {
     func store(filename: String?, origin: String = "source", maxBytes: Int,
                _ blocks: (_ sink: (ArraySlice<UInt8>) async throws -> Void) async throws -> Void) async throws -> StoredInput {
         let inputId = MessageID.random()
-        try await runtime.database.client.query("""
+        try await runtime.database.query("""
             INSERT INTO inputs (input_id, filename, state, origin) VALUES (\(inputId), \(filename), 'writing', \(origin))
             """, logger: logger)
         do {
             return try await write(inputId, filename: filename, maxBytes: maxBytes, blocks)
         } catch {
             // Refused or broken half-way: the parts written so far go (cascade), nothing leaks.
-            try? await runtime.database.client.query("DELETE FROM inputs WHERE input_id = \(inputId)", logger: logger)
+            try? await runtime.database.query("DELETE FROM inputs WHERE input_id = \(inputId)", logger: logger)
             throw error
         }
     }
@@ -50,11 +50,11 @@ struct InputStore {
         pending.reserveCapacity(Self.partSize)
         var total = 0
         var part = 0
-        let client = runtime.database.client
+        let database = runtime.database
         let logger = self.logger
         func flush() async throws {
             guard !pending.isEmpty else { return }
-            try await client.query("""
+            try await database.query("""
                 INSERT INTO input_parts (input_id, part, content) VALUES (\(inputId), \(part), \(ByteBuffer(bytes: pending)))
                 """, logger: logger)
             part += 1
@@ -79,7 +79,7 @@ struct InputStore {
         try await flush()
         let sha = hasher.finalize().map { String(format: "%02x", $0) }.joined()
         let input = StoredInput(inputId: inputId, bytes: total, sha256: sha, utf8Valid: validator.finish(), filename: filename)
-        try await client.query("""
+        try await database.query("""
             UPDATE inputs SET state = 'stored', bytes = \(total), sha256 = \(sha), utf8_valid = \(input.utf8Valid),
                 stored_at = now() WHERE input_id = \(inputId)
             """, logger: logger)
@@ -88,7 +88,7 @@ struct InputStore {
 
     /// A stored input by id, or nil.
     func find(inputId: String) async throws -> StoredInput? {
-        let rows = try await runtime.database.client.query("""
+        let rows = try await runtime.database.query("""
             SELECT input_id, bytes, sha256, utf8_valid, filename FROM inputs WHERE input_id = \(inputId) AND state = 'stored'
             """, logger: logger)
         for try await row in rows.decode((String, Int, String, Bool, String?).self) {
@@ -99,7 +99,7 @@ struct InputStore {
 
     /// The input an earlier job read.
     func input(ofJob jobId: String) async throws -> StoredInput? {
-        let rows = try await runtime.database.client.query(
+        let rows = try await runtime.database.query(
             "SELECT input_id FROM jobs WHERE job_id = \(jobId)", logger: logger)
         for try await id in rows.decode(String?.self) { if let id { return try await find(inputId: id) } }
         return nil
@@ -107,7 +107,7 @@ struct InputStore {
 
     /// The input an upload stored (only uploads: another job's input is not an upload id).
     func input(ofUpload uploadId: String) async throws -> StoredInput? {
-        let rows = try await runtime.database.client.query("""
+        let rows = try await runtime.database.query("""
             SELECT 1 FROM inputs WHERE input_id = \(uploadId) AND origin = 'upload'
             """, logger: logger)
         for try await _ in rows { return try await find(inputId: uploadId) }
@@ -119,7 +119,7 @@ struct InputStore {
         var part = 0
         while true {
             // One part per query keeps memory bounded to one part whatever the input size.
-            let rows = try await runtime.database.client.query("""
+            let rows = try await runtime.database.query("""
                 SELECT content FROM input_parts WHERE input_id = \(inputId) AND part = \(part)
                 """, logger: logger)
             var block: [UInt8]?
@@ -132,7 +132,7 @@ struct InputStore {
 
     /// The first part of the input (format and encoding sniffing need no more).
     func firstBlock(_ inputId: String) async throws -> [UInt8] {
-        let rows = try await runtime.database.client.query("""
+        let rows = try await runtime.database.query("""
             SELECT content FROM input_parts WHERE input_id = \(inputId) AND part = 0
             """, logger: logger)
         for try await content in rows.decode(ByteBuffer.self) { return Array(content.readableBytesView) }

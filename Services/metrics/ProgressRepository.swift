@@ -112,7 +112,7 @@ struct ProgressRepository {
     }
 
     private func select(_ query: PostgresQuery) async throws -> [JobProgress] {
-        let rows = try await runtime.database.client.query(query, logger: runtime.logger)
+        let rows = try await runtime.database.query(query, logger: runtime.logger)
         var result: [JobProgress] = []
         for try await row in rows {
             let r = try row.decode((String, String?, String, Int?, Int, Int, Int, Int?, Int, Int, String?, Date?, Date?, Date?, Date).self)

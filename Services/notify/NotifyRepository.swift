@@ -41,7 +41,7 @@ struct NotifyRepository {
     ])
 
     func wasDelivered(messageId: String, url: String) async throws -> Bool {
-        let rows = try await runtime.database.client.query("""
+        let rows = try await runtime.database.query("""
             SELECT 1 FROM deliveries WHERE message_id = \(messageId) AND url = \(url) AND status = 'delivered'
             """, logger: runtime.logger)
         for try await _ in rows { return true }
@@ -50,7 +50,7 @@ struct NotifyRepository {
 
     func record(messageId: String, jobId: String, event: String, url: String, status: String,
                 httpStatus: Int?, error: String?) async throws {
-        try await runtime.database.client.query("""
+        try await runtime.database.query("""
             INSERT INTO deliveries (message_id, url, job_id, event, status, http_status, error)
             VALUES (\(messageId), \(url), \(jobId), \(event), \(status), \(httpStatus), \(error))
             ON CONFLICT (message_id, url) DO UPDATE SET status = EXCLUDED.status, http_status = EXCLUDED.http_status,
@@ -59,7 +59,7 @@ struct NotifyRepository {
     }
 
     func deliveries(jobId: String?) async throws -> [DeliveryRecord] {
-        let rows = try await runtime.database.client.query("""
+        let rows = try await runtime.database.query("""
             SELECT message_id, job_id, event, url, status, http_status, error, attempts FROM deliveries
             WHERE \(jobId)::text IS NULL OR job_id = \(jobId) ORDER BY updated_at DESC LIMIT 500
             """, logger: runtime.logger)

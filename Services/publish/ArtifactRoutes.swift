@@ -44,7 +44,7 @@ struct ArtifactQueries {
     let runtime: RuntimeContext
 
     func list(jobId: String) async throws -> [ArtifactRef] {
-        let rows = try await runtime.database.client.query("""
+        let rows = try await runtime.database.query("""
             SELECT name, content_type, bytes, sha256 FROM artifacts WHERE job_id = \(jobId) ORDER BY name
             """, logger: runtime.logger)
         var result: [ArtifactRef] = []
@@ -55,7 +55,7 @@ struct ArtifactQueries {
     }
 
     func find(jobId: String, name: String) async throws -> (contentType: String, bytes: Int, parts: Int)? {
-        let rows = try await runtime.database.client.query("""
+        let rows = try await runtime.database.query("""
             SELECT content_type, bytes, parts FROM artifacts WHERE job_id = \(jobId) AND name = \(name)
             """, logger: runtime.logger)
         for try await row in rows.decode((String, Int, Int).self) { return row }
@@ -65,7 +65,7 @@ struct ArtifactQueries {
     /// Calls `body` with each stored part in order, one query per part.
     func forEachPart(jobId: String, name: String, parts: Int, _ body: (ByteBuffer) async throws -> Void) async throws {
         for part in 0..<parts {
-            let rows = try await runtime.database.client.query("""
+            let rows = try await runtime.database.query("""
                 SELECT content FROM artifact_parts WHERE job_id = \(jobId) AND name = \(name) AND part = \(part)
                 """, logger: runtime.logger)
             for try await content in rows.decode(ByteBuffer.self) { try await body(content) }

@@ -69,7 +69,7 @@ struct ScheduleRepository {
 
     func upsert(_ schedule: Schedule) async throws {
         let job = String(decoding: try JSONCoding.encode(schedule.job), as: UTF8.self)
-        try await runtime.database.client.query("""
+        try await runtime.database.query("""
             INSERT INTO schedules (id, name, cron, job, enabled, next_fire_at)
             VALUES (\(schedule.id), \(schedule.name), \(schedule.cron), \(job)::jsonb, \(schedule.enabled), \(schedule.nextFireAt))
             ON CONFLICT (id) DO UPDATE SET cron = EXCLUDED.cron, job = EXCLUDED.job, enabled = EXCLUDED.enabled,
@@ -78,19 +78,19 @@ struct ScheduleRepository {
     }
 
     func all() async throws -> [Schedule] {
-        try await decode(try await runtime.database.client.query(
+        try await decode(try await runtime.database.query(
             "SELECT \(unescaped: Self.columns) FROM schedules ORDER BY name", logger: runtime.logger))
     }
 
     func delete(id: String) async throws -> Bool {
-        let rows = try await runtime.database.client.query(
+        let rows = try await runtime.database.query(
             "DELETE FROM schedules WHERE id = \(id) RETURNING 1", logger: runtime.logger)
         for try await _ in rows { return true }
         return false
     }
 
     func fires(scheduleId: String, limit: Int) async throws -> [Date] {
-        let rows = try await runtime.database.client.query("""
+        let rows = try await runtime.database.query("""
             SELECT fire_time FROM fires WHERE schedule_id = \(scheduleId) ORDER BY fire_time DESC LIMIT \(limit)
             """, logger: runtime.logger)
         var result: [Date] = []

@@ -3,6 +3,7 @@ import Plans
 import PostgresNIO
 import ServiceRuntime
 import Tabular
+import Toolkit
 
 /// Handles `chunk.validated`: applies the job's processing plan (inline or stored, pinned
 /// per job) to the chunk, or the standard clean-up when the job has no plan. A plan that

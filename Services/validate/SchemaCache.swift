@@ -2,6 +2,7 @@ import Contracts
 import PostgresNIO
 import ServiceRuntime
 import Validation
+import Toolkit
 
 /// Compiled schemas per job, so a job's chunks compile its schema once per replica rather
 /// than once per chunk. Bounded: the oldest entries go first.

@@ -54,7 +54,7 @@ struct ValidateRepository {
 
     /// A job's record errors in line order.
     func errors(jobId: String, limit: Int) async throws -> [RecordError] {
-        let rows = try await runtime.database.client.query("""
+        let rows = try await runtime.database.query("""
             SELECT line, field, code, message, value FROM record_errors WHERE job_id = \(jobId)
             ORDER BY line, code LIMIT \(limit)
             """, logger: runtime.logger)

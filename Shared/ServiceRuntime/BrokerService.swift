@@ -4,7 +4,7 @@ import ServiceLifecycle
 /// Keeps the publisher for the life of the group and closes it last, after every consumer
 /// and loop that publishes has stopped.
 struct BrokerService: Service {
-    let publisher: AMQPPublisher
+    let publisher: any MessagePublisher
 
     func run() async throws {
         try? await gracefulShutdown()

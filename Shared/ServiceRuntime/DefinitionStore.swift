@@ -95,7 +95,7 @@ public struct DefinitionStore: Sendable {
 
     /// The latest version of every definition.
     public func list() async throws -> [StoredDefinition] {
-        let rows = try await runtime.database.client.query("""
+        let rows = try await runtime.database.query("""
             SELECT DISTINCT ON (name) name, version, body::text, created_at FROM definitions ORDER BY name, version DESC
             """, logger: runtime.logger)
         var result: [StoredDefinition] = []
@@ -133,6 +133,6 @@ public struct DefinitionStore: Sendable {
 
     private func query(on connection: PostgresConnection?, _ query: PostgresQuery) async throws -> PostgresRowSequence {
         if let connection { return try await connection.query(query, logger: runtime.logger) }
-        return try await runtime.database.client.query(query, logger: runtime.logger)
+        return try await runtime.database.query(query, logger: runtime.logger)
     }
 }

@@ -3,6 +3,8 @@ import Foundation
 import Logging
 import Messaging
 import PostgresNIO
+import Storage
+import Toolkit
 
 extension Dispatcher {
     /// Retries a transient failure through the delay queue for its attempt, or dead-letters
@@ -49,6 +51,7 @@ extension Dispatcher {
             logger.error("handler failed; dead-lettered", metadata: [
                 "error": "\(fault)", "attempts": "\(attempts)", "disposition": "\(fault.disposition.rawValue)"])
         }
+        if Task.isCancelled { return .abandon }
         do {
             // Copies are always persistent, whatever the producer chose: a waiting retry or a
             // dead letter must survive a broker restart.
@@ -57,6 +60,7 @@ extension Dispatcher {
             try await runtime.publisher.publish(message)
             return .ack
         } catch {
+            if Task.isCancelled { return .abandon }
             logger.error("cannot retry or dead-letter; requeueing", metadata: ["error": "\(error)"])
             try? await Task.sleep(for: .milliseconds(500))
             return .requeue
@@ -116,8 +120,12 @@ extension Dispatcher {
                 return .permanent("db.rejected-input", "database rejected the data (\(state)): \(message)")
             }
             return .transient("db.unavailable", "database error \(state.isEmpty ? "" : "(\(state)) ")\(message)")
-        case let error as AMQPError:
+        case let error as TransportError:
             return .transient(error.code, error.description)
+        case let error as DeadlineExceeded:
+            return .transient("timeout", error.description)
+        case let error as DatabaseUnavailable:
+            return .transient("db.unavailable", error.description)
         case is DecodingError:
             return .permanent("message.invalid-payload", describe(error))
         default:

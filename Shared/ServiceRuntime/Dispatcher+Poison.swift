@@ -13,8 +13,7 @@ extension Dispatcher {
         let limit = runtime.topology.deliveryLimit
         let redeliveries: Int
         do {
-            redeliveries = try await DeliveryCounter.record(key, queue: delivery.queue, database: runtime.database,
-                                                            logger: logger)
+            redeliveries = try await ledger.record(key, queue: delivery.queue)
         } catch {
             // Without a count we cannot tell poison from bad luck: wait and let it come back.
             logger.error("cannot count a redelivery; requeueing", metadata: ["error": "\(error)"])
@@ -34,8 +33,9 @@ extension Dispatcher {
             logger.warning("handling a redelivered message on its own", metadata: ["deliveries": "\(redeliveries + 1)"])
             outcome = await handle(delivery)
         }
+        if outcome == .abandon { return .abandon }
         if outcome == .ack {
-            try? await DeliveryCounter.forget(key, queue: delivery.queue, database: runtime.database, logger: logger)
+            try? await ledger.forget(key, queue: delivery.queue)
         }
         return outcome
     }

@@ -2,41 +2,57 @@ import Contracts
 import Foundation
 import Logging
 import Messaging
-import PostgresNIO
 import ServiceLifecycle
 import Storage
+import Toolkit
 
 /// Consumes a service's queues and runs its handlers. Each delivery is acked only after its
 /// effects are committed (with the inbox record) and the messages it caused are written to
 /// the outbox and confirmed by the broker; failures are retried or dead-lettered with fault
-/// headers, never dropped. On graceful shutdown it stops consuming, finishes and acks what
-/// is in flight, then closes.
+/// headers, never dropped. On graceful shutdown it stops consuming and finishes what is in
+/// flight; if that takes longer than the shutdown deadline, the group cancels it, and the
+/// deliveries still in flight are left unacked for the broker to redeliver.
+///
+/// The stages, one file each: the batch loop and settling (here), handling one delivery
+/// (`+Handling`: envelope check, inbox, bound), failures (`+Failures`: retry or
+/// dead-letter with fault headers), suspected poison (`+Poison`), and the stall alarm
+/// (``ConsumerWatchdog``).
 ///
 /// Redelivered messages are suspects: one of them may have killed the previous consumer.
 /// They are handled one at a time, after the batch's fresh messages are settled, and each
-/// is counted first (``DeliveryCounter``); past ``SluiceTopology/deliveryLimit`` it is
+/// is counted first (``DeliveryLedger``); past ``SluiceTopology/deliveryLimit`` it is
 /// dead-lettered as poison instead of being handled again. Handling suspects alone keeps
 /// innocent messages that happened to be in flight from being counted with the poison.
 public final class Dispatcher: Service, Sendable {
     let runtime: RuntimeContext
-    let consumer: AMQPConsumer
+    let consumer: any MessageConsumer
     let handlers: MessageHandlers
     let policies: RetryPolicies
     let concurrency: Int
     let gate: StartupGate
-    let faults: FaultInjection
+    let hooks: DispatchHooks
+    let timeouts: RuntimeTimeouts
+    let watchdog: ConsumerWatchdog
+    let ledger: any DeliveryLedger
 
-    enum Outcome { case ack, requeue }
+    /// What becomes of a delivery: acked, requeued, or left unsettled (the process is being
+    /// cancelled; the broker redelivers it once the connection closes).
+    enum Outcome { case ack, requeue, abandon }
 
-    init(runtime: RuntimeContext, consumer: AMQPConsumer, handlers: MessageHandlers, policies: RetryPolicies,
-         concurrency: Int, gate: StartupGate, faults: FaultInjection) {
+    init(runtime: RuntimeContext, consumer: any MessageConsumer, handlers: MessageHandlers, policies: RetryPolicies,
+         concurrency: Int, gate: StartupGate, hooks: DispatchHooks = DispatchHooks(), timeouts: RuntimeTimeouts,
+         ledger: (any DeliveryLedger)? = nil) {
+        self.ledger = ledger ?? DeliveryCounter(database: runtime.database, logger: runtime.logger)
         self.runtime = runtime
         self.consumer = consumer
         self.handlers = handlers
         self.policies = policies
         self.concurrency = max(1, concurrency)
         self.gate = gate
-        self.faults = faults
+        self.hooks = hooks
+        self.timeouts = timeouts
+        self.watchdog = ConsumerWatchdog(stall: timeouts.stall, logger: runtime.logger, metrics: runtime.metrics,
+                                         service: runtime.service)
     }
 
     public func run() async throws {
@@ -47,7 +63,7 @@ public final class Dispatcher: Service, Sendable {
             do {
                 try await consumer.consume(queues: queues)
                 break
-            } catch AMQPError.connectionLost(let reason) {
+            } catch TransportError.connectionLost(let reason) {
                 // A broker blip at start-up: the worker reconnects; ask again.
                 runtime.logger.warning("consume failed; retrying", metadata: ["error": "\(reason)"])
                 try await Task.sleep(for: delay)
@@ -56,10 +72,20 @@ public final class Dispatcher: Service, Sendable {
         }
         runtime.logger.info("consuming", metadata: ["queues": "\(queues)"])
         let consumer = self.consumer
+        let watch = Task { await watchdog.watch() }
         await withGracefulShutdownHandler {
-            for await batch in consumer.deliveries { await self.process(batch) }
+            for await batch in consumer.deliveries {
+                watchdog.received(batch.count)
+                await self.process(batch)
+                if Task.isCancelled { break }
+            }
         } onGracefulShutdown: {
             Task { await consumer.stopConsuming() }
+        }
+        watch.cancel()
+        if Task.isCancelled {
+            runtime.logger.error("shutdown deadline passed: leaving in-flight deliveries unacked for redelivery",
+                                 metadata: ["in_flight": "\(watchdog.inFlight)"])
         }
         await consumer.close()
         runtime.logger.info("consumer stopped")
@@ -70,10 +96,27 @@ public final class Dispatcher: Service, Sendable {
     func process(_ batch: [Delivery]) async {
         let suspects = batch.filter(isSuspect)
         let fresh = suspects.isEmpty ? batch : batch.filter { !isSuspect($0) }
+        let outcomes = await handleConcurrently(fresh)
+        if suspects.isEmpty {
+            consumer.ack(outcomes.acks)
+            consumer.nack(outcomes.requeues, requeue: true)
+            watchdog.settled(outcomes.acks.count + outcomes.requeues.count)
+            return
+        }
+        guard await settle(acks: outcomes.acks, requeues: outcomes.requeues) else { return }
+        for suspect in suspects {
+            let outcome = await handleSuspect(suspect)
+            if outcome == .abandon { return }
+            guard await settle(acks: outcome == .ack ? [suspect] : [], requeues: outcome == .requeue ? [suspect] : [])
+            else { return }
+        }
+    }
+
+    private func handleConcurrently(_ deliveries: [Delivery]) async -> (acks: [Delivery], requeues: [Delivery]) {
         var acks: [Delivery] = []
         var requeues: [Delivery] = []
         await withTaskGroup(of: (Delivery, Outcome).self) { group in
-            var iterator = fresh.makeIterator()
+            var iterator = deliveries.makeIterator()
             for _ in 0..<concurrency {
                 guard let delivery = iterator.next() else { break }
                 group.addTask { (delivery, await self.handle(delivery)) }
@@ -82,94 +125,29 @@ public final class Dispatcher: Service, Sendable {
                 switch outcome {
                 case .ack: acks.append(delivery)
                 case .requeue: requeues.append(delivery)
+                case .abandon: break
                 }
                 if let next = iterator.next() { group.addTask { (next, await self.handle(next)) } }
             }
         }
-        if suspects.isEmpty {
-            consumer.ack(acks)
-            consumer.nack(requeues, requeue: true)
-            return
-        }
-        await consumer.settle(acks: acks, requeues: requeues)
-        for suspect in suspects {
-            let outcome = await handleSuspect(suspect)
-            await consumer.settle(acks: outcome == .ack ? [suspect] : [], requeues: outcome == .requeue ? [suspect] : [])
+        return (acks, requeues)
+    }
+
+    /// Settles and waits for the frames (bounded); false when that failed, in which case the
+    /// rest of the batch is left to redelivery rather than risk settling out of order.
+    private func settle(acks: [Delivery], requeues: [Delivery]) async -> Bool {
+        do {
+            try await consumer.settle(acks: acks, requeues: requeues)
+            watchdog.settled(acks.count + requeues.count)
+            return true
+        } catch {
+            runtime.logger.error("cannot settle deliveries; leaving them to redelivery", metadata: ["error": "\(error)"])
+            return false
         }
     }
 
     /// Redelivered, and not a dead letter (the incident service never dead-letters those).
     private func isSuspect(_ delivery: Delivery) -> Bool {
         delivery.redelivered && runtime.topology.serviceOfDeadLetterQueue(delivery.queue) == nil
-    }
-
-    func handle(_ delivery: Delivery) async -> Outcome {
-        let started = ContinuousClock.now
-        let logger = logger(for: delivery)
-        let type = Self.messageType(delivery)
-        faults.crashIfMatching(delivery.body, logger: logger)
-        do {
-            try await dispatch(delivery, logger: logger)
-            let elapsed = ContinuousClock.now - started
-            runtime.metrics.increment("sluice_messages_consumed_total", ["service": runtime.service, "type": type, "outcome": "ok"])
-            runtime.metrics.observe("sluice_handler_duration_seconds", ["service": runtime.service, "type": type],
-                                    Double(elapsed.components.attoseconds) / 1e18 + Double(elapsed.components.seconds))
-            return .ack
-        } catch {
-            return await fail(delivery, fault: Self.classify(error), logger: logger)
-        }
-    }
-
-    /// The delivery's message type: the `type` property, else the routing key it was first
-    /// published with (a retry arrives with the queue name as its routing key).
-    static func messageType(_ delivery: Delivery) -> String {
-        delivery.properties.type ?? delivery.properties.headers[FaultHeader.originalRoutingKey]?.stringValue
-            ?? delivery.routingKey
-    }
-
-    func logger(for delivery: Delivery) -> Logger {
-        var logger = runtime.logger
-        logger[metadataKey: "message_id"] = "\(delivery.properties.messageId ?? "-")"
-        logger[metadataKey: "correlation_id"] = "\(delivery.properties.correlationId ?? "-")"
-        if let job = delivery.properties.headers["x-sluice-job-id"]?.stringValue { logger[metadataKey: "job_id"] = "\(job)" }
-        return logger
-    }
-
-    private func dispatch(_ delivery: Delivery, logger: Logger) async throws {
-        if runtime.topology.serviceOfDeadLetterQueue(delivery.queue) != nil, let deadLetter = handlers.deadLetter {
-            return try await deadLetter(delivery, runtime.with(logger: logger))
-        }
-        let head = try EnvelopeCheck.head(of: delivery.body)
-        guard let type = MessageType(rawValue: head.type) else {
-            throw SluiceError.permanent("message.unknown-type", "unknown message type '\(head.type)'")
-        }
-        guard type.supportedVersions.contains(head.version) else {
-            throw SluiceError.permanent("message.unsupported-version",
-                "\(type.rawValue) version \(head.version) is not supported (supported: \(type.supportedVersions))")
-        }
-        guard let handler = handlers.handlers[type] else {
-            // An observer binds every key and simply has nothing to do for this type.
-            if handlers.observesOnly { return }
-            throw SluiceError.permanent("message.unhandled-type", "\(runtime.service) has no handler for \(type.rawValue)")
-        }
-        let trace = delivery.properties.headers["traceparent"]?.stringValue
-        let redrive = RedriveReceipt(delivery, service: runtime.service)
-        switch handler {
-        case .direct(let body):
-            try await body(delivery.body, head, runtime.with(logger: logger), trace)
-            if let redrive { try await runtime.publish([redrive.envelope(causedBy: head)], traceparent: trace) }
-        case .transactional(let body):
-            try await runtime.transaction(traceparent: trace) { connection, emitter in
-                // A re-driven copy reports success even when the inbox knows it: either way
-                // the effect is applied exactly once.
-                if let redrive { try emitter.emit(redrive.envelope(causedBy: head)) }
-                guard try await Inbox.claim(head.id, type: type.rawValue, on: connection, logger: logger) else {
-                    logger.debug("duplicate delivery ignored")
-                    return
-                }
-                try await body(delivery.body, HandlerContext(connection: connection, runtime: self.runtime,
-                                                             logger: logger, emitter: emitter))
-            }
-        }
     }
 }

@@ -23,11 +23,17 @@ public final class MetricsRegistry: @unchecked Sendable {
         help["sluice_messages_dead_lettered_total"] = ("counter", "Messages dead-lettered by this service, by type.")
         help["sluice_messages_poison_total"] = ("counter", "Messages dead-lettered for exceeding the delivery limit (they kept killing the consumer).")
         help["sluice_redriven_messages_total"] = ("counter", "Dead letters sent back by re-drives.")
+        help["sluice_consumer_stalled"] = ("gauge", "1 while the consumer holds deliveries without settling any for longer than consumer.stall.ms.")
     }
 
     /// Adds `amount` to a counter.
     public func increment(_ name: String, _ labels: [String: String] = [:], by amount: Double = 1) {
         lock.withLock { counters[Key(name: name, labels: labels), default: 0] += amount }
+    }
+
+    /// Sets a gauge (rendered beside the counters, typed by its help entry).
+    public func set(_ name: String, _ labels: [String: String] = [:], _ value: Double) {
+        lock.withLock { counters[Key(name: name, labels: labels)] = value }
     }
 
     /// Records one observation in a histogram.

@@ -42,8 +42,8 @@ struct OutboxRelay: Service {
                                                        on: connection, logger: runtime.logger)
             guard !entries.isEmpty else { return 0 }
             do {
-                try await runtime.publisher.publish(entries.map(\.message))
-            } catch AMQPError.publishFailed(let failures) {
+                try await runtime.publisher.publish(try entries.map { try OutgoingMessage($0.message) })
+            } catch TransportError.publishFailed(let failures) {
                 // The others were confirmed: mark them sent; count an attempt on the failed ones.
                 let failed = Set(failures.map(\.index))
                 let sent = entries.enumerated().filter { !failed.contains($0.offset) }.map(\.element.id)

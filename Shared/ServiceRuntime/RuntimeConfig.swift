@@ -26,6 +26,8 @@ public struct RuntimeConfig: Sendable {
     public var prefetch: Int
     /// Deliveries handled at once.
     public var concurrency: Int
+    /// Bounds on waits, shutdown and stalls.
+    public var timeouts: RuntimeTimeouts
     /// The raw values, for service-specific settings.
     public var values: ConfigValues
 
@@ -50,6 +52,13 @@ public struct RuntimeConfig: Sendable {
             user: values.string("db.user", "sluice_\(service)"), password: values.string("db.password", "sluice_\(service)"),
             schema: values.string("db.schema", service), maxConnections: try values.int("db.pool", 10),
             tls: try values.bool("db.tls", false))
+        database.minConnections = try values.int("db.pool.min", database.minConnections)
+        database.queryTimeout = .milliseconds(try values.int("db.timeout.query.ms", 30_000))
+        database.transactionTimeout = .milliseconds(try values.int("db.timeout.transaction.ms", 300_000))
+        guard database.queryTimeout > .zero, database.transactionTimeout > .zero else {
+            throw SluiceError.permanent("config.invalid-timeout", "db.timeout.query.ms and db.timeout.transaction.ms must be positive")
+        }
+        timeouts = try RuntimeTimeouts(values: values)
         httpHost = values.string("http.host", "127.0.0.1")
         httpPort = try values.int("http.port", Self.defaultPorts[service] ?? 8089)
         let queueType = values.string("topology.queue.type", "classic")

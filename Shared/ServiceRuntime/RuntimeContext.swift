@@ -13,7 +13,7 @@ public struct RuntimeContext: Sendable {
     /// The service's database (its own schema).
     public let database: Database
     /// The confirming publisher.
-    public let publisher: AMQPPublisher
+    public let publisher: any MessagePublisher
     /// Broker names.
     public let topology: SluiceTopology
     /// Prometheus metrics.
@@ -24,7 +24,7 @@ public struct RuntimeContext: Sendable {
     public let values: ConfigValues
     let gate: StartupGate
 
-    init(service: String, database: Database, publisher: AMQPPublisher, topology: SluiceTopology,
+    init(service: String, database: Database, publisher: any MessagePublisher, topology: SluiceTopology,
          metrics: MetricsRegistry, logger: Logger, values: ConfigValues, gate: StartupGate) {
         self.gate = gate
         self.service = service
@@ -80,7 +80,7 @@ extension RuntimeContext {
     /// the same commit, then published with confirms and marked sent. If the process dies
     /// after the commit, the outbox relay publishes them.
     public func transaction<T: Sendable>(traceparent: String? = nil,
-        _ body: (PostgresConnection, Emitter) async throws -> T) async throws -> T {
+        _ body: @escaping @Sendable (PostgresConnection, Emitter) async throws -> T) async throws -> T {
         let outputs = OutputCollector()
         let emitter = Emitter(outputs: outputs, topology: topology, traceparent: traceparent)
         let logger = self.logger

@@ -5,6 +5,7 @@ import Logging
 import Messaging
 import ServiceLifecycle
 import Storage
+import Toolkit
 
 /// What a service adds to the runtime: its tables, handlers, HTTP routes and loops.
 public struct ServiceSpec: Sendable {
@@ -34,12 +35,19 @@ public final class ServiceHost: Sendable {
     public let config: RuntimeConfig
     private let group: ServiceGroup
     private let port = LockedValue<Int?>(nil)
+    private let consumer: (any MessageConsumer)?
+    private let exitOnDeadline: Bool
+    private let stopping: ShutdownLatch
 
-    /// Builds (does not start) the service.
-    public init(config: RuntimeConfig, spec: ServiceSpec, logger: Logger, handleSignals: Bool = false) {
+    /// Builds (does not start) the service, on `transport` (AMQP to `config.amqp` unless
+    /// given: unit tests pass an ``InMemoryBroker``).
+    public init(config: RuntimeConfig, spec: ServiceSpec, logger: Logger, handleSignals: Bool = false,
+                transport: (any MessageTransport)? = nil, hooks: DispatchHooks? = nil) {
         var logger = logger
         logger[metadataKey: "service"] = "\(config.service)"
         self.config = config
+        let stopping = ShutdownLatch()
+        self.stopping = stopping
         let gate = StartupGate()
         let database = Database(config: config.database, logger: logger)
         let topology = config.topology.all().merged(
@@ -47,7 +55,8 @@ public final class ServiceHost: Sendable {
                                           keys: SluiceTopology.subscriptions.first { $0.service == config.service }?.keys ?? [],
                                           policies: config.retry))
         let declared = spec.handlers.isEmpty ? config.topology.all() : topology
-        let publisher = AMQPPublisher(config: config.amqp, topology: declared, logger: logger)
+        let transport = transport ?? AMQPTransport(config: config.amqp, timeouts: config.timeouts.amqp)
+        let publisher = transport.makePublisher(name: config.amqp.connectionName, topology: declared, logger: logger)
         let metrics = MetricsRegistry()
         let runtime = RuntimeContext(service: config.service, database: database, publisher: publisher,
                                      topology: config.topology, metrics: metrics, logger: logger,
@@ -56,9 +65,10 @@ public final class ServiceHost: Sendable {
         var sets = [MigrationSet.runtime]
         if let own = spec.migrations { sets.append(own) }
 
-        var consumer: AMQPConsumer?
+        var consumer: (any MessageConsumer)?
         if !spec.handlers.isEmpty {
-            consumer = AMQPConsumer(config: config.amqp, topology: declared, prefetch: config.prefetch, logger: logger)
+            consumer = transport.makeConsumer(name: config.amqp.connectionName, topology: declared,
+                                              prefetch: config.prefetch, logger: logger)
         }
         let router = Router()
         Self.addOperationalRoutes(router, runtime: runtime, consumer: consumer, gate: gate)
@@ -83,8 +93,11 @@ public final class ServiceHost: Sendable {
         if let consumer {
             members.append(("consumer", Dispatcher(runtime: runtime, consumer: consumer, handlers: spec.handlers,
                                                    policies: config.retry, concurrency: config.concurrency, gate: gate,
-                                                   faults: config.faults)))
+                                                   hooks: hooks ?? DispatchHooks(faults: config.faults),
+                                                   timeouts: config.timeouts)))
         }
+        // Last, so it is the first told of a shutdown (the group stops members in reverse).
+        members.append(("shutdown-watch", ShutdownWatch(latch: stopping)))
         // Any member ending or failing shuts the whole service down gracefully: a service that
         // lost a part must not limp on half-alive.
         let services = members.map { name, service in
@@ -92,18 +105,52 @@ public final class ServiceHost: Sendable {
                 service: NamedService(name: name, inner: service, logger: logger),
                 successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup)
         }
-        group = ServiceGroup(configuration: .init(services: services,
-                                                  gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [],
-                                                  logger: logger))
+        var configuration = ServiceGroupConfiguration(services: services,
+                                                      gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [],
+                                                      logger: logger)
+        // Past the deadline, graceful shutdown becomes cancellation: the consumer stops
+        // handling and closes, leaving what was in flight unacked for redelivery.
+        configuration.maximumGracefulShutdownDuration = config.timeouts.shutdown
+        group = ServiceGroup(configuration: configuration)
+        self.consumer = consumer
+        self.exitOnDeadline = handleSignals
     }
 
     /// Runs until shut down (SIGTERM/SIGINT when signals are handled, or ``shutdown()``).
+    ///
+    /// Shutdown is bounded: the group gets ``RuntimeTimeouts/shutdown`` to finish gracefully,
+    /// then is cancelled; if even cancellation has not ended it 10 s later (an await that
+    /// ignores cancellation), the consumer is closed, so its deliveries go back to the
+    /// broker, and the process exits (or, in-process, `run()` returns).
     public func run() async throws {
-        try await group.run()
+        let group = self.group
+        let outcome = LockedValue<Result<Void, any Error>?>(nil)
+        let finished = Task {
+            let result = await Result<Void, any Error>(awaiting: { try await group.run() })
+            outcome.set(result)
+            return result
+        }
+        defer { finished.cancel() }
+        let deadline = Task { [consumer, logger = runtime.logger, exitOnDeadline, timeouts = config.timeouts, stopping] in
+            await stopping.wait()
+            try? await Task.sleep(for: timeouts.shutdown + .seconds(10))
+            guard !Task.isCancelled, outcome.get() == nil else { return }
+            logger.error("shutdown did not finish in time; closing the consumer so its deliveries are redelivered",
+                         metadata: ["deadline": "\(timeouts.shutdown)"])
+            await consumer?.close()
+            if exitOnDeadline { exit(1) }
+            finished.cancel()
+            outcome.set(.failure(CancellationError()))
+            stopping.expire()
+        }
+        defer { deadline.cancel() }
+        await stopping.waitForEnd(of: finished)
+        if let result = outcome.get() { try result.get() }
     }
 
     /// Starts a graceful shutdown: stop consuming, finish in-flight work, close.
     public func shutdown() async {
+        stopping.begin()
         await group.triggerGracefulShutdown()
     }
 
@@ -119,19 +166,4 @@ public final class ServiceHost: Sendable {
 
     /// Waits until migrations are applied.
     public func waitUntilReady() async throws { try await runtime.waitUntilReady() }
-}
-
-/// A value behind a lock, for state set from callbacks.
-public final class LockedValue<T: Sendable>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: T
-
-    /// Creates the box.
-    public init(_ value: T) { self.value = value }
-    /// Reads the value.
-    public func get() -> T { lock.withLock { value } }
-    /// Replaces the value.
-    public func set(_ newValue: T) { lock.withLock { value = newValue } }
-    /// Changes the value in place and returns what `body` returns.
-    public func update<R>(_ body: (inout T) -> R) -> R { lock.withLock { body(&value) } }
 }

@@ -18,6 +18,12 @@ public struct DatabaseConfig: Sendable, Hashable {
     public var maxConnections: Int
     /// Require TLS to the server.
     public var tls: Bool
+    /// Connections the pool keeps open even when idle (at least 1).
+    public var minConnections: Int = 2
+    /// Bound on leasing a connection and running one statement.
+    public var queryTimeout: Duration = .seconds(30)
+    /// Bound on a whole transaction (lease, statements, commit).
+    public var transactionTimeout: Duration = .seconds(300)
 
     /// Creates a configuration; the defaults match `infra/local`.
     public init(host: String = "127.0.0.1", port: Int = 5433, database: String = "sluice",

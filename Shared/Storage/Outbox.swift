@@ -1,7 +1,5 @@
-import Contracts
 import Foundation
 import Logging
-import Messaging
 import PostgresNIO
 
 /// Messages written in the same transaction as the state change that causes them, then
@@ -14,21 +12,20 @@ public enum Outbox {
         /// Row id.
         public var id: Int64
         /// The message.
-        public var message: OutgoingMessage
+        public var message: OutboxMessage
     }
 
     /// Stores `messages` in the caller's transaction; returns their row ids.
-    public static func enqueue(_ messages: [OutgoingMessage], on connection: PostgresConnection,
+    public static func enqueue(_ messages: [OutboxMessage], on connection: PostgresConnection,
                                logger: Logger) async throws -> [Int64] {
         var ids: [Int64] = []
         ids.reserveCapacity(messages.count)
         for message in messages {
-            let properties = String(decoding: try JSONCoding.encode(message.properties), as: UTF8.self)
             let body = ByteBuffer(bytes: message.body)
             let rows = try await connection.query("""
                 INSERT INTO outbox (message_id, exchange, routing_key, properties, body)
-                VALUES (\(message.properties.messageId), \(message.exchange), \(message.routingKey),
-                        \(properties)::jsonb, \(body))
+                VALUES (\(message.messageId), \(message.exchange), \(message.routingKey),
+                        \(message.properties)::jsonb, \(body))
                 RETURNING id
                 """, logger: logger)
             for try await id in rows.decode(Int64.self) { ids.append(id) }
@@ -39,7 +36,7 @@ public enum Outbox {
     /// Marks rows as relayed.
     public static func markSent(_ ids: [Int64], database: Database, logger: Logger) async throws {
         guard !ids.isEmpty else { return }
-        try await database.client.query("UPDATE outbox SET sent_at = now() WHERE id = ANY(\(ids))", logger: logger)
+        try await database.query("UPDATE outbox SET sent_at = now() WHERE id = ANY(\(ids))", logger: logger)
     }
 
     /// Locks up to `limit` unsent rows created at least `minimumAge` ago, skipping rows another
@@ -49,16 +46,16 @@ public enum Outbox {
                                    on connection: PostgresConnection, logger: Logger) async throws -> [Entry] {
         let seconds = Double(minimumAge.components.seconds) + Double(minimumAge.components.attoseconds) / 1e18
         let rows = try await connection.query("""
-            SELECT id, exchange, routing_key, properties::text, body FROM outbox
+            SELECT id, message_id, exchange, routing_key, properties::text, body FROM outbox
             WHERE sent_at IS NULL AND attempts < \(maxAttempts)
               AND created_at <= now() - make_interval(secs => \(seconds))
             ORDER BY id LIMIT \(limit) FOR UPDATE SKIP LOCKED
             """, logger: logger)
         var entries: [Entry] = []
-        for try await (id, exchange, key, properties, body) in rows.decode((Int64, String, String, String, ByteBuffer).self) {
-            let props = try JSONCoding.decode(MessageProperties.self, from: Array(properties.utf8))
-            entries.append(Entry(id: id, message: OutgoingMessage(exchange: exchange, routingKey: key,
-                                                                  body: Array(buffer: body), properties: props)))
+        for try await (id, messageId, exchange, key, properties, body)
+            in rows.decode((Int64, String?, String, String, String, ByteBuffer).self) {
+            entries.append(Entry(id: id, message: OutboxMessage(messageId: messageId, exchange: exchange, routingKey: key,
+                                                                properties: properties, body: Array(buffer: body))))
         }
         return entries
     }
@@ -66,7 +63,7 @@ public enum Outbox {
     /// Deletes rows sent more than `retention` ago.
     public static func purge(sentBefore retention: Duration, database: Database, logger: Logger) async throws {
         let seconds = Double(retention.components.seconds)
-        try await database.client.query("""
+        try await database.query("""
             DELETE FROM outbox WHERE sent_at IS NOT NULL AND sent_at < now() - make_interval(secs => \(seconds))
             """, logger: logger)
     }

@@ -39,7 +39,7 @@ struct MessagingTests {
         await #expect {
             try await publisher.publish([t.message(0), lost, t.message(2)])
         } throws: { error in
-            guard case AMQPError.publishFailed(let failures) = error, failures.count == 1,
+            guard case TransportError.publishFailed(let failures) = error, failures.count == 1,
                   case .unroutable(let code, _, _, let key) = failures[0].reason else { return false }
             return failures[0].index == 1 && failures[0].messageId == "m-1" && code == 312 && key == "nobody.listens"
         }
@@ -121,7 +121,7 @@ struct MessagingTests {
         try await publisher.publish([t.message(0)])
         await publisher.close()
         let started = ContinuousClock.now
-        await #expect(throws: AMQPError.self) { try await publisher.publish([t.message(1)]) }
+        await #expect(throws: TransportError.self) { try await publisher.publish([t.message(1)]) }
         #expect(ContinuousClock.now - started < .seconds(5))
     }
 

@@ -6,6 +6,7 @@ import Plans
 import ServiceRuntime
 import Tabular
 import Testing
+import Toolkit
 
 /// Issue 3's pipeline end to end on real RabbitMQ and PostgreSQL: formats and sources,
 /// Table Schema validation, plans, outputs, policies and stage modes.

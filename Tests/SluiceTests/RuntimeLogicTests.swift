@@ -49,7 +49,7 @@ struct RuntimeLogicTests {
         let tls = try AMQPConfig(url: "amqps://u:p@broker/prod?cacertfile=/ca.pem")
         #expect(tls.tls && tls.port == 5671 && tls.vhost == "prod" && tls.caCertificatePath == "/ca.pem")
         #expect(!tls.redacted.contains("p@"))
-        #expect(throws: AMQPError.self) { try AMQPConfig(url: "http://nope") }
+        #expect(throws: TransportError.self) { try AMQPConfig(url: "http://nope") }
     }
 
     @Test("trace context: children keep the trace id and get a new span")
@@ -85,7 +85,7 @@ struct RuntimeLogicTests {
     @Test("errors are classified transient or permanent")
     func classification() {
         #expect(Dispatcher.classify(SluiceError.permanent("x", "y")).disposition == .permanent)
-        #expect(Dispatcher.classify(AMQPError.connectionLost("x")).disposition == .transient)
+        #expect(Dispatcher.classify(TransportError.connectionLost("x")).disposition == .transient)
         #expect(Dispatcher.classify(DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "d"))).disposition == .permanent)
         struct Odd: Error {}
         #expect(Dispatcher.classify(Odd()).disposition == .transient)

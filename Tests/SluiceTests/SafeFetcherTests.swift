@@ -5,6 +5,7 @@ import Outbound
 import ServiceLifecycle
 import ServiceRuntime
 import Testing
+import Toolkit
 
 /// The SSRF-safe fetcher: address policy, URL checks, redirects re-checked, size caps —
 /// against a real HTTP server on loopback.

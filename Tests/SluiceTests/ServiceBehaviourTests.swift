@@ -6,6 +6,7 @@ import Outbound
 @testable import SchedulerService
 import ServiceRuntime
 import Testing
+import Toolkit
 
 /// Retry through delay queues, webhooks, and the scheduler's exactly-once firing.
 @Suite("Service behaviour (real RabbitMQ and PostgreSQL)")

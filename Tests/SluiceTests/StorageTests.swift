@@ -100,7 +100,7 @@ struct StorageTests {
             try await Migrator.migrate(database, [.runtime], logger: env.logger)
             var lost = t.message(1)
             lost.routingKey = "nobody.listens"
-            try await database.transaction { _ = try await Outbox.enqueue([t.message(0), lost, t.message(2)], on: $0, logger: env.logger) }
+            try await database.transaction { [lost] in _ = try await Outbox.enqueue([t.message(0), lost, t.message(2)], on: $0, logger: env.logger) }
             let publisher = AMQPPublisher(config: env.amqp, topology: t.topology, logger: env.logger)
             let relay = await Self.relay(database: database, publisher: publisher, prefix: t.prefix)
             #expect(try await relay.relayOnce() == 2)

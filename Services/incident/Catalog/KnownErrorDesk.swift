@@ -25,7 +25,7 @@ struct KnownErrorDesk {
         rule.builtin = false
         rule.version = 1
         try rule.validate()
-        return try await runtime.transaction { connection, emitter in
+        return try await runtime.transaction { [rule] connection, emitter in
             let repository = KnownErrorRepository(runtime: runtime)
             guard try await repository.insert(rule, on: connection) else {
                 throw SluiceError.permanent("known-error.exists", "a rule '\(rule.id)' exists; change it with PUT /known-errors/\(rule.id)")

@@ -114,7 +114,7 @@ struct DeadLetterDesk {
             filter.limit = 1_000_000
             targets += try await DeadLetterRepository(runtime: runtime).search(filter).map(\.id)
         }
-        return try await runtime.transaction { connection, emitter in
+        return try await runtime.transaction { [targets] connection, emitter in
             let repository = DeadLetterRepository(runtime: runtime)
             let changed = try await repository.setState(targets, to: "discarded", reason: reason, from: ["pending"],
                                                         on: connection)

@@ -3,6 +3,7 @@ import Foundation
 import Messaging
 import ServiceLifecycle
 import ServiceRuntime
+import Toolkit
 
 /// Sends re-driven messages. All its state is in the database (which items are sent, when
 /// the canary went, when sending started), so after a restart it simply carries on: an item
@@ -128,15 +129,17 @@ struct RedriveWorker: Service {
     private func publish(_ items: [(id: String, message: OutgoingMessage)]) async throws -> [(id: String, error: String)] {
         guard !items.isEmpty else { return [] }
         do {
-            try await runtime.publisher.publish(items.map(\.message), timeout: .seconds(15))
+            let (publisher, messages) = (runtime.publisher, items.map(\.message))
+            try await withDeadline(.seconds(15), "re-drive publish") { try await publisher.publish(messages) }
             return []
-        } catch AMQPError.publishFailed {
+        } catch TransportError.publishFailed {
             // Find the ones the broker refuses (e.g. their queue was deleted); send the rest.
             var refused: [(id: String, error: String)] = []
             for (id, message) in items {
                 do {
-                    try await runtime.publisher.publish([message], timeout: .seconds(15))
-                } catch AMQPError.publishFailed(let failures) {
+                    let publisher = runtime.publisher
+                    try await withDeadline(.seconds(15), "re-drive publish") { try await publisher.publish([message]) }
+                } catch TransportError.publishFailed(let failures) {
                     refused.append((id, "cannot publish to queue \(message.routingKey): \(failures)"))
                 }
             }

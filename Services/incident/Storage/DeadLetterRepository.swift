@@ -56,7 +56,7 @@ struct DeadLetterRepository {
         let text = f.errorText.map { "%\($0)%" }
         let headerName = f.header?.name
         let headerValue = f.header?.value
-        let rows = try await runtime.database.client.query("""
+        let rows = try await runtime.database.query("""
             SELECT \(unescaped: Self.columns) FROM dead_letters
             WHERE (\(f.incidentId)::text IS NULL OR incident_id = \(f.incidentId))
               AND (\(f.jobId)::text IS NULL OR job_id = \(f.jobId))
@@ -85,7 +85,7 @@ struct DeadLetterRepository {
 
     /// One failure with its headers and body.
     func detail(_ id: String) async throws -> DeadLetterDetail? {
-        let rows = try await runtime.database.client.query("""
+        let rows = try await runtime.database.query("""
             SELECT \(unescaped: Self.columns), original_exchange, original_routing_key, target_queue, error_context,
                 first_failure, last_failure, headers::text AS headers_text, body
             FROM dead_letters WHERE id = \(id)
@@ -129,7 +129,7 @@ struct DeadLetterRepository {
 
     /// How many of an incident's failures are in each state.
     func stateCounts(incidentId: String) async throws -> [String: Int] {
-        let rows = try await runtime.database.client.query("""
+        let rows = try await runtime.database.query("""
             SELECT state, count(*)::int FROM dead_letters WHERE incident_id = \(incidentId) GROUP BY state
             """, logger: runtime.logger)
         var counts: [String: Int] = [:]

@@ -113,7 +113,7 @@ struct IncidentRepository {
     /// Incidents, most recently seen first. `text` searches title and sample error.
     func list(state: String?, service: String?, severity: String?, text: String?, limit: Int) async throws -> [Incident] {
         let pattern = text.map { "%\($0)%" }
-        let rows = try await runtime.database.client.query("""
+        let rows = try await runtime.database.query("""
             SELECT \(unescaped: Self.columns) FROM incidents
             WHERE (\(state)::text IS NULL OR state = \(state)) AND (\(service)::text IS NULL OR service = \(service))
               AND (\(severity)::text IS NULL OR severity = \(severity))

@@ -56,7 +56,7 @@ struct RedriveRepository {
     }
 
     func list(incidentId: String?, limit: Int = 100) async throws -> [Redrive] {
-        let rows = try await runtime.database.client.query("""
+        let rows = try await runtime.database.query("""
             SELECT \(unescaped: Self.columns) FROM redrives WHERE \(incidentId)::text IS NULL OR incident_id = \(incidentId)
             ORDER BY created_at DESC LIMIT \(limit)
             """, logger: runtime.logger)
@@ -67,7 +67,7 @@ struct RedriveRepository {
 
     /// Re-drives still sending or waiting for their canary, oldest first.
     func active() async throws -> [Redrive] {
-        let rows = try await runtime.database.client.query("""
+        let rows = try await runtime.database.query("""
             SELECT \(unescaped: Self.columns) FROM redrives WHERE state IN ('canary', 'running') ORDER BY created_at
             """, logger: runtime.logger)
         var result: [Redrive] = []
@@ -143,7 +143,7 @@ struct RedriveRepository {
     /// outcome was lost, e.g. the consuming service's queue was purged).
     func overdue(_ redriveId: String, olderThan age: Duration) async throws -> [String] {
         let seconds = Double(age.components.seconds)
-        let rows = try await runtime.database.client.query("""
+        let rows = try await runtime.database.query("""
             SELECT dead_letter_id FROM redrive_items
             WHERE redrive_id = \(redriveId) AND state = 'sent' AND sent_at < now() - make_interval(secs => \(seconds))
             ORDER BY position LIMIT 500
@@ -155,7 +155,7 @@ struct RedriveRepository {
 
     /// When the canary (position 0) was sent and how it ended, if it did.
     func canary(_ redriveId: String) async throws -> (state: String, sentAt: Date?)? {
-        let rows = try await runtime.database.client.query("""
+        let rows = try await runtime.database.query("""
             SELECT state, sent_at FROM redrive_items WHERE redrive_id = \(redriveId) AND position = 0
             """, logger: runtime.logger)
         for try await (state, sent) in rows.decode((String, Date?).self) { return (state, sent) }

@@ -42,7 +42,7 @@ struct Timeline {
     }
 
     func events(_ incidentId: String) async throws -> [TimelineEvent] {
-        let rows = try await runtime.database.client.query("""
+        let rows = try await runtime.database.query("""
             SELECT at, last_at, kind, actor, detail::text FROM incident_events WHERE incident_id = \(incidentId)
             ORDER BY seq LIMIT 5000
             """, logger: runtime.logger)
@@ -62,7 +62,7 @@ struct Timeline {
     }
 
     func auditLog(target: String?, limit: Int) async throws -> [AuditEntry] {
-        let rows = try await runtime.database.client.query("""
+        let rows = try await runtime.database.query("""
             SELECT at, actor, action, target, detail::text FROM audit_log
             WHERE \(target)::text IS NULL OR target = \(target) ORDER BY seq DESC LIMIT \(limit)
             """, logger: runtime.logger)

@@ -1,5 +1,7 @@
-/// Errors from the AMQP layer, each with a stable code.
-public enum AMQPError: Error, Sendable, CustomStringConvertible {
+/// Errors from a transport (the AMQP client or the in-memory broker), each with a stable
+/// code. The codes keep their historical `amqp.` prefix: dead letters and dashboards in the
+/// field already carry them.
+public enum TransportError: Error, Sendable, CustomStringConvertible {
     /// The broker could not be reached or the handshake failed.
     case connectFailed(String)
     /// The connection dropped while the operation was in flight; it may be retried.
@@ -12,6 +14,9 @@ public enum AMQPError: Error, Sendable, CustomStringConvertible {
     case closed
     /// A configuration value is unusable.
     case invalidConfiguration(String)
+    /// The broker did not answer in time (a confirm, a settle): the outcome is unknown, so
+    /// the caller retries (ids are deterministic, so a late duplicate is dropped downstream).
+    case timedOut(String)
 
     /// Stable error code.
     public var code: String {
@@ -22,6 +27,7 @@ public enum AMQPError: Error, Sendable, CustomStringConvertible {
         case .publishFailed: "amqp.publish-failed"
         case .closed: "amqp.closed"
         case .invalidConfiguration: "amqp.invalid-configuration"
+        case .timedOut: "amqp.timeout"
         }
     }
 
@@ -34,6 +40,7 @@ public enum AMQPError: Error, Sendable, CustomStringConvertible {
             "[\(code)] \(f.count) message(s) not confirmed: " + f.prefix(3).map(\.description).joined(separator: "; ")
         case .closed: "[\(code)] the AMQP client is closed"
         case .invalidConfiguration(let s): "[\(code)] \(s)"
+        case .timedOut(let s): "[\(code)] no answer from the broker in time: \(s)"
         }
     }
 }

@@ -10,7 +10,7 @@ final class AMQPSession {
     let tls: Bool
     private var closed = false
 
-    init(config: AMQPConfig) throws(AMQPError) {
+    init(config: AMQPConfig) throws(TransportError) {
         guard let state = amqp_new_connection() else { throw .connectFailed("out of memory") }
         self.state = state
         self.tls = config.tls
@@ -67,7 +67,7 @@ final class AMQPSession {
     }
 
     /// Throws if the last synchronous RPC did not succeed.
-    func check(_ what: String) throws(AMQPError) {
+    func check(_ what: String) throws(TransportError) {
         let reply = amqp_get_rpc_reply(state)
         guard reply.reply_type == AMQP_RESPONSE_NORMAL else {
             if reply.reply_type == AMQP_RESPONSE_SERVER_EXCEPTION {
@@ -77,39 +77,39 @@ final class AMQPSession {
         }
     }
 
-    func confirmSelect() throws(AMQPError) {
+    func confirmSelect() throws(TransportError) {
         amqp_confirm_select(state, channel)
         try check("confirm.select")
     }
 
-    func qos(prefetch: Int) throws(AMQPError) {
+    func qos(prefetch: Int) throws(TransportError) {
         amqp_basic_qos(state, channel, 0, UInt16(clamping: prefetch), 0)
         try check("basic.qos")
     }
 
-    func consume(queue: String, tag: String) throws(AMQPError) {
+    func consume(queue: String, tag: String) throws(TransportError) {
         let arena = CArena()
         amqp_basic_consume(state, channel, arena.bytes(queue), arena.bytes(tag), 0, 0, 0, amqp_empty_table)
         try check("basic.consume \(queue)")
     }
 
-    func cancel(tag: String) throws(AMQPError) {
+    func cancel(tag: String) throws(TransportError) {
         let arena = CArena()
         amqp_basic_cancel(state, channel, arena.bytes(tag))
         try check("basic.cancel \(tag)")
     }
 
-    func ack(_ tag: UInt64, multiple: Bool = false) throws(AMQPError) {
+    func ack(_ tag: UInt64, multiple: Bool = false) throws(TransportError) {
         let status = amqp_basic_ack(state, channel, tag, multiple ? 1 : 0)
         if status != 0 { throw .connectionLost("basic.ack: \(String(cString: amqp_error_string2(status)))") }
     }
 
-    func nack(_ tag: UInt64, requeue: Bool) throws(AMQPError) {
+    func nack(_ tag: UInt64, requeue: Bool) throws(TransportError) {
         let status = amqp_basic_nack(state, channel, tag, 0, requeue ? 1 : 0)
         if status != 0 { throw .connectionLost("basic.nack: \(String(cString: amqp_error_string2(status)))") }
     }
 
-    func publish(_ message: OutgoingMessage) throws(AMQPError) {
+    func publish(_ message: OutgoingMessage) throws(TransportError) {
         let arena = CArena()
         var props = amqp_basic_properties_t()
         var flags: UInt32 = UInt32(AMQP_BASIC_DELIVERY_MODE_FLAG)

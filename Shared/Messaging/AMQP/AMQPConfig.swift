@@ -49,7 +49,7 @@ public struct AMQPConfig: Sendable, Hashable {
 
     /// Parses `amqp://user:pass@host:port/vhost` or `amqps://…`. The vhost is percent-decoded
     /// (`%2F` is `/`); a missing path means vhost `/`.
-    public init(url: String) throws(AMQPError) {
+    public init(url: String) throws(TransportError) {
         guard let components = URLComponents(string: url),
               let scheme = components.scheme?.lowercased(), scheme == "amqp" || scheme == "amqps" else {
             throw .invalidConfiguration("not an amqp:// or amqps:// URL: \(url)")

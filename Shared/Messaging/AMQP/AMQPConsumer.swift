@@ -7,15 +7,18 @@ import Logging
 /// only after its effects are committed and its outgoing messages confirmed. After a
 /// reconnect the consumer re-consumes by itself; settling a delivery from the previous
 /// connection is a no-op, because the broker has already requeued it.
-public final class AMQPConsumer: Sendable {
+public final class AMQPConsumer: MessageConsumer {
     private let worker: AMQPWorker
+    private let timeouts: AMQPTimeouts
     /// Batches of deliveries, in the order the broker sent them. Ends after ``close()``.
     public let deliveries: AsyncStream<[Delivery]>
 
     /// Connects (in the background) with `prefetch` unacked deliveries at most.
-    public init(config: AMQPConfig, topology: Topology = Topology(), prefetch: Int = 200, logger: Logger) {
+    public init(config: AMQPConfig, topology: Topology = Topology(), prefetch: Int = 200,
+                timeouts: AMQPTimeouts = AMQPTimeouts(), logger: Logger) {
         var config = config
         config.connectionName += ".consume"
+        self.timeouts = timeouts
         let (stream, continuation) = AsyncStream<[Delivery]>.makeStream()
         deliveries = stream
         worker = AMQPWorker(config: config, topology: topology, role: .consumer(prefetch: prefetch),
@@ -40,13 +43,16 @@ public final class AMQPConsumer: Sendable {
     }
 
     /// Acks `acks` and requeues `requeues`, returning once the frames are on the wire (or the
-    /// connection is gone, in which case the broker requeues them all). Used where a crash
-    /// right after must not undo the settlement, e.g. between suspected poison messages.
-    public func settle(acks: [Delivery], requeues: [Delivery]) async {
+    /// connection is gone, in which case the broker requeues them all), at most
+    /// ``AMQPTimeouts/settle``. Used where a crash right after must not undo the settlement,
+    /// e.g. between suspected poison messages.
+    public func settle(acks: [Delivery], requeues: [Delivery]) async throws {
         let settlements = acks.map { AMQPWorker.Settlement(tag: $0.deliveryTag, generation: $0.generation, kind: .ack) }
             + requeues.map { AMQPWorker.Settlement(tag: $0.deliveryTag, generation: $0.generation, kind: .nack(requeue: true)) }
         guard !settlements.isEmpty else { return }
-        await withCheckedContinuation { worker.submit(.settle(settlements, $0)) }
+        try await Rendezvous.wait(timeout: timeouts.settle, "settling \(settlements.count) deliveries") { rendezvous in
+            worker.submit(.settle(settlements, rendezvous))
+        }
     }
 
     /// Rejects deliveries; with `requeue: false` the queue's dead-letter exchange takes them.

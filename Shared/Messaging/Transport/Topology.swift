@@ -1,4 +1,3 @@
-import CRabbitMQ
 /// Broker objects to declare. Declaring is idempotent: each process declares the whole
 /// topology on every (re)connect, so start order never matters.
 public struct Topology: Sendable, Hashable {
@@ -55,27 +54,5 @@ public struct Topology: Sendable, Hashable {
         Topology(exchanges: exchanges + other.exchanges.filter { !exchanges.contains($0) },
                  queues: queues + other.queues.filter { !queues.contains($0) },
                  bindings: bindings + other.bindings.filter { !bindings.contains($0) })
-    }
-}
-
-extension AMQPSession {
-    func declare(_ topology: Topology) throws(AMQPError) {
-        for exchange in topology.exchanges {
-            let arena = CArena()
-            amqp_exchange_declare(state, channel, arena.bytes(exchange.name), arena.bytes(exchange.type),
-                                  0, 1, 0, 0, amqp_empty_table)
-            try check("exchange.declare \(exchange.name)")
-        }
-        for queue in topology.queues {
-            let arena = CArena()
-            amqp_queue_declare(state, channel, arena.bytes(queue.name), 0, 1, 0, 0, arena.table(queue.arguments))
-            try check("queue.declare \(queue.name)")
-        }
-        for binding in topology.bindings {
-            let arena = CArena()
-            amqp_queue_bind(state, channel, arena.bytes(binding.queue), arena.bytes(binding.exchange),
-                            arena.bytes(binding.routingKey), amqp_empty_table)
-            try check("queue.bind \(binding.queue) \(binding.routingKey)")
-        }
     }
 }

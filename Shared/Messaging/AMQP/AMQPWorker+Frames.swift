@@ -63,7 +63,7 @@ extension AMQPWorker {
     }
 
     private func handleMethod(_ frame: amqp_frame_t, session: AMQPSession,
-                              into deliveries: inout [Delivery]) throws(AMQPError) {
+                              into deliveries: inout [Delivery]) throws(TransportError) {
         let method = frame.payload.method
         guard let decoded = method.decoded else { return }
         switch method.id {
@@ -98,7 +98,7 @@ extension AMQPWorker {
             let c = decoded.assumingMemoryBound(to: amqp_channel_close_t.self).pointee
             var ok = amqp_channel_close_ok_t(dummy: 0)
             amqp_send_method(session.state, frame.channel, amqp_method_number_t(AMQP_CHANNEL_CLOSE_OK_METHOD), &ok)
-            let error = AMQPError.brokerRefused(code: Int(c.reply_code), text: c.reply_text.string)
+            let error = TransportError.brokerRefused(code: Int(c.reply_code), text: c.reply_text.string)
             failAllPending(with: error)
             throw error
         case amqp_method_number_t(AMQP_CONNECTION_CLOSE_METHOD):
@@ -111,7 +111,7 @@ extension AMQPWorker {
         }
     }
 
-    private func readContent(_ session: AMQPSession, _ channel: amqp_channel_t) throws(AMQPError)
+    private func readContent(_ session: AMQPSession, _ channel: amqp_channel_t) throws(TransportError)
         -> (MessageProperties, [UInt8]) {
         var message = amqp_message_t()
         let reply = amqp_read_message(session.state, channel, &message, 0)
@@ -146,7 +146,7 @@ extension AMQPWorker {
             if batch.failures.isEmpty {
                 batch.continuation.resume()
             } else {
-                batch.continuation.resume(throwing: AMQPError.publishFailed(batch.failures.sorted { $0.index < $1.index }))
+                batch.continuation.resume(throwing: TransportError.publishFailed(batch.failures.sorted { $0.index < $1.index }))
             }
         } else {
             batches[entry.batch] = batch

@@ -10,10 +10,10 @@ final class AMQPWorker: @unchecked Sendable {
     enum Role { case publisher, consumer(prefetch: Int) }
 
     enum Command {
-        case publish([OutgoingMessage], CheckedContinuation<Void, any Error>)
-        /// Acks/nacks; the continuation (if any) resumes once the frames are written or the
+        case publish([OutgoingMessage], Rendezvous)
+        /// Acks/nacks; the rendezvous (if any) resumes once the frames are written or the
         /// connection is gone (the broker then requeues them).
-        case settle([Settlement], CheckedContinuation<Void, Never>?)
+        case settle([Settlement], Rendezvous?)
         case consume([String], CheckedContinuation<Void, any Error>)
         case cancelConsumers(CheckedContinuation<Void, Never>)
         case close(CheckedContinuation<Void, Never>)
@@ -36,7 +36,7 @@ final class AMQPWorker: @unchecked Sendable {
     }
 
     struct Batch {
-        var continuation: CheckedContinuation<Void, any Error>
+        var continuation: Rendezvous
         var remaining: Int
         var failures: [PublishFailure] = []
     }
@@ -114,7 +114,8 @@ final class AMQPWorker: @unchecked Sendable {
     /// Answers a command the worker will never run (it has closed).
     static func answerClosed(_ command: Command) {
         switch command {
-        case .publish(_, let continuation), .consume(_, let continuation): continuation.resume(throwing: AMQPError.closed)
+        case .publish(_, let rendezvous): rendezvous.resume(throwing: TransportError.closed)
+        case .consume(_, let continuation): continuation.resume(throwing: TransportError.closed)
         case .cancelConsumers(let continuation), .close(let continuation): continuation.resume()
         case .settle(_, let continuation): continuation?.resume()
         }
@@ -177,7 +178,7 @@ final class AMQPWorker: @unchecked Sendable {
         drainWake()
     }
 
-    private func connect() throws(AMQPError) {
+    private func connect() throws(TransportError) {
         let session = try AMQPSession(config: config)
         do {
             try session.declare(topology)
@@ -208,7 +209,7 @@ final class AMQPWorker: @unchecked Sendable {
     /// Drops the connection after an error: in-flight publishes fail (callers may retry; ids
     /// are deterministic, so duplicates are harmless), and unacked deliveries are left to the
     /// broker, which requeues them.
-    func teardown(_ error: AMQPError) {
+    func teardown(_ error: TransportError) {
         logger.warning("broker connection lost", metadata: ["error": "\(error)"])
         session?.abandon()
         session = nil
@@ -227,8 +228,8 @@ final class AMQPWorker: @unchecked Sendable {
         for command in takeCommands() {
             switch command {
             case .publish(_, let continuation):
-                continuation.resume(throwing: stopped ? AMQPError.closed
-                                                      : AMQPError.connectionLost("not connected to \(config.redacted)"))
+                continuation.resume(throwing: stopped ? TransportError.closed
+                                                      : TransportError.connectionLost("not connected to \(config.redacted)"))
             case .settle(_, let continuation): continuation?.resume()  // the broker requeues a dead connection's deliveries
             case .consume(let names, let continuation):
                 queues.append(contentsOf: names.filter { !queues.contains($0) })
@@ -251,7 +252,7 @@ final class AMQPWorker: @unchecked Sendable {
                 handle(disconnected: command)
                 continue
             }
-            do throws(AMQPError) {
+            do throws(TransportError) {
                 switch command {
                 case .publish(let messages, let continuation):
                     try publish(messages, continuation, on: session)
@@ -267,7 +268,7 @@ final class AMQPWorker: @unchecked Sendable {
                     let fresh = names.filter { !queues.contains($0) }
                     queues.append(contentsOf: fresh)
                     consuming = true
-                    do throws(AMQPError) {
+                    do throws(TransportError) {
                         for queue in fresh { try session.consume(queue: queue, tag: consumerTag(queue)) }
                         continuation.resume()
                     } catch {
@@ -286,7 +287,7 @@ final class AMQPWorker: @unchecked Sendable {
                     for queue in queues { try session.cancel(tag: consumerTag(queue)) }
                 case .close(let continuation):
                     stopped = true
-                    failAllPending(with: AMQPError.closed)
+                    failAllPending(with: TransportError.closed)
                     session.close()
                     self.session = nil
                     lock.withLock { connectedFlag = false }
@@ -303,8 +304,8 @@ final class AMQPWorker: @unchecked Sendable {
         handleCommandsWhileDisconnected()
     }
 
-    private func publish(_ messages: [OutgoingMessage], _ continuation: CheckedContinuation<Void, any Error>,
-                         on session: AMQPSession) throws(AMQPError) {
+    private func publish(_ messages: [OutgoingMessage], _ continuation: Rendezvous,
+                         on session: AMQPSession) throws(TransportError) {
         guard !messages.isEmpty else { return continuation.resume() }
         let id = nextBatch
         nextBatch += 1

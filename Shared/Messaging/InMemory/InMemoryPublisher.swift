@@ -1,0 +1,19 @@
+/// Publishes into an ``InMemoryBroker``. A publish is "confirmed" once the broker has routed
+/// and stored every message; unroutable mandatory messages fail the call, as on RabbitMQ.
+public final class InMemoryPublisher: MessagePublisher {
+    private let broker: InMemoryBroker
+    private let state = ClosedFlag()
+
+    init(broker: InMemoryBroker) { self.broker = broker }
+
+    public var isConnected: Bool { !state.isClosed }
+
+    public func publish(_ messages: [OutgoingMessage]) async throws {
+        guard !state.isClosed else { throw TransportError.closed }
+        guard !messages.isEmpty else { return }
+        let failures = broker.publish(messages)
+        if !failures.isEmpty { throw TransportError.publishFailed(failures) }
+    }
+
+    public func close() async { state.close() }
+}

@@ -1,0 +1,88 @@
+import Contracts
+import Foundation
+import Logging
+import Messaging
+import Storage
+import Toolkit
+
+extension Dispatcher {
+    /// Handles one delivery within the handler bound and returns what to do with it. A
+    /// failure becomes a retry or a dead letter (``fail(_:fault:attempts:logger:)``); a
+    /// cancellation (the shutdown deadline passed) leaves the delivery unsettled.
+    func handle(_ delivery: Delivery) async -> Outcome {
+        let started = ContinuousClock.now
+        let logger = logger(for: delivery)
+        let type = Self.messageType(delivery)
+        hooks.beforeHandle?(delivery, logger)
+        do {
+            try await withDeadline(timeouts.handler, "handling \(type)") { [self] in
+                try await dispatch(delivery, logger: logger)
+            }
+            let elapsed = ContinuousClock.now - started
+            runtime.metrics.increment("sluice_messages_consumed_total", ["service": runtime.service, "type": type, "outcome": "ok"])
+            runtime.metrics.observe("sluice_handler_duration_seconds", ["service": runtime.service, "type": type],
+                                    Double(elapsed.components.attoseconds) / 1e18 + Double(elapsed.components.seconds))
+            return .ack
+        } catch {
+            if Task.isCancelled { return .abandon }
+            return await fail(delivery, fault: Self.classify(error), logger: logger)
+        }
+    }
+
+    /// The delivery's message type: the `type` property, else the routing key it was first
+    /// published with (a retry arrives with the queue name as its routing key).
+    static func messageType(_ delivery: Delivery) -> String {
+        delivery.properties.type ?? delivery.properties.headers[FaultHeader.originalRoutingKey]?.stringValue
+            ?? delivery.routingKey
+    }
+
+    func logger(for delivery: Delivery) -> Logger {
+        var logger = runtime.logger
+        logger[metadataKey: "message_id"] = "\(delivery.properties.messageId ?? "-")"
+        logger[metadataKey: "correlation_id"] = "\(delivery.properties.correlationId ?? "-")"
+        if let job = delivery.properties.headers["x-sluice-job-id"]?.stringValue { logger[metadataKey: "job_id"] = "\(job)" }
+        return logger
+    }
+
+    /// Envelope check, then the handler: in a transaction with the inbox claim (a duplicate
+    /// never reaches the handler), or directly for handlers that are idempotent themselves.
+    private func dispatch(_ delivery: Delivery, logger: Logger) async throws {
+        if runtime.topology.serviceOfDeadLetterQueue(delivery.queue) != nil, let deadLetter = handlers.deadLetter {
+            return try await deadLetter(delivery, runtime.with(logger: logger))
+        }
+        let head = try EnvelopeCheck.head(of: delivery.body)
+        guard let type = MessageType(rawValue: head.type) else {
+            throw SluiceError.permanent("message.unknown-type", "unknown message type '\(head.type)'")
+        }
+        guard type.supportedVersions.contains(head.version) else {
+            throw SluiceError.permanent("message.unsupported-version",
+                "\(type.rawValue) version \(head.version) is not supported (supported: \(type.supportedVersions))")
+        }
+        guard let handler = handlers.handlers[type] else {
+            // An observer binds every key and simply has nothing to do for this type.
+            if handlers.observesOnly { return }
+            throw SluiceError.permanent("message.unhandled-type", "\(runtime.service) has no handler for \(type.rawValue)")
+        }
+        let trace = delivery.properties.headers["traceparent"]?.stringValue
+        let redrive = RedriveReceipt(delivery, service: runtime.service)
+        switch handler {
+        case .direct(let body):
+            try await body(delivery.body, head, runtime.with(logger: logger), trace)
+            if let redrive { try await runtime.publish([redrive.envelope(causedBy: head)], traceparent: trace) }
+        case .transactional(let body):
+            let runtime = self.runtime
+            let bytes = delivery.body
+            try await runtime.transaction(traceparent: trace) { connection, emitter in
+                // A re-driven copy reports success even when the inbox knows it: either way
+                // the effect is applied exactly once.
+                if let redrive { try emitter.emit(redrive.envelope(causedBy: head)) }
+                guard try await Inbox.claim(head.id, type: type.rawValue, on: connection, logger: logger) else {
+                    logger.debug("duplicate delivery ignored")
+                    return
+                }
+                try await body(bytes, HandlerContext(connection: connection, runtime: runtime,
+                                                     logger: logger, emitter: emitter))
+            }
+        }
+    }
+}

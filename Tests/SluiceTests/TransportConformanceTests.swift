@@ -1,0 +1,24 @@
+import Conformance
+import Foundation
+import Logging
+import Messaging
+import Testing
+
+/// The transport contract on RabbitMQ: every case of ``TransportConformance``.
+@Suite("Transport conformance: AMQP (real RabbitMQ)")
+struct AMQPConformanceTests {
+    @Test("AMQP transport keeps the contract", arguments: TransportConformance.allCases)
+    func conforms(_ contract: TransportConformance) async throws {
+        try await contract.run(on: AMQPTransport(config: TestEnvironment.amqp), prefix: TestEnvironment.uniquePrefix("c"),
+                               logger: TestEnvironment.logger)
+    }
+}
+
+/// The same contract on the in-memory broker, so unit tests built on it are honest.
+@Suite("Transport conformance: in-memory")
+struct InMemoryConformanceTests {
+    @Test("in-memory transport keeps the contract", arguments: TransportConformance.allCases)
+    func conforms(_ contract: TransportConformance) async throws {
+        try await contract.run(on: InMemoryBroker(), prefix: "mem", logger: Logger(label: "test"))
+    }
+}
