@@ -37,17 +37,38 @@ var targets: [Target] = [
     .target(name: "Plans", dependencies: ["Contracts", "Tabular", .product(name: "Yams", package: "Yams")],
             path: "Shared/Plans", swiftSettings: strict),
     .target(name: "Outbound", dependencies: ["CCurl"], path: "Shared/Outbound", swiftSettings: strict),
-    .target(name: "ServiceRuntime", dependencies: [
+    // The service runtime, by concern (see docs/architecture.md): what a running service has
+    // (Runtime), how it consumes (Consuming), how it is hosted (Hosting), and the stored
+    // schema/plan definitions feature (Definitions).
+    .target(name: "Runtime", dependencies: [
         "Contracts", "Messaging", "Storage", "Toolkit",
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        .product(name: "PostgresNIO", package: "postgres-nio"),
+    ], path: "Shared/Runtime", swiftSettings: strict),
+    .target(name: "Consuming", dependencies: [
+        "Contracts", "Messaging", "Storage", "Toolkit", "Runtime",
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        .product(name: "PostgresNIO", package: "postgres-nio"),
+    ], path: "Shared/Consuming", swiftSettings: strict),
+    .target(name: "Hosting", dependencies: [
+        "Contracts", "Messaging", "Storage", "Toolkit", "Runtime", "Consuming",
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "Logging", package: "swift-log"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         .product(name: "PostgresNIO", package: "postgres-nio"),
-    ], path: "Shared/ServiceRuntime", swiftSettings: strict),
+    ], path: "Shared/Hosting", swiftSettings: strict),
+    .target(name: "Definitions", dependencies: [
+        "Contracts", "Storage", "Runtime", "Hosting",
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "PostgresNIO", package: "postgres-nio"),
+    ], path: "Shared/Definitions", swiftSettings: strict),
 ]
 
 for name in services {
-    var deps: [Target.Dependency] = ["Contracts", "Messaging", "Storage", "ServiceRuntime", "Toolkit",
+    var deps: [Target.Dependency] = ["Contracts", "Messaging", "Storage", "Toolkit", "Runtime", "Consuming", "Hosting",
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "PostgresNIO", package: "postgres-nio"),
         .product(name: "Logging", package: "swift-log"),
@@ -56,6 +77,7 @@ for name in services {
     if ["Ingest", "Validate", "Transform", "Publish"].contains(name) { deps.append("Tabular") }
     if ["Validate", "Publish"].contains(name) { deps.append("Validation") }
     if ["Ingest", "Transform"].contains(name) { deps.append("Plans") }
+    if ["Validate", "Transform"].contains(name) { deps.append("Definitions") }
     if name == "Ingest" { deps.append(.product(name: "ZIPFoundation", package: "ZIPFoundation")) }
     if name == "Publish" { deps += ["CCairo", "CXLSXWriter"] }
     if name == "Notify" || name == "Ingest" { deps.append("Outbound") }
@@ -65,7 +87,7 @@ for name in services {
 }
 
 targets.append(.executableTarget(name: "sluice", dependencies: [
-    "Contracts", "Messaging", "ServiceRuntime", "Tabular", "Outbound", "Validation", "Plans",
+    "Contracts", "Messaging", "Runtime", "Hosting", "Definitions", "Tabular", "Outbound", "Validation", "Plans",
     .product(name: "ArgumentParser", package: "swift-argument-parser"),
     .product(name: "Logging", package: "swift-log"),
     .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -73,7 +95,7 @@ targets.append(.executableTarget(name: "sluice", dependencies: [
 ] + services.map { .target(name: "\($0)Service") }, path: "Services/cli", swiftSettings: strict))
 
 targets.append(.executableTarget(name: "sluice-bench", dependencies: [
-    "Contracts", "Messaging", "Tabular", "Outbound", "ServiceRuntime",
+    "Contracts", "Messaging", "Tabular", "Outbound", "Runtime",
     .product(name: "ArgumentParser", package: "swift-argument-parser"),
 ], path: "bench/Sources", swiftSettings: strict))
 
@@ -84,7 +106,8 @@ targets.append(.target(name: "Conformance", dependencies: [
 
 targets.append(.testTarget(name: "SluiceTests", dependencies: [
     "Conformance", "Toolkit",
-    "Contracts", "Messaging", "Storage", "Tabular", "Outbound", "ServiceRuntime", "Validation", "Plans",
+    "Contracts", "Messaging", "Storage", "Tabular", "Outbound", "Runtime", "Consuming", "Hosting", "Definitions",
+    "Validation", "Plans",
     .product(name: "Hummingbird", package: "hummingbird"),
     .product(name: "PostgresNIO", package: "postgres-nio"),
     .product(name: "Logging", package: "swift-log"),

@@ -1,7 +1,7 @@
 import ArgumentParser
+import Consuming
 import Foundation
 import IncidentService
-import ServiceRuntime
 
 /// `sluice dead-letters …`: search the dead letters (and failed jobs) the incident service
 /// stored, show one with its fault headers and body, re-drive a selection, and discard

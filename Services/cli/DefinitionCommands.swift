@@ -1,8 +1,8 @@
 import ArgumentParser
 import Contracts
+import Definitions
 import Foundation
 import Outbound
-import ServiceRuntime
 
 /// `sluice schemas …` and `sluice plans …`: stored, versioned Table Schemas (in validate) and
 /// processing plans (in transform). `put` stores a file as the next version.

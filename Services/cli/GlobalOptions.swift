@@ -1,7 +1,8 @@
 import ArgumentParser
 import Foundation
+import Hosting
 import Logging
-import ServiceRuntime
+import Runtime
 
 /// Options every command shares: where configuration comes from.
 struct GlobalOptions: ParsableArguments {

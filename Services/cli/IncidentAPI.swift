@@ -2,7 +2,7 @@ import ArgumentParser
 import Contracts
 import Foundation
 import Outbound
-import ServiceRuntime
+import Runtime
 
 /// The incident service's HTTP API as the CLI uses it: JSON in and out, the operator's name
 /// in `X-Sluice-Actor` on every request that changes something, and failures turned into

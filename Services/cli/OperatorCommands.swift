@@ -3,7 +3,6 @@ import Contracts
 import Foundation
 import MetricsService
 import PublishService
-import ServiceRuntime
 
 /// `sluice jobs show ID` / `sluice jobs list`.
 struct JobsCommand: AsyncParsableCommand {

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import Messaging
 import Outbound
-import ServiceRuntime
+import Runtime
 
 /// `sluice queues`: the broker's queues as the RabbitMQ management API reports them — type,
 /// ready and unacknowledged messages, consumers, publish and deliver rates, and for each work

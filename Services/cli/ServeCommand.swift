@@ -1,6 +1,6 @@
 import ArgumentParser
+import Hosting
 import Logging
-import ServiceRuntime
 
 /// `sluice serve <service>`: run one service until SIGTERM/SIGINT.
 struct ServeCommand: AsyncParsableCommand {

@@ -1,11 +1,11 @@
-import IngestService
+import Hosting
 import IncidentService
+import IngestService
 import Logging
 import MetricsService
 import NotifyService
 import PublishService
 import SchedulerService
-import ServiceRuntime
 import TransformService
 import ValidateService
 

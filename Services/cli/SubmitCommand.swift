@@ -1,11 +1,12 @@
 import ArgumentParser
 import Contracts
 import Foundation
+import Hosting
 import Logging
 import Messaging
 import MetricsService
 import Plans
-import ServiceRuntime
+import Runtime
 
 /// `sluice submit FILE`: publish a `job.submit` (with a broker confirm) and print the job id;
 /// with `--wait`, follow progress and exit 0 on published, 1 on failed, 3 on timeout.

@@ -1,8 +1,8 @@
 import ArgumentParser
 import Contracts
 import Foundation
+import Hosting
 import Messaging
-import ServiceRuntime
 
 /// `sluice topology`: print the broker topology as a RabbitMQ definitions file
 /// (`rabbitmqctl import_definitions` or the management UI can load it).

@@ -1,7 +1,8 @@
 import Contracts
+import Hosting
 import Hummingbird
 import Logging
-import ServiceRuntime
+import Runtime
 
 /// The incident service: every dead letter and every failed job lands here, is stored,
 /// grouped by cause into incidents, matched against the known-error catalog, and can be

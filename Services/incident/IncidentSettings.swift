@@ -1,5 +1,5 @@
 import Contracts
-import ServiceRuntime
+import Runtime
 
 /// The incident service's own settings (`incident.*`), read once in the composition root.
 struct IncidentSettings: Sendable {

@@ -1,5 +1,5 @@
 import Contracts
-import ServiceRuntime
+import Runtime
 import Tabular
 
 /// Turns standardized source rows into `chunk.ingested` messages and publishes them in

@@ -2,7 +2,7 @@ import Contracts
 import Foundation
 import Logging
 import PostgresNIO
-import ServiceRuntime
+import Runtime
 import Storage
 
 /// A job as ingest records it.

@@ -1,7 +1,8 @@
 import Contracts
 import Foundation
+import Hosting
 import Hummingbird
-import ServiceRuntime
+import Runtime
 
 /// Ingest's HTTP API: jobs, uploads, stored inputs and re-runs by tag.
 enum IngestRoutes {

@@ -1,7 +1,7 @@
 import Contracts
+import Hosting
 import Hummingbird
 import Logging
-import ServiceRuntime
 import Storage
 
 /// The ingest service: reads a job's source, splits it into chunk messages, records the job.

@@ -1,7 +1,7 @@
 import Contracts
 import Foundation
 import Outbound
-import ServiceRuntime
+import Runtime
 
 /// Ingest's own settings (`ingest.*` keys).
 struct IngestSettings: Sendable {

@@ -3,7 +3,7 @@ import Crypto
 import Foundation
 import Logging
 import PostgresNIO
-import ServiceRuntime
+import Runtime
 import Tabular
 
 /// A job's input as ingest stored it: every source (inline, path, upload, URL) is copied

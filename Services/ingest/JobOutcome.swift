@@ -1,7 +1,7 @@
 import Contracts
 import Foundation
 import PostgresNIO
-import ServiceRuntime
+import Runtime
 import Storage
 
 /// The end of a submission: the job's final state, its outcome event and the inbox entry

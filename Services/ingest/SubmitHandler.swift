@@ -2,7 +2,7 @@ import Contracts
 import Foundation
 import Logging
 import Plans
-import ServiceRuntime
+import Runtime
 import Tabular
 
 /// Handles `job.submit`. Chunks are large and fully determined by the stored input, so they

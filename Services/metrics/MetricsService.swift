@@ -1,7 +1,8 @@
 import Contracts
+import Hosting
 import Hummingbird
 import Logging
-import ServiceRuntime
+import Runtime
 
 /// The metrics service: follows every event and keeps a progress record per job
 /// (state, chunks per stage, rows in/valid/invalid, timestamps), served over HTTP.

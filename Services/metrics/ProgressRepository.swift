@@ -1,7 +1,7 @@
 import Contracts
 import Foundation
 import PostgresNIO
-import ServiceRuntime
+import Runtime
 import Storage
 
 /// Metrics' tables (schema `metrics`). Each event is applied once (the inbox sees to that),

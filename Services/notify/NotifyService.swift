@@ -1,7 +1,7 @@
 import Contracts
+import Hosting
 import Hummingbird
 import Logging
-import ServiceRuntime
 
 /// The notify service: tells people about job outcomes through the job's webhooks, and
 /// records every delivery attempt.

@@ -1,6 +1,6 @@
 import Contracts
 import Outbound
-import ServiceRuntime
+import Runtime
 
 /// Delivers one notification to each webhook once. A URL already delivered for this message
 /// is skipped, so a redelivered event does not notify twice; a failing URL makes the

@@ -1,7 +1,8 @@
 import Contracts
+import Hosting
 import Hummingbird
 import PostgresNIO
-import ServiceRuntime
+import Runtime
 
 /// `GET /jobs/:id/artifacts` lists a job's artifacts; `GET /jobs/:id/artifacts/:name`
 /// downloads one.

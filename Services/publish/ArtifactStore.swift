@@ -3,7 +3,6 @@ import Crypto
 import Foundation
 import Logging
 import PostgresNIO
-import ServiceRuntime
 
 /// Writes one artifact in 1 MiB parts inside the publishing transaction, hashing as it
 /// goes, so an artifact of any size is never held whole in memory.

@@ -2,7 +2,6 @@ import Contracts
 import Foundation
 import Logging
 import PostgresNIO
-import ServiceRuntime
 import Tabular
 
 /// The processed dataset, written once per chosen format as records stream past in order:

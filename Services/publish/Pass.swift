@@ -1,6 +1,6 @@
 import Contracts
 import Foundation
-import ServiceRuntime
+import Runtime
 import Tabular
 import Validation
 

@@ -2,7 +2,7 @@ import Contracts
 import Foundation
 import Logging
 import PostgresNIO
-import ServiceRuntime
+import Runtime
 import Storage
 
 /// Publish's tables (schema `publish`): jobs being collected, their chunks, and artifacts.

@@ -1,7 +1,7 @@
 import Contracts
+import Hosting
 import Hummingbird
 import Logging
-import ServiceRuntime
 
 /// The publish service: collects transformed chunks, detects completion race-free, and
 /// stores the job's artifacts (output CSV in input order, JSON summary).

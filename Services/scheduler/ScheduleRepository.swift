@@ -1,7 +1,7 @@
 import Contracts
 import Foundation
 import PostgresNIO
-import ServiceRuntime
+import Runtime
 import Storage
 
 /// Scheduler's tables (schema `scheduler`).

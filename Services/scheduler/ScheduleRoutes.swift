@@ -1,7 +1,8 @@
 import Contracts
 import Foundation
+import Hosting
 import Hummingbird
-import ServiceRuntime
+import Runtime
 
 /// `POST /schedules`, `GET /schedules`, `DELETE /schedules/:id`, `GET /schedules/:id/fires`.
 enum ScheduleRoutes {

@@ -1,7 +1,7 @@
 import Contracts
 import Foundation
+import Runtime
 import ServiceLifecycle
-import ServiceRuntime
 
 /// Fires due schedules. Each tick locks due rows with `FOR UPDATE SKIP LOCKED` (replicas
 /// never take the same row), records the fire time under a primary key (a fire time is used

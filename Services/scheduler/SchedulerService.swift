@@ -1,8 +1,9 @@
 import Contracts
 import Foundation
+import Hosting
 import Hummingbird
 import Logging
-import ServiceRuntime
+import Runtime
 
 /// The scheduler: stores cron schedules and publishes each schedule's `job.submit` exactly
 /// once per fire time, however many replicas run.

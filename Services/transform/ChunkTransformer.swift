@@ -1,7 +1,8 @@
 import Contracts
+import Definitions
 import Plans
 import PostgresNIO
-import ServiceRuntime
+import Runtime
 import Tabular
 import Toolkit
 

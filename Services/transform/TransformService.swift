@@ -1,6 +1,7 @@
 import Contracts
+import Definitions
+import Hosting
 import Logging
-import ServiceRuntime
 import Storage
 
 /// The transform service: applies the job's processing plan to each validated chunk (the

@@ -1,5 +1,5 @@
 import Contracts
-import ServiceRuntime
+import Runtime
 import Tabular
 import Validation
 

@@ -1,8 +1,9 @@
 import Contracts
+import Definitions
 import PostgresNIO
-import ServiceRuntime
-import Validation
+import Runtime
 import Toolkit
+import Validation
 
 /// Compiled schemas per job, so a job's chunks compile its schema once per replica rather
 /// than once per chunk. Bounded: the oldest entries go first.

@@ -1,7 +1,8 @@
 import Contracts
+import Definitions
 import Logging
 import PostgresNIO
-import ServiceRuntime
+import Runtime
 import Storage
 
 /// Validate's tables (schema `validate`).

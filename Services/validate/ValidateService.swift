@@ -1,7 +1,8 @@
 import Contracts
+import Definitions
+import Hosting
 import Hummingbird
 import Logging
-import ServiceRuntime
 import Storage
 
 /// The validate service: checks each chunk against the job's Table Schema, reports every

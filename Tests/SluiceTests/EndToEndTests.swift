@@ -4,7 +4,7 @@ import Messaging
 import MetricsService
 import Outbound
 import PostgresNIO
-import ServiceRuntime
+import Runtime
 import Tabular
 import Testing
 

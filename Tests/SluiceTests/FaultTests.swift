@@ -1,7 +1,6 @@
 import Contracts
 import Foundation
 import PostgresNIO
-import ServiceRuntime
 import Storage
 import Testing
 

@@ -3,7 +3,6 @@ import Foundation
 import Hummingbird
 import Outbound
 import Plans
-import ServiceRuntime
 import Tabular
 import Testing
 import Toolkit

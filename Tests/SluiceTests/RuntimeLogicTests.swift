@@ -1,10 +1,12 @@
+@testable import Consuming
 import Contracts
 import Foundation
+@testable import Hosting
 @testable import IncidentService
 @testable import IngestService
 import Messaging
 import PostgresNIO
-@testable import ServiceRuntime
+@testable import Runtime
 import Tabular
 import Testing
 @testable import TransformService

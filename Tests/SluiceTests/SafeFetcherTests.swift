@@ -3,7 +3,6 @@ import Hummingbird
 import Logging
 import Outbound
 import ServiceLifecycle
-import ServiceRuntime
 import Testing
 import Toolkit
 

@@ -4,7 +4,6 @@ import Hummingbird
 import Messaging
 import Outbound
 @testable import SchedulerService
-import ServiceRuntime
 import Testing
 import Toolkit
 

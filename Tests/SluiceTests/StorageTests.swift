@@ -2,7 +2,7 @@ import Contracts
 import Foundation
 import Messaging
 import PostgresNIO
-@testable import ServiceRuntime
+@testable import Runtime
 import Storage
 import Testing
 

@@ -1,7 +1,7 @@
 import Contracts
 import Foundation
 import Messaging
-import ServiceRuntime
+import Runtime
 import Testing
 
 /// `infra/rabbitmq/definitions.json` is the code's topology (regenerate with

@@ -1,7 +1,7 @@
 import Contracts
 import Foundation
 import PostgresNIO
-import ServiceRuntime
+import Runtime
 
 /// Managing the known-error catalog: every change is audited and re-matches the incidents
 /// that are not archived, in the same transaction, so the catalog and the incidents never

@@ -1,7 +1,8 @@
 import Contracts
 import Foundation
+import Hosting
 import Hummingbird
-import ServiceRuntime
+import Runtime
 
 /// `/dead-letters`: search (by incident, job, correlation id, service, message type, error
 /// type or text, state, time range, header value), show one in full, re-drive a selection,

@@ -1,8 +1,9 @@
 import Contracts
 import Foundation
 import HTTPTypes
+import Hosting
 import Hummingbird
-import ServiceRuntime
+import Runtime
 
 /// Shared pieces of the incident service's HTTP API.
 enum IncidentHTTP {

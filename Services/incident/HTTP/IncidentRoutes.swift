@@ -1,7 +1,8 @@
 import Contracts
 import Foundation
+import Hosting
 import Hummingbird
-import ServiceRuntime
+import Runtime
 
 /// `/incidents`: list, show (with timeline), the lifecycle actions, and re-driving a whole
 /// incident. `/redrives` and `/audit` for what was done.

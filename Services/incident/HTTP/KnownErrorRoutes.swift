@@ -1,7 +1,8 @@
 import Contracts
 import Foundation
+import Hosting
 import Hummingbird
-import ServiceRuntime
+import Runtime
 
 /// `/known-errors`: the catalog. Adding, changing or deleting a rule re-matches every
 /// incident that is not archived; `POST /known-errors/test` tries a rule on stored failures

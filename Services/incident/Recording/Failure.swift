@@ -1,8 +1,9 @@
+import Consuming
 import Contracts
 import Foundation
 import Messaging
 import PostgresNIO
-import ServiceRuntime
+import Runtime
 
 /// One failure as the incident service stores it: a dead letter from some service's DLQ, or
 /// a `job.failed` event.

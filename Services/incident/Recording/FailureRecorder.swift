@@ -1,7 +1,7 @@
 import Contracts
 import Foundation
 import PostgresNIO
-import ServiceRuntime
+import Runtime
 
 /// Stores a failure idempotently and files it under its incident, in one transaction:
 /// - joining the open incident with its fingerprint (count, last seen, a coalesced

@@ -1,7 +1,7 @@
 import Contracts
 import Foundation
 import PostgresNIO
-import ServiceRuntime
+import Runtime
 
 /// Operator actions on an incident and the state machine behind them:
 /// `open → in_progress → resolved → archived`, and `resolved → open` when the cause comes

@@ -1,7 +1,7 @@
 import Contracts
 import Foundation
 import PostgresNIO
-import ServiceRuntime
+import Runtime
 
 /// Operator actions on dead letters: re-drive (one, a selection, or a whole incident) and
 /// discard. A re-drive's set is frozen when it is asked for: its dead letters move to

@@ -1,7 +1,7 @@
 import Contracts
 import Foundation
 import PostgresNIO
-import ServiceRuntime
+import Runtime
 
 /// Books the outcomes of re-driven messages: a `redrive.succeeded` receipt, or the copy
 /// failing again (it comes back as a new dead letter carrying the re-drive's ids). A failed

@@ -1,8 +1,9 @@
+import Consuming
 import Contracts
 import Foundation
 import Messaging
+import Runtime
 import ServiceLifecycle
-import ServiceRuntime
 import Toolkit
 
 /// Sends re-driven messages. All its state is in the database (which items are sent, when

@@ -2,7 +2,7 @@ import Contracts
 import Foundation
 import Messaging
 import PostgresNIO
-import ServiceRuntime
+import Runtime
 
 /// Stored failures (`dead_letters`): every dead letter and failed job, searchable.
 struct DeadLetterRepository {

@@ -1,7 +1,7 @@
 import Contracts
 import Foundation
 import PostgresNIO
-import ServiceRuntime
+import Runtime
 
 /// Incidents (schema `incident`): filing failures under them, reading and changing them.
 struct IncidentRepository {

@@ -1,7 +1,7 @@
 import Contracts
 import Foundation
 import PostgresNIO
-import ServiceRuntime
+import Runtime
 
 /// The known-error catalog (`known_errors`).
 struct KnownErrorRepository {

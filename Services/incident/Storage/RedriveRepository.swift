@@ -2,7 +2,7 @@ import Contracts
 import Foundation
 import Messaging
 import PostgresNIO
-import ServiceRuntime
+import Runtime
 
 /// Re-drives (`redrives`) and their frozen sets of dead letters (`redrive_items`).
 struct RedriveRepository {

@@ -1,7 +1,7 @@
 import Contracts
 import Foundation
 import PostgresNIO
-import ServiceRuntime
+import Runtime
 
 /// An incident's timeline (`incident_events`) and the operators' audit log (`audit_log`).
 struct Timeline {

@@ -1,8 +1,9 @@
+@testable import Consuming
 import Contracts
 import Foundation
 @testable import IncidentService
 import Messaging
-@testable import ServiceRuntime
+@testable import Runtime
 import Testing
 
 /// The rules behind failure handling, tested directly: retry policies from configuration,

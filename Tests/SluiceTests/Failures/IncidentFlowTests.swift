@@ -2,7 +2,7 @@ import Contracts
 import Foundation
 import IncidentService
 import Messaging
-import ServiceRuntime
+import Runtime
 import Testing
 
 /// The incident service against the real pipeline: grouping, alerts, the known-error

@@ -3,7 +3,6 @@ import Foundation
 import IncidentService
 import Messaging
 import MetricsService
-import ServiceRuntime
 import Testing
 
 /// Fix the cause, re-drive: the job completes exactly as a fault-free run would, and a

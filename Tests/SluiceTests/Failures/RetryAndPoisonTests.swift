@@ -2,7 +2,7 @@ import Contracts
 import Foundation
 import IncidentService
 import Messaging
-import ServiceRuntime
+import Runtime
 import Testing
 
 /// Retries follow the policy; a message that kills its consumer is set aside after the

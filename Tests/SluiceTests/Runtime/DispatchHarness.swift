@@ -1,8 +1,9 @@
+@testable import Consuming
 import Contracts
 import Foundation
 import Logging
 import Messaging
-@testable import ServiceRuntime
+@testable import Runtime
 import Storage
 import Toolkit
 

@@ -1,7 +1,8 @@
+@testable import Consuming
 import Contracts
 import Foundation
 import Messaging
-@testable import ServiceRuntime
+@testable import Runtime
 import Testing
 import Toolkit
 

@@ -1,6 +1,6 @@
 import Foundation
 import Messaging
-import ServiceRuntime
+import Runtime
 
 /// Listens on a pipeline's events exchange (its own throwaway queue) and keeps what arrives.
 final class EventTap: @unchecked Sendable {

@@ -1,9 +1,10 @@
 import Contracts
 import Foundation
+import Hosting
 import Logging
 import Messaging
 import PostgresNIO
-import ServiceRuntime
+import Runtime
 import Storage
 
 /// Where the real broker and database are for tests (the local infra by default). A test

@@ -9,7 +9,8 @@ import NotifyService
 import Outbound
 import PublishService
 import SchedulerService
-import ServiceRuntime
+import Runtime
+import Hosting
 import TransformService
 import ValidateService
 

@@ -1,6 +1,5 @@
 import Foundation
 import Hummingbird
-import ServiceRuntime
 import Toolkit
 
 /// A webhook endpoint on loopback that records what it receives (and when), failing the

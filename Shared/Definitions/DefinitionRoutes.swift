@@ -1,5 +1,6 @@
 import Contracts
 import Foundation
+import Hosting
 import Hummingbird
 
 /// The HTTP API of a ``DefinitionStore``:

@@ -14,7 +14,7 @@ public struct FaultInjection: Sendable, Hashable {
         self.crashMatch = crashMatch.flatMap { $0.isEmpty ? nil : Array($0.utf8) }
     }
 
-    func crashIfMatching(_ body: [UInt8], logger: Logger) {
+    package func crashIfMatching(_ body: [UInt8], logger: Logger) {
         guard let needle = crashMatch, body.count >= needle.count else { return }
         let first = needle[0]
         for start in 0...(body.count - needle.count) where body[start] == first {

@@ -2,6 +2,7 @@ import Contracts
 import Foundation
 import Logging
 import Messaging
+import Runtime
 import ServiceLifecycle
 import Storage
 import Toolkit
@@ -39,7 +40,7 @@ public final class Dispatcher: Service, Sendable {
     /// cancelled; the broker redelivers it once the connection closes).
     enum Outcome { case ack, requeue, abandon }
 
-    init(runtime: RuntimeContext, consumer: any MessageConsumer, handlers: MessageHandlers, policies: RetryPolicies,
+    package init(runtime: RuntimeContext, consumer: any MessageConsumer, handlers: MessageHandlers, policies: RetryPolicies,
          concurrency: Int, gate: StartupGate, hooks: DispatchHooks = DispatchHooks(), timeouts: RuntimeTimeouts,
          ledger: (any DeliveryLedger)? = nil) {
         self.ledger = ledger ?? DeliveryCounter(database: runtime.database, logger: runtime.logger)

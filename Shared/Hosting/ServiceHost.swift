@@ -1,29 +1,13 @@
+import Consuming
 import Contracts
 import Foundation
 import Hummingbird
 import Logging
 import Messaging
+import Runtime
 import ServiceLifecycle
 import Storage
 import Toolkit
-
-/// What a service adds to the runtime: its tables, handlers, HTTP routes and loops.
-public struct ServiceSpec: Sendable {
-    /// The service's own migrations (the runtime's inbox/outbox come on top).
-    public var migrations: MigrationSet?
-    /// Message handlers; none means the service does not consume.
-    public var handlers = MessageHandlers()
-    /// Adds the service's own HTTP routes.
-    public var routes: @Sendable (Router<BasicRequestContext>, RuntimeContext) -> Void = { _, _ in }
-    /// Runs once after the migrations, before any handler, route or loop touches the
-    /// database (e.g. storing built-in reference data). Retried with the migrations.
-    public var prepare: (@Sendable (RuntimeContext) async throws -> Void)?
-    /// Background loops (e.g. the scheduler's tick), started after the migrations.
-    public var loops: [@Sendable (RuntimeContext) -> any Service] = []
-
-    /// An empty spec.
-    public init() {}
-}
 
 /// One running service: the composition of database, migrations, publisher, HTTP server,
 /// outbox relay, loops and consumer in a `ServiceGroup`. `sluice serve` and the tests build

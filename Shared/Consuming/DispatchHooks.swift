@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Messaging
+import Runtime
 
 /// Hooks on the dispatch path, set only by a composition root (drills and tests); empty in
 /// production. Keeping them here, rather than as globals, lets a test build a dispatcher

@@ -2,6 +2,7 @@ import Contracts
 import Foundation
 import Logging
 import PostgresNIO
+import Runtime
 import Storage
 
 /// A stored, versioned definition (a Table Schema in validate, a processing plan in

@@ -1,4 +1,5 @@
 import Contracts
+import Runtime
 
 /// Checks a body before any handler sees it. Inputs that can never succeed are permanent
 /// errors: bodies that are not an envelope, and JSON that PostgreSQL would store differently

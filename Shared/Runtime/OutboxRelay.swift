@@ -6,14 +6,23 @@ import Storage
 /// Publishes outbox rows that were committed but not sent (the process died between commit
 /// and publish, or the broker was down). Rows younger than `minimumAge` are left to the
 /// handler that wrote them. Replicas share the work through `FOR UPDATE SKIP LOCKED`.
-struct OutboxRelay: Service {
+package struct OutboxRelay: Service {
     let runtime: RuntimeContext
     let gate: StartupGate
     var interval: Duration = .milliseconds(500)
     var minimumAge: Duration = .seconds(3)
     var batchSize = 500
 
-    func run() async throws {
+    package init(runtime: RuntimeContext, gate: StartupGate, interval: Duration = .milliseconds(500),
+                 minimumAge: Duration = .seconds(3), batchSize: Int = 500) {
+        self.runtime = runtime
+        self.gate = gate
+        self.interval = interval
+        self.minimumAge = minimumAge
+        self.batchSize = batchSize
+    }
+
+    package func run() async throws {
         try await gate.wait()
         var sincePurge = 0
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
@@ -34,7 +43,7 @@ struct OutboxRelay: Service {
     }
 
     /// Relays one batch; returns how many messages were confirmed.
-    func relayOnce() async throws -> Int {
+    package func relayOnce() async throws -> Int {
         let runtime = self.runtime
         let (minimumAge, batchSize) = (self.minimumAge, self.batchSize)
         return try await runtime.database.transaction { connection in

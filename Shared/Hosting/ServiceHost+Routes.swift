@@ -1,5 +1,6 @@
 import Hummingbird
 import Messaging
+import Runtime
 
 extension ServiceHost {
     /// `/health` (the process is up), `/ready` (migrations applied, broker and database

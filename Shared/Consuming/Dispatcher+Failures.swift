@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import Messaging
 import PostgresNIO
+import Runtime
 import Storage
 import Toolkit
 

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Runtime
 import Toolkit
 
 /// Notices a consumer that holds deliveries but settles none: logs at error level (and

@@ -81,3 +81,4 @@ public struct RuntimeConfig: Sendable {
 }
 
 import Foundation
+import Runtime

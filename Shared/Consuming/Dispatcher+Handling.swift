@@ -2,6 +2,7 @@ import Contracts
 import Foundation
 import Logging
 import Messaging
+import Runtime
 import Storage
 import Toolkit
 

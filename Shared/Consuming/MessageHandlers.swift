@@ -1,5 +1,6 @@
 import Contracts
 import Messaging
+import Runtime
 
 /// A service's handlers, keyed by message type. Registered once in the composition root.
 public struct MessageHandlers: Sendable {
@@ -58,19 +59,5 @@ public struct MessageHandlers: Sendable {
             throw SluiceError.permanent("message.invalid-payload",
                                         "\(P.messageType.rawValue) payload does not match its schema: \(describe(error))")
         }
-    }
-}
-
-/// A short, readable description of a decoding error.
-public func describe(_ error: any Error) -> String {
-    switch error {
-    case DecodingError.keyNotFound(let key, let context):
-        return "missing field '\((context.codingPath + [key]).map(\.stringValue).joined(separator: "."))'"
-    case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
-        return "wrong type at '\(context.codingPath.map(\.stringValue).joined(separator: "."))': \(context.debugDescription)"
-    case DecodingError.dataCorrupted(let context):
-        return "invalid data at '\(context.codingPath.map(\.stringValue).joined(separator: "."))': \(context.debugDescription)"
-    default:
-        return "\(error)"
     }
 }

@@ -1,27 +1,7 @@
-import Contracts
 import Logging
+import Runtime
 import ServiceLifecycle
 import Storage
-
-/// Opens once the service's migrations are applied; consumers and loops wait on it, so
-/// nothing touches a table before it exists.
-actor StartupGate {
-    private var state: Result<Void, any Error>?
-    private var waiters: [CheckedContinuation<Void, any Error>] = []
-
-    func wait() async throws {
-        if let state { return try state.get() }
-        try await withCheckedThrowingContinuation { waiters.append($0) }
-    }
-
-    func finish(_ result: Result<Void, any Error>) {
-        state = result
-        for waiter in waiters { waiter.resume(with: result) }
-        waiters.removeAll()
-    }
-
-    var isOpen: Bool { if case .success = state { true } else { false } }
-}
 
 /// Applies migrations once the pool runs, retrying while the database is unreachable, then
 /// opens the gate and idles until shutdown.

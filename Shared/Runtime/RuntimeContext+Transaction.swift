@@ -1,0 +1,37 @@
+import Contracts
+import Foundation
+import Logging
+import Messaging
+import PostgresNIO
+import Storage
+
+extension RuntimeContext {
+    /// Runs `body` in a transaction whose emitted messages go through the outbox: stored in
+    /// the same commit, then published with confirms and marked sent. If the process dies
+    /// after the commit, the outbox relay publishes them.
+    public func transaction<T: Sendable>(traceparent: String? = nil,
+        _ body: @escaping @Sendable (PostgresConnection, Emitter) async throws -> T) async throws -> T {
+        let outputs = OutputCollector()
+        let emitter = Emitter(outputs: outputs, topology: topology, traceparent: traceparent)
+        let logger = self.logger
+        let (result, rows): (T, [Int64]) = try await database.transaction { connection in
+            let result = try await body(connection, emitter)
+            return (result, try await Outbox.enqueue(outputs.messages, on: connection, logger: logger))
+        }
+        guard !rows.isEmpty else { return result }
+        let messages = outputs.messages
+        do {
+            try await publisher.publish(messages)
+            for message in messages {
+                metrics.increment("sluice_messages_published_total", ["service": service, "type": message.routingKey])
+            }
+            try await Outbox.markSent(rows, database: database, logger: logger)
+        } catch {
+            // Committed: the rows are durable and the relay publishes them. The caused messages
+            // are not lost, so the effect is not a failure (and must not be retried or filed).
+            logger.warning("publish after commit failed; the outbox relay will send it",
+                           metadata: ["error": "\(error)", "messages": "\(messages.count)"])
+        }
+        return result
+    }
+}

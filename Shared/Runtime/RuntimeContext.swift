@@ -1,0 +1,62 @@
+import Contracts
+import Foundation
+import Logging
+import Messaging
+import PostgresNIO
+import Storage
+
+/// What a running service has: its database, its publisher, its broker names and metrics.
+/// Handlers, HTTP routes and background loops all receive this one value.
+public struct RuntimeContext: Sendable {
+    /// The service name (`ingest`, …).
+    public let service: String
+    /// The service's database (its own schema).
+    public let database: Database
+    /// The confirming publisher.
+    public let publisher: any MessagePublisher
+    /// Broker names.
+    public let topology: SluiceTopology
+    /// Prometheus metrics.
+    public let metrics: MetricsRegistry
+    /// The service logger.
+    public let logger: Logger
+    /// The raw configuration, for service-specific settings.
+    public let values: ConfigValues
+    package let gate: StartupGate
+
+    package init(service: String, database: Database, publisher: any MessagePublisher, topology: SluiceTopology,
+         metrics: MetricsRegistry, logger: Logger, values: ConfigValues, gate: StartupGate) {
+        self.gate = gate
+        self.service = service
+        self.database = database
+        self.publisher = publisher
+        self.topology = topology
+        self.metrics = metrics
+        self.logger = logger
+        self.values = values
+    }
+
+    /// The same runtime logging with `logger` (which carries a message's ids).
+    package func with(logger: Logger) -> RuntimeContext {
+        RuntimeContext(service: service, database: database, publisher: publisher, topology: topology, metrics: metrics,
+                       logger: logger, values: values, gate: gate)
+    }
+
+    /// Waits until the service's migrations are applied (background loops call this first).
+    public func waitUntilReady() async throws { try await gate.wait() }
+
+    /// Publishes envelopes directly (with confirms), outside any transaction. Only for
+    /// messages that are safely re-derivable: deterministic ids, re-published on redelivery.
+    public func publish<P: MessagePayload>(_ envelopes: [Envelope<P>], traceparent: String? = nil) async throws {
+        let messages = try envelopes.map { try OutgoingMessage.event($0, topology: topology, traceparent: traceparent) }
+        try await publisher.publish(messages)
+        metrics.increment("sluice_messages_published_total", ["service": service, "type": P.messageType.rawValue],
+                          by: Double(messages.count))
+    }
+
+    /// Stores envelopes in the outbox in the caller's transaction; the relay sends them.
+    public func enqueue<P: MessagePayload>(_ envelopes: [Envelope<P>], on connection: PostgresConnection) async throws {
+        let messages = try envelopes.map { try OutgoingMessage.event($0, topology: topology) }
+        _ = try await Outbox.enqueue(messages, on: connection, logger: logger)
+    }
+}
