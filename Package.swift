@@ -1,11 +1,16 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-/// Every Sluice service is a library target (`<Name>Service`) with one composition root;
-/// the single `sluice` executable serves any of them and is also the operator CLI.
-let services = [
-    "Ingest", "Validate", "Transform", "Publish", "Notify", "Metrics", "Scheduler", "Incident",
-]
+import Foundation
+
+/// Every Sluice service is a library target (`<Name>Service`) with one composition root and
+/// one descriptor, in its own folder under `Services/`: the folders are the list (`cli` is
+/// the executable, `catalog` lists the descriptors for everything that needs them all).
+let services = try! FileManager.default
+    .contentsOfDirectory(atPath: URL(fileURLWithPath: #filePath).deletingLastPathComponent().path + "/Services")
+    .filter { !["cli", "catalog"].contains($0) && !$0.hasPrefix(".") }
+    .sorted()
+    .map { $0.prefix(1).uppercased() + $0.dropFirst() }
 
 let strict: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
 
@@ -37,6 +42,14 @@ var targets: [Target] = [
     .target(name: "Plans", dependencies: ["Contracts", "Tabular", .product(name: "Yams", package: "Yams")],
             path: "Shared/Plans", swiftSettings: strict),
     .target(name: "Outbound", dependencies: ["CCurl"], path: "Shared/Outbound", swiftSettings: strict),
+    // The request and response types of the services' HTTP APIs, for services and clients alike.
+    .target(name: "APIModels", dependencies: ["Contracts"], path: "Shared/APIModels", swiftSettings: strict),
+    // Pure libraries that were hiding inside services: input formats (ingest) and reports (publish).
+    .target(name: "Formats", dependencies: [
+        "Tabular", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+    ], path: "Shared/Formats", swiftSettings: strict),
+    .target(name: "Reports", dependencies: ["Contracts", "Tabular", "CCairo", "CXLSXWriter"],
+            path: "Shared/Reports", swiftSettings: strict),
     // The service runtime, by concern (see docs/architecture.md): what a running service has
     // (Runtime), how it consumes (Consuming), how it is hosted (Hosting), and the stored
     // schema/plan definitions feature (Definitions).
@@ -68,7 +81,7 @@ var targets: [Target] = [
 ]
 
 for name in services {
-    var deps: [Target.Dependency] = ["Contracts", "Messaging", "Storage", "Toolkit", "Runtime", "Consuming", "Hosting",
+    var deps: [Target.Dependency] = ["Contracts", "APIModels", "Messaging", "Storage", "Toolkit", "Runtime", "Consuming", "Hosting",
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "PostgresNIO", package: "postgres-nio"),
         .product(name: "Logging", package: "swift-log"),
@@ -78,21 +91,25 @@ for name in services {
     if ["Validate", "Publish"].contains(name) { deps.append("Validation") }
     if ["Ingest", "Transform"].contains(name) { deps.append("Plans") }
     if ["Validate", "Transform"].contains(name) { deps.append("Definitions") }
-    if name == "Ingest" { deps.append(.product(name: "ZIPFoundation", package: "ZIPFoundation")) }
-    if name == "Publish" { deps += ["CCairo", "CXLSXWriter"] }
+    if name == "Ingest" { deps.append("Formats") }
+    if name == "Publish" { deps.append("Reports") }
     if name == "Notify" || name == "Ingest" { deps.append("Outbound") }
     if name == "Ingest" { deps.append(.product(name: "Crypto", package: "swift-crypto")) }
     targets.append(.target(name: "\(name)Service", dependencies: deps,
                            path: "Services/\(name.lowercased())", swiftSettings: strict))
 }
 
-targets.append(.executableTarget(name: "sluice", dependencies: [
-    "Contracts", "Messaging", "Runtime", "Hosting", "Definitions", "Tabular", "Outbound", "Validation", "Plans",
+// Every service's descriptor, for the CLI, `sluice dev`/`serve` and the test pipeline.
+targets.append(.target(name: "Catalog", dependencies: ["Hosting", "Runtime"] + services.map { .target(name: "\($0)Service") },
+                       path: "Services/catalog", swiftSettings: strict))
+
+targets.append(.executableTarget(name: "sluice", dependencies: ["Catalog",
+    "Contracts", "APIModels", "Messaging", "Runtime", "Hosting", "Definitions", "Tabular", "Outbound", "Validation", "Plans",
     .product(name: "ArgumentParser", package: "swift-argument-parser"),
     .product(name: "Logging", package: "swift-log"),
     .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
     .product(name: "UnixSignals", package: "swift-service-lifecycle"),
-] + services.map { .target(name: "\($0)Service") }, path: "Services/cli", swiftSettings: strict))
+], path: "Services/cli", swiftSettings: strict))
 
 targets.append(.executableTarget(name: "sluice-bench", dependencies: [
     "Contracts", "Messaging", "Tabular", "Outbound", "Runtime",
@@ -104,16 +121,25 @@ targets.append(.target(name: "Conformance", dependencies: [
     "Messaging", .product(name: "Logging", package: "swift-log"),
 ], path: "Tests/Conformance", swiftSettings: strict))
 
-targets.append(.testTarget(name: "SluiceTests", dependencies: [
-    "Conformance", "Toolkit",
+// Tests in three targets: unit (no servers; runs first and fast), integration (real
+// RabbitMQ and PostgreSQL, the transport conformance suite on AMQP) and scenarios (the whole
+// pipeline end to end, faults and restarts). TestSupport holds what they share.
+let common: [Target.Dependency] = [
     "Contracts", "Messaging", "Storage", "Tabular", "Outbound", "Runtime", "Consuming", "Hosting", "Definitions",
-    "Validation", "Plans",
+    "Validation", "Plans", "Toolkit", "Catalog", "Conformance", "Formats", "Reports", "APIModels",
     .product(name: "Hummingbird", package: "hummingbird"),
     .product(name: "PostgresNIO", package: "postgres-nio"),
     .product(name: "Logging", package: "swift-log"),
     .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-] + services.map { .target(name: "\($0)Service") }, path: "Tests/SluiceTests",
-    resources: [.copy("Fixtures")], swiftSettings: strict))
+] + services.map { .target(name: "\($0)Service") }
+
+targets.append(.target(name: "TestSupport", dependencies: common, path: "Tests/TestSupport", swiftSettings: strict))
+targets.append(.testTarget(name: "UnitTests", dependencies: common + ["TestSupport"], path: "Tests/UnitTests",
+                           resources: [.copy("Fixtures")], swiftSettings: strict))
+targets.append(.testTarget(name: "IntegrationTests", dependencies: common + ["TestSupport"], path: "Tests/IntegrationTests",
+                           swiftSettings: strict))
+targets.append(.testTarget(name: "ScenarioTests", dependencies: common + ["TestSupport"], path: "Tests/ScenarioTests",
+                           swiftSettings: strict))
 
 let package = Package(
     name: "sluice",

@@ -2,6 +2,9 @@
 # The whole test suite, against a real RabbitMQ and PostgreSQL (installed and started
 # locally when missing; a server that cannot be started fails the run, it never skips).
 # Idempotent: run it as often as you like.
+#
+# Three test targets (see docs/architecture.md): UnitTests (no servers), IntegrationTests
+# (real RabbitMQ and PostgreSQL) and ScenarioTests (the whole pipeline, faults, restarts).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 . infra/swift-env.sh
@@ -9,14 +12,16 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 infra/local/up.sh
 infra/local/python.sh   # frictionless-py (Table Schema oracle) and openpyxl (reads XLSX outputs)
 swift build --build-tests
-# Everything but the broker-restart fault test, the heavy inputs and the failure scenarios,
-# in parallel...
-swift test --skip-build --skip BrokerRestart --skip DatabaseRestart --skip HeavyInputTests \
+# Unit tests first and alone: fast, and a failure there says the most.
+swift test --skip-build --filter '^UnitTests\.'
+# Integration and scenarios in parallel, but for the suites that must run on their own...
+swift test --skip-build --filter '^(IntegrationTests|ScenarioTests)\.' \
+  --skip BrokerRestart --skip DatabaseRestart --skip HeavyInputTests \
   --skip IncidentFlowTests --skip RedriveTests --skip RetryAndPoisonTests
-# ...then the failure scenarios together (1,000 dead letters, consumers killed in child
+# ...the failure scenarios together (1,000 dead letters, consumers killed in child
 # processes, timed retries: they would starve the fault tests' child processes above)...
 swift test --skip-build --filter IncidentFlowTests --filter RedriveTests --filter RetryAndPoisonTests
-# ...then the 10 MB-field inputs alone (their decodes would starve the other suites' services)...
+# ...the 10 MB-field inputs alone (their decodes would starve the other suites' services)...
 swift test --skip-build --filter HeavyInputTests
 # ...and the broker and database restarts alone: they restart the servers under everyone's feet.
 swift test --skip-build --filter BrokerRestart

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import IncidentService
 
 /// The actions on chosen dead letters: `sluice dead-letters redrive ID…` sends them back to
 /// the queues they failed in; `sluice dead-letters discard ID… --reason T` (or

@@ -1,7 +1,7 @@
+import APIModels
 import ArgumentParser
 import Consuming
 import Foundation
-import IncidentService
 
 /// `sluice dead-letters …`: search the dead letters (and failed jobs) the incident service
 /// stored, show one with its fault headers and body, re-drive a selection, and discard

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Catalog
 import Dispatch
 import Foundation
 import UnixSignals

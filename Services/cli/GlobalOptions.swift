@@ -1,4 +1,5 @@
 import ArgumentParser
+import Catalog
 import Foundation
 import Hosting
 import Logging
@@ -35,6 +36,6 @@ struct GlobalOptions: ParsableArguments {
 
     /// The base URL of a service's HTTP API (`<service>.url`, default loopback and its port).
     func serviceURL(_ service: String, values: ConfigValues) -> String {
-        values.string("\(service).url", "http://127.0.0.1:\(RuntimeConfig.defaultPorts[service] ?? 8080)")
+        values.string("\(service).url", "http://127.0.0.1:\(ServiceCatalog.descriptor(service)?.defaultPort ?? 8080)")
     }
 }

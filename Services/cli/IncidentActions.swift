@@ -1,6 +1,6 @@
+import APIModels
 import ArgumentParser
 import Foundation
-import IncidentService
 
 /// The actions on one incident: `sluice incidents assign|start|resolve|archive|reopen|note|
 /// analysis|redrive ID …`. Each POSTs to `/incidents/:id/<action>` as the operator (`--actor`, else `$USER`) and prints

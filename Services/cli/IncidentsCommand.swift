@@ -1,6 +1,6 @@
+import APIModels
 import ArgumentParser
 import Foundation
-import IncidentService
 
 /// `sluice incidents …`: list and show incidents, work them through their lifecycle
 /// (assign, start, resolve, archive, reopen), record notes and analysis, and re-drive their

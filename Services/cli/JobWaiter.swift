@@ -1,7 +1,6 @@
+import APIModels
 import Contracts
 import Foundation
-import MetricsService
-import PublishService
 
 /// Follows a job's progress through the metrics service until it ends.
 struct JobWaiter {

@@ -1,6 +1,6 @@
+import APIModels
 import ArgumentParser
 import Foundation
-import IncidentService
 
 /// Adding and changing known-error rules: `sluice known-errors add ID …` POSTs a new rule;
 /// `sluice known-errors update ID …` reads the stored rule, applies the options given and

@@ -1,6 +1,6 @@
+import APIModels
 import ArgumentParser
 import Foundation
-import IncidentService
 
 /// The patterns of a known-error rule as options: regular expressions searched (not
 /// anchored; add `^…$` for a whole field) in a failure's error text, error type, service and

@@ -1,6 +1,6 @@
+import APIModels
 import ArgumentParser
 import Foundation
-import IncidentService
 
 /// `sluice known-errors …`: the known-error catalog — rules that give matching incidents a
 /// severity, a title, a root cause, a corrective action and a runbook. List, add, update and

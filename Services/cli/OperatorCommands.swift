@@ -1,8 +1,7 @@
+import APIModels
 import ArgumentParser
 import Contracts
 import Foundation
-import MetricsService
-import PublishService
 
 /// `sluice jobs show ID` / `sluice jobs list`.
 struct JobsCommand: AsyncParsableCommand {

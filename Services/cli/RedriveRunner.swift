@@ -1,6 +1,6 @@
+import APIModels
 import ArgumentParser
 import Foundation
-import IncidentService
 
 /// Sends a re-drive request and shows what came of it: on a dry run the dead letters that
 /// would be sent and those that would not (with why); otherwise the re-drive's id and, with

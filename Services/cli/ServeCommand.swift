@@ -1,4 +1,5 @@
 import ArgumentParser
+import Catalog
 import Hosting
 import Logging
 
@@ -14,11 +15,12 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         try global.bootstrapLogging()
-        let config = try RuntimeConfig(service: service, values: try global.values())
-        let logger = Logger(label: "sluice.\(service)")
-        guard let host = try ServiceCatalog.build(service, config: config, logger: logger) else {
+        guard let descriptor = ServiceCatalog.descriptor(service) else {
             throw ValidationError("unknown service '\(service)'; choose one of \(ServiceCatalog.names.joined(separator: ", "))")
         }
+        let config = try ServiceCatalog.config(service, values: try global.values())
+        let logger = Logger(label: "sluice.\(service)")
+        let host = try descriptor.build(config: config, logger: logger, handleSignals: true)
         logger.info("starting", metadata: ["broker": "\(config.amqp.redacted)", "database": "\(config.database.redacted)",
                                            "http": "\(config.httpHost):\(config.httpPort)"])
         try await host.run()

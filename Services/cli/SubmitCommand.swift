@@ -1,10 +1,10 @@
 import ArgumentParser
+import Catalog
 import Contracts
 import Foundation
 import Hosting
 import Logging
 import Messaging
-import MetricsService
 import Plans
 import Runtime
 
@@ -62,7 +62,7 @@ struct SubmitCommand: AsyncParsableCommand {
             }
             let envelope = Envelope(id: MessageID.random(), jobId: submission.jobId, correlationId: submission.jobId!,
                                     causationId: nil, producer: "sluice-cli", payload: submission)
-            let config = try RuntimeConfig(service: "cli", values: values)
+            let config = try ServiceCatalog.config("cli", values: values)
             let publisher = AMQPPublisher(config: config.amqp, topology: config.topology.all(policies: config.retry),
                                           logger: Logger(label: "sluice.submit"))
             do {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Catalog
 import Contracts
 import Foundation
 import Hosting
@@ -16,7 +17,7 @@ struct TopologyCommand: AsyncParsableCommand {
 
     func run() throws {
         // Queue type, delivery limit and retry delays come from configuration, as in `serve`.
-        var config = try RuntimeConfig(service: "ingest", values: try global.values())
+        var config = try ServiceCatalog.config("ingest", values: try global.values())
         config.topology.prefix = prefix
         let definitions = RabbitDefinitions(topology: config.topology.all(policies: config.retry), vhost: vhost)
         print(String(decoding: try JSONCoding.encoder(pretty: true).encode(definitions), as: UTF8.self))

@@ -8,8 +8,14 @@ import Runtime
 /// grouped by cause into incidents, matched against the known-error catalog, and can be
 /// re-driven safely (see `docs/failures.md`).
 public enum IncidentService {
-    /// The composition root.
-    public static func build(config: RuntimeConfig, logger: Logger, handleSignals: Bool = false) throws -> ServiceHost {
+    /// The service as the rest of Sluice sees it (catalog, `sluice serve`, tests).
+    public static let descriptor = ServiceDescriptor(
+        name: "incident", defaultPort: 8088,
+        summary: "Turns every failure into an incident, explains it and re-drives dead letters.",
+        spec: { try spec(config: $0) })
+
+    /// The composition root: tables, handlers, routes and loops for `config`.
+    public static func spec(config: RuntimeConfig) throws -> ServiceSpec {
         let settings = try IncidentSettings(values: config.values)
         var spec = ServiceSpec()
         spec.migrations = IncidentMigrations.all
@@ -46,6 +52,6 @@ public enum IncidentService {
             }
         }
         spec.loops = [{ runtime in RedriveWorker(runtime: runtime, settings: settings) }]
-        return ServiceHost(config: config, spec: spec, logger: logger, handleSignals: handleSignals)
+        return spec
     }
 }

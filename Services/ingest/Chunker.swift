@@ -1,4 +1,5 @@
 import Contracts
+import Formats
 import Runtime
 import Tabular
 
@@ -82,7 +83,7 @@ struct Chunker {
     private mutating func cut() {
         let payload = ChunkIngested(job: job, chunkIndex: chunks, columns: columns ?? [], records: current)
         pending.append(Envelope(id: MessageID.chunk(job.jobId, .chunkIngested, chunks), causedBy: submission,
-                                jobId: job.jobId, producer: "ingest", payload: payload))
+                                jobId: job.jobId, payload: payload))
         chunks += 1
         current.removeAll(keepingCapacity: true)
     }

@@ -206,7 +206,7 @@ extension IngestRepository {
                 options.force = true
                 request.options = options
                 try emitter.emit(Envelope(id: "\(jobId)/job.submit", jobId: jobId, correlationId: jobId, causationId: nil,
-                                          producer: "ingest", payload: request))
+                                          payload: request))
                 submitted.append(.init(jobId: jobId, fromJob: earlier, name: name))
             }
             return RerunReceipt(submitted: submitted)

@@ -6,8 +6,14 @@ import Storage
 
 /// The ingest service: reads a job's source, splits it into chunk messages, records the job.
 public enum IngestService {
-    /// The composition root: `sluice serve ingest` and the tests build ingest here.
-    public static func build(config: RuntimeConfig, logger: Logger, handleSignals: Bool = false) throws -> ServiceHost {
+    /// The service as the rest of Sluice sees it (catalog, `sluice serve`, tests).
+    public static let descriptor = ServiceDescriptor(
+        name: "ingest", defaultPort: 8081,
+        summary: "Reads inputs (inline, files, uploads, URLs) in many formats and cuts them into chunks.",
+        spec: { try spec(config: $0) })
+
+    /// The composition root: tables, handlers, routes and loops for `config`.
+    public static func spec(config: RuntimeConfig) throws -> ServiceSpec {
         let settings = try IngestSettings(values: config.values)
         var spec = ServiceSpec()
         spec.migrations = IngestRepository.migrations
@@ -16,6 +22,6 @@ public enum IngestService {
             try await handler.handle(envelope, runtime: runtime, traceparent: trace)
         }
         spec.routes = { router, runtime in IngestRoutes.add(to: router, runtime: runtime, settings: settings) }
-        return ServiceHost(config: config, spec: spec, logger: logger, handleSignals: handleSignals)
+        return spec
     }
 }

@@ -1,4 +1,5 @@
 import Contracts
+import Formats
 import Foundation
 import Tabular
 

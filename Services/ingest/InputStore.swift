@@ -1,5 +1,6 @@
 import Contracts
 import Crypto
+import Formats
 import Foundation
 import Logging
 import PostgresNIO

@@ -17,7 +17,7 @@ struct JobOutcome {
                 state: String) async throws {
         let columnsJSON = String(decoding: try JSONCoding.encode(columns), as: UTF8.self)
         try await complete(job, emitting: Envelope(id: MessageID.job(job.jobId, .jobIngested), causedBy: submission,
-                                                   jobId: job.jobId, producer: "ingest",
+                                                   jobId: job.jobId,
                                                    payload: JobIngested(job: job, chunkCount: chunks, rowCount: rows,
                                                                         columns: columns, source: source))) { connection in
             try await connection.query("""
@@ -39,7 +39,7 @@ struct JobOutcome {
     /// `job.skipped`: the dataset's input did not change.
     func skip(_ job: JobContext, datasetKey: String, sha256: String, previousJobId: String) async throws {
         try await complete(job, emitting: Envelope(id: MessageID.job(job.jobId, .jobSkipped), causedBy: submission,
-                                                   jobId: job.jobId, producer: "ingest",
+                                                   jobId: job.jobId,
                                                    payload: JobSkipped(job: job, datasetKey: datasetKey, sha256: sha256,
                                                                        previousJobId: previousJobId))) { connection in
             try await connection.query("""
@@ -54,7 +54,7 @@ struct JobOutcome {
             throw SluiceError.permanent("ingest.job-not-found", "there is no job \(earlier) to publish again")
         }
         try await complete(job, emitting: Envelope(id: MessageID.job(job.jobId, .jobRepublish), causedBy: submission,
-                                                   jobId: earlier, producer: "ingest",
+                                                   jobId: earlier,
                                                    payload: JobRepublish(jobId: earlier, requestId: job.jobId))) { connection in
             try await connection.query("""
                 UPDATE jobs SET state = 'republished', source_ref = \(earlier), finished_at = now()
@@ -66,7 +66,7 @@ struct JobOutcome {
     /// `job.failed` with a reason a person can act on.
     func fail(_ job: JobContext, error: SluiceError) async throws {
         try await complete(job, emitting: Envelope(id: MessageID.job(job.jobId, .jobFailed), causedBy: submission,
-                                                   jobId: job.jobId, producer: "ingest",
+                                                   jobId: job.jobId,
                                                    payload: JobFailed(job: job, stage: "ingest", code: error.code,
                                                                       reason: error.message))) { connection in
             try await connection.query("""

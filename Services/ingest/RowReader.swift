@@ -1,4 +1,5 @@
 import Contracts
+import Formats
 import Tabular
 
 /// A push parser for one streamed format: fed blocks in order, it returns the rows

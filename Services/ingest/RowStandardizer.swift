@@ -1,4 +1,5 @@
 import Contracts
+import Formats
 import Tabular
 
 /// Header and cell clean-up applied to every source row (the job's `options.standardize`),

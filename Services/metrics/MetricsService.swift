@@ -7,8 +7,14 @@ import Runtime
 /// The metrics service: follows every event and keeps a progress record per job
 /// (state, chunks per stage, rows in/valid/invalid, timestamps), served over HTTP.
 public enum MetricsService {
-    /// The composition root.
-    public static func build(config: RuntimeConfig, logger: Logger, handleSignals: Bool = false) throws -> ServiceHost {
+    /// The service as the rest of Sluice sees it (catalog, `sluice serve`, tests).
+    public static let descriptor = ServiceDescriptor(
+        name: "metrics", defaultPort: 8086,
+        summary: "Observes every event and keeps each job's progress and state.",
+        spec: { try spec(config: $0) })
+
+    /// The composition root: tables, handlers, routes and loops for `config`.
+    public static func spec(config: RuntimeConfig) throws -> ServiceSpec {
         var spec = ServiceSpec()
         spec.migrations = ProgressRepository.migrations
         spec.handlers.observesOnly = true
@@ -67,7 +73,7 @@ public enum MetricsService {
                 HTTPResponses.json(try await ProgressRepository(runtime: runtime, connection: nil).recent(limit: 100))
             }
         }
-        return ServiceHost(config: config, spec: spec, logger: logger, handleSignals: handleSignals)
+        return spec
     }
 
     private static func repo(_ context: HandlerContext) -> ProgressRepository {

@@ -6,8 +6,14 @@ import Logging
 /// The notify service: tells people about job outcomes through the job's webhooks, and
 /// records every delivery attempt.
 public enum NotifyService {
-    /// The composition root.
-    public static func build(config: RuntimeConfig, logger: Logger, handleSignals: Bool = false) throws -> ServiceHost {
+    /// The service as the rest of Sluice sees it (catalog, `sluice serve`, tests).
+    public static let descriptor = ServiceDescriptor(
+        name: "notify", defaultPort: 8085,
+        summary: "Tells people and programs about finished jobs and incidents (webhooks).",
+        spec: { try spec(config: $0) })
+
+    /// The composition root: tables, handlers, routes and loops for `config`.
+    public static func spec(config: RuntimeConfig) throws -> ServiceSpec {
         let timeout = Duration.milliseconds(try config.values.int("notify.timeout.ms", 10_000))
         let operatorWebhooks = config.values.list("notify.incident.webhooks", [])
         var spec = ServiceSpec()
@@ -49,7 +55,7 @@ public enum NotifyService {
                 return HTTPResponses.json(try await NotifyRepository(runtime: runtime).deliveries(jobId: job))
             }
         }
-        return ServiceHost(config: config, spec: spec, logger: logger, handleSignals: handleSignals)
+        return spec
     }
 }
 

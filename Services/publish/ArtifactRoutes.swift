@@ -1,3 +1,4 @@
+import APIModels
 import Contracts
 import Hosting
 import Hummingbird
@@ -30,14 +31,6 @@ enum ArtifactRoutes {
                             })
         }
     }
-}
-
-/// The body of `GET /jobs/:id/artifacts`.
-public struct ArtifactList: Codable, Sendable {
-    /// The job.
-    public var jobId: String
-    /// Its stored artifacts.
-    public var artifacts: [ArtifactRef]
 }
 
 /// Read-only artifact queries (outside handler transactions).

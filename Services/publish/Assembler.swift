@@ -17,7 +17,7 @@ enum Assembler {
             try await assemble(ready, repository: repository, context: context, cause: cause)
         } catch let error as SluiceError where error.disposition == .permanent {
             try await repository.markPublished(jobId: jobId, outcome: nil, state: "failed")
-            try context.emit(Envelope(id: MessageID.job(jobId, .jobFailed), causedBy: cause, producer: "publish",
+            try context.emit(Envelope(id: MessageID.job(jobId, .jobFailed), causedBy: cause,
                                       payload: JobFailed(job: ready.job, stage: "publish", code: error.code,
                                                          reason: error.message)))
         }
@@ -53,7 +53,7 @@ enum Assembler {
                 + "job's limit of \(Reports.percent(policy?.maxInvalidShare ?? 0)); see validation.csv for every problem, "
                 + "fix the input and submit again"
             try await repository.markPublished(jobId: jobId, outcome: nil, state: "failed")
-            try context.emit(Envelope(id: MessageID.job(jobId, .jobFailed), causedBy: cause, producer: "publish",
+            try context.emit(Envelope(id: MessageID.job(jobId, .jobFailed), causedBy: cause,
                                       payload: JobFailed(job: job, stage: "publish", code: "publish.too-many-invalid",
                                                          reason: reason)))
             return
@@ -64,7 +64,7 @@ enum Assembler {
         let published = JobPublished(job: job, artifacts: artifacts.sorted { $0.name < $1.name }, rowsTotal: ready.rows,
                                      rowsValid: pass.tally.valid, rowsInvalid: pass.tally.invalid)
         try await repository.markPublished(jobId: jobId, outcome: published)
-        try context.emit(Envelope(id: MessageID.job(jobId, .jobPublished), causedBy: cause, producer: "publish",
+        try context.emit(Envelope(id: MessageID.job(jobId, .jobPublished), causedBy: cause,
                                   payload: published))
         context.logger.info("job published", metadata: ["job_id": "\(jobId)", "rows": "\(pass.tally.valid)",
                                                         "dry_run": "\(dryRun)"])

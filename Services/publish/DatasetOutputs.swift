@@ -2,6 +2,7 @@ import Contracts
 import Foundation
 import Logging
 import PostgresNIO
+import Reports
 import Tabular
 
 /// The processed dataset, written once per chosen format as records stream past in order:

@@ -1,5 +1,6 @@
 import Contracts
 import Foundation
+import Reports
 import Tabular
 
 /// The `summary.json` artifact. Its bytes depend only on the job's data (no timestamps), so

@@ -1,5 +1,6 @@
 import Contracts
 import Foundation
+import Reports
 import Runtime
 import Tabular
 import Validation

@@ -6,8 +6,14 @@ import Logging
 /// The publish service: collects transformed chunks, detects completion race-free, and
 /// stores the job's artifacts (output CSV in input order, JSON summary).
 public enum PublishService {
-    /// The composition root.
-    public static func build(config: RuntimeConfig, logger: Logger, handleSignals: Bool = false) throws -> ServiceHost {
+    /// The service as the rest of Sluice sees it (catalog, `sluice serve`, tests).
+    public static let descriptor = ServiceDescriptor(
+        name: "publish", defaultPort: 8084,
+        summary: "Assembles the job's outputs, reports and statistics once every chunk is in.",
+        spec: { try spec(config: $0) })
+
+    /// The composition root: tables, handlers, routes and loops for `config`.
+    public static func spec(config: RuntimeConfig) throws -> ServiceSpec {
         var spec = ServiceSpec()
         spec.migrations = PublishRepository.migrations
         spec.handlers.on(JobIngested.self) { envelope, context in
@@ -33,9 +39,9 @@ public enum PublishService {
             }
             // A new id per request, so notify (which drops ids it has seen) delivers again.
             try context.emit(Envelope(id: "\(MessageID.job(request.jobId, .jobPublished))/\(request.requestId)",
-                                      causedBy: envelope, jobId: request.jobId, producer: "publish", payload: published))
+                                      causedBy: envelope, jobId: request.jobId, payload: published))
         }
         spec.routes = { router, runtime in ArtifactRoutes.add(to: router, runtime: runtime) }
-        return ServiceHost(config: config, spec: spec, logger: logger, handleSignals: handleSignals)
+        return spec
     }
 }

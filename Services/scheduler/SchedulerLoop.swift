@@ -1,3 +1,4 @@
+import APIModels
 import Contracts
 import Foundation
 import Runtime
@@ -58,6 +59,6 @@ struct SchedulerLoop {
         tags["schedule"] = schedule.name
         job.tags = tags
         return Envelope(id: "schedule/\(schedule.id)/\(stamp)", jobId: job.jobId, correlationId: job.jobId!,
-                        causationId: nil, producer: "scheduler", occurredAt: fireTime, payload: job)
+                        causationId: nil, occurredAt: fireTime, payload: job)
     }
 }

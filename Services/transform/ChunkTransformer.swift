@@ -33,7 +33,7 @@ struct ChunkTransformer: Sendable {
         } catch let error as SluiceError where error.disposition == .permanent && error.code != "plan.not-found" {
             // A missing stored plan is not the job's fault: the chunk is dead-lettered, the
             // job stalls, and once an operator stores the plan a re-drive carries on.
-            try context.emit(Envelope(id: MessageID.job(job.jobId, .jobFailed), causedBy: envelope, producer: "transform",
+            try context.emit(Envelope(id: MessageID.job(job.jobId, .jobFailed), causedBy: envelope,
                                       payload: JobFailed(job: job, stage: "transform", code: error.code,
                                                          reason: error.message)))
             return
@@ -53,7 +53,7 @@ struct ChunkTransformer: Sendable {
             }
         }
         try context.emit(Envelope(id: MessageID.chunk(job.jobId, .chunkTransformed, chunk.chunkIndex),
-                                  causedBy: envelope, producer: "transform",
+                                  causedBy: envelope,
                                   payload: ChunkTransformed(job: job, chunkIndex: chunk.chunkIndex, columns: columns,
                                                             records: records, invalidCount: invalid, errors: errors,
                                                             uniqueKeys: chunk.uniqueKeys, appended: appended,

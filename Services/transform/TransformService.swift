@@ -7,8 +7,14 @@ import Storage
 /// The transform service: applies the job's processing plan to each validated chunk (the
 /// standard clean-up when there is none), and keeps the stored, versioned plans.
 public enum TransformService {
-    /// The composition root.
-    public static func build(config: RuntimeConfig, logger: Logger, handleSignals: Bool = false) throws -> ServiceHost {
+    /// The service as the rest of Sluice sees it (catalog, `sluice serve`, tests).
+    public static let descriptor = ServiceDescriptor(
+        name: "transform", defaultPort: 8083,
+        summary: "Applies the job's processing plan to each chunk of valid records.",
+        spec: { try spec(config: $0) })
+
+    /// The composition root: tables, handlers, routes and loops for `config`.
+    public static func spec(config: RuntimeConfig) throws -> ServiceSpec {
         var spec = ServiceSpec()
         spec.migrations = MigrationSet(component: "transform", migrations: [DefinitionStore.migration(1)])
         let transformer = ChunkTransformer(plans: PlanCache())
@@ -19,6 +25,6 @@ public enum TransformService {
             DefinitionRoutes.add(to: router, path: "plans", store: { DefinitionStore(runtime: runtime, kind: "plan") },
                                  check: PlanCache.check)
         }
-        return ServiceHost(config: config, spec: spec, logger: logger, handleSignals: handleSignals)
+        return spec
     }
 }

@@ -64,7 +64,6 @@ struct ChunkValidator: Sendable {
             .record(jobId: job.jobId, chunk: chunk.chunkIndex, valid: valid.count, errors: errors, on: context.connection)
         let keys = resolved?.compiled.uniqueConstraints.map(\.uniqueKey)
         try context.emit(Envelope(id: MessageID.chunk(job.jobId, .chunkValidated, chunk.chunkIndex), causedBy: envelope,
-                                  producer: "validate",
                                   payload: ChunkValidated(job: job, chunkIndex: chunk.chunkIndex, columns: chunk.columns,
                                                           records: valid, invalidCount: invalid, errors: errors,
                                                           uniqueKeys: keys?.isEmpty == false ? keys : nil,
@@ -73,7 +72,7 @@ struct ChunkValidator: Sendable {
 
     private func fail(_ envelope: Envelope<ChunkIngested>, code: String, reason: String, context: HandlerContext) throws {
         let job = envelope.payload.job
-        try context.emit(Envelope(id: MessageID.job(job.jobId, .jobFailed), causedBy: envelope, producer: "validate",
+        try context.emit(Envelope(id: MessageID.job(job.jobId, .jobFailed), causedBy: envelope,
                                   payload: JobFailed(job: job, stage: "validate", code: code, reason: reason)))
     }
 

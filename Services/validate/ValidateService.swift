@@ -8,8 +8,14 @@ import Storage
 /// The validate service: checks each chunk against the job's Table Schema, reports every
 /// invalid record, passes the valid ones on, and fails a job whose header cannot match.
 public enum ValidateService {
-    /// The composition root.
-    public static func build(config: RuntimeConfig, logger: Logger, handleSignals: Bool = false) throws -> ServiceHost {
+    /// The service as the rest of Sluice sees it (catalog, `sluice serve`, tests).
+    public static let descriptor = ServiceDescriptor(
+        name: "validate", defaultPort: 8082,
+        summary: "Checks each chunk against the job's Table Schema and reports every invalid record.",
+        spec: { try spec(config: $0) })
+
+    /// The composition root: tables, handlers, routes and loops for `config`.
+    public static func spec(config: RuntimeConfig) throws -> ServiceSpec {
         var spec = ServiceSpec()
         spec.migrations = ValidateRepository.migrations
         let validator = ChunkValidator(schemas: SchemaCache())
@@ -24,6 +30,6 @@ public enum ValidateService {
             DefinitionRoutes.add(to: router, path: "schemas", store: { DefinitionStore(runtime: runtime, kind: "schema") },
                                  check: SchemaCache.check)
         }
-        return ServiceHost(config: config, spec: spec, logger: logger, handleSignals: handleSignals)
+        return spec
     }
 }

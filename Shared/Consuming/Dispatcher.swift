@@ -56,6 +56,7 @@ public final class Dispatcher: Service, Sendable {
                                          service: runtime.service)
     }
 
+    /// Consumes until shut down (see the type's documentation).
     public func run() async throws {
         try await gate.wait()
         let queues = runtime.topology.consumedQueues(runtime.service)

@@ -29,6 +29,15 @@ public struct MessageHandlers: Sendable {
     /// Whether anything is consumed at all.
     public var isEmpty: Bool { handlers.isEmpty && deadLetter == nil }
 
+    /// The routing keys the service's queue binds: every type with a handler, or all (`#`)
+    /// for an observer. Derived, never written down, so a new handler is bound by itself.
+    public var bindingKeys: [String] {
+        observesOnly ? ["#"] : handlers.keys.map(\.rawValue).sorted()
+    }
+
+    /// Whether the service also consumes every service's dead-letter queue (the incident service).
+    public var consumesDeadLetters: Bool { deadLetter != nil }
+
     /// Handles `P` in a transaction: the inbox record, the handler's writes and the messages
     /// it emits commit together; a duplicate delivery never reaches the handler.
     public mutating func on<P: MessagePayload>(_ type: P.Type,

@@ -30,7 +30,7 @@ public struct Envelope<Payload: MessagePayload>: Codable, Sendable {
 
     /// Creates an envelope for `payload`, stamping its type and current version.
     public init(id: String, jobId: String?, correlationId: String, causationId: String?,
-                producer: String, occurredAt: Date = Date(), attempt: Int = 1, payload: Payload) {
+                producer: String = "", occurredAt: Date = Date(), attempt: Int = 1, payload: Payload) {
         self.id = id
         self.type = Payload.messageType
         self.version = Payload.messageType.currentVersion
@@ -46,7 +46,7 @@ public struct Envelope<Payload: MessagePayload>: Codable, Sendable {
     /// An envelope for a message caused by `cause`: same correlation, causation set, and the
     /// cause's job unless `jobId` names the job explicitly (ingest resolves the job id of a
     /// submission that did not carry one).
-    public init<Cause>(id: String, causedBy cause: Envelope<Cause>, jobId: String? = nil, producer: String,
+    public init<Cause>(id: String, causedBy cause: Envelope<Cause>, jobId: String? = nil, producer: String = "",
                        payload: Payload) {
         self.init(id: id, jobId: jobId ?? cause.jobId, correlationId: cause.correlationId,
                   causationId: cause.id, producer: producer, payload: payload)

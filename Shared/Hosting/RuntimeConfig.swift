@@ -31,14 +31,9 @@ public struct RuntimeConfig: Sendable {
     /// The raw values, for service-specific settings.
     public var values: ConfigValues
 
-    /// The default HTTP port of each service (gateway 8080 comes later).
-    public static let defaultPorts: [String: Int] = [
-        "ingest": 8081, "validate": 8082, "transform": 8083, "publish": 8084,
-        "notify": 8085, "metrics": 8086, "scheduler": 8087, "incident": 8088,
-    ]
-
     /// Reads the settings documented in `docs/configuration.md`; defaults match `infra/local`.
-    public init(service: String, values: ConfigValues) throws {
+    /// `defaultPort` is the service's own (its descriptor's) unless `http.port` is set.
+    public init(service: String, values: ConfigValues, defaultPort: Int = 8089) throws {
         self.service = service
         self.values = values
         var amqp = try AMQPConfig(url: values.string("amqp.url", "amqp://sluice:sluice@127.0.0.1:5673/sluice"))
@@ -60,7 +55,7 @@ public struct RuntimeConfig: Sendable {
         }
         timeouts = try RuntimeTimeouts(values: values)
         httpHost = values.string("http.host", "127.0.0.1")
-        httpPort = try values.int("http.port", Self.defaultPorts[service] ?? 8089)
+        httpPort = try values.int("http.port", defaultPort)
         let queueType = values.string("topology.queue.type", "classic")
         guard let type = SluiceTopology.QueueType(rawValue: queueType) else {
             throw SluiceError.permanent("config.invalid-queue-type", "topology.queue.type must be classic or quorum, got '\(queueType)'")

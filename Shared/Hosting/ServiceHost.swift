@@ -34,16 +34,22 @@ public final class ServiceHost: Sendable {
         self.stopping = stopping
         let gate = StartupGate()
         let database = Database(config: config.database, logger: logger)
-        let topology = config.topology.all().merged(
-            with: config.topology.service(config.service,
-                                          keys: SluiceTopology.subscriptions.first { $0.service == config.service }?.keys ?? [],
-                                          policies: config.retry))
-        let declared = spec.handlers.isEmpty ? config.topology.all() : topology
+        // The service's own bindings come from its handlers; the others' from the catalog
+        // (declaring every queue lets a first publish route before its consumer has started).
+        var names = config.topology
+        let own = SluiceTopology.Subscription(service: config.service, keys: spec.handlers.bindingKeys,
+                                              deadLetters: spec.handlers.consumesDeadLetters)
+        names.subscriptions.removeAll { $0.service == config.service }
+        if !spec.handlers.isEmpty { names.subscriptions.append(own) }
+        var declared = names.all()
+        if !spec.handlers.isEmpty {
+            declared = declared.merged(with: names.service(config.service, keys: own.keys, policies: config.retry))
+        }
         let transport = transport ?? AMQPTransport(config: config.amqp, timeouts: config.timeouts.amqp)
         let publisher = transport.makePublisher(name: config.amqp.connectionName, topology: declared, logger: logger)
         let metrics = MetricsRegistry()
         let runtime = RuntimeContext(service: config.service, database: database, publisher: publisher,
-                                     topology: config.topology, metrics: metrics, logger: logger,
+                                     topology: names, metrics: metrics, logger: logger,
                                      values: config.values, gate: gate)
         self.runtime = runtime
         var sets = [MigrationSet.runtime]

@@ -7,10 +7,12 @@ public struct Emitter: Sendable {
     let outputs: OutputCollector
     let topology: SluiceTopology
     let traceparent: String?
+    /// The emitting service, written into every envelope's `producer` (handlers never do).
+    let producer: String
 
-    /// Emits `envelope` as an event.
+    /// Emits `envelope` as an event, from this service.
     public func emit<P: MessagePayload>(_ envelope: Envelope<P>) throws {
-        outputs.append(try OutgoingMessage.event(envelope, topology: topology,
+        outputs.append(try OutgoingMessage.event(envelope.from(producer), topology: topology,
                                                  traceparent: TraceParent.child(of: traceparent)))
     }
 }

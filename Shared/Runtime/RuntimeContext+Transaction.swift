@@ -12,7 +12,7 @@ extension RuntimeContext {
     public func transaction<T: Sendable>(traceparent: String? = nil,
         _ body: @escaping @Sendable (PostgresConnection, Emitter) async throws -> T) async throws -> T {
         let outputs = OutputCollector()
-        let emitter = Emitter(outputs: outputs, topology: topology, traceparent: traceparent)
+        let emitter = Emitter(outputs: outputs, topology: topology, traceparent: traceparent, producer: service)
         let logger = self.logger
         let (result, rows): (T, [Int64]) = try await database.transaction { connection in
             let result = try await body(connection, emitter)

@@ -48,7 +48,9 @@ public struct RuntimeContext: Sendable {
     /// Publishes envelopes directly (with confirms), outside any transaction. Only for
     /// messages that are safely re-derivable: deterministic ids, re-published on redelivery.
     public func publish<P: MessagePayload>(_ envelopes: [Envelope<P>], traceparent: String? = nil) async throws {
-        let messages = try envelopes.map { try OutgoingMessage.event($0, topology: topology, traceparent: traceparent) }
+        let messages = try envelopes.map {
+            try OutgoingMessage.event($0.from(service), topology: topology, traceparent: traceparent)
+        }
         try await publisher.publish(messages)
         metrics.increment("sluice_messages_published_total", ["service": service, "type": P.messageType.rawValue],
                           by: Double(messages.count))
@@ -56,7 +58,7 @@ public struct RuntimeContext: Sendable {
 
     /// Stores envelopes in the outbox in the caller's transaction; the relay sends them.
     public func enqueue<P: MessagePayload>(_ envelopes: [Envelope<P>], on connection: PostgresConnection) async throws {
-        let messages = try envelopes.map { try OutgoingMessage.event($0, topology: topology) }
+        let messages = try envelopes.map { try OutgoingMessage.event($0.from(service), topology: topology) }
         _ = try await Outbox.enqueue(messages, on: connection, logger: logger)
     }
 }

@@ -39,28 +39,38 @@ public struct SluiceTopology: Sendable, Hashable {
 
     /// Creates a topology naming scheme.
     public init(prefix: String = "sluice", queueExpiryMilliseconds: Int? = nil, queueType: QueueType = .classic,
-                deliveryLimit: Int = 5) {
+                deliveryLimit: Int = 5, subscriptions: [Subscription] = []) {
+        self.subscriptions = subscriptions
         self.prefix = prefix
         self.queueExpiryMilliseconds = queueExpiryMilliseconds
         self.queueType = queueType
         self.deliveryLimit = deliveryLimit
     }
 
-    /// The services that consume, and the routing keys their queue binds.
-    public static let subscriptions: [(service: String, keys: [String])] = [
-        ("ingest", [MessageType.jobSubmit.rawValue]),
-        ("validate", [MessageType.chunkIngested.rawValue]),
-        ("transform", [MessageType.chunkValidated.rawValue]),
-        ("publish", [MessageType.jobIngested.rawValue, MessageType.chunkTransformed.rawValue,
-                     MessageType.jobRepublish.rawValue]),
-        ("notify", [MessageType.jobPublished.rawValue, MessageType.jobFailed.rawValue,
-                    MessageType.incidentAlert.rawValue]),
-        ("metrics", ["#"]),
-        ("incident", [MessageType.jobFailed.rawValue, MessageType.redriveSucceeded.rawValue]),
-    ]
+    /// One consuming service's queue: the routing keys it binds (its handlers' message
+    /// types, `#` for an observer) and whether it also drains every dead-letter queue.
+    public struct Subscription: Sendable, Hashable {
+        /// The service.
+        public var service: String
+        /// Routing keys bound to its queue.
+        public var keys: [String]
+        /// Whether it consumes the other services' DLQs too.
+        public var deadLetters: Bool
+
+        /// Describes a subscription.
+        public init(service: String, keys: [String], deadLetters: Bool = false) {
+            self.service = service
+            self.keys = keys
+            self.deadLetters = deadLetters
+        }
+    }
+
+    /// Every consuming service's subscription, from the service catalog (each service's
+    /// descriptor); empty when a process was built without it (then it declares only its own).
+    public var subscriptions: [Subscription]
 
     /// Services that consume (and so have a DLQ).
-    public static var consumingServices: [String] { subscriptions.map(\.service) }
+    public var consumingServices: [String] { subscriptions.filter { !$0.keys.isEmpty || $0.deadLetters }.map(\.service) }
 
     /// The topic exchange all events go to.
     public var eventsExchange: String { "\(prefix).events" }
@@ -92,8 +102,8 @@ public struct SluiceTopology: Sendable, Hashable {
             .init(name: eventsExchange, type: "topic"),
             .init(name: deadLetterExchange, type: "direct"),
         ])
-        for (service, keys) in Self.subscriptions {
-            topology = topology.merged(with: self.service(service, keys: keys, policies: policies))
+        for subscription in subscriptions {
+            topology = topology.merged(with: self.service(subscription.service, keys: subscription.keys, policies: policies))
         }
         return topology
     }
@@ -143,10 +153,13 @@ public struct SluiceTopology: Sendable, Hashable {
         return arguments
     }
 
-    /// The queues `service` consumes: its own, and for `incident` every DLQ as well.
+    /// The queues `service` consumes: its own, and for a dead-letter consumer (the incident
+    /// service) every consuming service's DLQ as well.
     public func consumedQueues(_ service: String) -> [String] {
         var queues = [queue(service)]
-        if service == "incident" { queues += Self.consumingServices.map(deadLetterQueue) }
+        if subscriptions.first(where: { $0.service == service })?.deadLetters == true {
+            queues += consumingServices.map(deadLetterQueue)
+        }
         return queues
     }
 }

@@ -1,3 +1,5 @@
+import APIModels
+
 /// The known-error rules Sluice ships: the causes its own pipeline produces. They are stored
 /// at start-up only if absent, so an operator's edits (or disabling one) are kept.
 enum KnownErrorCatalog {

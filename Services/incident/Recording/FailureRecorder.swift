@@ -1,3 +1,4 @@
+import APIModels
 import Contracts
 import Foundation
 import PostgresNIO
@@ -55,7 +56,6 @@ struct FailureRecorder {
         if failure.kind == "dead-letter", let jobId = failure.jobId {
             try emitter.emit(Envelope(id: "stalled/\(failure.id)", jobId: jobId,
                                       correlationId: failure.correlationId ?? jobId, causationId: failure.messageId,
-                                      producer: "incident",
                                       payload: JobStalled(jobId: jobId, stage: failure.service, incidentId: incidentId,
                                                           deadLetterId: failure.id, code: failure.errorType,
                                                           reason: String(failure.errorText.prefix(2000)))))
@@ -85,7 +85,6 @@ struct FailureRecorder {
             runtime.logger.warning("incident opened", metadata: ["incident": "\(id)", "title": "\(incident.title)"])
             try emitter.emit(Envelope(id: "incident/\(id)/opened", jobId: failure.jobId,
                                       correlationId: failure.correlationId ?? id, causationId: failure.messageId,
-                                      producer: "incident",
                                       payload: IncidentOpened(incidentId: id, fingerprint: incident.fingerprint,
                                                               title: incident.title, service: incident.service,
                                                               messageType: incident.messageType,
@@ -103,7 +102,7 @@ struct FailureRecorder {
         }
         for alert in alerts {
             try emitter.emit(Envelope(id: "incident/\(id)/alert/\(alert.key)", jobId: nil, correlationId: id,
-                                      causationId: failure.messageId, producer: "incident",
+                                      causationId: failure.messageId,
                                       payload: IncidentAlert(incidentId: id, reason: alert.reason, title: incident.title,
                                                              severity: incident.severity, service: incident.service,
                                                              messageType: incident.messageType,

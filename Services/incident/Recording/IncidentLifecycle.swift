@@ -1,3 +1,4 @@
+import APIModels
 import Contracts
 import Foundation
 import PostgresNIO
@@ -38,7 +39,7 @@ struct IncidentLifecycle {
             if case .reopen = action {
                 // Reopening alerts like the cause coming back does (same id scheme, so once).
                 try emitter.emit(Envelope(id: "incident/\(incidentId)/alert/reopened/\(updated.reopened)", jobId: nil,
-                                          correlationId: incidentId, causationId: nil, producer: "incident",
+                                          correlationId: incidentId, causationId: nil,
                                           payload: IncidentAlert(incidentId: incidentId, reason: "reopened",
                                                                  title: updated.title, severity: updated.severity,
                                                                  service: updated.service, messageType: updated.messageType,
@@ -137,12 +138,10 @@ struct IncidentLifecycle {
     func announce(_ incident: Incident, change: String, actor: String, seq: Int64, automatic: Bool,
                   emitter: Emitter) throws {
         try emitter.emit(Envelope(id: "incident/\(incident.id)/updated/\(seq)", jobId: nil, correlationId: incident.id, causationId: nil,
-                                  producer: "incident",
                                   payload: IncidentUpdated(incidentId: incident.id, change: change, state: incident.state,
                                                            count: incident.count, severity: incident.severity, actor: actor)))
         guard change == "resolved" else { return }
         try emitter.emit(Envelope(id: "incident/\(incident.id)/resolved/\(seq)", jobId: nil, correlationId: incident.id, causationId: nil,
-                                  producer: "incident",
                                   payload: IncidentResolved(incidentId: incident.id, title: incident.title,
                                                             count: incident.count, automatic: automatic, actor: actor,
                                                             rootCause: incident.rootCause)))

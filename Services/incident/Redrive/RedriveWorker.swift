@@ -1,3 +1,4 @@
+import APIModels
 import Consuming
 import Contracts
 import Foundation

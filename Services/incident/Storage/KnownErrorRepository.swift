@@ -1,3 +1,4 @@
+import APIModels
 import Contracts
 import Foundation
 import PostgresNIO

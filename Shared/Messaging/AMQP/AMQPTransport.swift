@@ -14,12 +14,14 @@ public struct AMQPTransport: MessageTransport {
         self.timeouts = timeouts
     }
 
+    /// A publisher on this transport (see ``MessageTransport``).
     public func makePublisher(name: String, topology: Topology, logger: Logger) -> any MessagePublisher {
         var config = self.config
         config.connectionName = name
         return AMQPPublisher(config: config, topology: topology, timeouts: timeouts, logger: logger)
     }
 
+    /// A consumer on this transport (see ``MessageTransport``).
     public func makeConsumer(name: String, topology: Topology, prefetch: Int, logger: Logger) -> any MessageConsumer {
         var config = self.config
         config.connectionName = name

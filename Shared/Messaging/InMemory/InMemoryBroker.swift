@@ -84,11 +84,13 @@ public final class InMemoryBroker: MessageTransport, @unchecked Sendable {
         lock.withLock { consumers.values.reduce(0) { $0 + $1.unsettledCount(on: queue) } }
     }
 
+    /// A publisher on this transport (see ``MessageTransport``).
     public func makePublisher(name: String, topology: Topology, logger: Logger) -> any MessagePublisher {
         declare(topology)
         return InMemoryPublisher(broker: self)
     }
 
+    /// A consumer on this transport (see ``MessageTransport``).
     public func makeConsumer(name: String, topology: Topology, prefetch: Int, logger: Logger) -> any MessageConsumer {
         declare(topology)
         return InMemoryConsumer(broker: self, prefetch: prefetch)

@@ -6,8 +6,10 @@ public final class InMemoryPublisher: MessagePublisher {
 
     init(broker: InMemoryBroker) { self.broker = broker }
 
+    /// True until closed (there is no connection to lose).
     public var isConnected: Bool { !state.isClosed }
 
+    /// See ``MessagePublisher/publish(_:)``.
     public func publish(_ messages: [OutgoingMessage]) async throws {
         guard !state.isClosed else { throw TransportError.closed }
         guard !messages.isEmpty else { return }
@@ -15,5 +17,6 @@ public final class InMemoryPublisher: MessagePublisher {
         if !failures.isEmpty { throw TransportError.publishFailed(failures) }
     }
 
+    /// Closes: what this client held goes back to its queues.
     public func close() async { state.close() }
 }

@@ -1,0 +1,44 @@
+import Hosting
+import IncidentService
+import IngestService
+import MetricsService
+import NotifyService
+import PublishService
+import Runtime
+import SchedulerService
+import TransformService
+import ValidateService
+
+/// Every service, by its descriptor: the one list `sluice serve`/`dev`, the CLI, the broker
+/// topology and the test pipeline read. Adding a service means adding its folder under
+/// `Services/` (Package.swift picks it up) and its descriptor here.
+public enum ServiceCatalog {
+    /// The descriptors, in pipeline order.
+    public static let all: [ServiceDescriptor] = [
+        IngestService.descriptor, ValidateService.descriptor, TransformService.descriptor, PublishService.descriptor,
+        NotifyService.descriptor, MetricsService.descriptor, SchedulerService.descriptor, IncidentService.descriptor,
+    ]
+
+    /// The service names, in pipeline order.
+    public static var names: [String] { all.map(\.name) }
+
+    /// The descriptor named `name`.
+    public static func descriptor(_ name: String) -> ServiceDescriptor? { all.first { $0.name == name } }
+
+    /// Every consuming service's subscription, read off its handlers (computed once).
+    public static let subscriptions: [SluiceTopology.Subscription] = {
+        all.compactMap { descriptor in
+            guard let subscription = try? descriptor.subscription(),
+                  !subscription.keys.isEmpty || subscription.deadLetters else { return nil }
+            return subscription
+        }
+    }()
+
+    /// The configuration of `name` from `values`: its default port and the catalog's
+    /// subscriptions filled in.
+    public static func config(_ name: String, values: ConfigValues) throws -> RuntimeConfig {
+        var config = try RuntimeConfig(service: name, values: values, defaultPort: descriptor(name)?.defaultPort ?? 8089)
+        config.topology.subscriptions = subscriptions
+        return config
+    }
+}

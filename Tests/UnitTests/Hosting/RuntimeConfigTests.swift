@@ -1,0 +1,33 @@
+import Catalog
+@testable import Consuming
+import Contracts
+import Foundation
+@testable import Hosting
+@testable import IncidentService
+@testable import IngestService
+import Messaging
+import PostgresNIO
+@testable import Runtime
+import Tabular
+import Testing
+@testable import TransformService
+@testable import ValidateService
+
+@Suite("Runtime configuration")
+struct RuntimeConfigTests {
+    @Test("configuration precedence is flags > environment > file > defaults")
+    func configPrecedence() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("cfg-\(UUID()).json")
+        try Data(#"{"http": {"port": 9001}, "db": {"host": "file-host", "port": 7000}, "amqp.url": "amqp://f@h/v"}"#.utf8)
+            .write(to: file)
+        let values = try ConfigValues(flags: ["http.port=9003"], environment: ["SLUICE_HTTP_PORT": "9002", "SLUICE_DB_HOST": "env-host", "HOME": "/x"],
+                                      file: file.path)
+        let config = try RuntimeConfig(service: "ingest", values: values)
+        #expect(config.httpPort == 9003)
+        #expect(config.database.host == "env-host")
+        #expect(config.database.port == 7000)
+        #expect(config.database.user == "sluice_ingest" && config.database.schema == "ingest")
+        #expect(config.amqp.host == "h" && config.amqp.vhost == "v")
+        #expect(throws: SluiceError.self) { try RuntimeConfig(service: "x", values: ConfigValues(["http.port": "eighty"])) }
+    }
+}
