@@ -32,21 +32,23 @@ var targets: [Target] = [
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
     ], path: "Shared/Messaging", swiftSettings: strict),
     .target(name: "Toolkit", path: "Shared/Toolkit", swiftSettings: strict),
+    // Gregorian dates and times, zones, Excel serial dates, Python-compatible strptime/strftime.
+    .target(name: "CivilTime", path: "Shared/CivilTime", swiftSettings: strict),
     .target(name: "Storage", dependencies: [
         "Toolkit",
         .product(name: "PostgresNIO", package: "postgres-nio"),
         .product(name: "Logging", package: "swift-log"),
     ], path: "Shared/Storage", swiftSettings: strict),
     .target(name: "Tabular", path: "Shared/Tabular", swiftSettings: strict),
-    .target(name: "Validation", dependencies: ["Contracts", "Tabular"], path: "Shared/Validation", swiftSettings: strict),
-    .target(name: "Plans", dependencies: ["Contracts", "Tabular", .product(name: "Yams", package: "Yams")],
+    .target(name: "Validation", dependencies: ["Contracts", "Tabular", "CivilTime"], path: "Shared/Validation", swiftSettings: strict),
+    .target(name: "Plans", dependencies: ["Contracts", "Tabular", "CivilTime", .product(name: "Yams", package: "Yams")],
             path: "Shared/Plans", swiftSettings: strict),
     .target(name: "Outbound", dependencies: ["CCurl"], path: "Shared/Outbound", swiftSettings: strict),
     // The request and response types of the services' HTTP APIs, for services and clients alike.
     .target(name: "APIModels", dependencies: ["Contracts"], path: "Shared/APIModels", swiftSettings: strict),
     // Pure libraries that were hiding inside services: input formats (ingest) and reports (publish).
     .target(name: "Formats", dependencies: [
-        "Tabular", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+        "Tabular", "CivilTime", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
     ], path: "Shared/Formats", swiftSettings: strict),
     .target(name: "Reports", dependencies: ["Contracts", "Tabular", "CCairo", "CXLSXWriter"],
             path: "Shared/Reports", swiftSettings: strict),
@@ -92,6 +94,7 @@ for name in services {
     if ["Ingest", "Transform"].contains(name) { deps.append("Plans") }
     if ["Validate", "Transform"].contains(name) { deps.append("Definitions") }
     if name == "Ingest" { deps.append("Formats") }
+    if name == "Scheduler" { deps.append("CivilTime") }
     if name == "Publish" { deps.append("Reports") }
     if name == "Notify" || name == "Ingest" { deps.append("Outbound") }
     if name == "Ingest" { deps.append(.product(name: "Crypto", package: "swift-crypto")) }
@@ -126,7 +129,7 @@ targets.append(.target(name: "Conformance", dependencies: [
 // pipeline end to end, faults and restarts). TestSupport holds what they share.
 let common: [Target.Dependency] = [
     "Contracts", "Messaging", "Storage", "Tabular", "Outbound", "Runtime", "Consuming", "Hosting", "Definitions",
-    "Validation", "Plans", "Toolkit", "Catalog", "Conformance", "Formats", "Reports", "APIModels",
+    "Validation", "Plans", "Toolkit", "Catalog", "Conformance", "Formats", "Reports", "APIModels", "CivilTime",
     .product(name: "Hummingbird", package: "hummingbird"),
     .product(name: "PostgresNIO", package: "postgres-nio"),
     .product(name: "Logging", package: "swift-log"),

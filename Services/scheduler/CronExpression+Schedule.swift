@@ -1,3 +1,4 @@
+import CivilTime
 import Foundation
 
 /// Finding fire times.
@@ -38,14 +39,14 @@ extension CronExpression {
 
         let zone = CronZoneMap(timeZone: timeZone)
         let after = Int(seconds.rounded(.down))
-        let startOffset = zone.offset(at: after)
+        let startOffset = zone.offsetSeconds(at: after)
         guard let primary = firstFire(fromWall: wallStart(after: after, offset: startOffset),
                                       after: after, zone: zone)
         else { return nil }
 
         // Crossing a DST change: readings in the new offset that precede the primary
         // candidate's reading (the repeated hour after falling back) may come first.
-        let primaryOffset = zone.offset(at: primary)
+        let primaryOffset = zone.offsetSeconds(at: primary)
         if primaryOffset != startOffset,
            let alternative = alternativeFire(fromWall: wallStart(after: after, offset: primaryOffset),
                                              after: after, zone: zone),
@@ -57,39 +58,39 @@ extension CronExpression {
     }
 
     /// The first whole-minute wall reading after `after`, read with `offset`.
-    private func wallStart(after: Int, offset: Int) -> CronWallClock {
-        CronWallClock(naiveSeconds: CronWallClock.floorDivide(after + offset, 60) * 60 + 60)
+    private func wallStart(after: Int, offset: Int) -> WallClockTime {
+        WallClockTime(naiveSeconds: GregorianCalendar.floorDivide(after + offset, 60) * 60 + 60)
     }
 
     /// The earliest fire instant after `after`, scanning readings from `start` on.
-    private func firstFire(fromWall start: CronWallClock, after: Int, zone: CronZoneMap) -> Int? {
+    private func firstFire(fromWall start: WallClockTime, after: Int, zone: CronZoneMap) -> Int? {
         let everyHour = hours.containsAll(0...23)
         let limitYear = start.year + Self.searchHorizonYears
         var wall = start
         while let match = nextMatch(atOrAfter: wall, limitYear: limitYear) {
             let naive = match.naiveSeconds
-            switch zone.resolve(wall: naive) {
+            switch zone.resolve(wallSeconds: naive) {
             case .instants(let instants):
                 if let instant = instants.first(where: { $0 > after }) { return instant }
             case .gap(let end):
                 if !everyHour, end > after { return end }
             }
-            wall = CronWallClock(naiveSeconds: naive + 60)
+            wall = WallClockTime(naiveSeconds: naive + 60)
         }
         return nil
     }
 
     /// The first matching reading from `start` in the new offset, if it exists on the
     /// timeline after `after`; readings in a gap never count as alternatives.
-    private func alternativeFire(fromWall start: CronWallClock, after: Int, zone: CronZoneMap) -> Int? {
+    private func alternativeFire(fromWall start: WallClockTime, after: Int, zone: CronZoneMap) -> Int? {
         guard let match = nextMatch(atOrAfter: start, limitYear: start.year + Self.searchHorizonYears),
-              case .instants(let instants) = zone.resolve(wall: match.naiveSeconds)
+              case .instants(let instants) = zone.resolve(wallSeconds: match.naiveSeconds)
         else { return nil }
         return instants.first(where: { $0 > after })
     }
 
     /// The first wall reading at or after `start` that every field allows.
-    func nextMatch(atOrAfter start: CronWallClock, limitYear: Int) -> CronWallClock? {
+    func nextMatch(atOrAfter start: WallClockTime, limitYear: Int) -> WallClockTime? {
         var (year, month, day, hour, minute) = (start.year, start.month, start.day, start.hour, start.minute)
         while year <= limitYear {
             guard let allowedMonth = months.first(atOrAfter: month) else {
@@ -100,9 +101,9 @@ extension CronExpression {
                 (month, day, hour, minute) = (allowedMonth, 1, 0, 0)
             }
 
-            let monthLength = CronWallClock.daysInMonth(year: year, month: month)
-            var weekday = CronWallClock.weekday(
-                ofDays: CronWallClock.days(fromYear: year, month: month, day: min(day, monthLength)))
+            let monthLength = GregorianCalendar.daysInMonth(year: year, month: month)
+            var weekday = GregorianCalendar.weekday(
+                ofDays: GregorianCalendar.days(fromYear: year, month: month, day: min(day, monthLength)))
             while day <= monthLength, !matchesDay(dayOfMonth: day, weekday: weekday) {
                 (day, hour, minute) = (day + 1, 0, 0)
                 weekday = (weekday + 1) % 7
@@ -125,7 +126,7 @@ extension CronExpression {
                 if hour > 23 { (day, hour) = (day + 1, 0) }
                 continue
             }
-            return CronWallClock(year: year, month: month, day: day, hour: hour, minute: allowedMinute)
+            return WallClockTime(year: year, month: month, day: day, hour: hour, minute: allowedMinute)
         }
         return nil
     }
@@ -139,7 +140,7 @@ extension CronExpression {
         if !dayOfMonthIsWildcard && !dayOfWeekIsWildcard { return true }
         guard let firstDay = daysOfMonth.first(atOrAfter: 1), !daysOfWeek.isEmpty else { return false }
         let longestMonth = (1...12).filter(months.contains).map { month in
-            month == 2 ? 29 : CronWallClock.daysInMonth(year: 2001, month: month)
+            month == 2 ? 29 : GregorianCalendar.daysInMonth(year: 2001, month: month)
         }.max() ?? 0
         return firstDay <= longestMonth
     }

@@ -10,7 +10,7 @@ public struct CastStep: Sendable, Hashable {
     public var column: String
     /// The target type.
     public var to: CastTarget
-    /// For `date` and `datetime`: a strptime-like pattern (see `DateFormat`); without one,
+    /// For `date` and `datetime`: a strptime-like pattern (see `CivilTime.StrptimeFormat`, simple dialect); without one,
     /// ISO 8601 is expected.
     public var format: String?
     /// For `boolean`: the texts meaning true (case-insensitive); default

@@ -1,3 +1,5 @@
+import CivilTime
+
 /// Turns the XML events of a worksheet into `SourceRow`s.
 ///
 /// Only `<sheetData>` matters: each `<row>` becomes a row whose `line` is its `r`
@@ -156,7 +158,7 @@ public struct XLSXSheetHandler: XMLHandler, Sendable {
         case .number:
             guard !value.isEmpty else { return nil }
             if let kind = styles.dateKind(style: style), let serial = Double(value),
-               let date = ExcelValue.date(serial: serial, kind: kind, date1904: date1904) {
+               let date = ExcelSerialDate(serial: serial, system: date1904 ? .excel1904 : .excel1900)?.text(as: kind) {
                 return date
             }
             return ExcelValue.number(value)

@@ -1,3 +1,4 @@
+import CivilTime
 import Foundation
 
 /// Which cell styles of a workbook display numbers as dates or times.
@@ -10,14 +11,14 @@ import Foundation
 /// numbers.
 public struct XLSXStyles: Sendable {
     /// The date kind of each cell style, `nil` for non-date styles.
-    private(set) var kinds: [ExcelValue.DateKind?] = []
+    private(set) var kinds: [ExcelSerialDate.Kind?] = []
 
     /// A workbook without styles: every number is a number.
     public static let none = XLSXStyles()
 
     /// The date kind of style `index`, if it is a date style.
     @inline(__always)
-    public func dateKind(style index: Int) -> ExcelValue.DateKind? {
+    public func dateKind(style index: Int) -> ExcelSerialDate.Kind? {
         index >= 0 && index < kinds.count ? kinds[index] : nil
     }
 
@@ -36,7 +37,7 @@ public struct XLSXStyles: Sendable {
     }
 
     /// The kind of a built-in number format.
-    public static func builtInKind(_ id: Int) -> ExcelValue.DateKind? {
+    public static func builtInKind(_ id: Int) -> ExcelSerialDate.Kind? {
         switch id {
         case 14...17: .date
         case 18...21, 45...47: .time
@@ -46,7 +47,7 @@ public struct XLSXStyles: Sendable {
     }
 
     /// The kind of a custom format code such as `yyyy-mm-dd hh:mm`.
-    public static func kind(ofFormat code: String) -> ExcelValue.DateKind? {
+    public static func kind(ofFormat code: String) -> ExcelSerialDate.Kind? {
         var hasDate = false
         var hasTime = false
         var hasM = false

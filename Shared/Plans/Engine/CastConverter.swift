@@ -1,3 +1,4 @@
+import CivilTime
 import Contracts
 import Tabular
 /// The compiled form of a `cast` step's conversion: what a cell becomes, or why it cannot.
@@ -6,7 +7,7 @@ import Tabular
 /// natural reading (`20240301` with format `%Y%m%d` is a date), directly otherwise.
 struct CastConverter: Sendable {
     let target: CastTarget
-    let format: DateFormat?
+    let format: StrptimeFormat?
     let trueTexts: Set<String>
     let falseTexts: Set<String>
 
@@ -19,7 +20,11 @@ struct CastConverter: Sendable {
                 throw PlanError(code: .invalidStep, detail: "\"format\" applies only to casts to date or datetime, "
                     + "not \(step.to.rawValue)")
             }
-            format = try DateFormat(pattern: pattern)
+            do throws(StrptimeFormat.FormatError) {
+                format = try StrptimeFormat(pattern, dialect: .simple)
+            } catch {
+                throw PlanError(error, pattern: pattern)
+            }
         } else {
             format = nil
         }
@@ -75,7 +80,7 @@ struct CastConverter: Sendable {
             return .string(date.description)
         case .datetime:
             let text = TextTransforms.trimmed(value.csvText)
-            let parsed = format.map { $0.parse(text) } ?? CivilDateTime(iso: text)
+            let parsed = format.map { $0.parse(text)?.dateTime } ?? CivilDateTime(iso: text)
             return parsed.map { .string($0.description) }
         }
     }

@@ -1,3 +1,4 @@
+import CivilTime
 import Contracts
 import Tabular
 /// Tree-walking evaluation of bound expressions.

@@ -1,3 +1,4 @@
+import CivilTime
 import Contracts
 import Tabular
 /// The implementations of the built-in functions.

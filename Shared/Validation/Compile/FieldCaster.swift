@@ -1,3 +1,4 @@
+import CivilTime
 import Contracts
 import Tabular
 /// Turns one cell's text into a ``TypedValue`` for a field's type and format, or reports
@@ -9,7 +10,7 @@ import Tabular
 struct FieldCaster: Sendable {
     /// How to read dates and times: ISO (`default`), `any`, or a strptime pattern.
     enum TemporalFormat: Sendable {
-        case iso, loose, pattern(StrptimePattern)
+        case iso, loose, pattern(StrptimeFormat)
     }
 
     /// The compiled reading rule.
@@ -63,10 +64,10 @@ struct FieldCaster: Sendable {
         case .date(let format):
             switch format {
             case .iso:
-                return Self.fastISODate(text) ?? StrptimePattern.isoDate.parse(text).map { .date($0.ordinal) }
+                return Self.fastISODate(text) ?? StrptimeFormat.isoDate.parse(text).map { .date($0.ordinal) }
             case .loose:
                 return LooseDateParser.parse(text)?.date.map {
-                    .date(CivilCalendar.ordinal(year: $0.year, month: $0.month, day: $0.day))
+                    .date(GregorianCalendar.ordinal(year: $0.year, month: $0.month, day: $0.day))
                 }
             case .pattern(let pattern):
                 return pattern.parse(text).map { .date($0.ordinal) }
@@ -79,7 +80,7 @@ struct FieldCaster: Sendable {
                 guard let parsed = LooseDateParser.parse(text), let micros = parsed.micros else { return nil }
                 return .time(micros, offset: parsed.offsetMicros)
             case .pattern(let pattern):
-                return pattern.parse(text).map { .time($0.timeMicros, offset: $0.offsetMicros) }
+                return pattern.parse(text).map { .time($0.timeMicroseconds, offset: $0.offsetMicroseconds) }
             }
         case .datetime(let format):
             switch format {
@@ -89,10 +90,10 @@ struct FieldCaster: Sendable {
                 }
             case .loose:
                 guard let parsed = LooseDateParser.parse(text), let date = parsed.date else { return nil }
-                return .datetime(CivilCalendar.ordinal(year: date.year, month: date.month, day: date.day),
+                return .datetime(GregorianCalendar.ordinal(year: date.year, month: date.month, day: date.day),
                                  parsed.micros ?? 0, offset: parsed.offsetMicros)
             case .pattern(let pattern):
-                return pattern.parse(text).map { .datetime($0.ordinal, $0.timeMicros, offset: $0.offsetMicros) }
+                return pattern.parse(text).map { .datetime($0.ordinal, $0.timeMicroseconds, offset: $0.offsetMicroseconds) }
             }
         case .year:
             // `len(cell) == 4`, then `int(cell)` (so " 999" and "+999" pass), then 0…9999.
@@ -139,15 +140,15 @@ struct FieldCaster: Sendable {
                 return value
             }
             guard let year = digits(0..<4), let month = digits(5..<7), let day = digits(8..<10),
-                  CivilCalendar.isValid(year: year, month: month, day: day) else { return nil }
-            return .date(CivilCalendar.ordinal(year: year, month: month, day: day))
+                  GregorianCalendar.isValid(year: year, month: month, day: day) else { return nil }
+            return .date(GregorianCalendar.ordinal(year: year, month: month, day: day))
         }
     }
 }
 
-extension StrptimePattern {
+extension StrptimeFormat {
     /// frictionless's default date pattern.
-    static let isoDate = try! StrptimePattern("%Y-%m-%d")
+    static let isoDate = try! StrptimeFormat("%Y-%m-%d", dialect: .python)
 }
 
 /// frictionless's `geopoint` reader for its three formats.

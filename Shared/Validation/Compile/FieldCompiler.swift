@@ -1,3 +1,4 @@
+import CivilTime
 import Contracts
 import Tabular
 /// Compiles one ``TableSchema/Field`` into a ``CompiledField``, reporting anything that
@@ -61,18 +62,20 @@ enum FieldCompiler {
             case "default": temporal = .iso
             case "any": temporal = .loose
             default:
-                let compiled: Result<StrptimePattern, StrptimePattern.FormatError> = Result { () throws(StrptimePattern.FormatError) in
-                    try StrptimePattern(format)
+                let compiled: Result<StrptimeFormat, StrptimeFormat.FormatError> = Result {
+                    () throws(StrptimeFormat.FormatError) in try StrptimeFormat(format, dialect: .python)
                 }
                 switch compiled {
                 case .success(let pattern): temporal = .pattern(pattern)
                 case .failure(.strayPercent):
                     throw badFormat("it ends with a lone \"%\"; write \"%%\" for a literal percent sign.")
-                case .failure(.unsupported(let directive)):
+                case .failure(.unsupported(let directive, _)):
                     throw badFormat("the directive \"%\(directive)\" is not supported; use %Y %y %m %d %H %I %p "
                         + "%M %S %f %z %j %b %B %a %A or %%.")
-                case .failure(.repeated(let directive)):
+                case .failure(.repeated(let directive, _)):
                     throw badFormat("the directive \"%\(directive)\" appears twice.")
+                case .failure(.missingDateFields):
+                    preconditionFailure("the python dialect requires no field")
                 }
             }
             return type == .date ? .date(temporal) : (type == .time ? .time(temporal) : .datetime(temporal))

@@ -1,3 +1,4 @@
+import CivilTime
 import Contracts
 import Tabular
 /// frictionless's `duration` reader: `isodate.parse_duration`, including Python
@@ -104,7 +105,7 @@ enum DurationParser {
         func value(_ range: Range<Int>) -> Int { digits[range].reduce(0) { $0 * 10 + $1 } }
         let (year, month, day) = (value(0..<4), value(4..<6), value(6..<8))
         let (hour, minute, second) = (value(8..<10), value(10..<12), value(12..<14))
-        guard CivilCalendar.isValid(year: year, month: month, day: day),
+        guard GregorianCalendar.isValid(year: year, month: month, day: day),
               hour < 24, minute < 60, second < 60 else { return nil }
         let micros = Int128(((day * 24 + hour) * 60 + minute) * 60 + second) * 1_000_000
         return DurationValue(years: DecimalNumber(Int64(year)), months: DecimalNumber(Int64(month)),

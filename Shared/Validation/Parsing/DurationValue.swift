@@ -1,3 +1,4 @@
+import CivilTime
 import Contracts
 import Tabular
 /// A parsed ISO 8601 duration with isodate's semantics.
@@ -67,7 +68,7 @@ struct DurationValue: Sendable, Hashable {
         if seconds > 0 || fraction > 0 {
             time += String(seconds)
             if fraction > 0 {
-                var digits = CivilCalendar.padded(Int(fraction), 6)
+                var digits = ISOText.padded(Int(fraction), 6)
                 while digits.hasSuffix("0") { digits.removeLast() }
                 time += "." + digits
             }

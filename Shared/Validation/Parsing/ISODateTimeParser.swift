@@ -1,3 +1,4 @@
+import CivilTime
 import Contracts
 import Tabular
 /// frictionless's default readers for `time` and `datetime`: a length/colon guard
@@ -59,11 +60,11 @@ enum ISODateTimeParser {
             time.hour = 0
             ordinalShift = 1
         }
-        guard CivilCalendar.isValid(year: date.0, month: date.1, day: date.2),
+        guard GregorianCalendar.isValid(year: date.0, month: date.1, day: date.2),
               (0...23).contains(time.hour), (0...59).contains(time.minute),
               (0...59).contains(time.second) else { return nil }
-        let ordinal = CivilCalendar.ordinal(year: date.0, month: date.1, day: date.2) + ordinalShift
-        guard CivilCalendar.date(fromOrdinal: ordinal) != nil else { return nil }
+        let ordinal = GregorianCalendar.ordinal(year: date.0, month: date.1, day: date.2) + ordinalShift
+        guard GregorianCalendar.date(fromOrdinal: ordinal) != nil else { return nil }
         let micros = Int64(((time.hour * 60 + time.minute) * 60 + time.second) * 1_000_000 + time.micro)
         return Result(ordinal: ordinal, micros: micros, offsetMicros: time.offset)
     }
@@ -114,17 +115,17 @@ enum ISODateTimeParser {
             }
             guard (1...53).contains(week), (1...7).contains(weekday), (1...9999).contains(year)
             else { return nil }
-            let january4 = CivilCalendar.ordinal(year: year, month: 1, day: 4)
-            let week1 = january4 - (CivilCalendar.isoWeekday(ordinal: january4) - 1)
-            guard let date = CivilCalendar.date(fromOrdinal: week1 + (week - 1) * 7 + weekday - 1)
+            let january4 = GregorianCalendar.ordinal(year: year, month: 1, day: 4)
+            let week1 = january4 - (GregorianCalendar.isoWeekday(ordinal: january4) - 1)
+            guard let date = GregorianCalendar.date(fromOrdinal: week1 + (week - 1) * 7 + weekday - 1)
             else { return nil }
             return ((date.year, date.month, date.day), position)
         }
         guard s.count - position >= 3, let dayOfYear = int(s, position..<(position + 3)),
               (1...9999).contains(year),
-              (1...(CivilCalendar.isLeap(year) ? 366 : 365)).contains(dayOfYear),
-              let date = CivilCalendar.date(fromOrdinal:
-                  CivilCalendar.ordinal(year: year, month: 1, day: 1) + dayOfYear - 1)
+              (1...(GregorianCalendar.daysInYear(year))).contains(dayOfYear),
+              let date = GregorianCalendar.date(fromOrdinal:
+                  GregorianCalendar.ordinal(year: year, month: 1, day: 1) + dayOfYear - 1)
         else { return nil }
         return ((date.year, date.month, date.day), position + 3)
     }

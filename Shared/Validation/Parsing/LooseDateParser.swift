@@ -1,3 +1,4 @@
+import CivilTime
 import Contracts
 import Tabular
 /// A deliberately small, deterministic reading of the Table Schema `any` date/time format.
@@ -169,7 +170,7 @@ enum LooseDateParser {
             }
         }
         guard let year, let month, let day,
-              CivilCalendar.isValid(year: year, month: month, day: day) else { return nil }
+              GregorianCalendar.isValid(year: year, month: month, day: day) else { return nil }
         return (year, month, day)
     }
 

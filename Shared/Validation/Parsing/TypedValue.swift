@@ -1,3 +1,4 @@
+import CivilTime
 import Contracts
 import Tabular
 /// A cell value after casting, carrying exactly what frictionless's Python object would:
@@ -38,7 +39,7 @@ enum TypedValue: Sendable {
             let minutes = micros / 60_000_000 - Self.floorDivide(offset, 60_000_000)
             return "T" + String(minutes) + ":" + String(micros % 60_000_000)
         case .datetime(let ordinal, let micros, let offset):
-            let local = Int128(ordinal) * Int128(CivilCalendar.microsPerDay) + Int128(micros)
+            let local = Int128(ordinal) * Int128(GregorianCalendar.microsecondsPerDay) + Int128(micros)
             guard let offset else { return "m" + String(local) }
             return "M" + String(local - Int128(offset))
         case .year(let value): return "y" + String(value)
@@ -81,8 +82,8 @@ enum TypedValue: Sendable {
             default: return nil
             }
         case (.datetime(let lo, let lm, let loff), .datetime(let ro, let rm, let roff)):
-            let lhs = Int128(lo) * Int128(CivilCalendar.microsPerDay) + Int128(lm)
-            let rhs = Int128(ro) * Int128(CivilCalendar.microsPerDay) + Int128(rm)
+            let lhs = Int128(lo) * Int128(GregorianCalendar.microsecondsPerDay) + Int128(lm)
+            let rhs = Int128(ro) * Int128(GregorianCalendar.microsecondsPerDay) + Int128(rm)
             switch (loff, roff) {
             case (nil, nil): return Self.order(lhs, rhs)
             case (let l?, let r?): return Self.order(lhs - Int128(l), rhs - Int128(r))
@@ -114,27 +115,27 @@ enum TypedValue: Sendable {
         case .date(let ordinal):
             var bytes: [UInt8] = []
             bytes.reserveCapacity(10)
-            CivilCalendar.appendDate(ordinal: ordinal, to: &bytes)
+            ISOText.appendDate(ordinal: ordinal, to: &bytes)
             return .string(String(decoding: bytes, as: UTF8.self))
         case .time(let micros, let offset):
             var bytes: [UInt8] = []
             bytes.reserveCapacity(21)
-            CivilCalendar.appendTime(micros: micros, to: &bytes)
-            if let offset { CivilCalendar.appendOffset(micros: offset, to: &bytes) }
+            ISOText.appendTime(microseconds: micros, to: &bytes)
+            if let offset { ISOText.appendOffset(microseconds: offset, to: &bytes) }
             return .string(String(decoding: bytes, as: UTF8.self))
         case .datetime(let ordinal, let micros, let offset):
             var bytes: [UInt8] = []
             bytes.reserveCapacity(32)
-            CivilCalendar.appendDate(ordinal: ordinal, to: &bytes)
+            ISOText.appendDate(ordinal: ordinal, to: &bytes)
             bytes.append(UInt8(ascii: "T"))
-            CivilCalendar.appendTime(micros: micros, to: &bytes)
-            if let offset { CivilCalendar.appendOffset(micros: offset, to: &bytes) }
+            ISOText.appendTime(microseconds: micros, to: &bytes)
+            if let offset { ISOText.appendOffset(microseconds: offset, to: &bytes) }
             return .string(String(decoding: bytes, as: UTF8.self))
-        case .year(let value): return .string(CivilCalendar.padded(value, 4))
+        case .year(let value): return .string(ISOText.padded(value, 4))
         case .yearmonth(let year, let month):
             let yearText: String
-            if case .small(let value) = year { yearText = CivilCalendar.padded(Int(value), 4) } else { yearText = year.text }
-            return .string(yearText + "-" + CivilCalendar.padded(month, 2))
+            if case .small(let value) = year { yearText = ISOText.padded(Int(value), 4) } else { yearText = year.text }
+            return .string(yearText + "-" + ISOText.padded(month, 2))
         case .duration(let value): return .string(value.isoText)
         case .geopoint(_, _, let text): return .string(text)
         case .json(_, let text): return .string(text)

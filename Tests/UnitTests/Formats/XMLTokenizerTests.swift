@@ -1,7 +1,8 @@
-import Foundation
-import Testing
+import CivilTime
 import Formats
+import Foundation
 import Tabular
+import Testing
 
 /// The sheet tokenizer and handler fed directly, with blocks split at every byte.
 @Suite struct XMLTokenizerTests {
@@ -49,7 +50,7 @@ import Tabular
     }
 
     @Test func dateFormatsAreRecognised() {
-        let cases: [(String, ExcelValue.DateKind?)] = [
+        let cases: [(String, ExcelSerialDate.Kind?)] = [
             ("yyyy-mm-dd", .date), ("d/m/yy", .date), ("mmm yyyy", .date), ("mmmm", .date),
             ("h:mm AM/PM", .time), ("hh:mm:ss", .time), ("mm:ss", .time),
             ("yyyy-mm-dd hh:mm", .dateTime), ("[$-409]dddd, mmmm d, yyyy", .date),
@@ -67,8 +68,8 @@ import Tabular
     }
 
     @Test func serialNumbersBecomeISODates() {
-        func date(_ serial: Double, _ kind: ExcelValue.DateKind = .date, _ date1904: Bool = false) -> String? {
-            ExcelValue.date(serial: serial, kind: kind, date1904: date1904)
+        func date(_ serial: Double, _ kind: ExcelSerialDate.Kind = .date, _ date1904: Bool = false) -> String? {
+            ExcelSerialDate(serial: serial, system: date1904 ? .excel1904 : .excel1900)?.text(as: kind)
         }
         #expect(date(1) == "1900-01-01")
         #expect(date(59) == "1900-02-28")
