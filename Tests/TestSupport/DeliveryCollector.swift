@@ -1,3 +1,4 @@
+import Conformance
 import Foundation
 import Messaging
 
@@ -28,34 +29,11 @@ final class DeliveryCollector: @unchecked Sendable {
     }
 }
 
-/// A small topology per test: `<p>.x` (topic) → `<p>.q` (dead-lettering to `<p>.dlq` via `<p>.dlx`).
-struct TestTopology {
-    let prefix: String
-    var exchange: String { "\(prefix).x" }
-    var queue: String { "\(prefix).q" }
-    var deadLetterQueue: String { "\(prefix).dlq" }
+/// A small topology per test: the conformance suite's (`<p>.x` → `<p>.q`, dead-lettering to
+/// `<p>.dlq`), named from a fresh prefix.
+typealias TestTopology = ConformanceTopology
 
-    init(prefix: String = TestEnvironment.uniquePrefix("m")) { self.prefix = prefix }
-
-    var topology: Topology {
-        let expires: [String: HeaderValue] = ["x-expires": .int(300_000)]
-        return Topology(
-            exchanges: [.init(name: exchange, type: "topic"), .init(name: "\(prefix).dlx", type: "direct")],
-            queues: [
-                .init(name: queue, arguments: expires.merging([
-                    "x-dead-letter-exchange": .string("\(prefix).dlx"), "x-dead-letter-routing-key": .string("q"),
-                ]) { $1 }),
-                .init(name: deadLetterQueue, arguments: expires),
-            ],
-            bindings: [.init(queue: queue, exchange: exchange, routingKey: "work.#"),
-                       .init(queue: deadLetterQueue, exchange: "\(prefix).dlx", routingKey: "q")])
-    }
-
-    func message(_ index: Int, size: Int = 64) -> OutgoingMessage {
-        var body = Array("message-\(index)|".utf8)
-        body += [UInt8](repeating: UInt8(ascii: "x"), count: max(0, size - body.count))
-        return OutgoingMessage(exchange: exchange, routingKey: "work.item", body: body,
-                               properties: MessageProperties(messageId: "m-\(index)", type: "work.item",
-                                                             headers: ["x-index": .int(Int64(index))]))
-    }
+extension ConformanceTopology {
+    /// A topology with a unique prefix.
+    init() { self.init(prefix: TestEnvironment.uniquePrefix("m")) }
 }

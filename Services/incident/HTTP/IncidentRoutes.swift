@@ -73,7 +73,7 @@ enum IncidentRoutes {
         router.get("redrives/:id") { _, context in
             try await IncidentHTTP.respond {
                 let id = try context.parameters.require("id")
-                guard let redrive = try await runtime.database.client.withConnection({
+                guard let redrive = try await runtime.database.transaction({
                     try await RedriveRepository(runtime: runtime).get(id, on: $0)
                 }) else { throw SluiceError.permanent("redrive.not-found", "there is no re-drive \(id)") }
                 return HTTPResponses.json(redrive)

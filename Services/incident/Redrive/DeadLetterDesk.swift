@@ -79,14 +79,13 @@ struct DeadLetterDesk {
             guard !ids.isEmpty else {
                 throw SluiceError.permanent("redrive.empty-selection", "name an incident or at least one dead letter")
             }
-            found = []
-            try await runtime.database.client.withConnection { connection in
-                for id in ids {
-                    if let failure = try await repository.get(id, on: connection) { found.append(failure) } else {
-                        skipped[id] = "no such dead letter"
-                    }
-                }
+            let looked = try await runtime.database.transaction { connection in
+                var looked: [(id: String, failure: StoredFailure?)] = []
+                for id in ids { looked.append((id, try await repository.get(id, on: connection))) }
+                return looked
             }
+            found = looked.compactMap(\.failure)
+            for (id, failure) in looked where failure == nil { skipped[id] = "no such dead letter" }
         }
         // A whole incident passes over settled failures silently; a selection explains each.
         let explain = request.incidentId == nil

@@ -108,7 +108,7 @@ struct IncidentRepository {
     }
 
     func get(_ id: String) async throws -> Incident? {
-        try await runtime.database.client.withConnection { try await get(id, on: $0) }
+        try await runtime.database.transaction { try await get(id, on: $0) }
     }
 
     /// Incidents, most recently seen first. `text` searches title and sample error.

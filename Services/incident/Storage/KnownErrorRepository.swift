@@ -80,7 +80,7 @@ struct KnownErrorRepository {
     }
 
     func all() async throws -> [KnownErrorRule] {
-        try await runtime.database.client.withConnection { try await all(on: $0) }
+        try await runtime.database.transaction { try await all(on: $0) }
     }
 
     /// The enabled rules, compiled. A stored rule whose pattern no longer compiles (it was
