@@ -28,9 +28,13 @@ public enum ServiceCatalog {
     /// Every consuming service's subscription, read off its handlers (computed once).
     public static let subscriptions: [SluiceTopology.Subscription] = {
         all.compactMap { descriptor in
-            guard let subscription = try? descriptor.subscription(),
-                  !subscription.keys.isEmpty || subscription.deadLetters else { return nil }
-            return subscription
+            let subscription: SluiceTopology.Subscription
+            do {
+                subscription = try descriptor.subscription()
+            } catch {
+                fatalError("service \(descriptor.name) cannot build its handlers with default settings: \(error)")
+            }
+            return !subscription.keys.isEmpty || subscription.deadLetters ? subscription : nil
         }
     }()
 

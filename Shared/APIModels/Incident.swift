@@ -3,13 +3,19 @@ import Foundation
 /// An incident: one failure cause, with how often and when it was seen, what the catalog
 /// knows about it and what operators did about it.
 public struct Incident: Codable, Sendable, Hashable {
+    /// `inc-<hash>`.
     public var id: String
+    /// The cause: a hash of service, message type, error type and masked error text.
     public var fingerprint: String
     /// From the matching known-error rule, else derived from the failure.
     public var title: String
+    /// The failing service.
     public var service: String
+    /// The message type that failed, if known.
     public var messageType: String?
+    /// The stable error code, e.g. `plan.not-found`.
     public var errorType: String
+    /// The error text of the failure that opened (or last reopened) it.
     public var sampleError: String
     /// `open`, `in_progress`, `resolved` or `archived`.
     public var state: String
@@ -17,7 +23,9 @@ public struct Incident: Codable, Sendable, Hashable {
     public var severity: String
     /// Failures filed under it.
     public var count: Int
+    /// When its first failure was filed (UTC).
     public var firstSeen: Date
+    /// When its latest failure was filed (UTC).
     public var lastSeen: Date
     /// The matching known-error rule.
     public var ruleId: String?
@@ -25,21 +33,34 @@ public struct Incident: Codable, Sendable, Hashable {
     public var rootCause: String?
     /// The operator's corrective action, else the rule's.
     public var correctiveAction: String?
+    /// The matching rule's runbook link, e.g. `docs/failures.md#stored-definitions`.
     public var runbook: String?
+    /// The person working on it.
     public var assignee: String?
+    /// The operator's description of the impact.
     public var impact: String?
     /// Times the cause came back after the incident was resolved.
     public var reopened: Int
-    /// Re-drives started, messages re-driven, and their outcomes.
+    /// Re-drives started that included its dead letters.
     public var redrives: Int
+    /// Messages re-driven, over all its re-drives.
     public var redriven: Int
+    /// Re-driven messages that succeeded.
     public var redriveSucceeded: Int
+    /// Re-driven messages that failed again (or were lost).
     public var redriveFailed: Int
+    /// When it was resolved (UTC); cleared when it reopens.
     public var resolvedAt: Date?
+    /// When it was archived (UTC).
     public var archivedAt: Date?
 
     /// Creates the value, field by field.
-    public init(id: String, fingerprint: String, title: String, service: String, messageType: String? = nil, errorType: String, sampleError: String, state: String, severity: String, count: Int, firstSeen: Date, lastSeen: Date, ruleId: String? = nil, rootCause: String? = nil, correctiveAction: String? = nil, runbook: String? = nil, assignee: String? = nil, impact: String? = nil, reopened: Int, redrives: Int, redriven: Int, redriveSucceeded: Int, redriveFailed: Int, resolvedAt: Date? = nil, archivedAt: Date? = nil) {
+    public init(id: String, fingerprint: String, title: String, service: String, messageType: String? = nil,
+                errorType: String, sampleError: String, state: String, severity: String, count: Int, firstSeen: Date,
+                lastSeen: Date, ruleId: String? = nil, rootCause: String? = nil, correctiveAction: String? = nil,
+                runbook: String? = nil, assignee: String? = nil, impact: String? = nil, reopened: Int, redrives: Int,
+                redriven: Int, redriveSucceeded: Int, redriveFailed: Int, resolvedAt: Date? = nil,
+                archivedAt: Date? = nil) {
         self.id = id
         self.fingerprint = fingerprint
         self.title = title
@@ -70,6 +91,7 @@ public struct Incident: Codable, Sendable, Hashable {
 
 /// One entry of an incident's timeline.
 public struct TimelineEvent: Codable, Sendable, Hashable {
+    /// When the entry was made (UTC).
     public var at: Date
     /// For coalesced entries (`occurrences`), the latest time.
     public var lastAt: Date
@@ -77,7 +99,9 @@ public struct TimelineEvent: Codable, Sendable, Hashable {
     /// `analysis`, `note`, `redrive-started`, `redrive-finished`, `redrive-stopped`, `resolved`,
     /// `discarded`, `alert`.
     public var kind: String
+    /// Who caused it (`system` for automatic entries).
     public var actor: String
+    /// Details of the kind, as text, e.g. `count`, `first` and `last` for `occurrences`.
     public var detail: [String: String]
 
     /// Creates the value, field by field.
@@ -92,9 +116,13 @@ public struct TimelineEvent: Codable, Sendable, Hashable {
 
 /// `GET /incidents/:id`: the incident, its timeline, its dead letters by state and its re-drives.
 public struct IncidentDetail: Codable, Sendable {
+    /// The incident.
     public var incident: Incident
+    /// Its timeline, oldest first.
     public var timeline: [TimelineEvent]
+    /// How many of its failures are in each state, by state.
     public var deadLetters: [String: Int]
+    /// Its re-drives, newest first.
     public var redrives: [Redrive]
 
     /// Creates the value, field by field.
@@ -108,10 +136,15 @@ public struct IncidentDetail: Codable, Sendable {
 
 /// One operator action, as recorded in the audit log.
 public struct AuditEntry: Codable, Sendable, Hashable {
+    /// When it happened (UTC).
     public var at: Date
+    /// Who acted (the `X-Sluice-Actor` header, else `operator`).
     public var actor: String
+    /// What was done, e.g. `incident.resolved`, `redrive.start`, `known-error.update`.
     public var action: String
+    /// What it was done to: an incident, dead letter, re-drive or rule id (`selection` for a dry run of ids).
     public var target: String
+    /// Details of the action, as text.
     public var detail: [String: String]
 
     /// Creates the value, field by field.

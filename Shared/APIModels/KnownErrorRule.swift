@@ -6,24 +6,36 @@ import Foundation
 /// an incident matching it gets: severity, title, root cause, corrective action, runbook.
 /// Rules are tried by ascending priority, then id; the first match wins.
 public struct KnownErrorRule: Codable, Sendable, Hashable {
+    /// Letters, digits, `-`, `_` and `.`, e.g. `definition-missing`.
     public var id: String
+    /// A regular expression over the error text.
     public var errorPattern: String?
+    /// A regular expression over the error type, e.g. `^db\.unavailable$`.
     public var errorTypePattern: String?
+    /// A regular expression over the failing service's name.
     public var servicePattern: String?
+    /// A regular expression over the message type.
     public var messageTypePattern: String?
     /// `critical`, `high`, `medium` or `low`.
     public var severity: String
+    /// The title a matching incident gets.
     public var title: String
+    /// The known root cause, shown until an operator records one.
     public var rootCause: String?
+    /// The corrective action, shown until an operator records one.
     public var action: String?
+    /// A link to the runbook, e.g. `docs/failures.md#job-errors`.
     public var runbook: String?
+    /// Rules are tried by ascending priority (default 100), then id.
     public var priority: Int
+    /// Disabled rules match nothing.
     public var enabled: Bool
     /// Shipped with Sluice (operators may still edit or disable it).
     public var builtin: Bool
     /// Bumped on every change; incidents record the version they matched.
     public var version: Int
 
+    /// Creates the rule, field by field.
     public init(id: String, errorPattern: String? = nil, errorTypePattern: String? = nil, servicePattern: String? = nil,
                 messageTypePattern: String? = nil, severity: String, title: String, rootCause: String? = nil,
                 action: String? = nil, runbook: String? = nil, priority: Int = 100, enabled: Bool = true,
@@ -49,11 +61,16 @@ public struct KnownErrorRule: Codable, Sendable, Hashable {
 
     /// What a rule is matched against.
     public struct Subject: Sendable, Hashable {
+        /// The failing service.
         public var service: String
+        /// The message type, if known.
         public var messageType: String?
+        /// The error code.
         public var errorType: String
+        /// The error text (for an incident, its sample error).
         public var errorText: String
 
+        /// Creates the value, field by field.
         public init(service: String, messageType: String?, errorType: String, errorText: String) {
             self.service = service
             self.messageType = messageType
@@ -86,6 +103,7 @@ public struct KnownErrorRule: Codable, Sendable, Hashable {
 /// A rule ready to match: its regular expressions compiled once.
 public struct CompiledKnownError: @unchecked Sendable {
     // NSRegularExpression is immutable and documented thread-safe.
+    /// The rule as given.
     public let rule: KnownErrorRule
     private let error: NSRegularExpression?
     private let errorType: NSRegularExpression?

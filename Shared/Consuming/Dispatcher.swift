@@ -105,12 +105,12 @@ public final class Dispatcher: Service, Sendable {
             watchdog.settled(outcomes.acks.count + outcomes.requeues.count)
             return
         }
-        guard await settle(acks: outcomes.acks, requeues: outcomes.requeues) else { return }
-        for suspect in suspects {
+        guard await settle(acks: outcomes.acks, requeues: outcomes.requeues) else { return giveBack(suspects) }
+        for (index, suspect) in suspects.enumerated() {
             let outcome = await handleSuspect(suspect)
             if outcome == .abandon { return }
             guard await settle(acks: outcome == .ack ? [suspect] : [], requeues: outcome == .requeue ? [suspect] : [])
-            else { return }
+            else { return giveBack(Array(suspects[(index + 1)...])) }
         }
     }
 
@@ -146,6 +146,14 @@ public final class Dispatcher: Service, Sendable {
             runtime.logger.error("cannot settle deliveries; leaving them to redelivery", metadata: ["error": "\(error)"])
             return false
         }
+    }
+
+    /// Requeues suspects that were never handled (a settle before them failed), so they do
+    /// not hold prefetch slots until the connection drops.
+    private func giveBack(_ suspects: [Delivery]) {
+        guard !suspects.isEmpty else { return }
+        consumer.nack(suspects, requeue: true)
+        watchdog.settled(suspects.count)
     }
 
     /// Redelivered, and not a dead letter (the incident service never dead-letters those).

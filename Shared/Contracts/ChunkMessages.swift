@@ -2,6 +2,7 @@ import Foundation
 
 /// `chunk.ingested`: one chunk of parsed source records, in source order.
 public struct ChunkIngested: MessagePayload, Hashable {
+    /// The message type (routing key) this payload travels as.
     public static let messageType = MessageType.chunkIngested
     /// The job this chunk belongs to.
     public var job: JobContext
@@ -23,6 +24,7 @@ public struct ChunkIngested: MessagePayload, Hashable {
 
 /// `chunk.validated`: the valid records of one chunk plus an error per invalid record.
 public struct ChunkValidated: MessagePayload, Hashable {
+    /// The message type (routing key) this payload travels as.
     public static let messageType = MessageType.chunkValidated
     /// The job this chunk belongs to.
     public var job: JobContext
@@ -58,6 +60,7 @@ public struct ChunkValidated: MessagePayload, Hashable {
 /// `chunk.transformed`: the transformed records of one chunk; validation results ride along
 /// so publish can summarize without reading another service's state.
 public struct ChunkTransformed: MessagePayload, Hashable {
+    /// The message type (routing key) this payload travels as.
     public static let messageType = MessageType.chunkTransformed
     /// The job this chunk belongs to.
     public var job: JobContext

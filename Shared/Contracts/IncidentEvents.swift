@@ -3,6 +3,7 @@ import Foundation
 /// `incident.updated`: something about an incident changed (never sent per occurrence; the
 /// count threshold alerts cover volume).
 public struct IncidentUpdated: MessagePayload, Hashable {
+    /// The message type (routing key) this payload travels as.
     public static let messageType = MessageType.incidentUpdated
     /// The incident id.
     public var incidentId: String
@@ -30,6 +31,7 @@ public struct IncidentUpdated: MessagePayload, Hashable {
 
 /// `incident.resolved`: an incident was resolved.
 public struct IncidentResolved: MessagePayload, Hashable {
+    /// The message type (routing key) this payload travels as.
     public static let messageType = MessageType.incidentResolved
     /// The incident id.
     public var incidentId: String
@@ -58,6 +60,7 @@ public struct IncidentResolved: MessagePayload, Hashable {
 /// `incident.alert`: operators should hear about this incident. Sent once per state change
 /// (opened, reopened, a count threshold crossed), never once per failed message.
 public struct IncidentAlert: MessagePayload, Hashable {
+    /// The message type (routing key) this payload travels as.
     public static let messageType = MessageType.incidentAlert
     /// The incident id.
     public var incidentId: String
@@ -103,6 +106,7 @@ public struct IncidentAlert: MessagePayload, Hashable {
 /// `job.stalled`: one of the job's messages was dead-lettered, so the job cannot finish until
 /// an operator fixes the cause and re-drives it (or discards it).
 public struct JobStalled: MessagePayload, Hashable {
+    /// The message type (routing key) this payload travels as.
     public static let messageType = MessageType.jobStalled
     /// The job.
     public var jobId: String
@@ -131,6 +135,7 @@ public struct JobStalled: MessagePayload, Hashable {
 /// `redrive.succeeded`: a re-driven dead letter was handled without failing. The consuming
 /// service's runtime sends it, so the incident service can finish a re-drive and resolve.
 public struct RedriveSucceeded: MessagePayload, Hashable {
+    /// The message type (routing key) this payload travels as.
     public static let messageType = MessageType.redriveSucceeded
     /// The re-drive.
     public var redriveId: String

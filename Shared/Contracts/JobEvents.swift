@@ -1,5 +1,6 @@
 /// `job.ingested`: ingest finished reading the source.
 public struct JobIngested: MessagePayload, Hashable {
+    /// The message type (routing key) this payload travels as.
     public static let messageType = MessageType.jobIngested
     /// The job.
     public var job: JobContext
@@ -45,6 +46,7 @@ public struct SourceInfo: Codable, Sendable, Hashable {
 /// `job.skipped`: the job's input is byte-identical to the last processed input of its
 /// dataset, so nothing ran (submit with `options.force` to process it anyway).
 public struct JobSkipped: MessagePayload, Hashable {
+    /// The message type (routing key) this payload travels as.
     public static let messageType = MessageType.jobSkipped
     /// The job.
     public var job: JobContext
@@ -67,6 +69,7 @@ public struct JobSkipped: MessagePayload, Hashable {
 /// `job.republish`: publish-only; publish emits the job's `job.published` again (with a new
 /// id, so notify delivers it again) from the results it already stored.
 public struct JobRepublish: MessagePayload, Hashable {
+    /// The message type (routing key) this payload travels as.
     public static let messageType = MessageType.jobRepublish
     /// The job whose results are published again.
     public var jobId: String
@@ -102,6 +105,7 @@ public struct ArtifactRef: Codable, Sendable, Hashable {
 
 /// `job.published`: the job's artifacts are stored.
 public struct JobPublished: MessagePayload, Hashable {
+    /// The message type (routing key) this payload travels as.
     public static let messageType = MessageType.jobPublished
     /// The job.
     public var job: JobContext
@@ -126,6 +130,7 @@ public struct JobPublished: MessagePayload, Hashable {
 
 /// `job.failed`: a job stopped; `reason` says what a person can do about it.
 public struct JobFailed: MessagePayload, Hashable {
+    /// The message type (routing key) this payload travels as.
     public static let messageType = MessageType.jobFailed
     /// The job.
     public var job: JobContext
@@ -147,6 +152,7 @@ public struct JobFailed: MessagePayload, Hashable {
 
 /// `incident.opened`: a failure cause not seen before (or not open) became an incident.
 public struct IncidentOpened: MessagePayload, Hashable {
+    /// The message type (routing key) this payload travels as.
     public static let messageType = MessageType.incidentOpened
     /// The incident id.
     public var incidentId: String

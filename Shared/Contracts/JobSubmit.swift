@@ -1,5 +1,6 @@
 /// `job.submit`: a producer asks Sluice to process one batch.
 public struct JobSubmit: MessagePayload, Hashable {
+    /// The message type (routing key) this payload travels as.
     public static let messageType = MessageType.jobSubmit
 
     /// The job id to use; when absent ingest derives one from the idempotency key.

@@ -39,6 +39,7 @@ public struct SluiceError: Error, Sendable, Hashable, CustomStringConvertible {
         .init(code, message, .transient, file: file, line: line)
     }
 
+    /// Errors are equal when their disposition, code and message are (where raised does not count).
     public static func == (a: SluiceError, b: SluiceError) -> Bool {
         a.code == b.code && a.message == b.message && a.disposition == b.disposition
     }

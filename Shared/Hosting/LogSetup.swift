@@ -41,6 +41,7 @@ public struct JSONLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
+    /// Writes one JSON line with the merged metadata (the `LogHandler` entry point).
     // swiftlint:disable:next function_parameter_count
     public func log(level: Logger.Level, message: Logger.Message, metadata explicit: Logger.Metadata?,
                     source: String, file: String, function: String, line: UInt) {

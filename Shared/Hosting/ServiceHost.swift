@@ -117,8 +117,7 @@ public final class ServiceHost: Sendable {
         let outcome = LockedValue<Result<Void, any Error>?>(nil)
         let finished = Task {
             let result = await Result<Void, any Error>(awaiting: { try await group.run() })
-            outcome.set(result)
-            return result
+            outcome.update { if $0 == nil { $0 = result } }
         }
         defer { finished.cancel() }
         let deadline = Task { [consumer, logger = runtime.logger, exitOnDeadline, timeouts = config.timeouts, stopping] in
@@ -127,14 +126,20 @@ public final class ServiceHost: Sendable {
             guard !Task.isCancelled, outcome.get() == nil else { return }
             logger.error("shutdown did not finish in time; closing the consumer so its deliveries are redelivered",
                          metadata: ["deadline": "\(timeouts.shutdown)"])
-            await consumer?.close()
+            // Bounded: the connection's thread may be what is stuck. Exiting closes the socket
+            // anyway, and the broker requeues what the consumer held.
+            _ = try? await withDeadline(.seconds(5), "closing the consumer") { await consumer?.close() }
             if exitOnDeadline { exit(1) }
             finished.cancel()
-            outcome.set(.failure(CancellationError()))
+            outcome.update { if $0 == nil { $0 = .failure(CancellationError()) } }
             stopping.expire()
         }
         defer { deadline.cancel() }
-        await stopping.waitForEnd(of: finished)
+        await withTaskCancellationHandler {
+            await stopping.waitForEnd(of: finished)
+        } onCancel: {
+            finished.cancel()
+        }
         if let result = outcome.get() { try result.get() }
     }
 

@@ -7,6 +7,7 @@ public struct LoopService: Service {
     /// Wraps `body`, which should return on cancellation or graceful shutdown.
     public init(_ body: @escaping @Sendable () async throws -> Void) { self.body = body }
 
+    /// Runs the loop until it returns.
     public func run() async throws { try await body() }
 }
 

@@ -69,11 +69,18 @@ public final class Database: Service, Sendable {
                     // A close interrupts the transaction at once (its next statement would
                     // hang); the server has rolled it back, or committed it if COMMIT got
                     // there first, which the inbox makes harmless on the retry.
+                    // Cancelled (a deadline passed, or shutdown), the transaction may still be
+                    // writing: closing the connection ends it, and the close-watch then
+                    // releases the lease, so the pool never hands out a connection mid-use.
                     var token = 0
                     defer { closeWatch.stopWatching(connection, token: token) }
-                    return try await withInterruption({
-                        try await Self.runTransaction(on: connection, logger: logger, phase: phase, body)
-                    }, install: { token = closeWatch.watch(connection, $0) })
+                    return try await withTaskCancellationHandler {
+                        try await withInterruption({
+                            try await Self.runTransaction(on: connection, logger: logger, phase: phase, body)
+                        }, install: { token = closeWatch.watch(connection, $0) })
+                    } onCancel: {
+                        connection.close().whenComplete { _ in }  // the EventLoopFuture overload: no await in a cancel handler
+                    }
                 }
             }
         } catch var error as DeadlineExceeded {

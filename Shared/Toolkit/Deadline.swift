@@ -28,6 +28,7 @@ public struct DeadlineExceeded: Error, Sendable, CustomStringConvertible {
 /// that is safe to abandon: a transaction that never reached COMMIT, a read.
 public func withDeadline<T: Sendable>(_ timeout: Duration, _ operation: String,
                                       _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+    try Task.checkCancellation()  // a cancelled caller starts nothing
     let race = Race<T>()
     return try await withTaskCancellationHandler {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
@@ -47,16 +48,16 @@ public func withDeadline<T: Sendable>(_ timeout: Duration, _ operation: String,
 /// given an ``Interruption`` to keep (e.g. in a close callback) and call with the error the
 /// caller should see; an interruption after `body` finished is ignored. The race is
 /// unstructured for the same reason as ``withDeadline(_:_:_:)``'s.
+///
+/// Cancelling the caller cancels `body` but does not end the wait by itself: the caller
+/// must make sure something interrupts it (a transaction closes its connection), so that
+/// whatever `body` holds is not handed on while `body` may still use it.
 public func withInterruption<T: Sendable>(_ body: @escaping @Sendable () async throws -> T,
                                           install: (Interruption) -> Void) async throws -> T {
     let race = Race<T>()
     install(Interruption { race.finish(.failure($0)) })
-    return try await withTaskCancellationHandler {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
-            race.start(continuation, work: Task { race.finish(await Result(awaiting: body)) }, timer: nil)
-        }
-    } onCancel: {
-        race.finish(.failure(CancellationError()))
+    return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+        race.start(continuation, work: Task { race.finish(await Result(awaiting: body)) }, timer: nil)
     }
 }
 
@@ -92,7 +93,10 @@ private final class Race<T: Sendable>: @unchecked Sendable {
         let (continuation, tasks) = lock.withLock { () -> (CheckedContinuation<T, any Error>?, [Task<Void, Never>]) in
             guard early == nil else { return (nil, []) }
             early = result
-            defer { self.continuation = nil }
+            defer {
+                self.continuation = nil
+                self.tasks = []  // no task ↔ race cycle once it is over
+            }
             return (self.continuation, self.tasks)
         }
         for task in tasks { task.cancel() }

@@ -48,7 +48,7 @@ public final class AMQPPublisher: MessagePublisher {
                 return
             } catch TransportError.connectionLost(let reason) {
                 guard clock.now + delay < deadline else { throw TransportError.connectionLost(reason) }
-                try? await Task.sleep(for: delay)
+                try await Task.sleep(for: delay)  // throws when cancelled: no spinning
                 delay = min(delay * 2, .seconds(2))
             }
         }

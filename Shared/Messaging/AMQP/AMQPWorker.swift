@@ -147,9 +147,17 @@ final class AMQPWorker: @unchecked Sendable {
                 } catch {
                     logger.warning("broker unavailable, retrying", metadata: [
                         "broker": "\(config.redacted)", "error": "\(error)", "retry_in": "\(delay)"])
+                    // Commands are answered (failed fast) while waiting, but they never cut the
+                    // backoff short: a burst of publishes must not become a reconnect storm.
+                    let until = ContinuousClock.now + .milliseconds(jittered(delay))
                     handleCommandsWhileDisconnected()
-                    waitForWake(milliseconds: jittered(delay))
-                    handleCommandsWhileDisconnected()
+                    while !stopped {
+                        let left = until - ContinuousClock.now
+                        guard left > .zero else { break }
+                        waitForWake(milliseconds: max(1, Int(left.components.seconds) * 1000
+                                                          + Int(left.components.attoseconds / 1_000_000_000_000_000)))
+                        handleCommandsWhileDisconnected()
+                    }
                     delay = min(delay * 2, config.maxReconnectDelay)
                     continue
                 }

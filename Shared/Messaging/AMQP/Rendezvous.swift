@@ -26,14 +26,44 @@ final class Rendezvous: @unchecked Sendable {
     /// Hands a rendezvous to `start` and waits for it, at most `timeout`; then fails with
     /// ``TransportError/timedOut(_:)`` describing `what`.
     static func wait(timeout: Duration, _ what: String, _ start: (Rendezvous) -> Void) async throws {
-        try await withCheckedThrowingContinuation { continuation in
-            let rendezvous = Rendezvous(continuation)
-            let (seconds, attoseconds) = timeout.components
-            let nanoseconds = Int(clamping: seconds) &* 1_000_000_000 &+ Int(attoseconds / 1_000_000_000)
-            DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(nanoseconds)) {
-                rendezvous.resume(throwing: TransportError.timedOut("\(what) took longer than \(timeout)"))
+        try Task.checkCancellation()
+        let box = LockedBox()
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                let rendezvous = Rendezvous(continuation)
+                box.set(rendezvous)
+                let (seconds, attoseconds) = timeout.components
+                let nanoseconds = Int(clamping: seconds) &* 1_000_000_000 &+ Int(attoseconds / 1_000_000_000)
+                DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(nanoseconds)) {
+                    rendezvous.resume(throwing: TransportError.timedOut("\(what) took longer than \(timeout)"))
+                }
+                start(rendezvous)
             }
-            start(rendezvous)
+        } onCancel: {
+            box.cancel()
+        }
+    }
+
+    /// Holds the rendezvous for a cancellation that may come before or after it exists.
+    private final class LockedBox: @unchecked Sendable {
+        private let lock = NSLock()
+        private var rendezvous: Rendezvous?
+        private var cancelled = false
+
+        func set(_ rendezvous: Rendezvous) {
+            let cancelNow = lock.withLock { () -> Bool in
+                self.rendezvous = rendezvous
+                return cancelled
+            }
+            if cancelNow { rendezvous.resume(throwing: CancellationError()) }
+        }
+
+        func cancel() {
+            let rendezvous = lock.withLock { () -> Rendezvous? in
+                cancelled = true
+                return self.rendezvous
+            }
+            rendezvous?.resume(throwing: CancellationError())
         }
     }
 }

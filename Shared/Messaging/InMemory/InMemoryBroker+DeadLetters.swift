@@ -2,18 +2,18 @@ import Dispatch
 import Foundation
 
 extension InMemoryBroker {
-    /// Dead-letters expired messages of `name` (any position: stricter than RabbitMQ, which
-    /// expires at the head only; Sluice gives each delay its own queue, so both agree).
+    /// Dead-letters the expired messages at the head of `name`, as RabbitMQ does: a message
+    /// that expires behind one that has not waits for it.
     func expireLocked(_ name: String) {
-        guard let queue = queues[name], queue.messages.contains(where: { $0.expiresAt != nil }) else { return }
+        guard let queue = queues[name] else { return }
         let now = DispatchTime.now()
-        var kept: [Message] = []
         var expired: [Message] = []
         for message in queue.messages {
-            if let deadline = message.expiresAt, deadline <= now { expired.append(message) } else { kept.append(message) }
+            guard let deadline = message.expiresAt, deadline <= now else { break }
+            expired.append(message)
         }
         guard !expired.isEmpty else { return }
-        queues[name]!.messages = kept
+        queues[name]!.messages.removeFirst(expired.count)
         for message in expired { deadLetterLocked(message, from: name, reason: "expired") }
     }
 

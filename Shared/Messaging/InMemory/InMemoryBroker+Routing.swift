@@ -3,8 +3,12 @@ import Dispatch
 extension InMemoryBroker {
     /// Routes and stores `messages` in order; returns the failures (unroutable mandatory
     /// messages), as a broker's returns would report them.
-    func publish(_ messages: [OutgoingMessage]) -> [PublishFailure] {
-        lock.withLock {
+    func publish(_ messages: [OutgoingMessage]) throws -> [PublishFailure] {
+        try lock.withLock {
+            // RabbitMQ closes the channel (404) for an exchange that does not exist.
+            if let missing = messages.first(where: { !$0.exchange.isEmpty && exchanges[$0.exchange] == nil }) {
+                throw TransportError.brokerRefused(code: 404, text: "NOT_FOUND - no exchange '\(missing.exchange)'")
+            }
             var failures: [PublishFailure] = []
             var touched = Set<String>()
             for (index, outgoing) in messages.enumerated() {

@@ -13,7 +13,7 @@ public final class InMemoryPublisher: MessagePublisher {
     public func publish(_ messages: [OutgoingMessage]) async throws {
         guard !state.isClosed else { throw TransportError.closed }
         guard !messages.isEmpty else { return }
-        let failures = broker.publish(messages)
+        let failures = try broker.publish(messages)
         if !failures.isEmpty { throw TransportError.publishFailed(failures) }
     }
 
