@@ -115,6 +115,21 @@ struct MessagingTests {
         await publisher.close()
     }
 
+    @Test("refused logins are retried without corrupting memory (each failed session is freed once)")
+    func refusedLogins() async throws {
+        let t = TestTopology()
+        var config = env.amqp
+        config.password = "wrong-\(UUID().uuidString)"
+        config.initialReconnectDelay = .milliseconds(10)
+        config.maxReconnectDelay = .milliseconds(20)
+        // Dozens of refused logins in two seconds: a double free on that path aborts the process.
+        let publisher = AMQPPublisher(config: config, topology: t.topology, logger: env.logger)
+        try await Task.sleep(for: .seconds(2))
+        #expect(!publisher.isConnected)
+        await #expect(throws: TransportError.self) { try await publisher.publish([t.message(0)], timeout: .milliseconds(300)) }
+        await publisher.close()
+    }
+
     @Test("a closed publisher fails fast instead of hanging")
     func closedPublisher() async throws {
         let t = TestTopology()

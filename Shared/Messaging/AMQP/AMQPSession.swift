@@ -43,7 +43,10 @@ final class AMQPSession {
                                             config.user, config.password)
         if reply.reply_type != AMQP_RESPONSE_NORMAL {
             let text = Self.describe(reply)
-            amqp_destroy_connection(state)
+            // `self` is fully initialized here, so `deinit` runs after the throw: abandon()
+            // marks the state destroyed, or deinit would close and destroy it a second time
+            // (a double free that corrupted the heap when a restarting broker refused logins).
+            abandon()
             throw .connectFailed("login to vhost '\(config.vhost)' as '\(config.user)' failed: \(text)")
         }
         amqp_channel_open(state, channel)
