@@ -62,7 +62,7 @@ var targets: [Target] = [
         .product(name: "PostgresNIO", package: "postgres-nio"),
     ], path: "Shared/Runtime", swiftSettings: strict),
     .target(name: "Consuming", dependencies: [
-        "Contracts", "Messaging", "Storage", "Toolkit", "Runtime",
+        "Contracts", "Messaging", "Storage", "Tabular", "Toolkit", "Runtime",
         .product(name: "Logging", package: "swift-log"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         .product(name: "PostgresNIO", package: "postgres-nio"),

@@ -1,9 +1,9 @@
-import Foundation
+import Tabular
 
 /// One pass over a JSON body that finds what JSONDecoder and PostgreSQL disagree on: a
 /// duplicate key in any object (Swift keeps the first, `jsonb` the last) and a `\u0000`
-/// escape (which `jsonb` rejects). It assumes the body is otherwise JSON; malformed input is
-/// left to the decoder, which reports it better.
+/// escape (which `jsonb` rejects). Strings are read with `JSONLexer`; the structure is only
+/// followed, not checked, and malformed input is left to the decoder, which reports it better.
 enum JSONKeyScan {
     enum Finding: Equatable {
         case duplicateKey(String)
@@ -45,27 +45,21 @@ enum JSONKeyScan {
                 expectingKey = frames.last?.isObject ?? false
             case UInt8(ascii: "\""):
                 let start = i + 1
-                var j = start
-                var escaped = false
-                while j < n && bytes[j] != UInt8(ascii: "\"") {
-                    if bytes[j] == UInt8(ascii: "\\") {
-                        escaped = true
-                        if j + 5 < n && bytes[j + 1] == UInt8(ascii: "u") && bytes[j + 2] == UInt8(ascii: "0")
-                            && bytes[j + 3] == UInt8(ascii: "0") && bytes[j + 4] == UInt8(ascii: "0")
-                            && bytes[j + 5] == UInt8(ascii: "0") {
-                            return .nulEscape
-                        }
-                        j += 2
-                    } else {
-                        j += 1
-                    }
+                var end = JSONLexer.plainRunEnd(bytes, from: start)
+                let isKey = expectingKey && frames.last?.isObject == true
+                var key = Key(start: start, count: end - start, hash: 0, decoded: false)
+                if end >= n || bytes[end] != UInt8(ascii: "\"") {
+                    // Escapes (or a malformed string): decode, keeping NUL to find it.
+                    let first = decoded.count
+                    guard let next = try? JSONLexer.decodeString(bytes, from: start, appendingUTF8: &decoded,
+                                                                 replacingNUL: false)
+                    else { return nil }
+                    if decoded[first...].contains(0) { return .nulEscape }
+                    key = Key(start: first, count: decoded.count - first, hash: 0, decoded: true)
+                    if !isKey { decoded.removeSubrange(first...) }
+                    end = next - 1
                 }
-                if expectingKey, let frame = frames.last, frame.isObject {
-                    var key = Key(start: start, count: j - start, hash: 0, decoded: false)
-                    if escaped, let text = try? JSONDecoder().decode(String.self, from: Data(bytes[(start - 1)...min(j, n - 1)])) {
-                        key = Key(start: decoded.count, count: text.utf8.count, hash: 0, decoded: true)
-                        decoded.append(contentsOf: text.utf8)
-                    }
+                if isKey, let frame = frames.last {
                     key.hash = hash(key, bytes, decoded)
                     for other in keys[frame.firstKey...] where other.hash == key.hash && other.count == key.count
                         && equal(other, key, bytes, decoded) {
@@ -74,7 +68,7 @@ enum JSONKeyScan {
                     keys.append(key)
                     expectingKey = false
                 }
-                i = j
+                i = end
             default:
                 break
             }

@@ -24,8 +24,11 @@ indirect enum JSONText: Sendable {
 
     /// Parses a whole document, or returns `nil` where `json.loads` raises.
     static func parse(_ text: String) -> JSONText? {
-        var parser = JSONTextParser(Array(text.utf8))
-        return parser.document()
+        var text = text
+        return text.withUTF8 { bytes in
+            var parser = JSONTextParser(bytes)
+            return parser.document()
+        }
     }
 
     /// Python's `len()`: items of a list, members of a dict, code points of a string.
