@@ -40,6 +40,8 @@ var targets: [Target] = [
         .product(name: "Logging", package: "swift-log"),
     ], path: "Shared/Storage", swiftSettings: strict),
     .target(name: "Tabular", path: "Shared/Tabular", swiftSettings: strict),
+    // Where chunks and artifacts live: a local directory or an S3-compatible store.
+    .target(name: "ObjectStorage", dependencies: ["Toolkit"], path: "Shared/ObjectStorage", swiftSettings: strict),
     .target(name: "Validation", dependencies: ["Contracts", "Tabular", "CivilTime"], path: "Shared/Validation", swiftSettings: strict),
     .target(name: "Plans", dependencies: ["Contracts", "Tabular", "CivilTime", .product(name: "Yams", package: "Yams")],
             path: "Shared/Plans", swiftSettings: strict),
@@ -121,7 +123,7 @@ targets.append(.executableTarget(name: "sluice-bench", dependencies: [
 
 // The transport contract as executable cases, run on RabbitMQ and on the in-memory broker.
 targets.append(.target(name: "Conformance", dependencies: [
-    "Messaging", .product(name: "Logging", package: "swift-log"),
+    "Messaging", "ObjectStorage", .product(name: "Logging", package: "swift-log"),
 ], path: "Tests/Conformance", swiftSettings: strict))
 
 // Tests in three targets: unit (no servers; runs first and fast), integration (real
@@ -129,7 +131,7 @@ targets.append(.target(name: "Conformance", dependencies: [
 // pipeline end to end, faults and restarts). TestSupport holds what they share.
 let common: [Target.Dependency] = [
     "Contracts", "Messaging", "Storage", "Tabular", "Outbound", "Runtime", "Consuming", "Hosting", "Definitions",
-    "Validation", "Plans", "Toolkit", "Catalog", "Conformance", "Formats", "Reports", "APIModels", "CivilTime",
+    "Validation", "Plans", "Toolkit", "Catalog", "Conformance", "Formats", "Reports", "APIModels", "CivilTime", "ObjectStorage",
     .product(name: "Hummingbird", package: "hummingbird"),
     .product(name: "PostgresNIO", package: "postgres-nio"),
     .product(name: "Logging", package: "swift-log"),

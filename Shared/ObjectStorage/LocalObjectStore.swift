@@ -1,0 +1,138 @@
+import Toolkit
+import Glibc
+
+/// The object store in a local directory: the default on one machine. A key is a relative
+/// path under the root.
+///
+/// A `put` writes a hidden temporary file beside the target, `fsync`s it, renames it over
+/// the target and `fsync`s the directory: the rename is atomic, so a reader (or a crash)
+/// sees the old object or the new one, never a part. Temporary names start with `.`,
+/// which no key segment may, so `list` never shows them; `sweepTemporaries` removes those a
+/// crash left behind. All file work runs off Swift's cooperative threads.
+public struct LocalObjectStore: ObjectStore {
+    /// The directory holding the objects.
+    public let root: String
+
+    /// A store rooted at `root` (created on first write).
+    public init(root: String) {
+        self.root = root.hasSuffix("/") && root.count > 1 ? String(root.dropLast()) : root
+    }
+
+    public var location: String { "local:\(root)" }
+
+    func path(_ key: ObjectKey) -> String { root + "/" + key.value }
+
+    public func put(_ key: ObjectKey, bytes: [UInt8]) async throws(ObjectStoreError) {
+        let target = path(key)
+        try await offThread { () throws(ObjectStoreError) in
+            try Self.makeParent(of: target, key: key)
+            let temporary = Self.temporaryName(for: target)
+            do throws(ObjectStoreError) {
+                try Self.writeFile(temporary, bytes: bytes, key: key)
+                try Self.publish(temporary, as: target, key: key)
+            } catch {
+                unlink(temporary)
+                throw error
+            }
+        }
+    }
+
+    public func put(_ key: ObjectKey, movingFile source: String) async throws(ObjectStoreError) {
+        let target = path(key)
+        try await offThread { () throws(ObjectStoreError) in
+            try Self.makeParent(of: target, key: key)
+            let fd = open(source, O_RDONLY)
+            guard fd >= 0 else { throw Self.failure(errno, key: key, "cannot open \(source)") }
+            let synced = fsync(fd)
+            let syncErrno = errno
+            close(fd)
+            guard synced == 0 else { throw Self.failure(syncErrno, key: key, "cannot sync \(source)") }
+            // Same file system: a rename; elsewhere: copy to a temporary beside the target.
+            if rename(source, target) == 0 {
+                try Self.syncDirectory(of: target, key: key)
+                return
+            }
+            guard errno == EXDEV else { throw Self.failure(errno, key: key, "cannot move \(source) into the store") }
+            let temporary = Self.temporaryName(for: target)
+            do throws(ObjectStoreError) {
+                try Self.copyFile(source, to: temporary, key: key)
+                try Self.publish(temporary, as: target, key: key)
+            } catch {
+                unlink(temporary)
+                throw error
+            }
+            unlink(source)
+        }
+    }
+
+    public func get(_ key: ObjectKey) async throws(ObjectStoreError) -> [UInt8] {
+        let target = path(key)
+        return try await offThread { () throws(ObjectStoreError) in try Self.readFile(target, key: key) }
+    }
+
+    public func read(_ key: ObjectKey, pieceSize: Int,
+                     into body: @Sendable ([UInt8]) async throws -> Void) async throws {
+        let target = path(key)
+        let fd = try await offThread { () throws(ObjectStoreError) in
+            let fd = open(target, O_RDONLY | O_CLOEXEC)
+            guard fd >= 0 else { throw Self.failure(errno, key: key, "cannot open the object") }
+            return fd
+        }
+        defer { close(fd) }
+        let size = max(1, pieceSize)
+        while true {
+            let piece = try await offThread { () throws(ObjectStoreError) in
+                var buffer = [UInt8](repeating: 0, count: size)
+                let count = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, size) }
+                guard count >= 0 else { throw Self.failure(errno, key: key, "cannot read the object") }
+                buffer.removeSubrange(count...)
+                return buffer
+            }
+            if piece.isEmpty { return }
+            try await body(piece)
+        }
+    }
+
+    public func size(_ key: ObjectKey) async throws(ObjectStoreError) -> Int? {
+        let target = path(key)
+        return try await offThread { () throws(ObjectStoreError) in
+            var info = stat()
+            guard stat(target, &info) == 0 else {
+                if errno == ENOENT || errno == ENOTDIR { return nil }
+                throw Self.failure(errno, key: key, "cannot stat the object")
+            }
+            return (info.st_mode & S_IFMT) == S_IFREG ? Int(info.st_size) : nil
+        }
+    }
+
+    public func list(prefix: String) async throws(ObjectStoreError) -> [ObjectKey] {
+        let root = root
+        return try await offThread { () throws(ObjectStoreError) in
+            // Walk only the deepest directory the prefix names.
+            let directory = prefix.split(separator: "/", omittingEmptySubsequences: false).dropLast()
+                .joined(separator: "/")
+            var keys: [ObjectKey] = []
+            try Self.walk(root, relative: directory, into: &keys)
+            return keys.filter { $0.value.hasPrefix(prefix) }.sorted()
+        }
+    }
+
+    public func delete(_ key: ObjectKey) async throws(ObjectStoreError) {
+        let target = path(key)
+        try await offThread { () throws(ObjectStoreError) in
+            guard unlink(target) == 0 || errno == ENOENT || errno == ENOTDIR else {
+                throw Self.failure(errno, key: key, "cannot delete the object")
+            }
+        }
+    }
+
+    /// Removes temporary files older than `age` seconds that an interrupted `put` left
+    /// behind; returns how many.
+    @discardableResult
+    public func sweepTemporaries(olderThan age: Double) async throws(ObjectStoreError) -> Int {
+        let root = root
+        return try await offThread { () throws(ObjectStoreError) in
+            try Self.sweep(root, before: Double(time(nil)) - age)
+        }
+    }
+}
