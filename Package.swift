@@ -40,6 +40,8 @@ var targets: [Target] = [
         .product(name: "Logging", package: "swift-log"),
     ], path: "Shared/Storage", swiftSettings: strict),
     .target(name: "Tabular", path: "Shared/Tabular", swiftSettings: strict),
+    // The Arrow IPC stream format: the chunks' bytes.
+    .target(name: "Columnar", path: "Shared/Columnar", swiftSettings: strict),
     // Where chunks and artifacts live: a local directory or an S3-compatible store.
     .target(name: "ObjectStorage", dependencies: ["Toolkit"], path: "Shared/ObjectStorage", swiftSettings: strict),
     .target(name: "Validation", dependencies: ["Contracts", "Tabular", "CivilTime"], path: "Shared/Validation", swiftSettings: strict),
@@ -131,7 +133,7 @@ targets.append(.target(name: "Conformance", dependencies: [
 // pipeline end to end, faults and restarts). TestSupport holds what they share.
 let common: [Target.Dependency] = [
     "Contracts", "Messaging", "Storage", "Tabular", "Outbound", "Runtime", "Consuming", "Hosting", "Definitions",
-    "Validation", "Plans", "Toolkit", "Catalog", "Conformance", "Formats", "Reports", "APIModels", "CivilTime", "ObjectStorage",
+    "Validation", "Plans", "Toolkit", "Catalog", "Conformance", "Formats", "Reports", "APIModels", "CivilTime", "ObjectStorage", "Columnar",
     .product(name: "Hummingbird", package: "hummingbird"),
     .product(name: "PostgresNIO", package: "postgres-nio"),
     .product(name: "Logging", package: "swift-log"),

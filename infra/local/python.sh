@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Installs the Python packages the test suite uses as oracles and readers: frictionless-py
 # (the Table Schema oracle), numpy (the percentile oracle) and openpyxl (reads XLSX outputs
-# back, writes XLSX fixtures).
+# back, writes XLSX fixtures) and pyarrow (the oracle for the Arrow chunk format).
 # Idempotent: pip is only called when an import fails.
 set -euo pipefail
-if python3 -c "import frictionless, openpyxl, numpy" 2>/dev/null; then exit 0; fi
-packages=("frictionless==5.21.*" "openpyxl==3.1.*" "numpy")
+if python3 -c "import frictionless, openpyxl, numpy, pyarrow" 2>/dev/null; then exit 0; fi
+packages=("frictionless==5.21.*" "openpyxl==3.1.*" "numpy" "pyarrow")
 echo "Installing Python test packages: ${packages[*]}"
 python3 -m pip install -q "${packages[@]}" 2>/dev/null \
   || python3 -m pip install -q --break-system-packages "${packages[@]}"
-python3 -c "import frictionless, openpyxl, numpy"
+python3 -c "import frictionless, openpyxl, numpy, pyarrow"
