@@ -42,6 +42,11 @@ var targets: [Target] = [
     .target(name: "Tabular", path: "Shared/Tabular", swiftSettings: strict),
     // The Arrow IPC stream format: the chunks' bytes.
     .target(name: "Columnar", path: "Shared/Columnar", swiftSettings: strict),
+    // Chunks as claim checks: records ⇄ Arrow chunks, stored once under deterministic keys.
+    .target(name: "Chunks", dependencies: [
+        "Contracts", "Columnar", "ObjectStorage", "Tabular", "CivilTime",
+        .product(name: "Crypto", package: "swift-crypto"),
+    ], path: "Shared/Chunks", swiftSettings: strict),
     // Where chunks and artifacts live: a local directory or an S3-compatible store.
     .target(name: "ObjectStorage", dependencies: ["Toolkit"], path: "Shared/ObjectStorage", swiftSettings: strict),
     .target(name: "Validation", dependencies: ["Contracts", "Tabular", "CivilTime"], path: "Shared/Validation", swiftSettings: strict),
@@ -133,7 +138,7 @@ targets.append(.target(name: "Conformance", dependencies: [
 // pipeline end to end, faults and restarts). TestSupport holds what they share.
 let common: [Target.Dependency] = [
     "Contracts", "Messaging", "Storage", "Tabular", "Outbound", "Runtime", "Consuming", "Hosting", "Definitions",
-    "Validation", "Plans", "Toolkit", "Catalog", "Conformance", "Formats", "Reports", "APIModels", "CivilTime", "ObjectStorage", "Columnar",
+    "Validation", "Plans", "Toolkit", "Catalog", "Conformance", "Formats", "Reports", "APIModels", "CivilTime", "ObjectStorage", "Columnar", "Chunks",
     .product(name: "Hummingbird", package: "hummingbird"),
     .product(name: "PostgresNIO", package: "postgres-nio"),
     .product(name: "Logging", package: "swift-log"),

@@ -24,7 +24,7 @@ public struct LocalObjectStore: ObjectStore {
 
     public func put(_ key: ObjectKey, bytes: [UInt8]) async throws(ObjectStoreError) {
         let target = path(key)
-        try await offThread { () throws(ObjectStoreError) in
+        try await Self.writing { () throws(ObjectStoreError) in
             try Self.makeParent(of: target, key: key)
             let temporary = Self.temporaryName(for: target)
             do throws(ObjectStoreError) {
@@ -39,7 +39,7 @@ public struct LocalObjectStore: ObjectStore {
 
     public func put(_ key: ObjectKey, movingFile source: String) async throws(ObjectStoreError) {
         let target = path(key)
-        try await offThread { () throws(ObjectStoreError) in
+        try await Self.writing { () throws(ObjectStoreError) in
             try Self.makeParent(of: target, key: key)
             let fd = open(source, O_RDONLY)
             guard fd >= 0 else { throw Self.failure(errno, key: key, "cannot open \(source)") }
@@ -62,6 +62,16 @@ public struct LocalObjectStore: ObjectStore {
                 throw error
             }
             unlink(source)
+        }
+    }
+
+    /// Runs a write off thread; a missing directory while writing means the store's root is
+    /// gone or unreachable (unavailable), not a missing object.
+    private static func writing(_ work: @escaping @Sendable () throws(ObjectStoreError) -> Void) async throws(ObjectStoreError) {
+        do {
+            try await offThread(work)
+        } catch where error.kind == .notFound {
+            throw ObjectStoreError(.unavailable, key: error.key, error.message)
         }
     }
 
