@@ -65,13 +65,13 @@ var targets: [Target] = [
     // (Runtime), how it consumes (Consuming), how it is hosted (Hosting), and the stored
     // schema/plan definitions feature (Definitions).
     .target(name: "Runtime", dependencies: [
-        "Contracts", "Messaging", "Storage", "Toolkit",
+        "Contracts", "Messaging", "Storage", "Toolkit", "ObjectStorage", "Chunks",
         .product(name: "Logging", package: "swift-log"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         .product(name: "PostgresNIO", package: "postgres-nio"),
     ], path: "Shared/Runtime", swiftSettings: strict),
     .target(name: "Consuming", dependencies: [
-        "Contracts", "Messaging", "Storage", "Tabular", "Toolkit", "Runtime",
+        "Contracts", "Messaging", "Storage", "Tabular", "Toolkit", "Runtime", "ObjectStorage", "Chunks",
         .product(name: "Logging", package: "swift-log"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -92,7 +92,7 @@ var targets: [Target] = [
 ]
 
 for name in services {
-    var deps: [Target.Dependency] = ["Contracts", "APIModels", "Messaging", "Storage", "Toolkit", "Runtime", "Consuming", "Hosting",
+    var deps: [Target.Dependency] = ["Contracts", "APIModels", "Messaging", "Storage", "Toolkit", "Runtime", "Consuming", "Hosting", "Chunks", "ObjectStorage",
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "PostgresNIO", package: "postgres-nio"),
         .product(name: "Logging", package: "swift-log"),

@@ -1,14 +1,18 @@
+import Chunks
 import Contracts
 import Formats
 import Runtime
 import Tabular
 
-/// Turns standardized source rows into `chunk.ingested` messages and publishes them in
-/// batches (one confirm wait per batch, not per chunk). The first row is the header.
+/// Turns standardized source rows into chunks: each is written once to the chunk store (an
+/// Arrow chunk under its deterministic key) and announced by a small `chunk.ingested` claim
+/// check. Messages go out in batches (one confirm wait per batch). The first row is the
+/// header. A chunk is cut at `chunkSize` rows or `maxBytes` of cell text, whichever comes first.
 struct Chunker {
     let job: JobContext
     let submission: Envelope<JobSubmit>
     let chunkSize: Int
+    let maxBytes: Int
     let batch: Int
     let standardizer: RowStandardizer
     let limits: SourceLimits
@@ -17,21 +21,23 @@ struct Chunker {
     var checkHeader: @Sendable ([String]) throws -> Void = { _ in }
     private(set) var columns: [String]?
     private var current: [Record] = []
-    private var pending: [Envelope<ChunkIngested>] = []
+    private var currentBytes = 0
+    private var pending: [(index: Int, records: [Record])] = []
     private(set) var chunks = 0
     private(set) var rows = 0
 
-    init(job: JobContext, submission: Envelope<JobSubmit>, chunkSize: Int, batch: Int,
+    init(job: JobContext, submission: Envelope<JobSubmit>, chunkSize: Int, maxBytes: Int, batch: Int,
          standardizer: RowStandardizer, limits: SourceLimits) {
         self.job = job
         self.submission = submission
         self.chunkSize = chunkSize
+        self.maxBytes = max(1, maxBytes)
         self.batch = max(1, batch)
         self.standardizer = standardizer
         self.limits = limits
     }
 
-    /// Adds rows; publishes a batch of chunks when enough have accumulated.
+    /// Adds rows; stores and announces a batch of chunks when enough have accumulated.
     mutating func take(_ rows: [SourceRow], runtime: RuntimeContext, traceparent: String?) async throws {
         var rows = rows[...]
         if columns == nil, let header = rows.popFirst() {
@@ -45,14 +51,16 @@ struct Chunker {
         }
         for row in rows {
             try check(row)
-            current.append(Record(line: row.line, values: standardizer.cells(row.cells)))
+            let values = standardizer.cells(row.cells)
+            for cell in row.cells { currentBytes += 8 + (cell?.utf8.count ?? 0) }
+            current.append(Record(line: row.line, values: values))
             self.rows += 1
-            if current.count == chunkSize { cut() }
+            if current.count == chunkSize || currentBytes >= maxBytes { cut() }
         }
         if pending.count >= batch { try await flush(runtime: runtime, traceparent: traceparent) }
     }
 
-    /// Publishes what is left; returns the totals.
+    /// Stores and announces what is left; returns the totals.
     mutating func finish(runtime: RuntimeContext, traceparent: String?) async throws
         -> (chunks: Int, rows: Int, columns: [String]) {
         guard let columns else {
@@ -81,16 +89,29 @@ struct Chunker {
     }
 
     private mutating func cut() {
-        let payload = ChunkIngested(job: job, chunkIndex: chunks, columns: columns ?? [], records: current)
-        pending.append(Envelope(id: MessageID.chunk(job.jobId, .chunkIngested, chunks), causedBy: submission,
-                                jobId: job.jobId, payload: payload))
+        pending.append((chunks, current))
         chunks += 1
-        current.removeAll(keepingCapacity: true)
+        current = []
+        current.reserveCapacity(min(chunkSize, 65_536))
+        currentBytes = 0
     }
 
+    /// Writes the pending chunks (the store first: a message never names a chunk that is not
+    /// durably stored), then publishes their claim checks and waits for the confirms.
     private mutating func flush(runtime: RuntimeContext, traceparent: String?) async throws {
         guard !pending.isEmpty else { return }
-        try await runtime.publish(pending, traceparent: TraceParent.child(of: traceparent))
-        pending.removeAll(keepingCapacity: true)
+        let columns = columns ?? []
+        var envelopes: [Envelope<ChunkIngested>] = []
+        for (index, records) in pending {
+            let key = ChunkStore.key(jobId: job.jobId, stage: .ingested, index: index)
+            let bytes = ChunkCodec.encode(records, header: ChunkCodec.Header(columns: columns, metadata: [
+                ("sluice.job", job.jobId), ("sluice.stage", "ingested"), ("sluice.chunk", String(index))]))
+            let ref = try await runtime.chunks.write(bytes, key: key, rows: records.count)
+            envelopes.append(Envelope(id: MessageID.chunk(job.jobId, .chunkIngested, index), causedBy: submission,
+                                      jobId: job.jobId, payload: ChunkIngested(job: job, chunkIndex: index,
+                                                                               columns: columns, data: ref)))
+        }
+        pending.removeAll()
+        try await runtime.publish(envelopes, traceparent: TraceParent.child(of: traceparent))
     }
 }

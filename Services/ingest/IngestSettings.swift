@@ -11,6 +11,9 @@ struct IngestSettings: Sendable {
     var defaultChunkSize: Int
     /// Largest chunk size a job may ask for.
     var maxChunkSize: Int
+    /// A chunk is cut at this many bytes of cell text even before it has its rows, so a
+    /// chunk of wide rows stays small enough to hold in memory a few at a time.
+    var maxChunkBytes: Int
     /// Largest source accepted, in bytes.
     var maxSourceBytes: Int
     /// Chunks handed to the publisher per confirm wait.
@@ -27,10 +30,11 @@ struct IngestSettings: Sendable {
     init(values: ConfigValues) throws {
         let cwd = FileManager.default.currentDirectoryPath
         roots = values.list("ingest.roots", [cwd]).map { URL(fileURLWithPath: $0, relativeTo: URL(fileURLWithPath: cwd)).standardizedFileURL.path }
-        defaultChunkSize = try values.int("ingest.chunk.size", 1000)
-        maxChunkSize = try values.int("ingest.chunk.max", 10_000)
+        defaultChunkSize = try values.int("ingest.chunk.size", 65_536)
+        maxChunkSize = try values.int("ingest.chunk.max", 1_048_576)
+        maxChunkBytes = try values.int("ingest.chunk.bytes", 8 << 20)
         maxSourceBytes = try values.int("ingest.max.bytes", 2 << 30)
-        publishBatch = try values.int("ingest.publish.batch", 32)
+        publishBatch = try values.int("ingest.publish.batch", 2)
         var allowed: [IPNetwork] = []
         for text in values.list("ingest.fetch.allow", []) {
             guard let network = IPNetwork(text) else {

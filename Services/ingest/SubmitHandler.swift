@@ -67,7 +67,7 @@ struct SubmitHandler: Sendable {
                 try await outcome.finish(job, chunks: 0, rows: 0, columns: [], source: parsed.info, state: "stored")
                 return
             }
-            var chunker = Chunker(job: job, submission: submission, chunkSize: try chunkSize(request),
+            var chunker = Chunker(job: job, submission: submission, chunkSize: try chunkSize(request), maxBytes: settings.maxChunkBytes,
                                   batch: settings.publishBatch, standardizer: RowStandardizer(request.options?.standardize),
                                   limits: settings.limits)
             if let plan = request.plan {

@@ -40,7 +40,7 @@ public enum MetricsService {
         spec.handlers.on(JobRepublish.self) { _, _ in }
         spec.handlers.on(ChunkValidated.self) { envelope, context in
             let p = envelope.payload
-            try await repo(context).apply(.chunkValidated(valid: p.records.count, invalid: p.invalidCount),
+            try await repo(context).apply(.chunkValidated(valid: p.data.rows, invalid: p.invalidCount),
                                           jobId: p.job.jobId, at: envelope.occurredAt)
         }
         spec.handlers.on(ChunkTransformed.self) { envelope, context in

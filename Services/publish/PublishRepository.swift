@@ -1,3 +1,4 @@
+import Chunks
 import Contracts
 import Foundation
 import Logging
@@ -73,6 +74,14 @@ struct PublishRepository {
         Migration(3, "artifact sizes beyond 2 GiB", [
             "ALTER TABLE artifacts ALTER COLUMN bytes TYPE bigint",
         ]),
+        // Chunks are claim checks now: publish keeps the references, the store the records.
+        Migration(4, "chunk references instead of chunk records", [
+            "DELETE FROM chunks",
+            "ALTER TABLE chunks ALTER COLUMN records DROP NOT NULL",
+            "ALTER TABLE chunks ALTER COLUMN errors DROP NOT NULL",
+            "ALTER TABLE chunks ADD COLUMN data jsonb",
+            "ALTER TABLE chunks ADD COLUMN error_refs jsonb",
+        ]),
     ])
 
     func recordJob(_ event: JobIngested, at time: Date) async throws {
@@ -89,17 +98,18 @@ struct PublishRepository {
             """, logger: logger)
     }
 
+    /// Records a chunk's claim check (its records stay in the chunk store).
     func recordChunk(_ chunk: ChunkTransformed, at time: Date) async throws {
         try await connection.query("INSERT INTO jobs (job_id) VALUES (\(chunk.job.jobId)) ON CONFLICT DO NOTHING",
                                    logger: logger)
         let columns = String(decoding: try JSONCoding.encode(chunk.columns), as: UTF8.self)
-        let records = ByteBuffer(bytes: try JSONCoding.encode(chunk.records))
-        let errors = ByteBuffer(bytes: try JSONCoding.encode(chunk.errors))
+        let data = String(decoding: try JSONCoding.encode(chunk.data), as: UTF8.self)
+        let errors = String(decoding: try JSONCoding.encode(chunk.errors), as: UTF8.self)
         let meta = ByteBuffer(bytes: try JSONCoding.encode(ChunkMeta(chunk, transformedAt: time)))
         try await connection.query("""
-            INSERT INTO chunks (job_id, chunk_index, columns, records, invalid_count, errors, meta)
-            VALUES (\(chunk.job.jobId), \(chunk.chunkIndex), \(columns)::jsonb, \(records), \(chunk.invalidCount),
-                    \(errors), \(meta))
+            INSERT INTO chunks (job_id, chunk_index, columns, data, invalid_count, error_refs, meta)
+            VALUES (\(chunk.job.jobId), \(chunk.chunkIndex), \(columns)::jsonb, \(data)::jsonb, \(chunk.invalidCount),
+                    \(errors)::jsonb, \(meta))
             ON CONFLICT DO NOTHING
             """, logger: logger)
     }
@@ -125,27 +135,27 @@ struct PublishRepository {
                         source: source)
     }
 
-    /// Streams a job's chunks in order to `body`, one query per chunk: `body` writes to the
-    /// same connection (artifact parts), which must not happen while a result is streaming.
+    /// Streams a job's chunks in order to `body`: the references come from one query, the
+    /// records from the chunk store, one chunk at a time (memory stays bounded by a chunk).
     func forEachChunk(jobId: String, count: Int, _ body: (StoredChunk) async throws -> Void) async throws {
-        for index in 0..<count {
-            let rows = try await connection.query("""
-                SELECT columns::text, records, invalid_count, errors, meta FROM chunks
-                WHERE job_id = \(jobId) AND chunk_index = \(index)
-                """, logger: logger)
-            var found: StoredChunk?
-            for try await (columns, records, invalid, errors, meta)
-                in rows.decode((String, ByteBuffer, Int, ByteBuffer, ByteBuffer?).self) {
-                found = StoredChunk(
-                    columns: try JSONCoding.decode([String].self, from: Array(columns.utf8)),
-                    records: try JSONCoding.decode([Record].self, from: records.readableBytesView), invalidCount: invalid,
-                    errors: try JSONCoding.decode([RecordError].self, from: errors.readableBytesView),
-                    meta: try meta.map { try JSONCoding.decode(ChunkMeta.self, from: $0.readableBytesView) } ?? ChunkMeta())
-            }
-            guard let found else {
-                throw SluiceError.transient("publish.chunk-missing", "chunk \(index) of job \(jobId) is not stored yet")
-            }
-            try await body(found)
+        let rows = try await connection.query("""
+            SELECT chunk_index, columns::text, data::text, invalid_count, error_refs::text, meta FROM chunks
+            WHERE job_id = \(jobId) AND data IS NOT NULL ORDER BY chunk_index
+            """, logger: logger)
+        var refs: [(index: Int, columns: String, data: String, invalid: Int, errors: String, meta: ByteBuffer?)] = []
+        for try await row in rows.decode((Int, String, String, Int, String, ByteBuffer?).self) { refs.append(row) }
+        guard refs.map(\.index) == Array(0..<count) else {
+            throw SluiceError.transient("publish.chunk-missing", "job \(jobId) has \(refs.count) of its \(count) chunks recorded")
+        }
+        let chunks = runtime.chunks
+        for ref in refs {
+            let data = try JSONCoding.decode(ChunkRef.self, from: Array(ref.data.utf8))
+            let errorRefs = try JSONCoding.decode([ChunkRef].self, from: Array(ref.errors.utf8))
+            try await body(StoredChunk(
+                columns: try JSONCoding.decode([String].self, from: Array(ref.columns.utf8)),
+                records: try await chunks.readRecords(data).records, invalidCount: ref.invalid,
+                errors: try await chunks.readErrors(errorRefs),
+                meta: try ref.meta.map { try JSONCoding.decode(ChunkMeta.self, from: $0.readableBytesView) } ?? ChunkMeta()))
         }
     }
 

@@ -1,3 +1,4 @@
+import Chunks
 import Contracts
 import Definitions
 import Plans
@@ -17,11 +18,13 @@ struct ChunkTransformer: Sendable {
     func handle(_ envelope: Envelope<ChunkValidated>, context: HandlerContext) async throws {
         let chunk = envelope.payload
         let job = chunk.job
+        let chunks = context.runtime.chunks
+        let stored = try await chunks.readRecords(chunk.data).records
         // Without a schema the cells are still text: read numbers as numbers first, so plan
         // expressions and statistics see them (with a schema, validate already typed them).
-        var records = job.schema == nil && job.schemaName == nil ? chunk.records.map(StandardCleanup.apply) : chunk.records
+        var records = job.schema == nil && job.schemaName == nil ? stored.map(StandardCleanup.apply) : stored
         var columns = chunk.columns
-        var errors = chunk.errors
+        var errors: [RecordError] = []
         var invalid = chunk.invalidCount
         var filtered: Int?
         var appended: [Record]?
@@ -52,10 +55,15 @@ struct ChunkTransformer: Sendable {
                 notes = resolved.compiled.notes.isEmpty ? nil : resolved.compiled.notes
             }
         }
+        // Stored before the transaction commits: the message it sends names them.
+        let data = try await chunks.writeRecords(records, columns: columns, jobId: job.jobId, stage: .transformed,
+                                                 index: chunk.chunkIndex)
+        let own = try await chunks.writeErrors(errors, jobId: job.jobId, stage: .transformErrors, index: chunk.chunkIndex)
         try context.emit(Envelope(id: MessageID.chunk(job.jobId, .chunkTransformed, chunk.chunkIndex),
                                   causedBy: envelope,
                                   payload: ChunkTransformed(job: job, chunkIndex: chunk.chunkIndex, columns: columns,
-                                                            records: records, invalidCount: invalid, errors: errors,
+                                                            data: data, invalidCount: invalid,
+                                                            errors: [chunk.errors, own].compactMap { $0 },
                                                             uniqueKeys: chunk.uniqueKeys, appended: appended,
                                                             filteredCount: filtered, notes: notes,
                                                             schemaRef: chunk.schemaRef, planRef: resolved?.reference,

@@ -1,3 +1,4 @@
+import Chunks
 import Contracts
 import Runtime
 import Tabular
@@ -14,6 +15,7 @@ struct ChunkValidator: Sendable {
     func handle(_ envelope: Envelope<ChunkIngested>, context: HandlerContext) async throws {
         let chunk = envelope.payload
         let job = chunk.job
+        let chunks = context.runtime.chunks
         let resolved: SchemaCache.Resolved?
         do {
             resolved = try await schemas.resolve(job, runtime: context.runtime, connection: context.connection)
@@ -21,10 +23,11 @@ struct ChunkValidator: Sendable {
             // A missing stored schema dead-letters the chunk (fixable, then re-driven) instead.
             return try fail(envelope, code: error.code, reason: error.message, context: context)
         }
+        let records = try await chunks.readRecords(chunk.data).records
         var valid: [Record] = []
         var errors: [RecordError] = []
         var invalid = 0
-        valid.reserveCapacity(chunk.records.count)
+        valid.reserveCapacity(records.count)
         if let resolved {
             let header = resolved.compiled.checkHeader(chunk.columns)
             if !header.isValid {
@@ -37,7 +40,7 @@ struct ChunkValidator: Sendable {
             }
             let checker = resolved.compiled.rowChecker(header: chunk.columns)
             let missing = Self.missingTokens(resolved.compiled.schema, header: chunk.columns)
-            for record in chunk.records {
+            for record in records {
                 let cells = record.values.enumerated().map { index, value in
                     value.isNull ? (index < missing.count ? missing[index] : "") : value.csvText
                 }
@@ -55,17 +58,21 @@ struct ChunkValidator: Sendable {
                 }
             }
         } else {
-            for record in chunk.records {
+            for record in records {
                 let problems = RecordRules.check(record, header: chunk.columns)
                 if problems.isEmpty { valid.append(record) } else { invalid += 1; errors += problems }
             }
         }
+        // The outputs are stored before the transaction commits: the message it sends names them.
+        let data = try await chunks.writeRecords(valid, columns: chunk.columns, jobId: job.jobId, stage: .validated,
+                                                 index: chunk.chunkIndex)
+        let errorRef = try await chunks.writeErrors(errors, jobId: job.jobId, stage: .validateErrors, index: chunk.chunkIndex)
         try await ValidateRepository(runtime: context.runtime)
             .record(jobId: job.jobId, chunk: chunk.chunkIndex, valid: valid.count, errors: errors, on: context.connection)
         let keys = resolved?.compiled.uniqueConstraints.map(\.uniqueKey)
         try context.emit(Envelope(id: MessageID.chunk(job.jobId, .chunkValidated, chunk.chunkIndex), causedBy: envelope,
                                   payload: ChunkValidated(job: job, chunkIndex: chunk.chunkIndex, columns: chunk.columns,
-                                                          records: valid, invalidCount: invalid, errors: errors,
+                                                          data: data, invalidCount: invalid, errors: errorRef,
                                                           uniqueKeys: keys?.isEmpty == false ? keys : nil,
                                                           schemaRef: resolved?.reference)))
     }

@@ -31,11 +31,24 @@ enum CellColumn {
         var name: String { "\(self)" }
     }
 
-    /// Builds the column of `cells`: one plain type when the non-null cells agree, else a union.
+    /// Whole numbers below this magnitude are exact in a double; a float64 cell holding one
+    /// reads back as an integer (see ``cell(_:_:)``).
+    static let exactIntegers = 9_007_199_254_740_992.0
+
+    /// Builds the column of `cells`: one plain type when the non-null cells agree (integers
+    /// beside doubles count as doubles when they are exact in one), else a union.
     static func build<C: Collection>(_ cells: C) -> (ArrowType, ArrowArray) where C.Element == CellValue {
         var present = Set<Kind>()
-        for cell in cells { present.insert(Kind(cell)) }
-        let kinds = present.subtracting([.null])
+        var integersExact = true
+        for cell in cells {
+            present.insert(Kind(cell))
+            if case .integer(let value) = cell, Double(value.magnitude) >= exactIntegers { integersExact = false }
+        }
+        var kinds = present.subtracting([.null])
+        if kinds == [.int64, .float64], integersExact {
+            kinds = [.float64]
+            present.remove(.int64)
+        }
         if kinds.count <= 1 {
             let kind = kinds.first ?? .null
             var builder = ArrowBuilder(kind.arrowType, capacity: cells.count)
@@ -65,7 +78,8 @@ enum CellColumn {
     private static func append(_ cell: CellValue, to builder: inout ArrowBuilder) {
         switch cell {
         case .null: builder.appendNull()
-        case .integer(let value): builder.append(value)
+        case .integer(let value):
+            if builder.type == .float64 { builder.append(Double(value)) } else { builder.append(value) }
         case .number(let value): builder.append(value)
         case .bool(let value): builder.append(value)
         case .string(let value): builder.append(value)
@@ -78,7 +92,12 @@ enum CellColumn {
         switch array.type {
         case .null: return .null
         case .int64: return .integer(array.int64(index))
-        case .float64: return .number(array.float64(index))
+        case .float64:
+            // A whole number reads as an integer, as it did when chunks travelled as JSON: a
+            // number cell read from `95` prints `95`, and `round(…)` giving 30 prints `30`.
+            let value = array.float64(index)
+            if value.rounded(.towardZero) == value, value.magnitude < exactIntegers { return .integer(Int64(value)) }
+            return .number(value)
         case .bool: return .bool(array.bool(index))
         case .utf8: return .string(array.string(index))
         case .date32: return CivilDate(daysSinceEpoch: Int(array.date32(index))).map { .string($0.description) } ?? .null

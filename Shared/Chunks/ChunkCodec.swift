@@ -12,9 +12,12 @@ import Tabular
 /// metadata `sluice.role`, so a data column may have any name.
 ///
 /// A data column's type is chosen per chunk from the cells it holds: int64, float64, bool
-/// or utf8 when every non-null cell is of that kind, null when all are null, and a dense
-/// union of the kinds present when they mix (an integer `30` beside a double `39.5`), so
-/// decoding gives back exactly the cells that were encoded.
+/// or utf8 when every non-null cell is of that kind (integers beside doubles make a float64
+/// column when each is exact in a double), null when all are null, and a dense union of the
+/// kinds present when they mix otherwise (a number beside a text). Decoding gives back the
+/// cells that were encoded, with one rule: a float64 holding a whole number below 2^53
+/// reads back as an integer (`95.0` → `95`), so a number prints as it was written and as
+/// Table Schema tools print it.
 public enum ChunkCodec {
     /// The chunk format version, in the schema metadata as `sluice.chunk.version`.
     public static let version = "1"

@@ -35,7 +35,8 @@ public struct ChunkStore: Sendable {
         return "jobs/\(safe ? jobId : "h-" + MessageID.hash(jobId))/"
     }
 
-    /// Writes `bytes` under `key` (durably) and returns its reference.
+    /// Writes `bytes` under `key` (durably) and returns its reference; the store's own
+    /// faults become `SluiceError`s (see ``fault(_:)``).
     public func write(_ bytes: [UInt8], key: String, rows: Int) async throws -> ChunkRef {
         let objectKey = try Self.objectKey(key)
         let digest = Self.sha256(bytes)

@@ -1,7 +1,9 @@
+import Chunks
 import Contracts
 import Foundation
 import Logging
 import Messaging
+import ObjectStorage
 import PostgresNIO
 import Runtime
 import Storage
@@ -125,6 +127,8 @@ extension Dispatcher {
             return .transient(error.code, error.description)
         case let error as DeadlineExceeded:
             return .transient("timeout", error.description)
+        case let error as ObjectStoreError:
+            return (ChunkStore.fault(error) as? SluiceError) ?? .transient(error.code, error.description)
         case let error as DatabaseUnavailable:
             return .transient("db.unavailable", error.description)
         case is DecodingError:

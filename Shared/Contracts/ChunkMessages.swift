@@ -1,6 +1,7 @@
 import Foundation
 
-/// `chunk.ingested`: one chunk of parsed source records, in source order.
+/// `chunk.ingested`: one chunk of parsed source records, in source order. The records are
+/// in the chunk store (`data`); the message is their claim check.
 public struct ChunkIngested: MessagePayload, Hashable {
     /// The message type (routing key) this payload travels as.
     public static let messageType = MessageType.chunkIngested
@@ -10,19 +11,20 @@ public struct ChunkIngested: MessagePayload, Hashable {
     public var chunkIndex: Int
     /// Header names from the source.
     public var columns: [String]
-    /// The records; every value is the source text (or null when missing).
-    public var records: [Record]
+    /// The records (every value the source text, or null when missing), as an Arrow chunk.
+    public var data: ChunkRef
 
     /// Creates the payload.
-    public init(job: JobContext, chunkIndex: Int, columns: [String], records: [Record]) {
+    public init(job: JobContext, chunkIndex: Int, columns: [String], data: ChunkRef) {
         self.job = job
         self.chunkIndex = chunkIndex
         self.columns = columns
-        self.records = records
+        self.data = data
     }
 }
 
-/// `chunk.validated`: the valid records of one chunk plus an error per invalid record.
+/// `chunk.validated`: the valid records of one chunk (`data`) and the problems of the
+/// invalid ones (`errors`), both in the chunk store.
 public struct ChunkValidated: MessagePayload, Hashable {
     /// The message type (routing key) this payload travels as.
     public static let messageType = MessageType.chunkValidated
@@ -32,24 +34,24 @@ public struct ChunkValidated: MessagePayload, Hashable {
     public var chunkIndex: Int
     /// Column names.
     public var columns: [String]
-    /// Records that passed validation.
-    public var records: [Record]
+    /// Records that passed validation, as an Arrow chunk (`data.rows` of them).
+    public var data: ChunkRef
     /// Records that failed (each counted once).
     public var invalidCount: Int
-    /// Every problem found, per record and field.
-    public var errors: [RecordError]
+    /// Every problem found, per record and field (absent when there is none).
+    public var errors: ChunkRef?
     /// The job-wide unique keys whose fingerprints each record carries in `keys`.
     public var uniqueKeys: [UniqueKey]?
     /// The stored schema used, as `name@version`, when the job named one.
     public var schemaRef: String?
 
     /// Creates the payload.
-    public init(job: JobContext, chunkIndex: Int, columns: [String], records: [Record],
-                invalidCount: Int, errors: [RecordError], uniqueKeys: [UniqueKey]? = nil, schemaRef: String? = nil) {
+    public init(job: JobContext, chunkIndex: Int, columns: [String], data: ChunkRef,
+                invalidCount: Int, errors: ChunkRef?, uniqueKeys: [UniqueKey]? = nil, schemaRef: String? = nil) {
         self.job = job
         self.chunkIndex = chunkIndex
         self.columns = columns
-        self.records = records
+        self.data = data
         self.invalidCount = invalidCount
         self.errors = errors
         self.uniqueKeys = uniqueKeys
@@ -68,12 +70,13 @@ public struct ChunkTransformed: MessagePayload, Hashable {
     public var chunkIndex: Int
     /// Column names.
     public var columns: [String]
-    /// Transformed records.
-    public var records: [Record]
+    /// Transformed records, as an Arrow chunk.
+    public var data: ChunkRef
     /// Records dropped by validation.
     public var invalidCount: Int
-    /// Validation problems, forwarded, plus transform's own (cast and expression errors).
-    public var errors: [RecordError]
+    /// Validation problems (forwarded) and transform's own (cast and expression errors), as
+    /// record-error objects in that order.
+    public var errors: [ChunkRef]
     /// Forwarded from `chunk.validated`.
     public var uniqueKeys: [UniqueKey]?
     /// Records a plan's `append` step adds once per job (carried by chunk 0 only); publish
@@ -91,14 +94,14 @@ public struct ChunkTransformed: MessagePayload, Hashable {
     public var validatedAt: Date?
 
     /// Creates the payload.
-    public init(job: JobContext, chunkIndex: Int, columns: [String], records: [Record],
-                invalidCount: Int, errors: [RecordError], uniqueKeys: [UniqueKey]? = nil,
+    public init(job: JobContext, chunkIndex: Int, columns: [String], data: ChunkRef,
+                invalidCount: Int, errors: [ChunkRef], uniqueKeys: [UniqueKey]? = nil,
                 appended: [Record]? = nil, filteredCount: Int? = nil, notes: [String]? = nil,
                 schemaRef: String? = nil, planRef: String? = nil, validatedAt: Date? = nil) {
         self.job = job
         self.chunkIndex = chunkIndex
         self.columns = columns
-        self.records = records
+        self.data = data
         self.invalidCount = invalidCount
         self.errors = errors
         self.uniqueKeys = uniqueKeys

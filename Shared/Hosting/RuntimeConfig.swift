@@ -1,6 +1,7 @@
 import Contracts
 import Logging
 import Messaging
+import ObjectStorage
 import Storage
 
 /// Everything the runtime needs to start one service, typed. Built once from
@@ -28,6 +29,8 @@ public struct RuntimeConfig: Sendable {
     public var concurrency: Int
     /// Bounds on waits, shutdown and stalls.
     public var timeouts: RuntimeTimeouts
+    /// Where chunks and artifacts are stored.
+    public var storage: ObjectStoreConfig
     /// The raw values, for service-specific settings.
     public var values: ConfigValues
 
@@ -70,6 +73,7 @@ public struct RuntimeConfig: Sendable {
                                   queueType: type, deliveryLimit: deliveryLimit)
         retry = try RetryPolicies(service: service, values: values)
         faults = FaultInjection(crashMatch: values["fault.crash.match"])
+        storage = try Self.storage(values)
         prefetch = try values.int("consumer.prefetch", 200)
         concurrency = try values.int("consumer.concurrency", 8)
     }
@@ -77,3 +81,18 @@ public struct RuntimeConfig: Sendable {
 
 import Foundation
 import Runtime
+
+extension RuntimeConfig {
+    /// `storage.backend` (`local`) and its settings; a relative root is resolved against the
+    /// working directory once, here, so every service of a machine agrees on it.
+    static func storage(_ values: ConfigValues) throws -> ObjectStoreConfig {
+        switch values.string("storage.backend", "local") {
+        case "local":
+            let root = values.string("storage.local.root", "var/objects")
+            let cwd = FileManager.default.currentDirectoryPath
+            return .local(root: URL(fileURLWithPath: root, relativeTo: URL(fileURLWithPath: cwd)).standardizedFileURL.path)
+        case let other:
+            throw SluiceError.permanent("config.invalid-storage-backend", "storage.backend must be local, got '\(other)'")
+        }
+    }
+}

@@ -50,7 +50,8 @@ public final class ServiceHost: Sendable {
         let metrics = MetricsRegistry()
         let runtime = RuntimeContext(service: config.service, database: database, publisher: publisher,
                                      topology: names, metrics: metrics, logger: logger,
-                                     values: config.values, gate: gate)
+                                     values: config.values, objects: config.faults.wrapping(config.storage.makeStore(), logger: logger),
+                                     gate: gate)
         self.runtime = runtime
         var sets = [MigrationSet.runtime]
         if let own = spec.migrations { sets.append(own) }

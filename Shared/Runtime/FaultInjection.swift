@@ -2,8 +2,8 @@ import Foundation
 import Logging
 
 /// Deliberate faults for resilience drills and tests (`fault.crash.match`): a consumer that
-/// receives a message whose body contains the given text kills its own process with
-/// SIGKILL before handling it, exactly like a crash or an out-of-memory kill would. Never
+/// receives a message whose body contains the given text, or reads a chunk that does, kills
+/// its own process with SIGKILL, exactly like a crash or an out-of-memory kill would. Never
 /// set in production.
 public struct FaultInjection: Sendable, Hashable {
     /// Bytes whose presence in a body kills the process.

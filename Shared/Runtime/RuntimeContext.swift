@@ -1,7 +1,9 @@
+import Chunks
 import Contracts
 import Foundation
 import Logging
 import Messaging
+import ObjectStorage
 import PostgresNIO
 import Storage
 
@@ -22,11 +24,14 @@ public struct RuntimeContext: Sendable {
     public let logger: Logger
     /// The raw configuration, for service-specific settings.
     public let values: ConfigValues
+    /// Where chunks and artifacts are stored.
+    public let objects: any ObjectStore
     package let gate: StartupGate
 
     package init(service: String, database: Database, publisher: any MessagePublisher, topology: SluiceTopology,
-         metrics: MetricsRegistry, logger: Logger, values: ConfigValues, gate: StartupGate) {
+         metrics: MetricsRegistry, logger: Logger, values: ConfigValues, objects: any ObjectStore, gate: StartupGate) {
         self.gate = gate
+        self.objects = objects
         self.service = service
         self.database = database
         self.publisher = publisher
@@ -39,8 +44,11 @@ public struct RuntimeContext: Sendable {
     /// The same runtime logging with `logger` (which carries a message's ids).
     package func with(logger: Logger) -> RuntimeContext {
         RuntimeContext(service: service, database: database, publisher: publisher, topology: topology, metrics: metrics,
-                       logger: logger, values: values, gate: gate)
+                       logger: logger, values: values, objects: objects, gate: gate)
     }
+
+    /// The chunk store (claim checks) over ``objects``.
+    public var chunks: ChunkStore { ChunkStore(objects: objects) }
 
     /// Waits until the service's migrations are applied (background loops call this first).
     public func waitUntilReady() async throws { try await gate.wait() }

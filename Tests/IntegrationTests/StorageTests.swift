@@ -2,6 +2,7 @@ import Catalog
 import Contracts
 import Foundation
 import Messaging
+import ObjectStorage
 import PostgresNIO
 @testable import Runtime
 import Storage
@@ -122,7 +123,8 @@ struct StorageTests {
         await gate.finish(.success(()))
         let runtime = RuntimeContext(service: "test", database: database, publisher: publisher,
                                      topology: SluiceTopology(prefix: prefix, subscriptions: ServiceCatalog.subscriptions), metrics: MetricsRegistry(),
-                                     logger: TestEnvironment.logger, values: ConfigValues([:]), gate: gate)
+                                     logger: TestEnvironment.logger, values: ConfigValues([:]),
+                                     objects: LocalObjectStore(root: NSTemporaryDirectory() + "sluice-objects"), gate: gate)
         return OutboxRelay(runtime: runtime, gate: gate, minimumAge: .zero)
     }
 

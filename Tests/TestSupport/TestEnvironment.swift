@@ -90,6 +90,9 @@ enum TestEnvironment {
         }
     }
 
+    /// Where the services of a test keep their chunks and artifacts (inside the package).
+    static var objectRoot: String { packageRoot.appendingPathComponent(".build/test-artifacts/objects").path }
+
     /// Settings that put a service on a throwaway topology and its own schema, with fast retries.
     static func settings(_ service: String, prefix: String) -> [String: String] {
         [
@@ -97,7 +100,7 @@ enum TestEnvironment {
             "db.user": "sluice", "db.password": "sluice", "db.schema": schema(service, prefix: prefix),
             "topology.prefix": prefix, "topology.expires.ms": "600000",
             "retry.initial.ms": "200", "retry.multiplier": "2", "retry.max.ms": "1000", "retry.attempts": "3",
-            "consumer.prefetch": "50", "db.pool": "4",
+            "consumer.prefetch": "50", "db.pool": "4", "storage.local.root": objectRoot,
         ]
     }
 

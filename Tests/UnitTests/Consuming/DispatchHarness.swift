@@ -3,6 +3,7 @@ import Contracts
 import Foundation
 import Logging
 import Messaging
+import ObjectStorage
 @testable import Runtime
 import Storage
 import Toolkit
@@ -35,7 +36,8 @@ final class DispatchHarness: @unchecked Sendable {
         // Never run: a direct handler has no use for the database.
         let database = Database(config: .local(service: "ingest"), logger: Self.logger)
         let runtime = RuntimeContext(service: "ingest", database: database, publisher: publisher, topology: topology,
-                                     metrics: metrics, logger: Self.logger, values: ConfigValues([:]), gate: gate)
+                                     metrics: metrics, logger: Self.logger, values: ConfigValues([:]),
+                                     objects: LocalObjectStore(root: NSTemporaryDirectory() + "sluice-objects"), gate: gate)
         dispatcher = Dispatcher(runtime: runtime, consumer: consumer, handlers: handlers, policies: policies,
                                 concurrency: concurrency, gate: gate, hooks: hooks, timeouts: timeouts, ledger: ledger)
     }

@@ -123,8 +123,9 @@ enum ContractSamples {
     static let record = Record(line: 2, values: [.string("x"), .integer(1), .number(1.5), .bool(true), .null],
                                keys: ["f", nil], dedupe: "d")
     static let keys = [UniqueKey(fields: ["a"], kind: "primary-key")]
-    static let error = RecordError(line: 3, field: "a", code: "constraint-error", message: "m", value: "v")
-    static let minimalError = RecordError(line: 3, field: nil, code: "blank-row", message: "m")
+    static let ref = ChunkRef(key: "jobs/j/ingested/000000.arrows", sha256: String(repeating: "0", count: 64), bytes: 1, rows: 1)
+    static let errorsRef = ChunkRef(key: "jobs/j/validated-errors/000000.arrows", sha256: String(repeating: "1", count: 64),
+                                    bytes: 1, rows: 1)
 
     static let all: [Sample] = [
         sample("JobSubmit",
@@ -136,18 +137,16 @@ enum ContractSamples {
         sample("JobIngested", JobIngested(job: job, chunkCount: 1, rowCount: 2, columns: ["a"],
                                           source: SourceInfo(format: "csv", encoding: "utf-8", bytes: 3, sha256: "h")),
                JobIngested(job: minimalJob, chunkCount: 0, rowCount: 0, columns: [])),
-        sample("ChunkIngested", ChunkIngested(job: job, chunkIndex: 0, columns: ["a"], records: [record]),
-               ChunkIngested(job: minimalJob, chunkIndex: 0, columns: [], records: [])),
-        sample("ChunkValidated", ChunkValidated(job: job, chunkIndex: 0, columns: ["a"], records: [record],
-                                                invalidCount: 1, errors: [error], uniqueKeys: keys, schemaRef: "s@1"),
-               ChunkValidated(job: minimalJob, chunkIndex: 0, columns: [], records: [], invalidCount: 1,
-                              errors: [minimalError])),
-        sample("ChunkTransformed", ChunkTransformed(job: job, chunkIndex: 0, columns: ["a"], records: [record],
-                                                    invalidCount: 1, errors: [error], uniqueKeys: keys, appended: [record],
+        sample("ChunkIngested", ChunkIngested(job: job, chunkIndex: 0, columns: ["a"], data: ref),
+               ChunkIngested(job: minimalJob, chunkIndex: 0, columns: [], data: ref)),
+        sample("ChunkValidated", ChunkValidated(job: job, chunkIndex: 0, columns: ["a"], data: ref,
+                                                invalidCount: 1, errors: errorsRef, uniqueKeys: keys, schemaRef: "s@1"),
+               ChunkValidated(job: minimalJob, chunkIndex: 0, columns: [], data: ref, invalidCount: 0, errors: nil)),
+        sample("ChunkTransformed", ChunkTransformed(job: job, chunkIndex: 0, columns: ["a"], data: ref,
+                                                    invalidCount: 1, errors: [errorsRef], uniqueKeys: keys, appended: [record],
                                                     filteredCount: 2, notes: ["n"], schemaRef: "s@1", planRef: "p@2",
                                                     validatedAt: Date(timeIntervalSince1970: 1_800_000_000)),
-               ChunkTransformed(job: minimalJob, chunkIndex: 0, columns: [], records: [], invalidCount: 0,
-                                errors: [minimalError])),
+               ChunkTransformed(job: minimalJob, chunkIndex: 0, columns: [], data: ref, invalidCount: 0, errors: [])),
         sample("JobPublished", JobPublished(job: job, artifacts: [ArtifactRef(name: "a", contentType: "t", bytes: 1, sha256: "s")],
                                             rowsTotal: 1, rowsValid: 1, rowsInvalid: 0),
                JobPublished(job: minimalJob, artifacts: [], rowsTotal: 0, rowsValid: 0, rowsInvalid: 0)),

@@ -1,0 +1,44 @@
+import Columnar
+import Contracts
+
+/// Records and record errors through the store, encoded and decoded on the way.
+extension ChunkStore {
+    /// Encodes `records` as chunk `index` of `stage` and stores it.
+    public func writeRecords(_ records: [Record], columns: [String], jobId: String, stage: Stage,
+                             index: Int) async throws -> ChunkRef {
+        let bytes = ChunkCodec.encode(records, header: ChunkCodec.Header(columns: columns, metadata: [
+            ("sluice.job", jobId), ("sluice.stage", stage.rawValue), ("sluice.chunk", String(index))]))
+        return try await write(bytes, key: Self.key(jobId: jobId, stage: stage, index: index), rows: records.count)
+    }
+
+    /// Reads and decodes the chunk `ref` names.
+    public func readRecords(_ ref: ChunkRef) async throws -> ChunkCodec.Decoded {
+        let bytes = try await read(ref)
+        do {
+            return try ChunkCodec.decode(bytes)
+        } catch {
+            throw SluiceError.permanent("chunk.unreadable", "the object \(ref.key) is not a readable chunk: \(error)")
+        }
+    }
+
+    /// Stores the record errors of chunk `index` (nil when there are none).
+    public func writeErrors(_ errors: [RecordError], jobId: String, stage: Stage, index: Int) async throws -> ChunkRef? {
+        guard !errors.isEmpty else { return nil }
+        return try await write(RecordErrorCodec.encode(errors), key: Self.key(jobId: jobId, stage: stage, index: index),
+                               rows: errors.count)
+    }
+
+    /// Reads the record errors `refs` name, in order.
+    public func readErrors(_ refs: [ChunkRef]) async throws -> [RecordError] {
+        var errors: [RecordError] = []
+        for ref in refs {
+            let bytes = try await read(ref)
+            do {
+                errors += try RecordErrorCodec.decode(bytes)
+            } catch {
+                throw SluiceError.permanent("chunk.unreadable", "the object \(ref.key) is not a readable error list: \(error)")
+            }
+        }
+        return errors
+    }
+}

@@ -1,0 +1,12 @@
+/// Which object store a service uses (`storage.backend` and its settings), typed.
+public enum ObjectStoreConfig: Sendable, Equatable {
+    /// A directory on this machine (`storage.local.root`).
+    case local(root: String)
+
+    /// The store this configuration names.
+    public func makeStore() -> any ObjectStore {
+        switch self {
+        case .local(let root): LocalObjectStore(root: root)
+        }
+    }
+}
