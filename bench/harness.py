@@ -1,0 +1,230 @@
+#!/usr/bin/env python3
+"""Side-by-side benchmark: a csv.reader floor, the pandas peer (bench/pandas_job.py) and Sluice
+end to end on the same generated file, in one run. Called by bench/run.sh; see docs/benchmarks.md.
+
+For each run (median of --runs, state reset between runs: services stopped, chunk store
+emptied, service tables truncated, RabbitMQ and PostgreSQL restarted so their peak memory is
+this run's) it measures wall time, CPU seconds and peak RSS of every process (each service,
+RabbitMQ, PostgreSQL) from /proc, and each stage's own span from the timestamps of the objects
+the stage wrote. The compare job's CSV must equal the pandas script's byte for byte.
+"""
+import argparse, csv, json, os, shutil, statistics, subprocess, sys, threading, time, urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+PORTS = range(8081, 8089)
+SERVICES = ["ingest", "validate", "transform", "publish", "notify", "metrics", "scheduler", "incident"]
+TICK = os.sysconf("SC_CLK_TCK")
+JOBS = {
+    "compare": ["--schema", "bench/schema.json", "--plan", "bench/plan.yaml", "--outputs", "csv,summary"],
+    "everything": ["--schema", "bench/schema.json", "--plan", "bench/plan.yaml", "--aggregates", "bench/aggregates.json",
+                   "--outputs", "csv,jsonl,xlsx,summary,validation,report,results"],
+}
+
+
+def floor(path):
+    """A bare csv.reader pass: what reading the file costs in Python at all."""
+    started = time.monotonic()
+    rows = 0
+    with open(path, newline="") as f:
+        for _ in csv.reader(f):
+            rows += 1
+    return time.monotonic() - started
+
+
+def pandas(path, out):
+    started = time.monotonic()
+    subprocess.run([sys.executable, "bench/pandas_job.py", path, "--out", out], check=True, cwd=ROOT,
+                   stdout=subprocess.DEVNULL)
+    return time.monotonic() - started
+
+
+class Sampler(threading.Thread):
+    """Samples CPU ticks and peak RSS of the services, RabbitMQ and PostgreSQL every 100 ms."""
+
+    def __init__(self):
+        super().__init__(daemon=True)
+        self.first, self.last, self.peak, self.names = {}, {}, {}, {}
+        self.stop = threading.Event()
+        self.scan()
+
+    @staticmethod
+    def classify(args):
+        if len(args) >= 3 and args[0].endswith("sluice") and args[1] == "serve":
+            return args[2]
+        if args and "beam.smp" in args[0]:
+            return "rabbitmq"
+        if args and (args[0].startswith("postgres") or args[0].endswith("/postgres")):
+            return "postgres"
+        return None
+
+    def scan(self):
+        for pid in os.listdir("/proc"):
+            if not pid.isdigit():
+                continue
+            try:
+                args = open(f"/proc/{pid}/cmdline", "rb").read().split(b"\0")
+                name = self.classify([a.decode(errors="replace") for a in args if a])
+                if name is None:
+                    continue
+                fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+                ticks = int(fields[11]) + int(fields[12])
+                hwm = next((int(l.split()[1]) for l in open(f"/proc/{pid}/status") if l.startswith("VmHWM:")), 0)
+            except (OSError, StopIteration, IndexError, ValueError):
+                continue
+            self.names[pid] = name
+            self.first.setdefault(pid, ticks if not hasattr(self, "started") else 0)
+            self.last[pid] = ticks
+            self.peak[pid] = max(self.peak.get(pid, 0), hwm)
+
+    def run(self):
+        self.started = True
+        while not self.stop.wait(0.1):
+            self.scan()
+
+    def totals(self):
+        cpu, rss = {}, {}
+        for pid, name in self.names.items():
+            cpu[name] = cpu.get(name, 0) + (self.last[pid] - self.first[pid]) / TICK
+            rss[name] = max(rss.get(name, 0), self.peak[pid] // 1024)
+        return cpu, rss
+
+
+def sh(*args, **kw):
+    return subprocess.run(list(args), cwd=ROOT, check=True, **kw)
+
+
+def reset():
+    """A clean slate for one run, keeping the servers' data directories."""
+    shutil.rmtree(os.path.join(ROOT, "var/objects"), ignore_errors=True)
+    sql = ("DO $$ DECLARE t record; BEGIN FOR t IN SELECT schemaname, tablename FROM pg_tables "
+           "WHERE schemaname = ANY(ARRAY[%s]) AND tablename <> 'schema_migrations' LOOP "
+           "EXECUTE format('TRUNCATE %%I.%%I CASCADE', t.schemaname, t.tablename); END LOOP; END $$;"
+           % ",".join(f"'{s}'" for s in SERVICES))
+    sh("psql", "-q", "-h", "127.0.0.1", "-p", "5433", "-U", "sluice", "-d", "sluice", "-c", sql,
+       env={**os.environ, "PGPASSWORD": "sluice", "PGOPTIONS": "--client-min-messages=warning"}, stdout=subprocess.DEVNULL)
+    sh("infra/local/restart-broker.sh", stdout=subprocess.DEVNULL)
+    sh("infra/local/restart-postgres.sh", stdout=subprocess.DEVNULL)
+
+
+def start_services(binary):
+    log = open(os.path.join(ROOT, "var/logs/bench-dev.log"), "a")
+    dev = subprocess.Popen([binary, "dev", "--log-level", "warning"], cwd=ROOT, stdout=log, stderr=log)
+    for port in PORTS:
+        for _ in range(300):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/ready", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.2)
+    return dev
+
+
+def stage_spans(job_id, submitted, finished):
+    """Each stage's span from its own output objects' modification times."""
+    base = os.path.join(ROOT, "var/objects/jobs", job_id)
+    def times(stage):
+        directory = os.path.join(base, stage)
+        names = os.listdir(directory) if os.path.isdir(directory) else []
+        return sorted(os.path.getmtime(os.path.join(directory, n)) for n in names)
+    ingested, validated, transformed = times("ingested"), times("validated"), times("transformed")
+    spans = {}
+    if ingested:
+        spans["ingest"] = ingested[-1] - submitted
+    if ingested and validated:
+        spans["validate"] = validated[-1] - ingested[0]
+    if validated and transformed:
+        spans["transform"] = transformed[-1] - validated[0]
+    if transformed:
+        spans["publish"] = finished - transformed[0]
+    return spans
+
+
+def iso(text):
+    from datetime import datetime
+    return datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
+
+
+def sluice(binary, path, kind, out):
+    reset()
+    dev = start_services(binary)
+    sampler = Sampler()
+    sampler.start()
+    job_id = f"bench-{kind}-{int(time.time() * 1000)}"
+    started = time.monotonic()
+    result = subprocess.run([binary, "submit", path, "--job-id", job_id, "--wait", "--timeout", "3600", "--json"]
+                            + JOBS[kind], cwd=ROOT, capture_output=True, text=True)
+    wall = time.monotonic() - started
+    sampler.stop.set()
+    sampler.join()
+    if result.returncode != 0:
+        dev.terminate()
+        raise SystemExit(f"sluice job failed: {result.stdout[-2000:]} {result.stderr[-2000:]}")
+    progress = json.load(urllib.request.urlopen(f"http://127.0.0.1:8086/jobs/{job_id}"))
+    spans = stage_spans(job_id, iso(progress["submittedAt"]), iso(progress["finishedAt"]))
+    os.makedirs(out, exist_ok=True)
+    urllib.request.urlretrieve(f"http://127.0.0.1:8084/jobs/{job_id}/artifacts/output.csv", os.path.join(out, "output.csv"))
+    dev.terminate()
+    dev.wait(timeout=60)
+    cpu, rss = sampler.totals()
+    return {"wall": wall, "spans": spans, "cpu": cpu, "rss": rss, "rows": progress.get("rowsTotal", 0)}
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--jobs", default="compare,everything")
+    parser.add_argument("--sluice", default=".build/release/sluice")
+    parser.add_argument("--input", required=True)
+    a = parser.parse_args()
+    binary = os.path.join(ROOT, a.sluice)
+    size = os.path.getsize(a.input)
+    print(f"input: {a.input} ({a.rows:,} rows, {size / 1e6:.0f} MB); {a.runs} runs each, medians")
+    for kind in a.jobs.split(","):
+        runs = []
+        for n in range(a.runs):
+            out = os.path.join(ROOT, "var/bench/out", kind, str(n))
+            shutil.rmtree(out, ignore_errors=True)
+            run = {"floor": floor(a.input)}
+            if kind == "compare":
+                run["pandas"] = pandas(a.input, os.path.join(out, "pandas"))
+            run["sluice"] = sluice(binary, a.input, kind, os.path.join(out, "sluice"))
+            if kind == "compare":
+                same = open(os.path.join(out, "pandas/output.csv"), "rb").read() == \
+                    open(os.path.join(out, "sluice/output.csv"), "rb").read()
+                run["same"] = same
+            runs.append(run)
+            print(f"  {kind} run {n + 1}: sluice {run['sluice']['wall']:.1f} s"
+                  + (f", pandas {run['pandas']:.1f} s, outputs {'equal' if run['same'] else 'DIFFER'}"
+                     if kind == "compare" else "") + f", floor {run['floor']:.1f} s", flush=True)
+        report(kind, runs, a.rows)
+
+
+def report(kind, runs, rows):
+    med = lambda values: statistics.median(values) if values else float("nan")
+    wall = med([r["sluice"]["wall"] for r in runs])
+    print(f"\n== {kind} ({rows:,} rows), median of {len(runs)} ==")
+    print(f"  csv.reader floor   {med([r['floor'] for r in runs]):7.1f} s")
+    if kind == "compare":
+        pd = med([r["pandas"] for r in runs])
+        print(f"  pandas script      {pd:7.1f} s")
+        print(f"  sluice end to end  {wall:7.1f} s   ratio to pandas {wall / pd:.2f}"
+              f"   outputs equal in {sum(r['same'] for r in runs)}/{len(runs)} runs")
+    else:
+        print(f"  sluice end to end  {wall:7.1f} s")
+    print(f"  {rows / wall:,.0f} rows/s end to end")
+    print("  stage spans (from the objects each stage wrote):")
+    for stage in ["ingest", "validate", "transform", "publish"]:
+        values = [r["sluice"]["spans"][stage] for r in runs if stage in r["sluice"]["spans"]]
+        if values:
+            print(f"    {stage:<10} {med(values):6.1f} s  {rows / med(values):>10,.0f} rows/s")
+    names = sorted({n for r in runs for n in r["sluice"]["cpu"]})
+    print("  process      CPU s   peak RSS MiB")
+    for name in names:
+        cpu = med([r["sluice"]["cpu"].get(name, 0) for r in runs])
+        rss = med([r["sluice"]["rss"].get(name, 0) for r in runs])
+        print(f"    {name:<10} {cpu:6.1f}   {rss:6.0f}")
+
+
+if __name__ == "__main__":
+    main()
