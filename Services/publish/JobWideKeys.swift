@@ -10,6 +10,9 @@ struct JobWideKeys {
     private var tracker: UniqueTracker?
     private var deduped = Set<String>()
     private(set) var duplicatesDropped = 0
+    /// The job's rows: the dedupe set is sized for them at its first fingerprint, so it
+    /// never rehashes a million strings on the way.
+    var expectedRows = 0
 
     /// The problems of `record` given the keys its chunk declares; empty when it may be kept.
     mutating func check(_ record: Record, keys: [UniqueKey]) -> [RecordError] {
@@ -21,6 +24,7 @@ struct JobWideKeys {
     /// Whether the record repeats an earlier record's dedupe fingerprint (and so is dropped).
     mutating func isDuplicate(_ record: Record) -> Bool {
         guard let fingerprint = record.dedupe else { return false }
+        if deduped.isEmpty { deduped.reserveCapacity(expectedRows) }
         if deduped.insert(fingerprint).inserted { return false }
         duplicatesDropped += 1
         return true

@@ -29,6 +29,7 @@ struct Pass {
         self.outputs = outputs
         self.context = context
         columns = ready.columns
+        keys.expectedRows = ready.rows
     }
 
     mutating func add(_ chunk: StoredChunk) async throws {

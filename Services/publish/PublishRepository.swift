@@ -82,6 +82,11 @@ struct PublishRepository {
             "ALTER TABLE chunks ADD COLUMN data jsonb",
             "ALTER TABLE chunks ADD COLUMN error_refs jsonb",
         ]),
+        // Artifact parts are already compressed (XLSX) or written once and read rarely:
+        // PostgreSQL's pglz compression of every 1 MiB part cost more CPU than it saved.
+        Migration(5, "artifact parts stored without compression", [
+            "ALTER TABLE artifact_parts ALTER COLUMN content SET STORAGE EXTERNAL",
+        ]),
     ])
 
     func recordJob(_ event: JobIngested, at time: Date) async throws {

@@ -2,12 +2,15 @@ import CivilTime
 import Columnar
 import Tabular
 
-/// One data column of a chunk: the Arrow type its cells need, and building or reading it.
+/// The data columns of a chunk: which Arrow type their cells need, building them row by row,
+/// and reading them back column by column (tight loops over the buffers, no per-cell
+/// dispatch on the Arrow type).
 enum CellColumn {
     /// The kinds a cell can be, as dense-union type ids (fixed, so every chunk agrees).
     enum Kind: Int8, CaseIterable {
         case null = 0, int64 = 1, float64 = 2, bool = 3, utf8 = 4
 
+        @inline(__always)
         init(_ value: CellValue) {
             switch value {
             case .null: self = .null
@@ -17,6 +20,8 @@ enum CellColumn {
             case .string: self = .utf8
             }
         }
+
+        var bit: UInt8 { 1 << UInt8(rawValue) }
 
         var arrowType: ArrowType {
             switch self {
@@ -32,78 +37,82 @@ enum CellColumn {
     }
 
     /// Whole numbers below this magnitude are exact in a double; a float64 cell holding one
-    /// reads back as an integer (see ``cell(_:_:)``).
+    /// reads back as an integer (see ``cells(_:)``).
     static let exactIntegers = 9_007_199_254_740_992.0
 
-    /// Builds the column of `cells`: one plain type when the non-null cells agree (integers
-    /// beside doubles count as doubles when they are exact in one), else a union.
-    static func build<C: Collection>(_ cells: C) -> (ArrowType, ArrowArray) where C.Element == CellValue {
-        var present = Set<Kind>()
+    /// What one column's cells hold: a bit per ``Kind`` present, and whether every integer
+    /// is exact in a double.
+    struct Census {
+        var kinds: UInt8 = 0
         var integersExact = true
-        for cell in cells {
-            present.insert(Kind(cell))
+
+        @inline(__always)
+        mutating func add(_ cell: CellValue) {
+            kinds |= Kind(cell).bit
             if case .integer(let value) = cell, Double(value.magnitude) >= exactIntegers { integersExact = false }
         }
-        var kinds = present.subtracting([.null])
-        if kinds == [.int64, .float64], integersExact {
-            kinds = [.float64]
-            present.remove(.int64)
+
+        /// The kinds the column is built from: one plain kind, or the members of a union.
+        var members: [Kind] {
+            let present = Kind.allCases.filter { kinds & $0.bit != 0 }
+            let nonNull = present.filter { $0 != .null }
+            if Set(nonNull) == [.int64, .float64], integersExact { return [.float64] }
+            if nonNull.count <= 1 { return [nonNull.first ?? .null] }
+            return present
         }
-        if kinds.count <= 1 {
-            let kind = kinds.first ?? .null
-            var builder = ArrowBuilder(kind.arrowType, capacity: cells.count)
-            for cell in cells { append(cell, to: &builder) }
-            return (kind.arrowType, builder.finish())
+    }
+
+    /// Builds one column from cells appended in row order.
+    struct Sink {
+        let members: [Kind]
+        private var builders: [ArrowBuilder]
+        /// Per kind (by raw value), the index of its builder; -1 when absent.
+        private var child: [Int] = Array(repeating: -1, count: Kind.allCases.count)
+        private var typeIds: [Int8] = []
+        private var offsets: [Int32] = []
+
+        init(_ census: Census, capacity: Int) {
+            let members = census.members
+            self.members = members
+            builders = members.map { ArrowBuilder($0.arrowType, capacity: members.count == 1 ? capacity : 0) }
+            for (index, kind) in members.enumerated() { child[Int(kind.rawValue)] = index }
+            if members.count > 1 {
+                typeIds.reserveCapacity(capacity)
+                offsets.reserveCapacity(capacity)
+            }
         }
-        let members = Kind.allCases.filter(present.contains)
-        var builders = members.map { ArrowBuilder($0.arrowType) }
-        let child = Dictionary(uniqueKeysWithValues: members.enumerated().map { ($1, $0) })
-        var typeIds: [Int8] = []
-        var offsets: [Int32] = []
-        typeIds.reserveCapacity(cells.count)
-        offsets.reserveCapacity(cells.count)
-        for cell in cells {
+
+        @inline(__always)
+        mutating func append(_ cell: CellValue) {
+            guard members.count > 1 else {
+                Self.append(cell, to: &builders[0])
+                return
+            }
             let kind = Kind(cell)
-            let index = child[kind]!
+            let index = child[Int(kind.rawValue)]
             typeIds.append(kind.rawValue)
             offsets.append(Int32(builders[index].count))
-            append(cell, to: &builders[index])
+            Self.append(cell, to: &builders[index])
         }
-        let type = ArrowType.denseUnion(members.map { ArrowField(name: $0.name, type: $0.arrowType) },
-                                        typeIds: members.map(\.rawValue))
-        return (type, ArrowArray.denseUnion(type, children: builders.map { $0.finish() }, typeIds: typeIds, offsets: offsets))
-    }
 
-    @inline(__always)
-    private static func append(_ cell: CellValue, to builder: inout ArrowBuilder) {
-        switch cell {
-        case .null: builder.appendNull()
-        case .integer(let value):
-            if builder.type == .float64 { builder.append(Double(value)) } else { builder.append(value) }
-        case .number(let value): builder.append(value)
-        case .bool(let value): builder.append(value)
-        case .string(let value): builder.append(value)
+        @inline(__always)
+        private static func append(_ cell: CellValue, to builder: inout ArrowBuilder) {
+            switch cell {
+            case .null: builder.appendNull()
+            case .integer(let value):
+                if builder.type == .float64 { builder.append(Double(value)) } else { builder.append(value) }
+            case .number(let value): builder.append(value)
+            case .bool(let value): builder.append(value)
+            case .string(let value): builder.append(value)
+            }
         }
-    }
 
-    /// Cell `index` of a column read back (any type Sluice writes; a date reads as its ISO text).
-    static func cell(_ array: ArrowArray, _ index: Int) -> CellValue {
-        if array.isNull(index) { return .null }
-        switch array.type {
-        case .null: return .null
-        case .int64: return .integer(array.int64(index))
-        case .float64:
-            // A whole number reads as an integer, as it did when chunks travelled as JSON: a
-            // number cell read from `95` prints `95`, and `round(…)` giving 30 prints `30`.
-            let value = array.float64(index)
-            if value.rounded(.towardZero) == value, value.magnitude < exactIntegers { return .integer(Int64(value)) }
-            return .number(value)
-        case .bool: return .bool(array.bool(index))
-        case .utf8: return .string(array.string(index))
-        case .date32: return CivilDate(daysSinceEpoch: Int(array.date32(index))).map { .string($0.description) } ?? .null
-        case .denseUnion:
-            let (child, offset) = array.unionSlot(index)
-            return cell(array.children[child], offset)
+        func finish() -> (ArrowType, ArrowArray) {
+            guard members.count > 1 else { return (members[0].arrowType, builders[0].finish()) }
+            let type = ArrowType.denseUnion(members.map { ArrowField(name: $0.name, type: $0.arrowType) },
+                                            typeIds: members.map(\.rawValue))
+            return (type, ArrowArray.denseUnion(type, children: builders.map { $0.finish() }, typeIds: typeIds,
+                                                offsets: offsets))
         }
     }
 }

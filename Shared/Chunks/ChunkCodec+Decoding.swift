@@ -39,21 +39,34 @@ extension ChunkCodec {
             throw .malformed("key and dedupe columns must be utf8")
         }
         let hasKeys = table.metadata.contains { $0.key == "sluice.keys" }
+        let rows = table.rowCount
+        let cells = data.map(CellColumn.cells)
+        let lineValues = CellColumn.cells(lines)
+        let widthValues = widths.map(CellColumn.cells)
+        let keyValues = keys.map(CellColumn.cells)
+        let dedupeValues = dedupe.map(CellColumn.cells)
         var records: [Record] = []
-        records.reserveCapacity(table.rowCount)
-        for row in 0..<table.rowCount {
-            var width = data.count
-            if let widths { width = min(data.count, max(0, Int(widths.int64(row)))) } else { width = columns.count }
+        records.reserveCapacity(rows)
+        for row in 0..<rows {
+            var width = columns.count
+            if let widthValues, case .integer(let count) = widthValues[row] { width = min(data.count, max(0, Int(count))) }
             var values: [CellValue] = []
             values.reserveCapacity(width)
-            for column in 0..<width { values.append(CellColumn.cell(data[column], row)) }
+            for column in 0..<width { values.append(cells[column][row]) }
+            guard case .integer(let line) = lineValues[row] else { throw .malformed("a record has no line number") }
             records.append(Record(
-                line: Int(lines.int64(row)), values: values,
-                keys: hasKeys ? keys.map { $0.isNull(row) ? nil : $0.string(row) } : nil,
-                dedupe: dedupe.flatMap { $0.isNull(row) ? nil : $0.string(row) }))
+                line: Int(line), values: values,
+                keys: hasKeys ? keyValues.map { Self.text($0[row]) } : nil,
+                dedupe: dedupeValues.flatMap { Self.text($0[row]) }))
         }
         let own: Set<String> = ["sluice.chunk.version", "sluice.keys"]
         return Decoded(header: Header(columns: columns, metadata: table.metadata.filter { !own.contains($0.key) }),
                        records: records)
+    }
+
+    @inline(__always)
+    private static func text(_ cell: CellValue) -> String? {
+        if case .string(let text) = cell { return text }
+        return nil
     }
 }

@@ -54,8 +54,19 @@ public enum ChunkCodec {
         var lines = ArrowBuilder(.int64, capacity: records.count)
         for record in records { lines.append(Int64(record.line)) }
         columns.append(lines.finish())
-        for index in 0..<dataColumns {
-            let (type, array) = CellColumn.build(records.lazy.map { index < $0.values.count ? $0.values[index] : .null })
+        // Two passes over the rows: what each column holds, then the columns themselves.
+        var census = [CellColumn.Census](repeating: CellColumn.Census(), count: dataColumns)
+        for record in records {
+            let values = record.values
+            for index in 0..<dataColumns { census[index].add(index < values.count ? values[index] : .null) }
+        }
+        var sinks = census.map { CellColumn.Sink($0, capacity: records.count) }
+        for record in records {
+            let values = record.values
+            for index in 0..<dataColumns { sinks[index].append(index < values.count ? values[index] : .null) }
+        }
+        for (index, sink) in sinks.enumerated() {
+            let (type, array) = sink.finish()
             if index < header.columns.count {
                 fields.append(ArrowField(name: header.columns[index], type: type))
             } else {

@@ -61,21 +61,29 @@ public struct CSVWriter: Sendable {
 
     /// Escapes a single field into `buffer`.
     private func appendField(_ value: String, to buffer: inout [UInt8]) {
-        let guarded = guardsFormulas && Self.needsFormulaGuard(value)
-        let utf8 = value.utf8
-        let needsQuotes = utf8.withContiguousStorageIfAvailable { requiresQuoting($0) }
-            ?? requiresQuoting(Array(utf8))
+        var value = value
+        value.withUTF8 { appendField($0, to: &buffer) }
+    }
 
+    /// Escapes a single field's UTF-8 into `buffer`, in one scan for the bytes that matter.
+    private func appendField(_ utf8: UnsafeBufferPointer<UInt8>, to buffer: inout [UInt8]) {
+        let guarded = guardsFormulas && Self.needsFormulaGuard(utf8)
+        let delimiter = dialect.delimiter
+        let quote = dialect.quote
+        var needsQuotes = false
+        var hasQuote = false
+        for byte in utf8 where byte == delimiter || byte == quote || byte == 0x0A || byte == 0x0D {
+            needsQuotes = true
+            if byte == quote { hasQuote = true; break }
+        }
         if !needsQuotes {
             if guarded { buffer.append(Self.guardPrefix) }
             buffer.append(contentsOf: utf8)
             return
         }
-
-        let quote = dialect.quote
         buffer.append(quote)
         if guarded { buffer.append(Self.guardPrefix) }
-        if !utf8.contains(quote) {
+        if !hasQuote {
             buffer.append(contentsOf: utf8)
         } else {
             for byte in utf8 {
@@ -84,15 +92,6 @@ public struct CSVWriter: Sendable {
             }
         }
         buffer.append(quote)
-    }
-
-    /// Whether the raw text must be enclosed in quotes to survive a round trip.
-    private func requiresQuoting(_ bytes: some Collection<UInt8>) -> Bool {
-        let delimiter = dialect.delimiter
-        let quote = dialect.quote
-        return bytes.contains { byte in
-            byte == delimiter || byte == quote || byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r")
-        }
     }
 }
 
@@ -112,18 +111,26 @@ extension CSVWriter {
     /// The byte written in front of a guarded cell.
     static let guardPrefix = UInt8(ascii: "'")
 
-    /// The first bytes that make a spreadsheet treat a cell as a formula.
-    static let formulaTriggers: Set<UInt8> = [
-        UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"),
-        UInt8(ascii: "\t"), UInt8(ascii: "\r"),
-    ]
+    /// Whether `byte` starts a formula in a spreadsheet: `=`, `+`, `-`, `@`, tab or CR.
+    @inline(__always)
+    static func isFormulaTrigger(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 0x09, 0x0D: true
+        default: false
+        }
+    }
 
     /// Whether `value` would be evaluated as a formula and is not a plain number.
     ///
     /// Exposed so other exporters (for example a JSON-to-sheet bridge) apply the same rule.
     public static func needsFormulaGuard(_ value: String) -> Bool {
-        guard let first = value.utf8.first, formulaTriggers.contains(first) else { return false }
+        guard let first = value.utf8.first, isFormulaTrigger(first) else { return false }
         return !NumericText.isPlainNumber(value.utf8)
+    }
+
+    static func needsFormulaGuard(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let first = utf8.first, isFormulaTrigger(first) else { return false }
+        return !NumericText.isPlainNumber(utf8)
     }
 
     /// The text of `value` as a guarded spreadsheet cell, before any CSV quoting.
@@ -143,8 +150,41 @@ extension CSVWriter {
         row(cells.map(\.csvText))
     }
 
-    /// Appends one row of typed cells, line ending included, to a byte buffer.
+    /// Appends one row of typed cells, line ending included, to a byte buffer: the same
+    /// bytes as writing each cell's `csvText`, without building the texts first.
     public func append(_ cells: [CellValue], to buffer: inout [UInt8]) {
-        append(cells.map(\.csvText), to: &buffer)
+        // Integers are digits and '-', which need no quotes unless the dialect uses them.
+        let plainIntegers = !Self.isIntegerByte(dialect.delimiter) && !Self.isIntegerByte(dialect.quote)
+        for (position, cell) in cells.enumerated() {
+            if position > 0 { buffer.append(dialect.delimiter) }
+            switch cell {
+            case .null: break
+            case .string(let text): appendField(text, to: &buffer)
+            case .integer(let value) where plainIntegers: Self.appendDecimal(value, to: &buffer)
+            default: appendField(cell.csvText, to: &buffer)
+            }
+        }
+        buffer.append(contentsOf: lineEnding.utf8)
+    }
+
+    @inline(__always)
+    private static func isIntegerByte(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: "-") || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+    }
+
+    /// `String(value)`'s bytes, written straight into `buffer`.
+    private static func appendDecimal(_ value: Int64, to buffer: inout [UInt8]) {
+        if value < 0 { buffer.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: room for 20 digits
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { raw in
+            repeat {
+                raw[23 - count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+                count += 1
+            } while magnitude > 0
+            buffer.append(contentsOf: raw[(24 - count)...])
+        }
     }
 }

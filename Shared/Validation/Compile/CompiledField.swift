@@ -9,7 +9,10 @@ import Foundation
 /// becomes null and only `required` can fail on it; otherwise the text is cast, a failed
 /// cast is a type error and skips every constraint, and each failing constraint is its
 /// own `constraint-error` (so a value can fail `minLength` and `pattern` at once).
-struct CompiledField: Sendable {
+///
+/// A class, not a struct: rows read their fields millions of times, and a copy of this many
+/// references per cell would cost more than the checks themselves.
+final class CompiledField: Sendable {
     /// A constraint other than `required`/`unique`, in frictionless's checking order.
     enum Check: Sendable {
         case minLength(Int)
@@ -46,6 +49,17 @@ struct CompiledField: Sendable {
     let missingValues: MissingValues
     let isRequired: Bool
     let checks: [Check]
+
+    init(name: String, typeName: String, formatName: String, caster: FieldCaster, missingValues: MissingValues,
+         isRequired: Bool, checks: [Check]) {
+        self.name = name
+        self.typeName = typeName
+        self.formatName = formatName
+        self.caster = caster
+        self.missingValues = missingValues
+        self.isRequired = isRequired
+        self.checks = checks
+    }
 
     /// Reads `text` (`nil` when the row has no such cell).
     func read(_ text: String?) -> Reading {

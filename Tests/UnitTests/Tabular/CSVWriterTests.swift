@@ -5,6 +5,22 @@ import Testing
 struct CSVWriterTests {
     let writer = CSVWriter()
 
+    /// The typed fast path writes exactly what writing each cell's text would.
+    @Test(arguments: CSVDialect.all)
+    func typedCellsWriteTheirText(dialect: CSVDialect) {
+        let writer = CSVWriter(dialect: dialect)
+        let cells: [CellValue] = [.null, .integer(0), .integer(-42), .integer(.min), .integer(.max), .number(3.5),
+                                  .number(-0.25), .number(90), .number(.infinity), .number(-.infinity), .number(.nan),
+                                  .bool(true), .bool(false), .string(""), .string("plain"), .string("a,b;c|d\te"),
+                                  .string("say \"hi\""), .string("line\nbreak"), .string("=SUM(A1)"), .string("-3.5"),
+                                  .string("+cmd"), .string("@x"), .string("\tlead"), .string("Zürich 🎉")]
+        var fast: [UInt8] = []
+        writer.append(cells, to: &fast)
+        var slow: [UInt8] = []
+        writer.append(cells.map(\.csvText), to: &slow)
+        #expect(fast == slow)
+    }
+
     @Test func plainFieldsAreWrittenBare() {
         #expect(writer.row(["a", "b c", ""]) == "a,b c,\n")
     }
