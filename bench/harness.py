@@ -106,9 +106,10 @@ def reset():
     sh("infra/local/restart-postgres.sh", stdout=subprocess.DEVNULL)
 
 
-def start_services(binary):
+def start_services(binary, settings=()):
     log = open(os.path.join(ROOT, "var/logs/bench-dev.log"), "a")
-    dev = subprocess.Popen([binary, "dev", "--log-level", "warning"], cwd=ROOT, stdout=log, stderr=log)
+    extra = [arg for setting in settings for arg in ("--set", setting)]
+    dev = subprocess.Popen([binary, "dev", "--log-level", "warning"] + extra, cwd=ROOT, stdout=log, stderr=log)
     for port in PORTS:
         for _ in range(300):
             try:
@@ -144,9 +145,9 @@ def iso(text):
     return datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
 
 
-def sluice(binary, path, kind, out):
+def sluice(binary, path, kind, out, settings=()):
     reset()
-    dev = start_services(binary)
+    dev = start_services(binary, settings)
     sampler = Sampler()
     sampler.start()
     job_id = f"bench-{kind}-{int(time.time() * 1000)}"
@@ -176,6 +177,7 @@ def main():
     parser.add_argument("--jobs", default="compare,everything")
     parser.add_argument("--sluice", default=".build/release/sluice")
     parser.add_argument("--input", required=True)
+    parser.add_argument("--set", action="append", default=[], help="a setting for every service, KEY=VALUE")
     a = parser.parse_args()
     binary = os.path.join(ROOT, a.sluice)
     size = os.path.getsize(a.input)
@@ -188,7 +190,7 @@ def main():
             run = {"floor": floor(a.input)}
             if kind == "compare":
                 run["pandas"] = pandas(a.input, os.path.join(out, "pandas"))
-            run["sluice"] = sluice(binary, a.input, kind, os.path.join(out, "sluice"))
+            run["sluice"] = sluice(binary, a.input, kind, os.path.join(out, "sluice"), a.set)
             if kind == "compare":
                 same = open(os.path.join(out, "pandas/output.csv"), "rb").read() == \
                     open(os.path.join(out, "sluice/output.csv"), "rb").read()

@@ -30,9 +30,9 @@ struct IngestSettings: Sendable {
     init(values: ConfigValues) throws {
         let cwd = FileManager.default.currentDirectoryPath
         roots = values.list("ingest.roots", [cwd]).map { URL(fileURLWithPath: $0, relativeTo: URL(fileURLWithPath: cwd)).standardizedFileURL.path }
-        defaultChunkSize = try values.int("ingest.chunk.size", 65_536)
+        defaultChunkSize = try values.int("ingest.chunk.size", 32_768)
         maxChunkSize = try values.int("ingest.chunk.max", 1_048_576)
-        maxChunkBytes = try values.int("ingest.chunk.bytes", 8 << 20)
+        maxChunkBytes = try values.int("ingest.chunk.bytes", 4 << 20)
         maxSourceBytes = try values.int("ingest.max.bytes", 2 << 30)
         publishBatch = try values.int("ingest.publish.batch", 2)
         var allowed: [IPNetwork] = []

@@ -2,6 +2,7 @@ import APIModels
 import Contracts
 import Hosting
 import Hummingbird
+import ObjectStorage
 import PostgresNIO
 import Runtime
 
@@ -20,15 +21,33 @@ enum ArtifactRoutes {
             guard let artifact = try await queries.find(jobId: id, name: name) else {
                 return HTTPResponses.error(.notFound, "publish.artifact-not-found", "job \(id) has no artifact \(name)")
             }
-            // Streamed part by part: a large artifact is never loaded whole.
-            return Response(status: .ok, headers: [.contentType: artifact.contentType,
-                                                   .contentDisposition: "attachment; filename=\"\(name)\""],
-                            body: ResponseBody(contentLength: artifact.bytes) { writer in
-                                try await queries.forEachPart(jobId: id, name: name, parts: artifact.parts) { part in
-                                    try await writer.write(part)
-                                }
-                                try await writer.finish(nil)
-                            })
+            // Streamed piece by piece: a large artifact is never loaded whole.
+            let headers: HTTPFields = [.contentType: artifact.contentType,
+                                       .contentDisposition: "attachment; filename=\"\(name)\""]
+            guard let key = artifact.objectKey else {
+                // Published before artifacts moved to the object store: its bytes are in parts.
+                return Response(status: .ok, headers: headers, body: ResponseBody(contentLength: artifact.bytes) { writer in
+                    try await queries.forEachPart(jobId: id, name: name, parts: artifact.parts) { part in
+                        try await writer.write(part)
+                    }
+                    try await writer.finish(nil)
+                })
+            }
+            let objectKey = try ObjectKey(key)
+            guard try await runtime.objects.size(objectKey) != nil else {
+                return HTTPResponses.error(.notFound, "publish.artifact-missing",
+                                           "the object \(key) of artifact \(name) is missing from \(runtime.objects.location)")
+            }
+            return Response(status: .ok, headers: headers, body: ResponseBody(contentLength: artifact.bytes) { writer in
+                var offset = 0
+                while offset < artifact.bytes {
+                    let piece = try await runtime.objects.get(objectKey, range: offset..<min(artifact.bytes, offset + (1 << 20)))
+                    guard !piece.isEmpty else { break }
+                    try await writer.write(ByteBuffer(bytes: piece))
+                    offset += piece.count
+                }
+                try await writer.finish(nil)
+            })
         }
     }
 }
@@ -48,11 +67,11 @@ struct ArtifactQueries {
         return result
     }
 
-    func find(jobId: String, name: String) async throws -> (contentType: String, bytes: Int, parts: Int)? {
+    func find(jobId: String, name: String) async throws -> (contentType: String, bytes: Int, parts: Int, objectKey: String?)? {
         let rows = try await runtime.database.query("""
-            SELECT content_type, bytes, parts FROM artifacts WHERE job_id = \(jobId) AND name = \(name)
+            SELECT content_type, bytes, parts, object_key FROM artifacts WHERE job_id = \(jobId) AND name = \(name)
             """, logger: runtime.logger)
-        for try await row in rows.decode((String, Int, Int).self) { return row }
+        for try await row in rows.decode((String, Int, Int, String?).self) { return row }
         return nil
     }
 

@@ -1,74 +1,116 @@
+import Chunks
 import Contracts
 import Crypto
 import Foundation
 import Logging
+import ObjectStorage
 import PostgresNIO
 
-/// Writes one artifact in 1 MiB parts inside the publishing transaction, hashing as it
-/// goes, so an artifact of any size is never held whole in memory.
+/// Writes one artifact to a spool file beside the object store, hashing as it goes, then
+/// moves it into the store (`jobs/<job>/artifacts/<name>`) and records it in the publishing
+/// transaction: an artifact of any size is never held whole in memory, and the database
+/// keeps only its metadata.
 struct ArtifactWriter {
     let jobId: String
     let name: String
     let contentType: String
-    private let connection: PostgresConnection
-    private let logger: Logger
+    private let path: String
+    private let handle: FileHandle
     private var buffer: [UInt8] = []
     private var hasher = SHA256()
-    private var part = 0
     private(set) var bytes = 0
     static let partSize = 1 << 20
 
-    init(jobId: String, name: String, contentType: String, connection: PostgresConnection, logger: Logger) async throws {
+    /// A writer spooling to a new file in `spool`.
+    init(jobId: String, name: String, contentType: String, spool: String) throws {
         self.jobId = jobId
         self.name = name
         self.contentType = contentType
-        self.connection = connection
-        self.logger = logger
+        try FileManager.default.createDirectory(atPath: spool, withIntermediateDirectories: true)
+        path = spool + "/artifact-\(MessageID.random())"
+        guard FileManager.default.createFile(atPath: path, contents: nil),
+              let handle = FileHandle(forWritingAtPath: path) else {
+            throw SluiceError.transient("store.unavailable", "cannot create a spool file in \(spool)")
+        }
+        self.handle = handle
         buffer.reserveCapacity(Self.partSize)
-        // A re-publication replaces the artifact.
-        try await connection.query("DELETE FROM artifact_parts WHERE job_id = \(jobId) AND name = \(name)", logger: logger)
     }
 
-    /// Appends bytes, writing full parts as they fill.
-    mutating func write(_ data: some Collection<UInt8>) async throws {
+    /// Appends bytes, writing full pieces as they fill.
+    mutating func write(_ data: some Collection<UInt8>) throws {
         buffer.append(contentsOf: data)
-        while buffer.count >= Self.partSize { try await flush(upTo: Self.partSize) }
+        if buffer.count >= Self.partSize { try flush() }
     }
 
-    /// Stores up to `limit` buffered bytes as the next part.
-    private mutating func flush(upTo limit: Int = .max) async throws {
+    private mutating func flush() throws {
         guard !buffer.isEmpty else { return }
-        let count = min(limit, buffer.count)
-        let chunk = buffer[..<count]
-        hasher.update(data: chunk)
-        bytes += count
-        try await connection.query("""
-            INSERT INTO artifact_parts (job_id, name, part, content)
-            VALUES (\(jobId), \(name), \(part), \(ByteBuffer(bytes: chunk)))
-            """, logger: logger)
-        part += 1
-        buffer.removeFirst(count)
+        hasher.update(data: buffer)
+        bytes += buffer.count
+        do {
+            try handle.write(contentsOf: buffer)
+        } catch {
+            throw SluiceError.transient("store.unavailable", "cannot write the spool file of \(name): \(error)")
+        }
+        buffer.removeAll(keepingCapacity: true)
     }
 
-    /// Writes the last part and the artifact's row; returns its reference.
-    mutating func finish() async throws -> ArtifactRef {
-        try await flush()
+    /// Moves the artifact into the store and records it; returns its reference.
+    mutating func finish(objects: any ObjectStore, connection: PostgresConnection, logger: Logger) async throws -> ArtifactRef {
+        try flush()
+        try? handle.synchronize()
+        try? handle.close()
         let sha = hasher.finalize().map { String(format: "%02x", $0) }.joined()
-        try await connection.query("""
-            INSERT INTO artifacts (job_id, name, content_type, bytes, sha256, parts)
-            VALUES (\(jobId), \(name), \(contentType), \(bytes), \(sha), \(part))
-            ON CONFLICT (job_id, name) DO UPDATE SET content_type = EXCLUDED.content_type, bytes = EXCLUDED.bytes,
-                sha256 = EXCLUDED.sha256, parts = EXCLUDED.parts, content = NULL, created_at = now()
-            """, logger: logger)
+        let key = try Self.key(jobId: jobId, name: name)
+        do {
+            try await objects.put(key, movingFile: path)
+        } catch {
+            try? FileManager.default.removeItem(atPath: path)
+            throw ChunkStore.fault(error)
+        }
+        try await Self.record(jobId: jobId, name: name, contentType: contentType, bytes: bytes, sha256: sha, key: key,
+                              connection: connection, logger: logger)
         return ArtifactRef(name: name, contentType: contentType, bytes: bytes, sha256: sha)
     }
 
+    /// Gives up: the spool file is removed.
+    func discard() {
+        try? handle.close()
+        try? FileManager.default.removeItem(atPath: path)
+    }
+
     /// Stores a small artifact built in memory.
-    static func store(_ content: [UInt8], jobId: String, name: String, contentType: String,
+    static func store(_ content: [UInt8], jobId: String, name: String, contentType: String, objects: any ObjectStore,
                       connection: PostgresConnection, logger: Logger) async throws -> ArtifactRef {
-        var writer = try await ArtifactWriter(jobId: jobId, name: name, contentType: contentType,
-                                              connection: connection, logger: logger)
-        try await writer.write(content)
-        return try await writer.finish()
+        let key = try key(jobId: jobId, name: name)
+        do {
+            try await objects.put(key, bytes: content)
+        } catch {
+            throw ChunkStore.fault(error)
+        }
+        let sha = SHA256.hash(data: content).map { String(format: "%02x", $0) }.joined()
+        try await record(jobId: jobId, name: name, contentType: contentType, bytes: content.count, sha256: sha, key: key,
+                         connection: connection, logger: logger)
+        return ArtifactRef(name: name, contentType: contentType, bytes: content.count, sha256: sha)
+    }
+
+    /// `jobs/<job>/artifacts/<name>`.
+    static func key(jobId: String, name: String) throws -> ObjectKey {
+        do {
+            return try ObjectKey(ChunkStore.jobPrefix(jobId) + "artifacts/" + name)
+        } catch {
+            throw SluiceError.permanent("publish.invalid-artifact-name", "\(name) cannot name an artifact: \(error.message)")
+        }
+    }
+
+    /// The artifact's row; a re-publication replaces it (and its old parts, from before the store).
+    private static func record(jobId: String, name: String, contentType: String, bytes: Int, sha256: String,
+                               key: ObjectKey, connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.query("DELETE FROM artifact_parts WHERE job_id = \(jobId) AND name = \(name)", logger: logger)
+        try await connection.query("""
+            INSERT INTO artifacts (job_id, name, content_type, bytes, sha256, parts, object_key)
+            VALUES (\(jobId), \(name), \(contentType), \(bytes), \(sha256), 0, \(key.value))
+            ON CONFLICT (job_id, name) DO UPDATE SET content_type = EXCLUDED.content_type, bytes = EXCLUDED.bytes,
+                sha256 = EXCLUDED.sha256, parts = 0, content = NULL, object_key = EXCLUDED.object_key, created_at = now()
+            """, logger: logger)
     }
 }

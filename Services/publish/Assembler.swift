@@ -1,3 +1,4 @@
+import Chunks
 import Contracts
 import Foundation
 import Runtime
@@ -10,11 +11,11 @@ import Validation
 /// decides between `job.published` and `job.failed`; a job that cannot be published for a
 /// reason retrying cannot fix (e.g. an aggregate naming an unknown column) fails with it.
 enum Assembler {
-    static func completeIfReady<Cause>(jobId: String, repository: PublishRepository, context: HandlerContext,
-                                       cause: Envelope<Cause>) async throws {
+    static func completeIfReady<Cause>(jobId: String, repository: PublishRepository, board: AssemblyBoard,
+                                       context: HandlerContext, cause: Envelope<Cause>) async throws {
         guard let ready = try await repository.lockIfComplete(jobId: jobId) else { return }
         do {
-            try await assemble(ready, repository: repository, context: context, cause: cause)
+            try await assemble(ready, repository: repository, board: board, context: context, cause: cause)
         } catch let error as SluiceError where error.disposition == .permanent {
             try await repository.markPublished(jobId: jobId, outcome: nil, state: "failed")
             try context.emit(Envelope(id: MessageID.job(jobId, .jobFailed), causedBy: cause,
@@ -23,25 +24,34 @@ enum Assembler {
         }
     }
 
-    private static func assemble<Cause>(_ ready: ReadyJob, repository: PublishRepository, context: HandlerContext,
-                                        cause: Envelope<Cause>) async throws {
+    private static func assemble<Cause>(_ ready: ReadyJob, repository: PublishRepository, board: AssemblyBoard,
+                                        context: HandlerContext, cause: Envelope<Cause>) async throws {
         let job = ready.job
         let jobId = job.jobId
         let options = job.effectiveOptions
         let outputs = options.effectiveOutputs
         let dryRun = options.dryRun == true
-        var pass = Pass(ready: ready, outputs: dryRun ? [] : outputs, context: context)
-        try await repository.forEachChunk(jobId: jobId, count: ready.chunks) { chunk in
-            try await pass.add(chunk)
+        let objects = context.runtime.objects
+        // The pass this replica ran ahead while chunks arrived, or a fresh one: the same outputs.
+        let entries = try await repository.chunkEntries(jobId: jobId, count: ready.chunks)
+        var pass = await board.claim(jobId)
+            ?? Pass(job: job, columns: ready.columns, expectedRows: ready.rows, spool: objects.spoolDirectory)
+        var finished = false
+        defer { if !finished { pass.discard() } }
+        for entry in entries[pass.nextChunk...] {
+            try pass.add(try await entry.load(from: context.runtime.chunks))
         }
-        try await pass.finishRecords()
+        try pass.finishRecords()
 
         let share = ready.rows == 0 ? 0 : Double(pass.tally.invalid) / Double(ready.rows)
         let policy = options.invalidRows
         let failed = policy?.action == .fail && share > (policy?.maxInvalidShare ?? 0)
         let status = failed ? "failed" : dryRun ? "dry-run" : "published"
-        let reports = pass.reports(status: status)
-        var artifacts = try await pass.finishDataset(with: reports)
+        let reports = pass.reports(ready: ready, status: status, objects: objects, connection: context.connection,
+                                   logger: context.logger)
+        var artifacts = try await pass.finishDataset(with: reports, objects: objects, connection: context.connection,
+                                                     logger: context.logger)
+        finished = true
         artifacts += try await reports.store(outputs: outputs)
         if failed {
             // A failed job keeps its reports (they explain the failure) but publishes no dataset.

@@ -1,33 +1,31 @@
 import Contracts
 import Foundation
 import Logging
+import ObjectStorage
 import PostgresNIO
 import Reports
 import Tabular
 
 /// The processed dataset, written once per chosen format as records stream past in order:
-/// CSV (formula-injection safe), JSON Lines, and XLSX (libxlsxwriter in constant-memory mode
-/// writes a temporary file, streamed into the artifact store at the end).
+/// CSV (formula-injection safe), JSON Lines, and XLSX (libxlsxwriter in constant-memory mode).
+/// Every output is spooled to a file beside the object store and moved into it at the end,
+/// so nothing here needs the database until the job is published.
 struct DatasetOutputs {
     private var csv: ArtifactWriter?
     private var jsonl: ArtifactWriter?
     private var xlsx: XLSXStreamWriter?
     private var xlsxPath: String?
     private let jobId: String
-    private let connection: PostgresConnection
-    private let logger: Logger
     private let columns: [String]
     private let writer = CSVWriter()
     private var line: [UInt8] = []
 
-    init(jobId: String, columns: [String], outputs: Set<JobOptions.Output>, connection: PostgresConnection,
-         logger: Logger) async throws {
+    init(jobId: String, columns: [String], outputs: Set<JobOptions.Output>, spool: String) throws {
         self.columns = columns
         self.jobId = jobId
-        self.connection = connection
-        self.logger = logger
         if outputs.contains(.xlsx) {
-            let path = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-\(MessageID.random()).xlsx").path
+            try? FileManager.default.createDirectory(atPath: spool, withIntermediateDirectories: true)
+            let path = spool + "/output-\(MessageID.random()).xlsx"
             do {
                 let writer = try XLSXStreamWriter(path: path, options: XLSXWriterOptions(useZip64: true))
                 try writer.startSheet(named: "Data", header: columns)
@@ -38,20 +36,18 @@ struct DatasetOutputs {
             }
         }
         if outputs.contains(.csv) {
-            csv = try await ArtifactWriter(jobId: jobId, name: "output.csv", contentType: "text/csv",
-                                           connection: connection, logger: logger)
+            csv = try ArtifactWriter(jobId: jobId, name: "output.csv", contentType: "text/csv", spool: spool)
             var header: [UInt8] = []
             writer.append(columns, to: &header)
-            try await csv?.write(header)
+            try csv?.write(header)
         }
         if outputs.contains(.jsonl) {
-            jsonl = try await ArtifactWriter(jobId: jobId, name: "output.jsonl", contentType: "application/x-ndjson",
-                                             connection: connection, logger: logger)
+            jsonl = try ArtifactWriter(jobId: jobId, name: "output.jsonl", contentType: "application/x-ndjson", spool: spool)
         }
     }
 
     /// Appends one output record.
-    mutating func write(_ record: Record) async throws {
+    mutating func write(_ record: Record) throws {
         if let xlsx {
             do { try xlsx.appendRow(record.values) } catch {
                 throw SluiceError.transient("publish.xlsx", "writing the XLSX output failed: \(error)")
@@ -60,21 +56,22 @@ struct DatasetOutputs {
         if csv != nil {
             line.removeAll(keepingCapacity: true)
             writer.append(record.values, to: &line)
-            try await csv?.write(line)
+            try csv?.write(line)
         }
         if jsonl != nil {
             line.removeAll(keepingCapacity: true)
             JSONLine.append(record.values, columns: columns, to: &line)
-            try await jsonl?.write(line)
+            try jsonl?.write(line)
         }
     }
 
     /// Finishes every output; `sheets` adds the summary, validation and KPI sheets to the
-    /// XLSX workbook first. Returns the references.
-    mutating func finish(sheets: (XLSXStreamWriter) throws -> Void) async throws -> [ArtifactRef] {
+    /// XLSX workbook first. Moves them into the store, records them, returns the references.
+    mutating func finish(sheets: (XLSXStreamWriter) throws -> Void, objects: any ObjectStore,
+                         connection: PostgresConnection, logger: Logger) async throws -> [ArtifactRef] {
         var refs: [ArtifactRef] = []
-        if var csv { refs.append(try await csv.finish()) }
-        if var jsonl { refs.append(try await jsonl.finish()) }
+        if var csv { refs.append(try await csv.finish(objects: objects, connection: connection, logger: logger)) }
+        if var jsonl { refs.append(try await jsonl.finish(objects: objects, connection: connection, logger: logger)) }
         if let xlsx, let xlsxPath {
             defer { try? FileManager.default.removeItem(atPath: xlsxPath) }
             do {
@@ -83,19 +80,27 @@ struct DatasetOutputs {
             } catch {
                 throw SluiceError.transient("publish.xlsx", "finishing the XLSX output failed: \(error)")
             }
-            var writer = try await ArtifactWriter(jobId: jobId, name: "output.xlsx",
+            // Re-read once to hash it (the store moves the file; the hash is the artifact's).
+            var writer = try ArtifactWriter(jobId: jobId, name: "output.xlsx",
                 contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                connection: connection, logger: logger)
+                spool: (xlsxPath as NSString).deletingLastPathComponent)
             guard let handle = FileHandle(forReadingAtPath: xlsxPath) else {
                 throw SluiceError.transient("publish.xlsx", "the XLSX output file is missing")
             }
             defer { try? handle.close() }
             while let data = try handle.read(upToCount: ArtifactWriter.partSize), !data.isEmpty {
-                try await writer.write(data)
+                try writer.write(data)
             }
-            refs.append(try await writer.finish())
+            refs.append(try await writer.finish(objects: objects, connection: connection, logger: logger))
         }
         return refs
+    }
+
+    /// Gives up every output (their spool files are removed).
+    func discard() {
+        csv?.discard()
+        jsonl?.discard()
+        if let xlsxPath { try? FileManager.default.removeItem(atPath: xlsxPath) }
     }
 }
 

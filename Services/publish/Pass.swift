@@ -1,16 +1,27 @@
+import Chunks
 import Contracts
 import Foundation
+import Logging
+import ObjectStorage
+import PostgresNIO
 import Reports
 import Runtime
 import Tabular
 import Validation
 
 /// One ordered pass over a job's chunks: job-wide keys and dedupe, statistics, KPI groups
-/// and the dataset outputs, fed record by record so memory stays bounded by one chunk.
-struct Pass {
-    let ready: ReadyJob
+/// and the dataset outputs (spooled beside the object store), fed record by record so
+/// memory stays bounded by one chunk. It needs no database until the job is published, so
+/// it can run ahead while chunks arrive (``AssemblyBoard``).
+///
+/// `@unchecked Sendable`: a pass has one owner at a time (the board, then the handler that
+/// publishes the job), handed over by ``AssemblyBoard/claim(_:)`` once the board is done with it.
+struct Pass: @unchecked Sendable {
+    let job: JobContext
     let outputs: Set<JobOptions.Output>
-    let context: HandlerContext
+    let spool: String
+    /// Chunks added so far: the next one to add is this index.
+    private(set) var nextChunk = 0
     private var dataset: DatasetOutputs?
     private(set) var tally = Tally()
     private var columns: [String]
@@ -24,16 +35,18 @@ struct Pass {
     private var appended: [Record] = []
     private var meta = MetaSummary()
 
-    init(ready: ReadyJob, outputs: Set<JobOptions.Output>, context: HandlerContext) {
-        self.ready = ready
-        self.outputs = outputs
-        self.context = context
-        columns = ready.columns
-        keys.expectedRows = ready.rows
+    init(job: JobContext, columns: [String], expectedRows: Int, spool: String) {
+        self.job = job
+        let options = job.effectiveOptions
+        outputs = options.dryRun == true ? [] : options.effectiveOutputs
+        self.spool = spool
+        self.columns = columns
+        keys.expectedRows = expectedRows
     }
 
-    mutating func add(_ chunk: StoredChunk) async throws {
-        try await open(chunk.columns ?? columns)
+    /// Adds the next chunk (chunk `nextChunk`).
+    mutating func add(_ chunk: StoredChunk) throws {
+        try open(chunk.columns ?? columns)
         meta.add(chunk.meta)
         appended += chunk.meta.appended ?? []
         tally.invalid += chunk.invalidCount
@@ -47,59 +60,67 @@ struct Pass {
                 continue
             }
             if keys.isDuplicate(record) { continue }
-            try await emit(record)
+            try emit(record)
         }
+        nextChunk += 1
     }
 
     /// Writes the plan's appended records after every source record.
-    mutating func finishRecords() async throws {
-        try await open(columns)
+    mutating func finishRecords() throws {
+        try open(columns)
         // Records appended before the plan's dedupe step carry its fingerprint and take part
         // in it; those appended after it carry one that never matches.
         for record in appended where !keys.isDuplicate(record) {
-            try await emit(record)
+            try emit(record)
             tally.appended += 1
         }
         tally.deduplicated = keys.duplicatesDropped
         errors.sort { $0.line < $1.line }
     }
 
-    /// Finishes the dataset outputs (the XLSX workbook gets the report sheets first).
-    mutating func finishDataset(with reports: Reports) async throws -> [ArtifactRef] {
-        try await dataset?.finish(sheets: reports.addSheets) ?? []
+    /// Finishes the dataset outputs (the XLSX workbook gets the report sheets first), moves
+    /// them into the store and records them.
+    mutating func finishDataset(with reports: Reports, objects: any ObjectStore, connection: PostgresConnection,
+                                logger: Logger) async throws -> [ArtifactRef] {
+        guard var dataset else { return [] }
+        self.dataset = nil
+        return try await dataset.finish(sheets: reports.addSheets, objects: objects, connection: connection, logger: logger)
     }
 
-    func reports(status: String) -> Reports {
+    /// Gives up: spooled outputs are removed.
+    func discard() { dataset?.discard() }
+
+    func reports(ready: ReadyJob, status: String, objects: any ObjectStore, connection: PostgresConnection,
+                 logger: Logger) -> Reports {
         Reports(ready: ready, tally: tally, errors: errors, statistics: stats?.summary ?? TableSummary(rows: 0, columns: []),
                 aggregates: aggregator?.tables ?? [], meta: meta, status: status,
-                connection: context.connection, logger: context.logger)
+                objects: objects, connection: connection, logger: logger)
     }
 
-    private mutating func open(_ names: [String]) async throws {
+    private mutating func open(_ names: [String]) throws {
         guard stats == nil else { return }
         columns = names
         stats = TableStatistics(columnNames: names)
-        let specs = ready.job.effectiveOptions.aggregates ?? []
+        let specs = job.effectiveOptions.aggregates ?? []
         let tagColumns = Array(Set(specs.flatMap(\.groupBy).filter { $0.hasPrefix("tag:") })).sorted()
-        tagValues = tagColumns.map { name in ready.job.tags[String(name.dropFirst(4))].map(CellValue.string) ?? .null }
+        tagValues = tagColumns.map { name in job.tags[String(name.dropFirst(4))].map(CellValue.string) ?? .null }
         do {
             aggregator = try GroupAggregator(specs: specs, columns: names + tagColumns)
         } catch {
             throw SluiceError.permanent("publish.invalid-aggregate",
                                         "the job's aggregates are invalid: \(error.message); the columns are \(names.joined(separator: ", "))")
         }
-        dataset = try await DatasetOutputs(jobId: ready.job.jobId, columns: names, outputs: outputs,
-                                           connection: context.connection, logger: context.logger)
+        dataset = try DatasetOutputs(jobId: job.jobId, columns: names, outputs: outputs, spool: spool)
     }
 
     static func padded(_ values: [CellValue], to count: Int) -> [CellValue] {
         values.count >= count ? Array(values.prefix(count)) : values + Array(repeating: .null, count: count - values.count)
     }
 
-    private mutating func emit(_ record: Record) async throws {
+    private mutating func emit(_ record: Record) throws {
         stats?.add(row: record.values)
         aggregator?.add(row: tagValues.isEmpty ? record.values : Self.padded(record.values, to: columns.count) + tagValues)
-        try await dataset?.write(record)
+        try dataset?.write(record)
         tally.valid += 1
     }
 }

@@ -2,6 +2,7 @@ import Chunks
 import Contracts
 import Foundation
 import Logging
+import ObjectStorage
 import PostgresNIO
 import Runtime
 import Storage
@@ -87,6 +88,11 @@ struct PublishRepository {
         Migration(5, "artifact parts stored without compression", [
             "ALTER TABLE artifact_parts ALTER COLUMN content SET STORAGE EXTERNAL",
         ]),
+        // Artifacts live in the object store; the row keeps their metadata and key. Rows
+        // without a key are older artifacts whose bytes are still in artifact_parts.
+        Migration(6, "artifacts in the object store", [
+            "ALTER TABLE artifacts ADD COLUMN object_key text",
+        ]),
     ])
 
     func recordJob(_ event: JobIngested, at time: Date) async throws {
@@ -140,28 +146,24 @@ struct PublishRepository {
                         source: source)
     }
 
-    /// Streams a job's chunks in order to `body`: the references come from one query, the
-    /// records from the chunk store, one chunk at a time (memory stays bounded by a chunk).
-    func forEachChunk(jobId: String, count: Int, _ body: (StoredChunk) async throws -> Void) async throws {
+    /// The claim checks of a job's chunks, in order (every one of them must be recorded).
+    func chunkEntries(jobId: String, count: Int) async throws -> [ChunkEntry] {
         let rows = try await connection.query("""
             SELECT chunk_index, columns::text, data::text, invalid_count, error_refs::text, meta FROM chunks
             WHERE job_id = \(jobId) AND data IS NOT NULL ORDER BY chunk_index
             """, logger: logger)
-        var refs: [(index: Int, columns: String, data: String, invalid: Int, errors: String, meta: ByteBuffer?)] = []
-        for try await row in rows.decode((Int, String, String, Int, String, ByteBuffer?).self) { refs.append(row) }
-        guard refs.map(\.index) == Array(0..<count) else {
-            throw SluiceError.transient("publish.chunk-missing", "job \(jobId) has \(refs.count) of its \(count) chunks recorded")
+        var entries: [ChunkEntry] = []
+        for try await (index, columns, data, invalid, errors, meta) in rows.decode((Int, String, String, Int, String, ByteBuffer?).self) {
+            entries.append(ChunkEntry(
+                index: index, columns: try JSONCoding.decode([String].self, from: Array(columns.utf8)),
+                data: try JSONCoding.decode(ChunkRef.self, from: Array(data.utf8)), invalidCount: invalid,
+                errors: try JSONCoding.decode([ChunkRef].self, from: Array(errors.utf8)),
+                meta: try meta.map { try JSONCoding.decode(ChunkMeta.self, from: $0.readableBytesView) } ?? ChunkMeta()))
         }
-        let chunks = runtime.chunks
-        for ref in refs {
-            let data = try JSONCoding.decode(ChunkRef.self, from: Array(ref.data.utf8))
-            let errorRefs = try JSONCoding.decode([ChunkRef].self, from: Array(ref.errors.utf8))
-            try await body(StoredChunk(
-                columns: try JSONCoding.decode([String].self, from: Array(ref.columns.utf8)),
-                records: try await chunks.readRecords(data).records, invalidCount: ref.invalid,
-                errors: try await chunks.readErrors(errorRefs),
-                meta: try ref.meta.map { try JSONCoding.decode(ChunkMeta.self, from: $0.readableBytesView) } ?? ChunkMeta()))
+        guard entries.map(\.index) == Array(0..<count) else {
+            throw SluiceError.transient("publish.chunk-missing", "job \(jobId) has \(entries.count) of its \(count) chunks recorded")
         }
+        return entries
     }
 
     /// Marks the job published (or failed by policy) and keeps its outcome event for
@@ -173,11 +175,23 @@ struct PublishRepository {
             """, logger: logger)
     }
 
-    /// Deletes artifacts (a job failed by its invalid-rows policy publishes no dataset).
+    /// Deletes artifacts (a job failed by its invalid-rows policy publishes no dataset): their
+    /// rows and their objects.
     func removeArtifacts(jobId: String, names: [String]) async throws {
         guard !names.isEmpty else { return }
+        let rows = try await connection.query("""
+            DELETE FROM artifacts WHERE job_id = \(jobId) AND name = ANY(\(names)) RETURNING object_key
+            """, logger: logger)
+        var keys: [String] = []
+        for try await key in rows.decode(String?.self) { if let key { keys.append(key) } }
         try await connection.query("DELETE FROM artifact_parts WHERE job_id = \(jobId) AND name = ANY(\(names))", logger: logger)
-        try await connection.query("DELETE FROM artifacts WHERE job_id = \(jobId) AND name = ANY(\(names))", logger: logger)
+        for key in keys {
+            do {
+                try await runtime.objects.delete(try ObjectKey(key))
+            } catch {
+                throw ChunkStore.fault(error)
+            }
+        }
     }
 
     /// The stored `job.published` payload of a published job.
@@ -202,8 +216,38 @@ struct ReadyJob {
     var source: SourceInfo?
 }
 
+/// A chunk's claim check as publish records it.
+struct ChunkEntry: Sendable {
+    var index: Int
+    var columns: [String]
+    var data: ChunkRef
+    var invalidCount: Int
+    var errors: [ChunkRef]
+    var meta: ChunkMeta
+
+    init(index: Int, columns: [String], data: ChunkRef, invalidCount: Int, errors: [ChunkRef], meta: ChunkMeta) {
+        self.index = index
+        self.columns = columns
+        self.data = data
+        self.invalidCount = invalidCount
+        self.errors = errors
+        self.meta = meta
+    }
+
+    init(_ chunk: ChunkTransformed, at time: Date) {
+        self.init(index: chunk.chunkIndex, columns: chunk.columns, data: chunk.data, invalidCount: chunk.invalidCount,
+                  errors: chunk.errors, meta: ChunkMeta(chunk, transformedAt: time))
+    }
+
+    /// The chunk's records and errors, read from the store.
+    func load(from chunks: ChunkStore) async throws -> StoredChunk {
+        StoredChunk(columns: columns, records: try await chunks.readRecords(data).records, invalidCount: invalidCount,
+                    errors: try await chunks.readErrors(errors), meta: meta)
+    }
+}
+
 /// One stored chunk, decoded.
-struct StoredChunk {
+struct StoredChunk: Sendable {
     var columns: [String]?
     var records: [Record]
     var invalidCount: Int

@@ -2,6 +2,8 @@ import Contracts
 import Hosting
 import Hummingbird
 import Logging
+import Runtime
+import Toolkit
 
 /// The publish service: collects transformed chunks, detects completion race-free, and
 /// stores the job's artifacts (output CSV in input order, JSON summary).
@@ -16,19 +18,24 @@ public enum PublishService {
     public static func spec(config: RuntimeConfig) throws -> ServiceSpec {
         var spec = ServiceSpec()
         spec.migrations = PublishRepository.migrations
+        // Built with the runtime (the store is only known then); shared by the handlers.
+        let boards = BoardHolder()
         spec.handlers.on(JobIngested.self) { envelope, context in
             // An ingest-only (download-only) job ends at ingest.
             guard envelope.payload.job.effectiveOptions.effectiveStages != .ingestOnly else { return }
             let repository = PublishRepository(runtime: context.runtime, connection: context.connection)
             try await repository.recordJob(envelope.payload, at: envelope.occurredAt)
             try await Assembler.completeIfReady(jobId: envelope.payload.job.jobId, repository: repository,
-                                                context: context, cause: envelope)
+                                                board: boards.board(context.runtime), context: context, cause: envelope)
         }
         spec.handlers.on(ChunkTransformed.self) { envelope, context in
             let repository = PublishRepository(runtime: context.runtime, connection: context.connection)
             try await repository.recordChunk(envelope.payload, at: envelope.occurredAt)
+            let board = boards.board(context.runtime)
+            await board.offer(ChunkEntry(envelope.payload, at: envelope.occurredAt), job: envelope.payload.job,
+                              spool: context.runtime.objects.spoolDirectory)
             try await Assembler.completeIfReady(jobId: envelope.payload.job.jobId, repository: repository,
-                                                context: context, cause: envelope)
+                                                board: board, context: context, cause: envelope)
         }
         spec.handlers.on(JobRepublish.self) { envelope, context in
             let request = envelope.payload
@@ -43,5 +50,19 @@ public enum PublishService {
         }
         spec.routes = { router, runtime in ArtifactRoutes.add(to: router, runtime: runtime) }
         return spec
+    }
+}
+
+/// The service's one ``AssemblyBoard``, made on first use from the running service's runtime.
+final class BoardHolder: Sendable {
+    private let made = LockedValue<AssemblyBoard?>(nil)
+
+    func board(_ runtime: RuntimeContext) -> AssemblyBoard {
+        made.update { board in
+            if let board { return board }
+            let created = AssemblyBoard(chunks: runtime.chunks, logger: runtime.logger)
+            board = created
+            return created
+        }
     }
 }

@@ -1,6 +1,7 @@
 import Contracts
 import Foundation
 import Logging
+import ObjectStorage
 import PostgresNIO
 import Reports
 import Tabular
@@ -17,6 +18,7 @@ struct Reports {
     let meta: MetaSummary
     /// `published`, `dry-run` or `failed`.
     let status: String
+    let objects: any ObjectStore
     let connection: PostgresConnection
     let logger: Logger
     var jobId: String { ready.job.jobId }
@@ -127,7 +129,7 @@ struct Reports {
     }
 
     private func save(_ bytes: some Collection<UInt8>, _ name: String, _ type: String) async throws -> ArtifactRef {
-        try await ArtifactWriter.store(Array(bytes), jobId: jobId, name: name, contentType: type,
+        try await ArtifactWriter.store(Array(bytes), jobId: jobId, name: name, contentType: type, objects: objects,
                                        connection: connection, logger: logger)
     }
 }

@@ -20,6 +20,9 @@ public struct LocalObjectStore: ObjectStore {
 
     public var location: String { "local:\(root)" }
 
+    /// `<root>/.spool`: hidden (no key segment starts with `.`), on the same file system.
+    public var spoolDirectory: String { root + "/.spool" }
+
     func path(_ key: ObjectKey) -> String { root + "/" + key.value }
 
     public func put(_ key: ObjectKey, bytes: [UInt8]) async throws(ObjectStoreError) {
@@ -80,26 +83,27 @@ public struct LocalObjectStore: ObjectStore {
         return try await offThread { () throws(ObjectStoreError) in try Self.readFile(target, key: key) }
     }
 
-    public func read(_ key: ObjectKey, pieceSize: Int,
-                     into body: @Sendable ([UInt8]) async throws -> Void) async throws {
+    public func get(_ key: ObjectKey, range: Range<Int>) async throws(ObjectStoreError) -> [UInt8] {
         let target = path(key)
-        let fd = try await offThread { () throws(ObjectStoreError) in
+        return try await offThread { () throws(ObjectStoreError) in
             let fd = open(target, O_RDONLY | O_CLOEXEC)
-            guard fd >= 0 else { throw Self.failure(errno, key: key, "cannot open the object") }
-            return fd
-        }
-        defer { close(fd) }
-        let size = max(1, pieceSize)
-        while true {
-            let piece = try await offThread { () throws(ObjectStoreError) in
-                var buffer = [UInt8](repeating: 0, count: size)
-                let count = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, size) }
-                guard count >= 0 else { throw Self.failure(errno, key: key, "cannot read the object") }
-                buffer.removeSubrange(count...)
-                return buffer
+            guard fd >= 0 else { throw Self.failure(errno, key: key, "no such object") }
+            defer { close(fd) }
+            var buffer = [UInt8](repeating: 0, count: max(0, range.count))
+            var filled = 0
+            while filled < buffer.count {
+                let count = buffer.withUnsafeMutableBytes {
+                    pread(fd, $0.baseAddress! + filled, $0.count - filled, off_t(range.lowerBound + filled))
+                }
+                if count < 0 {
+                    if errno == EINTR { continue }
+                    throw Self.failure(errno, key: key, "cannot read the object")
+                }
+                if count == 0 { break }
+                filled += count
             }
-            if piece.isEmpty { return }
-            try await body(piece)
+            buffer.removeSubrange(filled...)
+            return buffer
         }
     }
 

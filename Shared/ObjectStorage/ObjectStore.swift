@@ -15,6 +15,10 @@ public protocol ObjectStore: Sendable {
     /// A short description for logs and `/health` (`local:/var/sluice/objects`, `s3:bucket`).
     var location: String { get }
 
+    /// A local directory for files written piece by piece before ``put(_:movingFile:)``: on
+    /// the store's own file system when it has one, so the move is a rename.
+    var spoolDirectory: String { get }
+
     /// Stores `bytes` under `key`, replacing any object there; durable when it returns.
     func put(_ key: ObjectKey, bytes: [UInt8]) async throws(ObjectStoreError)
 
@@ -26,9 +30,9 @@ public protocol ObjectStore: Sendable {
     /// The whole object.
     func get(_ key: ObjectKey) async throws(ObjectStoreError) -> [UInt8]
 
-    /// The object in pieces of at most `pieceSize` bytes, in order, for streamed downloads.
-    func read(_ key: ObjectKey, pieceSize: Int,
-              into body: @Sendable ([UInt8]) async throws -> Void) async throws
+    /// The bytes of the object in `range` (fewer when the object ends first), for reading a
+    /// large object piece by piece.
+    func get(_ key: ObjectKey, range: Range<Int>) async throws(ObjectStoreError) -> [UInt8]
 
     /// The object's size, or `nil` when there is no such object.
     func size(_ key: ObjectKey) async throws(ObjectStoreError) -> Int?

@@ -18,6 +18,8 @@ struct CrashingObjectStore: ObjectStore {
 
     var location: String { base.location }
 
+    var spoolDirectory: String { base.spoolDirectory }
+
     func put(_ key: ObjectKey, bytes: [UInt8]) async throws(ObjectStoreError) { try await base.put(key, bytes: bytes) }
 
     func put(_ key: ObjectKey, movingFile path: String) async throws(ObjectStoreError) {
@@ -30,8 +32,8 @@ struct CrashingObjectStore: ObjectStore {
         return bytes
     }
 
-    func read(_ key: ObjectKey, pieceSize: Int, into body: @Sendable ([UInt8]) async throws -> Void) async throws {
-        try await base.read(key, pieceSize: pieceSize, into: body)
+    func get(_ key: ObjectKey, range: Range<Int>) async throws(ObjectStoreError) -> [UInt8] {
+        try await base.get(key, range: range)
     }
 
     func size(_ key: ObjectKey) async throws(ObjectStoreError) -> Int? { try await base.size(key) }

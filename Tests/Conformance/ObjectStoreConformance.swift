@@ -9,7 +9,7 @@ public enum ObjectStoreConformance: String, CaseIterable, Sendable, CustomString
     case putReplaces
     case missingIsNotFound
     case emptyAndLargeObjects
-    case streamedRead
+    case rangedRead
     case listByPrefix
     case putMovingFile
     case deleteByPrefix
@@ -52,14 +52,23 @@ public enum ObjectStoreConformance: String, CaseIterable, Sendable, CustomString
             let bytes = Self.pattern(9 << 20 + 17)
             try await store.put(large, bytes: bytes)
             try require(try await store.get(large) == bytes, "a 9 MiB object round-trips")
-        case .streamedRead:
-            let key = try ObjectKey(p, "streamed")
+        case .rangedRead:
+            let key = try ObjectKey(p, "ranged")
             let bytes = Self.pattern(1 << 20 + 3)
             try await store.put(key, bytes: bytes)
-            let pieces = Pieces()
-            try await store.read(key, pieceSize: 64 << 10) { pieces.append($0) }
-            try require(pieces.joined == bytes, "the pieces reassemble the object")
-            try require(pieces.largest <= 64 << 10, "no piece exceeds the piece size")
+            var joined: [UInt8] = []
+            var offset = 0
+            while true {
+                let piece = try await store.get(key, range: offset..<(offset + 64 << 10))
+                if piece.isEmpty { break }
+                try require(piece.count <= 64 << 10, "a range read returns at most the range")
+                joined += piece
+                offset += piece.count
+            }
+            try require(joined == bytes, "range reads in order reassemble the object")
+            try require(try await store.get(key, range: 10..<20) == Array(bytes[10..<20]), "a middle range")
+            try require(try await store.get(key, range: bytes.count - 2..<bytes.count + 100) == Array(bytes.suffix(2)),
+                        "a range past the end returns what there is")
         case .listByPrefix:
             let keys = try ["jobs/j1/validated/000001", "jobs/j1/validated/000000", "jobs/j1/ingested/000000",
                             "jobs/j10/validated/000000"].map { try ObjectKey(p + "/" + $0) }
@@ -103,13 +112,4 @@ public enum ObjectStoreConformance: String, CaseIterable, Sendable, CustomString
     static func pattern(_ count: Int) -> [UInt8] {
         (0..<count).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ $0 >> 8) }
     }
-}
-
-/// Collects streamed pieces.
-private final class Pieces: @unchecked Sendable {
-    private let lock = NSLock()
-    private var pieces: [[UInt8]] = []
-    func append(_ piece: [UInt8]) { lock.withLock { pieces.append(piece) } }
-    var joined: [UInt8] { lock.withLock { pieces.flatMap { $0 } } }
-    var largest: Int { lock.withLock { pieces.map(\.count).max() ?? 0 } }
 }
