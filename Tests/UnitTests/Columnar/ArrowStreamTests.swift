@@ -1,5 +1,6 @@
 import Columnar
 import Foundation
+@testable import TestSupport
 import Testing
 
 /// The Arrow IPC stream: round trips through Sluice's own reader, bad bytes refused without
@@ -134,18 +135,8 @@ struct ArrowStreamTests {
         #expect(s.string(0) == "a" && s.string(1) == "" && s.isNull(2))
     }
 
-    /// Runs a Python 3 script (stdin) with arguments; returns status and output.
+    /// Runs a Python 3 script with arguments; returns status and output.
     static func python(_ script: String, _ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script] + arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+        try Python.run(script, arguments)
     }
 }
