@@ -48,7 +48,8 @@ var targets: [Target] = [
         .product(name: "Crypto", package: "swift-crypto"),
     ], path: "Shared/Chunks", swiftSettings: strict),
     // Where chunks and artifacts live: a local directory or an S3-compatible store.
-    .target(name: "ObjectStorage", dependencies: ["Toolkit"], path: "Shared/ObjectStorage", swiftSettings: strict),
+    .target(name: "ObjectStorage", dependencies: ["Toolkit", "CCurl", .product(name: "Crypto", package: "swift-crypto")],
+            path: "Shared/ObjectStorage", swiftSettings: strict),
     .target(name: "Validation", dependencies: ["Contracts", "Tabular", "CivilTime"], path: "Shared/Validation", swiftSettings: strict),
     .target(name: "Plans", dependencies: ["Contracts", "Tabular", "CivilTime", .product(name: "Yams", package: "Yams")],
             path: "Shared/Plans", swiftSettings: strict),

@@ -170,6 +170,35 @@ def sluice(binary, path, kind, out, settings=()):
     return {"wall": wall, "spans": spans, "cpu": cpu, "rss": rss, "rows": progress.get("rowsTotal", 0)}
 
 
+def small_jobs(binary, runs):
+    """Latency of small jobs: the 12-row example and a 10,000-row compare job, submission to
+    publication by the stages' own timestamps (the job.submit and job.published events)."""
+    reset()
+    dev = start_services(binary)
+    ten = os.path.join(ROOT, "var/bench/input-10000.csv")
+    if not os.path.exists(ten):
+        sh(binary.replace("/sluice", "/sluice-bench"), "generate", "--rows", "10000", "--out", ten)
+    jobs = {"12-row example": ["examples/gradebook/gradebook.csv", "--schema", "examples/gradebook/schema.json"],
+            "10,000-row compare": [ten] + JOBS["compare"]}
+    results = {}
+    try:
+        for name, args in jobs.items():
+            times = []
+            for n in range(runs):
+                job_id = f"bench-small-{int(time.time() * 1e6)}"
+                subprocess.run([binary, "submit", args[0], "--job-id", job_id, "--wait"] + args[1:], cwd=ROOT, check=True,
+                               stdout=subprocess.DEVNULL)
+                p = json.load(urllib.request.urlopen(f"http://127.0.0.1:8086/jobs/{job_id}"))
+                times.append(iso(p["finishedAt"]) - iso(p["submittedAt"]))
+            results[name] = statistics.median(times)
+    finally:
+        dev.terminate()
+        dev.wait(timeout=60)
+    print(f"\n== small jobs, median of {runs} (submission to publication) ==")
+    for name, seconds in results.items():
+        print(f"  {name:<20} {seconds * 1000:7.0f} ms")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=1_000_000)
@@ -200,6 +229,7 @@ def main():
                   + (f", pandas {run['pandas']:.1f} s, outputs {'equal' if run['same'] else 'DIFFER'}"
                      if kind == "compare" else "") + f", floor {run['floor']:.1f} s", flush=True)
         report(kind, runs, a.rows)
+    small_jobs(binary, a.runs)
 
 
 def report(kind, runs, rows):

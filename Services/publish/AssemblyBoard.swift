@@ -71,8 +71,12 @@ actor AssemblyBoard {
 
     /// Adds offered chunks in order until the next one has not arrived (or the pass is claimed).
     private func advance(_ jobId: String) async {
-        while let entry = entries[jobId], !entry.claimed, !entry.failed, var pass = entry.pass,
-              let next = entry.offered[pass.nextChunk] {
+        while let entry = entries[jobId], !entry.claimed, !entry.failed, let nextIndex = entry.pass?.nextChunk,
+              let next = entry.offered[nextIndex] {
+            // Taken out while it works, so its sets and tables are uniquely owned and grow in
+            // place (a copy left in the entry would make every chunk copy them whole).
+            guard var pass = entries[jobId]?.pass else { break }
+            entries[jobId]?.pass = nil
             do {
                 let chunk = try await next.load(from: chunks)
                 try pass.add(chunk)

@@ -83,7 +83,7 @@ import Foundation
 import Runtime
 
 extension RuntimeConfig {
-    /// `storage.backend` (`local`) and its settings; a relative root is resolved against the
+    /// `storage.backend` (`local` or `s3`) and its settings; a relative root is resolved against the
     /// working directory once, here, so every service of a machine agrees on it.
     static func storage(_ values: ConfigValues) throws -> ObjectStoreConfig {
         switch values.string("storage.backend", "local") {
@@ -91,8 +91,19 @@ extension RuntimeConfig {
             let root = values.string("storage.local.root", "var/objects")
             let cwd = FileManager.default.currentDirectoryPath
             return .local(root: URL(fileURLWithPath: root, relativeTo: URL(fileURLWithPath: cwd)).standardizedFileURL.path)
+        case "s3":
+            let cwd = FileManager.default.currentDirectoryPath
+            let spool = values.string("storage.s3.spool", "var/spool")
+            return .s3(S3Config(
+                endpoint: values.string("storage.s3.endpoint", "http://127.0.0.1:28333"),
+                bucket: values.string("storage.s3.bucket", "sluice"),
+                region: values.string("storage.s3.region", "us-east-1"),
+                accessKey: values.string("storage.s3.access.key", "sluice"),
+                secretKey: values.string("storage.s3.secret.key", "sluice-secret"),
+                spool: URL(fileURLWithPath: spool, relativeTo: URL(fileURLWithPath: cwd)).standardizedFileURL.path,
+                timeout: .milliseconds(try values.int("storage.s3.timeout.ms", 120_000))))
         case let other:
-            throw SluiceError.permanent("config.invalid-storage-backend", "storage.backend must be local, got '\(other)'")
+            throw SluiceError.permanent("config.invalid-storage-backend", "storage.backend must be local or s3, got '\(other)'")
         }
     }
 }

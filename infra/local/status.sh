@@ -14,4 +14,5 @@ if "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$SLUICE_DB_PORT"; then
 else
   echo "postgresql: down  (127.0.0.1:$SLUICE_DB_PORT)"; rc=1
 fi
+"$(dirname "${BASH_SOURCE[0]}")/seaweedfs.sh" status | sed 's/^SeaweedFS S3: /s3:         /' || rc=1
 exit $rc

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Starts the project-local RabbitMQ node and PostgreSQL cluster (all state under $SLUICE_VAR)
-# and provisions the vhost, users, database, roles and schemas. Idempotent: when everything
+# Starts the project-local RabbitMQ node, PostgreSQL cluster and SeaweedFS S3 server (all state
+# under $SLUICE_VAR) and provisions the vhost, users, database, roles, schemas and bucket. Idempotent: when everything
 # is already up and provisioned it returns in about a second.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -115,11 +115,15 @@ done
 pg_admin -d postgres -v services="${SLUICE_SERVICES// /,}" -v dbname="$SLUICE_DB_NAME" \
   <"$here/bootstrap.sql"
 
+# ---------------------------------------------------------------- SeaweedFS (S3)
+"$here/seaweedfs.sh" start
+
 cat <<SUMMARY
 Sluice local infrastructure is up.
   AMQP        amqp://$SLUICE_RMQ_USER:$SLUICE_RMQ_PASSWORD@127.0.0.1:$SLUICE_AMQP_PORT/$SLUICE_RMQ_VHOST
   Management  $mgmt_url  (user $SLUICE_RMQ_USER / $SLUICE_RMQ_PASSWORD)
   PostgreSQL  postgres://sluice_<svc>:sluice_<svc>@127.0.0.1:$SLUICE_DB_PORT/$SLUICE_DB_NAME
               (admin: postgres://sluice:sluice@127.0.0.1:$SLUICE_DB_PORT/$SLUICE_DB_NAME)
+  S3          http://127.0.0.1:$SLUICE_S3_PORT/$SLUICE_S3_BUCKET  (key $SLUICE_S3_ACCESS_KEY / $SLUICE_S3_SECRET_KEY; SeaweedFS)
   Services    $SLUICE_SERVICES
 SUMMARY

@@ -13,7 +13,11 @@ public struct CellStandardizer: Sendable, Hashable {
     public var trimWhitespace: Bool
 
     /// Texts that mean "no value" and become `nil`.
-    public var missingValues: Set<String>
+    public var missingValues: Set<String> {
+        didSet { missingLengths = Array(Set(missingValues.map(\.utf8.count))).sorted() }
+    }
+    /// The UTF-8 lengths of the missing values: a cell of another length cannot be one.
+    private var missingLengths: [Int]
 
     /// Markers commonly used for "no value" in exported data; a suggestion for
     /// `missingValues`, not the default (`"NA"` is also Namibia's country code).
@@ -24,7 +28,9 @@ public struct CellStandardizer: Sendable, Hashable {
     /// Creates a standardizer; by default it trims and treats only `""` as missing.
     public init(trimWhitespace: Bool = true, missingValues: some Sequence<String> = [""]) {
         self.trimWhitespace = trimWhitespace
-        self.missingValues = Set(missingValues)
+        let values = Set(missingValues)
+        self.missingValues = values
+        missingLengths = Array(Set(values.map(\.utf8.count))).sorted()
     }
 
     /// Standardizes one cell.
@@ -32,6 +38,8 @@ public struct CellStandardizer: Sendable, Hashable {
     public func standardize(_ cell: String?) -> String? {
         guard var text = cell else { return nil }
         if trimWhitespace { text = Self.trimmed(text) }
+        // Most texts are not missing values; only hash those that could be (same length as one).
+        guard missingLengths.contains(text.utf8.count) else { return text }
         return missingValues.contains(text) ? nil : text
     }
 

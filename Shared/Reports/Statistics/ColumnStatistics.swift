@@ -71,7 +71,7 @@ public struct ColumnStatistics: Codable, Sendable, Equatable {
             frequencies.add(.number(ValueKey.canonicalBits(number)), limits: limits)
         case .string(let text):
             types.string += 1
-            let length = text.count
+            let length = Self.characterCount(text)
             if let range = textLengths {
                 if length < range.lowerBound || length > range.upperBound {
                     textLengths = Swift.min(length, range.lowerBound)...Swift.max(length, range.upperBound)
@@ -86,6 +86,17 @@ public struct ColumnStatistics: Codable, Sendable, Equatable {
             frequencies.add(.bool(flag), limits: limits)
         }
         count += 1
+    }
+
+    /// `text.count` (user-perceived characters), without the grapheme walk for the common
+    /// case: ASCII with no CR (CR LF is one character) has one character per byte.
+    static func characterCount(_ text: String) -> Int {
+        var text = text
+        let fast = text.withUTF8 { bytes -> Int? in
+            guard ASCIIText.isASCII(bytes), !bytes.contains(0x0D) else { return nil }
+            return bytes.count
+        }
+        return fast ?? text.count
     }
 
     /// Folds in every cell of a sequence, in order.

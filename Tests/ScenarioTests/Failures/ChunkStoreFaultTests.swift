@@ -128,4 +128,26 @@ struct ChunkStoreFaultTests {
         #expect(first?["student_id"] == "S1" && first?["grade"] == "51" && first?["_line"] == "2")
         await pipeline.stopAll()
     }
+
+    @Test("on the S3 backend (real SeaweedFS) a job publishes the same outputs as on a directory, downloads included")
+    func s3Backend() async throws {
+        let content = FaultTests.csv(rows: 500)
+        var outputs: [[UInt8]] = []
+        for backend in ["local", "s3"] {
+            let pipeline = try TestPipeline(overrides: [
+                "storage.backend": backend, "storage.s3.endpoint": env.s3Endpoint, "storage.s3.bucket": env.s3Bucket,
+                "storage.s3.access.key": env.s3AccessKey, "storage.s3.secret.key": env.s3SecretKey,
+                "storage.s3.spool": NSTemporaryDirectory() + "sluice-s3-spool"])
+            try await pipeline.start()
+            let id = "job-\(backend)-\(UUID().uuidString.lowercased())"
+            try await pipeline.submit(JobSubmit(jobId: id, idempotencyKey: id, name: "backend.csv", source: .inline(content),
+                                                chunkSize: 100, options: JobOptions(outputs: [.csv, .jsonl, .xlsx, .summary])))
+            #expect(try await pipeline.waitForEnd(id, timeout: .seconds(90)).state == "published")
+            outputs.append(try await pipeline.artifact(id, "output.csv") + (try await pipeline.artifact(id, "output.jsonl")))
+            let xlsx = try await pipeline.artifact(id, "output.xlsx")
+            #expect(xlsx.starts(with: [0x50, 0x4B]), "an XLSX (zip) downloads whole from the \(backend) store")
+            await pipeline.stopAll()
+        }
+        #expect(outputs[0] == outputs[1] && !outputs[0].isEmpty)
+    }
 }

@@ -1,0 +1,139 @@
+import CCurl
+import Crypto
+import Foundation
+
+/// One signed S3 request, performed with a libcurl easy handle on the calling thread.
+struct S3Request: Sendable {
+    enum Body: Sendable {
+        case none
+        case bytes([UInt8])
+        /// A file streamed from disk (its payload unsigned: hashing it would read it twice).
+        case file(String)
+    }
+
+    var method: String
+    /// The object, or nil for the bucket itself.
+    var key: ObjectKey?
+    /// Query parameters; sorted and encoded here (libcurl 7.x signs the query as written).
+    var query: [(String, String)] = []
+    var headers: [String] = []
+    var body: Body = .none
+
+    init(method: String, key: ObjectKey?, query: [(String, String)] = [], body: Body = .none) {
+        self.method = method
+        self.key = key
+        self.query = query
+        self.body = body
+    }
+
+    /// Percent-encodes all but the unreserved characters (and `/` in paths), uppercase hex,
+    /// as Signature V4 canonicalises them.
+    static func encode(_ text: String, keepSlash: Bool) -> String {
+        var out = ""
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."),
+                 UInt8(ascii: "~"):
+                out.unicodeScalars.append(Unicode.Scalar(byte))
+            case UInt8(ascii: "/") where keepSlash:
+                out += "/"
+            default:
+                out += String(format: "%%%02X", byte)
+            }
+        }
+        return out
+    }
+
+    func url(_ config: S3Config) -> String {
+        var url = config.endpoint + "/" + Self.encode(config.bucket, keepSlash: false)
+        if let key { url += "/" + Self.encode(key.value, keepSlash: true) }
+        if !query.isEmpty {
+            url += "?" + query.map { (Self.encode($0.0, keepSlash: false), Self.encode($0.1, keepSlash: false)) }
+                .sorted { $0.0 < $1.0 }.map { "\($0.0)=\($0.1)" }.joined(separator: "&")
+        }
+        return url
+    }
+
+    static let emptySHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+
+    func perform(_ config: S3Config) throws(ObjectStoreError) -> S3Response {
+        guard let handle = curl_easy_init() else { throw ObjectStoreError(.unavailable, key: key?.value, "curl_easy_init failed") }
+        defer { curl_easy_cleanup(handle) }
+        var lines = headers
+        var file: UnsafeMutablePointer<FILE>?
+        defer { if let file { fclose(file) } }
+        var payload: [UInt8] = []
+        switch body {
+        case .none:
+            lines.append("x-amz-content-sha256: \(Self.emptySHA256)")
+        case .bytes(let bytes):
+            payload = bytes
+            lines.append("x-amz-content-sha256: \(SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined())")
+        case .file(let path):
+            guard let opened = fopen(path, "rb") else {
+                throw ObjectStoreError(.unavailable, key: key?.value, "cannot open \(path) to upload it")
+            }
+            file = opened
+            lines.append("x-amz-content-sha256: UNSIGNED-PAYLOAD")
+        }
+        var list: UnsafeMutablePointer<curl_slist>?
+        for line in lines { list = curl_slist_append(list, line) }
+        defer { curl_slist_free_all(list) }
+        let sink = S3Response.Sink()
+        let sinkPointer = Unmanaged.passRetained(sink)
+        defer { sinkPointer.release() }
+        let milliseconds = Int(config.timeout.components.seconds) * 1000
+        return try payload.withUnsafeBufferPointer { (buffer) throws(ObjectStoreError) -> S3Response in
+            _ = sluice_curl_setopt_string(handle, CURLOPT_URL, url(config))
+            _ = sluice_curl_setopt_string(handle, CURLOPT_PROTOCOLS_STR, "http,https")
+            _ = sluice_curl_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
+            _ = sluice_curl_setopt_long(handle, CURLOPT_TIMEOUT_MS, milliseconds)
+            _ = sluice_curl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, min(milliseconds, 5000))
+            _ = sluice_curl_setopt_string(handle, CURLOPT_AWS_SIGV4, "aws:amz:\(config.region):s3")
+            _ = sluice_curl_setopt_string(handle, CURLOPT_USERPWD, "\(config.accessKey):\(config.secretKey)")
+            switch (method, body) {
+            case ("HEAD", _):
+                _ = sluice_curl_setopt_long(handle, CURLOPT_NOBODY, 1)
+            case ("GET", _):
+                _ = sluice_curl_setopt_long(handle, CURLOPT_HTTPGET, 1)
+            case (_, .file):
+                let size = (try? FileManager.default.attributesOfItem(atPath: filePath ?? "")[.size] as? Int) ?? 0
+                _ = sluice_curl_setopt_long(handle, CURLOPT_UPLOAD, 1)
+                _ = sluice_curl_setopt_pointer(handle, CURLOPT_READDATA, UnsafeMutableRawPointer(file))
+                _ = sluice_curl_setopt_offset(handle, CURLOPT_INFILESIZE_LARGE, curl_off_t(size))
+            case (_, .bytes):
+                _ = sluice_curl_setopt_string(handle, CURLOPT_CUSTOMREQUEST, method)
+                _ = sluice_curl_setopt_pointer(handle, CURLOPT_POSTFIELDS,
+                                               UnsafeMutableRawPointer(mutating: buffer.baseAddress ?? UnsafePointer(bitPattern: 1)!))
+                _ = sluice_curl_setopt_offset(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(buffer.count))
+            default:
+                _ = sluice_curl_setopt_string(handle, CURLOPT_CUSTOMREQUEST, method)
+            }
+            _ = sluice_curl_setopt_slist(handle, CURLOPT_HTTPHEADER, list)
+            _ = sluice_curl_setopt_write(handle, CURLOPT_WRITEFUNCTION) { data, size, count, user in
+                guard let data, let user else { return 0 }
+                let n = size * count
+                let sink = Unmanaged<S3Response.Sink>.fromOpaque(user).takeUnretainedValue()
+                data.withMemoryRebound(to: UInt8.self, capacity: n) { sink.bytes.append(contentsOf: UnsafeBufferPointer(start: $0, count: n)) }
+                return n
+            }
+            _ = sluice_curl_setopt_pointer(handle, CURLOPT_WRITEDATA, sinkPointer.toOpaque())
+            let code = curl_easy_perform(handle)
+            guard code == CURLE_OK else {
+                throw ObjectStoreError(.unavailable, key: key?.value,
+                                       "\(method) \(config.endpoint)/\(config.bucket): \(String(cString: curl_easy_strerror(code)))")
+            }
+            var status = 0
+            _ = sluice_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
+            var length: curl_off_t = -1
+            _ = sluice_curl_getinfo_offset(handle, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &length)
+            return S3Response(status: status, body: sink.bytes, contentLength: Int(length))
+        }
+    }
+
+    private var filePath: String? {
+        if case .file(let path) = body { return path }
+        return nil
+    }
+}
