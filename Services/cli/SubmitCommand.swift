@@ -38,6 +38,8 @@ struct SubmitCommand: AsyncParsableCommand {
     @Flag(help: "Test mode: run every stage and produce reports, but publish no dataset and notify nobody.")
     var dryRun = false
     @Flag(help: "Turn header names into snake_case.") var snakeCase = false
+    @Flag(help: "Keep cells exactly as written (no trimming), so validation sees what frictionless sees.")
+    var keepSpaces = false
     @Option(help: "A cell text that means missing (repeatable; default: the empty string).") var missing: [String] = []
     @Option(help: "A name for the job (default: the file name).") var name: String?
     @Option(help: "A webhook URL notified of the outcome (repeatable).") var webhook: [String] = []
@@ -169,8 +171,9 @@ struct SubmitCommand: AsyncParsableCommand {
         options.sheet = sheet
         options.encoding = encoding
         options.textColumn = textColumn
-        if snakeCase || !missing.isEmpty {
-            options.standardize = Standardize(snakeCase: snakeCase ? true : nil, missingValues: missing.isEmpty ? nil : missing)
+        if snakeCase || !missing.isEmpty || keepSpaces {
+            options.standardize = Standardize(snakeCase: snakeCase ? true : nil, missingValues: missing.isEmpty ? nil : missing,
+                                              trimCells: keepSpaces ? false : nil)
         }
         return options == JobOptions() ? nil : options
     }

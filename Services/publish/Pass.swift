@@ -52,10 +52,26 @@ struct Pass: @unchecked Sendable {
         tally.invalid += chunk.invalidCount
         tally.filtered += chunk.meta.filteredCount ?? 0
         errors += chunk.errors
-        for record in chunk.records {
-            let problems = keys.check(record, keys: chunk.meta.uniqueKeys ?? [])
+        // Keys are checked on the input as validated, every row in source order, valid or not
+        // (frictionless' rule: the first row holding a value keeps it); a duplicate that made
+        // it through the plan is left out and counted invalid.
+        var duplicates = Set<Int>()
+        for row in chunk.keyRows ?? [] {
+            let problems = keys.check(row, keys: chunk.meta.uniqueKeys ?? [])
             if !problems.isEmpty {
                 errors += problems
+                duplicates.insert(row.line)
+            }
+        }
+        for record in chunk.records {
+            if chunk.keyRows == nil {  // a chunk from before key rows: its records carry their keys
+                let problems = keys.check(record, keys: chunk.meta.uniqueKeys ?? [])
+                if !problems.isEmpty {
+                    errors += problems
+                    tally.invalid += 1
+                    continue
+                }
+            } else if duplicates.contains(record.line) {
                 tally.invalid += 1
                 continue
             }

@@ -239,10 +239,12 @@ struct ChunkEntry: Sendable {
                   errors: chunk.errors, meta: ChunkMeta(chunk, transformedAt: time))
     }
 
-    /// The chunk's records and errors, read from the store.
+    /// The chunk's records, errors and input key fingerprints, read from the store.
     func load(from chunks: ChunkStore) async throws -> StoredChunk {
-        StoredChunk(columns: columns, records: try await chunks.readRecords(data).records, invalidCount: invalidCount,
-                    errors: try await chunks.readErrors(errors), meta: meta)
+        var keyRows: [Record]?
+        if let keys = meta.keys { keyRows = try await chunks.readRecords(keys).records }
+        return StoredChunk(columns: columns, records: try await chunks.readRecords(data).records, invalidCount: invalidCount,
+                           errors: try await chunks.readErrors(errors), meta: meta, keyRows: keyRows)
     }
 }
 
@@ -253,11 +255,15 @@ struct StoredChunk: Sendable {
     var invalidCount: Int
     var errors: [RecordError]
     var meta: ChunkMeta
+    /// Every input row's key fingerprints (lines and keys only), valid or not, in source order.
+    var keyRows: [Record]? = nil
 }
 
 /// What publish keeps of a `chunk.transformed` besides its records.
 struct ChunkMeta: Codable, Sendable {
     var uniqueKeys: [UniqueKey]?
+    /// Every input row's key fingerprints (validate's `validated-keys` object).
+    var keys: ChunkRef?
     var appended: [Record]?
     var filteredCount: Int?
     var notes: [String]?
@@ -270,6 +276,7 @@ struct ChunkMeta: Codable, Sendable {
 
     init(_ chunk: ChunkTransformed, transformedAt: Date) {
         uniqueKeys = chunk.uniqueKeys
+        keys = chunk.keys
         appended = chunk.appended
         filteredCount = chunk.filteredCount
         notes = chunk.notes

@@ -64,7 +64,8 @@ struct ChunkTransformer: Sendable {
                                   payload: ChunkTransformed(job: job, chunkIndex: chunk.chunkIndex, columns: columns,
                                                             data: data, invalidCount: invalid,
                                                             errors: [chunk.errors, own].compactMap { $0 },
-                                                            uniqueKeys: chunk.uniqueKeys, appended: appended,
+                                                            uniqueKeys: chunk.uniqueKeys, keys: chunk.keys,
+                                                            appended: appended,
                                                             filteredCount: filtered, notes: notes,
                                                             schemaRef: chunk.schemaRef, planRef: resolved?.reference,
                                                             validatedAt: envelope.occurredAt)))

@@ -25,6 +25,7 @@ struct ChunkValidator: Sendable {
         }
         let records = try await chunks.readRecords(chunk.data).records
         var valid: [Record] = []
+        var keyRows: [Record] = []
         var errors: [RecordError] = []
         var invalid = 0
         valid.reserveCapacity(records.count)
@@ -45,13 +46,16 @@ struct ChunkValidator: Sendable {
                     value.isNull ? (index < missing.count ? missing[index] : "") : value.csvText
                 }
                 let outcome = checker.check(line: record.line, cells: cells)
+                if !outcome.fingerprints.isEmpty {
+                    keyRows.append(Record(line: record.line, values: [], keys: outcome.fingerprints))
+                }
                 if outcome.isValid {
                     // NaN and ±Infinity are valid Table Schema numbers but have no JSON form: keep their text.
                     let values = outcome.values.enumerated().map { index, value -> CellValue in
                         if case .number(let number) = value, !number.isFinite { return .string(cells[index] ?? "") }
                         return value
                     }
-                    valid.append(Record(line: record.line, values: values, keys: outcome.fingerprints))
+                    valid.append(Record(line: record.line, values: values))
                 } else {
                     invalid += 1
                     errors += outcome.errors
@@ -67,6 +71,8 @@ struct ChunkValidator: Sendable {
         let data = try await chunks.writeRecords(valid, columns: chunk.columns, jobId: job.jobId, stage: .validated,
                                                  index: chunk.chunkIndex)
         let errorRef = try await chunks.writeErrors(errors, jobId: job.jobId, stage: .validateErrors, index: chunk.chunkIndex)
+        let keysRef = keyRows.isEmpty ? nil
+            : try await chunks.writeRecords(keyRows, columns: [], jobId: job.jobId, stage: .keys, index: chunk.chunkIndex)
         try await ValidateRepository(runtime: context.runtime)
             .record(jobId: job.jobId, chunk: chunk.chunkIndex, valid: valid.count, errors: errors, on: context.connection)
         let keys = resolved?.compiled.uniqueConstraints.map(\.uniqueKey)
@@ -74,6 +80,7 @@ struct ChunkValidator: Sendable {
                                   payload: ChunkValidated(job: job, chunkIndex: chunk.chunkIndex, columns: chunk.columns,
                                                           data: data, invalidCount: invalid, errors: errorRef,
                                                           uniqueKeys: keys?.isEmpty == false ? keys : nil,
+                                                          keys: keysRef,
                                                           schemaRef: resolved?.reference)))
     }
 

@@ -20,6 +20,8 @@ public struct ChunkStore: Sendable {
         case ingested, validated, transformed
         /// The record errors a stage found.
         case validateErrors = "validated-errors", transformErrors = "transformed-errors"
+        /// Every input row's unique-key fingerprints, valid or not.
+        case keys = "validated-keys"
     }
 
     /// `jobs/<job>/<stage>/<index, 6 digits>.arrows`.

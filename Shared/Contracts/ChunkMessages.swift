@@ -40,14 +40,19 @@ public struct ChunkValidated: MessagePayload, Hashable {
     public var invalidCount: Int
     /// Every problem found, per record and field (absent when there is none).
     public var errors: ChunkRef?
-    /// The job-wide unique keys whose fingerprints each record carries in `keys`.
+    /// The job-wide unique keys, in the order of the fingerprints in `keys`.
     public var uniqueKeys: [UniqueKey]?
+    /// Every row's key fingerprints, valid or not, in source order (a chunk of `_line` and
+    /// `_key.N` columns): keys are a property of the input as validated, checked by publish
+    /// across the job before anything the plan does (the first row holding a value keeps it).
+    public var keys: ChunkRef?
     /// The stored schema used, as `name@version`, when the job named one.
     public var schemaRef: String?
 
     /// Creates the payload.
     public init(job: JobContext, chunkIndex: Int, columns: [String], data: ChunkRef,
-                invalidCount: Int, errors: ChunkRef?, uniqueKeys: [UniqueKey]? = nil, schemaRef: String? = nil) {
+                invalidCount: Int, errors: ChunkRef?, uniqueKeys: [UniqueKey]? = nil, keys: ChunkRef? = nil,
+                schemaRef: String? = nil) {
         self.job = job
         self.chunkIndex = chunkIndex
         self.columns = columns
@@ -55,6 +60,7 @@ public struct ChunkValidated: MessagePayload, Hashable {
         self.invalidCount = invalidCount
         self.errors = errors
         self.uniqueKeys = uniqueKeys
+        self.keys = keys
         self.schemaRef = schemaRef
     }
 }
@@ -79,6 +85,8 @@ public struct ChunkTransformed: MessagePayload, Hashable {
     public var errors: [ChunkRef]
     /// Forwarded from `chunk.validated`.
     public var uniqueKeys: [UniqueKey]?
+    /// Forwarded from `chunk.validated`: every input row's key fingerprints.
+    public var keys: ChunkRef?
     /// Records a plan's `append` step adds once per job (carried by chunk 0 only); publish
     /// writes them after every source record.
     public var appended: [Record]?
@@ -95,7 +103,7 @@ public struct ChunkTransformed: MessagePayload, Hashable {
 
     /// Creates the payload.
     public init(job: JobContext, chunkIndex: Int, columns: [String], data: ChunkRef,
-                invalidCount: Int, errors: [ChunkRef], uniqueKeys: [UniqueKey]? = nil,
+                invalidCount: Int, errors: [ChunkRef], uniqueKeys: [UniqueKey]? = nil, keys: ChunkRef? = nil,
                 appended: [Record]? = nil, filteredCount: Int? = nil, notes: [String]? = nil,
                 schemaRef: String? = nil, planRef: String? = nil, validatedAt: Date? = nil) {
         self.job = job
@@ -105,6 +113,7 @@ public struct ChunkTransformed: MessagePayload, Hashable {
         self.invalidCount = invalidCount
         self.errors = errors
         self.uniqueKeys = uniqueKeys
+        self.keys = keys
         self.appended = appended
         self.filteredCount = filteredCount
         self.notes = notes

@@ -48,7 +48,7 @@ struct FaultTests {
         }
         let faulty = "job-kill-\(service)-\(UUID().uuidString.lowercased())"
         try await pipeline.submit(job(faulty))
-        let midway = try await env.eventually(timeout: .seconds(60), every: .milliseconds(10)) {
+        let midway = try await env.eventually(timeout: .seconds(180), every: .milliseconds(10)) {
             Self.midway(service, try await pipeline.progress(faulty))
         }
         #expect(midway, "\(service) never got going: \(process.output)")
