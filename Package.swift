@@ -118,6 +118,7 @@ targets.append(.target(name: "Catalog", dependencies: ["Hosting", "Runtime"] + s
 
 targets.append(.executableTarget(name: "sluice", dependencies: ["Catalog",
     "Contracts", "APIModels", "Messaging", "Runtime", "Hosting", "Definitions", "Tabular", "Outbound", "Validation", "Plans",
+    "Toolkit",
     .product(name: "ArgumentParser", package: "swift-argument-parser"),
     .product(name: "Logging", package: "swift-log"),
     .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

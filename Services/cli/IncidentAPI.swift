@@ -1,3 +1,4 @@
+import Toolkit
 import ArgumentParser
 import Contracts
 import Foundation
@@ -108,25 +109,8 @@ struct IncidentAPI: Sendable {
         return pairs.isEmpty ? "" : "?" + pairs.joined(separator: "&")
     }
 
-    /// `text` percent-encoded for a path segment or a query value: everything but the RFC 3986
-    /// unreserved characters (letters, digits, `-._~`), byte by byte in UTF-8.
-    static func escape(_ text: String) -> String {
-        let hex = Array("0123456789ABCDEF")
-        var escaped = ""
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
-                 UInt8(ascii: "~"):
-                escaped.unicodeScalars.append(Unicode.Scalar(byte))
-            default:
-                escaped.append("%")
-                escaped.append(hex[Int(byte >> 4)])
-                escaped.append(hex[Int(byte & 0x0F)])
-            }
-        }
-        return escaped
-    }
+    /// `text` percent-encoded for a path segment or a query value (RFC 3986 unreserved kept).
+    static func escape(_ text: String) -> String { PercentEncoding.encode(text) }
 
     /// A time for tables, e.g. `2026-01-02T03:04:05Z`; "" for none.
     static func time(_ date: Date?) -> String { date.map { $0.formatted(.iso8601) } ?? "" }

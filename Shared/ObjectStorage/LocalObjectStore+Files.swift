@@ -56,6 +56,20 @@ extension LocalObjectStore {
         }
     }
 
+    /// Fills a temporary beside `target` with `fill`, then renames it into place; the
+    /// temporary is removed if anything fails, so no part is ever left visible.
+    static func place(_ target: String, key: ObjectKey,
+                      _ fill: (String) throws(ObjectStoreError) -> Void) throws(ObjectStoreError) {
+        let temporary = temporaryName(for: target)
+        do throws(ObjectStoreError) {
+            try fill(temporary)
+            try publish(temporary, as: target, key: key)
+        } catch {
+            unlink(temporary)
+            throw error
+        }
+    }
+
     /// Renames a synced temporary over the target and syncs the directory entry.
     static func publish(_ temporary: String, as target: String, key: ObjectKey) throws(ObjectStoreError) {
         guard rename(temporary, target) == 0 else { throw failure(errno, key: key, "cannot rename into place") }

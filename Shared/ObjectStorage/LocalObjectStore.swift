@@ -29,13 +29,8 @@ public struct LocalObjectStore: ObjectStore {
         let target = path(key)
         try await Self.writing { () throws(ObjectStoreError) in
             try Self.makeParent(of: target, key: key)
-            let temporary = Self.temporaryName(for: target)
-            do throws(ObjectStoreError) {
+            try Self.place(target, key: key) { temporary throws(ObjectStoreError) in
                 try Self.writeFile(temporary, bytes: bytes, key: key)
-                try Self.publish(temporary, as: target, key: key)
-            } catch {
-                unlink(temporary)
-                throw error
             }
         }
     }
@@ -56,13 +51,8 @@ public struct LocalObjectStore: ObjectStore {
                 return
             }
             guard errno == EXDEV else { throw Self.failure(errno, key: key, "cannot move \(source) into the store") }
-            let temporary = Self.temporaryName(for: target)
-            do throws(ObjectStoreError) {
+            try Self.place(target, key: key) { temporary throws(ObjectStoreError) in
                 try Self.copyFile(source, to: temporary, key: key)
-                try Self.publish(temporary, as: target, key: key)
-            } catch {
-                unlink(temporary)
-                throw error
             }
             unlink(source)
         }

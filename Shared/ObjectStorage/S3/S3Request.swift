@@ -1,6 +1,7 @@
 import CCurl
 import Crypto
 import Foundation
+import Toolkit
 
 /// One signed S3 request, performed with a libcurl easy handle on the calling thread.
 struct S3Request: Sendable {
@@ -26,30 +27,11 @@ struct S3Request: Sendable {
         self.body = body
     }
 
-    /// Percent-encodes all but the unreserved characters (and `/` in paths), uppercase hex,
-    /// as Signature V4 canonicalises them.
-    static func encode(_ text: String, keepSlash: Bool) -> String {
-        var out = ""
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."),
-                 UInt8(ascii: "~"):
-                out.unicodeScalars.append(Unicode.Scalar(byte))
-            case UInt8(ascii: "/") where keepSlash:
-                out += "/"
-            default:
-                out += String(format: "%%%02X", byte)
-            }
-        }
-        return out
-    }
-
     func url(_ config: S3Config) -> String {
-        var url = config.endpoint + "/" + Self.encode(config.bucket, keepSlash: false)
-        if let key { url += "/" + Self.encode(key.value, keepSlash: true) }
+        var url = config.endpoint + "/" + PercentEncoding.encode(config.bucket)
+        if let key { url += "/" + PercentEncoding.encode(key.value, keepingSlashes: true) }
         if !query.isEmpty {
-            url += "?" + query.map { (Self.encode($0.0, keepSlash: false), Self.encode($0.1, keepSlash: false)) }
+            url += "?" + query.map { (PercentEncoding.encode($0.0), PercentEncoding.encode($0.1)) }
                 .sorted { $0.0 < $1.0 }.map { "\($0.0)=\($0.1)" }.joined(separator: "&")
         }
         return url
