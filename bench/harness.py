@@ -187,7 +187,7 @@ def small_jobs(binary, runs):
             for n in range(runs):
                 job_id = f"bench-small-{int(time.time() * 1e6)}"
                 subprocess.run([binary, "submit", args[0], "--job-id", job_id, "--wait"] + args[1:], cwd=ROOT, check=True,
-                               stdout=subprocess.DEVNULL)
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
                 p = json.load(urllib.request.urlopen(f"http://127.0.0.1:8086/jobs/{job_id}"))
                 times.append(iso(p["finishedAt"]) - iso(p["submittedAt"]))
             results[name] = statistics.median(times)
