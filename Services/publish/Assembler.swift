@@ -16,12 +16,19 @@ enum Assembler {
         guard let ready = try await repository.lockIfComplete(jobId: jobId) else { return }
         do {
             try await assemble(ready, repository: repository, board: board, context: context, cause: cause)
-        } catch let error as SluiceError where error.disposition == .permanent {
+        } catch let error as SluiceError where error.disposition == .permanent && !Self.isStoreFault(error) {
             try await repository.markPublished(jobId: jobId, outcome: nil, state: "failed")
             try context.emit(Envelope(id: MessageID.job(jobId, .jobFailed), causedBy: cause,
                                       payload: JobFailed(job: ready.job, stage: "publish", code: error.code,
                                                          reason: error.message)))
         }
+    }
+
+    /// A chunk or object that is missing, damaged or refused is not the job's fault: the
+    /// message is dead-lettered (one incident naming the key) and a re-drive finishes the
+    /// job once the object is back, instead of failing it for good.
+    static func isStoreFault(_ error: SluiceError) -> Bool {
+        error.code.hasPrefix("chunk.") || error.code.hasPrefix("store.")
     }
 
     private static func assemble<Cause>(_ ready: ReadyJob, repository: PublishRepository, board: AssemblyBoard,

@@ -100,7 +100,12 @@ struct Pass: @unchecked Sendable {
                                 logger: Logger) async throws -> [ArtifactRef] {
         guard var dataset else { return [] }
         self.dataset = nil
-        return try await dataset.finish(sheets: reports.addSheets, objects: objects, connection: connection, logger: logger)
+        do {
+            return try await dataset.finish(sheets: reports.addSheets, objects: objects, connection: connection, logger: logger)
+        } catch {
+            dataset.discard()  // the spool files not yet moved into the store
+            throw error
+        }
     }
 
     /// Gives up: spooled outputs are removed.

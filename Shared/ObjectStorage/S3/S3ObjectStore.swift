@@ -18,12 +18,12 @@ public struct S3ObjectStore: ObjectStore {
 
     public func put(_ key: ObjectKey, bytes: [UInt8]) async throws(ObjectStoreError) {
         let response = try await send(S3Request(method: "PUT", key: key, body: .bytes(bytes)))
-        try response.check(key, "store the object")
+        try response.check(key, "store the object", writing: true)
     }
 
     public func put(_ key: ObjectKey, movingFile path: String) async throws(ObjectStoreError) {
         let response = try await send(S3Request(method: "PUT", key: key, body: .file(path)))
-        try response.check(key, "upload the object")
+        try response.check(key, "upload the object", writing: true)
         try? FileManager.default.removeItem(atPath: path)
     }
 
@@ -51,7 +51,7 @@ public struct S3ObjectStore: ObjectStore {
         let response = try await send(S3Request(method: "HEAD", key: key))
         if response.status == 404 { return nil }
         try response.check(key, "look up the object")
-        return response.contentLength
+        return max(0, response.contentLength)
     }
 
     public func list(prefix: String) async throws(ObjectStoreError) -> [ObjectKey] {

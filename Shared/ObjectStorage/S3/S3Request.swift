@@ -65,7 +65,8 @@ struct S3Request: Sendable {
         let sink = S3Response.Sink()
         let sinkPointer = Unmanaged.passRetained(sink)
         defer { sinkPointer.release() }
-        let milliseconds = Int(config.timeout.components.seconds) * 1000
+        let parts = config.timeout.components
+        let milliseconds = max(1, Int(parts.seconds) * 1000 + Int(parts.attoseconds / 1_000_000_000_000_000))
         return try payload.withUnsafeBufferPointer { (buffer) throws(ObjectStoreError) -> S3Response in
             _ = sluice_curl_setopt_string(handle, CURLOPT_URL, url(config))
             _ = sluice_curl_setopt_string(handle, CURLOPT_PROTOCOLS_STR, "http,https")

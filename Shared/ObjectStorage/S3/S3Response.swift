@@ -10,14 +10,15 @@ struct S3Response: Sendable {
     /// `Content-Length` (for HEAD: the object's size), or -1.
     var contentLength: Int
 
-    /// Throws unless the status is 2xx (or 206): 404 not found, 403 denied, 507 or a quota
-    /// error full, anything else (5xx, odd 4xx) unavailable, with S3's own error text.
-    func check(_ key: ObjectKey?, _ what: String) throws(ObjectStoreError) {
+    /// Throws unless the status is 2xx (or 206): 404 not found (on a write: the bucket is
+    /// gone, so unavailable), 403 denied, 507 or a quota error full, anything else (5xx, odd
+    /// 4xx) unavailable, with S3's own error text.
+    func check(_ key: ObjectKey?, _ what: String, writing: Bool = false) throws(ObjectStoreError) {
         guard !(200..<300).contains(status) else { return }
         let detail = Self.errorCode(body).map { " (\($0))" } ?? ""
         let message = "cannot \(what): HTTP \(status)\(detail)"
         switch status {
-        case 404: throw ObjectStoreError(.notFound, key: key?.value, message)
+        case 404: throw ObjectStoreError(writing ? .unavailable : .notFound, key: key?.value, message)
         case 401, 403: throw ObjectStoreError(.denied, key: key?.value, message)
         case 507: throw ObjectStoreError(.full, key: key?.value, message)
         default:

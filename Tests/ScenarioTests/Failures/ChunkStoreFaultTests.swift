@@ -15,22 +15,23 @@ struct ChunkStoreFaultTests {
     let env = TestEnvironment.self
 
     @Test("a missing or damaged chunk: one incident naming the key; restored and re-driven, the job completes",
-          arguments: ["chunk.missing", "chunk.checksum-mismatch"])
-    func missingOrDamagedChunk(fault: String) async throws {
+          arguments: [("validate", "chunk.missing"), ("validate", "chunk.checksum-mismatch"), ("publish", "chunk.missing")])
+    func missingOrDamagedChunk(reader: String, fault: String) async throws {
         let pipeline = try TestPipeline()
-        try await pipeline.start(TestPipeline.all.filter { $0 != "validate" })
+        try await pipeline.start(TestPipeline.all.filter { $0 != reader })
         let content = FaultTests.csv(rows: 30)
         func job(_ id: String) -> JobSubmit {
             JobSubmit(jobId: id, idempotencyKey: id, name: "chunks.csv", source: .inline(content), chunkSize: 10)
         }
         let faulty = "job-chunk-\(UUID().uuidString.lowercased())"
         try await pipeline.submit(job(faulty))
-        // Ingest has stored and announced all three chunks; validate is not running yet.
-        let ingested = try await env.eventually(timeout: .seconds(60)) {
-            try await pipeline.progress(faulty)?.chunksTotal == 3
+        // Every chunk is stored for the stage that reads it, which is not running yet.
+        let stored = try await env.eventually(timeout: .seconds(60)) {
+            let progress = try await pipeline.progress(faulty)
+            return reader == "validate" ? progress?.chunksTotal == 3 : progress?.chunksTransformed == 3
         }
-        #expect(ingested)
-        let key = ChunkStore.key(jobId: faulty, stage: .ingested, index: 1)
+        #expect(stored)
+        let key = ChunkStore.key(jobId: faulty, stage: reader == "validate" ? .ingested : .transformed, index: 1)
         let path = env.objectRoot + "/" + key
         let original = try Data(contentsOf: URL(fileURLWithPath: path))
         if fault == "chunk.missing" {
@@ -40,7 +41,7 @@ struct ChunkStoreFaultTests {
             damaged[damaged.count / 2] ^= 0xFF
             try damaged.write(to: URL(fileURLWithPath: path))
         }
-        try await pipeline.start(["validate"])
+        try await pipeline.start([reader])
 
         var incidents: [Incident] = []
         _ = try await env.eventually(timeout: .seconds(60), every: .milliseconds(200)) {
@@ -48,13 +49,15 @@ struct ChunkStoreFaultTests {
             return !incidents.isEmpty
         }
         let incident = try #require(incidents.first, "no incident for the \(fault)")
-        #expect(incidents.count == 1 && incident.count == 1 && incident.service == "validate")
+        #expect(incidents.count == 1 && incident.count == 1 && incident.service == reader)
         #expect(incident.errorType == fault)
         #expect(incident.sampleError.contains(key), "the incident names the key: \(incident.sampleError)")
         let stalled = try await env.eventually { try await pipeline.progress(faulty)?.state == "stalled" }
         #expect(stalled)
-        let othersWentOn = try await env.eventually { try await pipeline.progress(faulty)?.chunksValidated == 2 }
-        #expect(othersWentOn, "the other chunks went on")
+        if reader == "validate" {
+            let othersWentOn = try await env.eventually { try await pipeline.progress(faulty)?.chunksValidated == 2 }
+            #expect(othersWentOn, "the other chunks went on")
+        }
 
         // The operator restores the object and re-drives: the job completes.
         try original.write(to: URL(fileURLWithPath: path))
