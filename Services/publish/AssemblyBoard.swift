@@ -94,7 +94,8 @@ actor AssemblyBoard {
         entries[jobId]?.running = nil
     }
 
-    private func evictIdle() {
+    /// Discards passes left idle longer than `idleLimit` (their job was published elsewhere).
+    func evictIdle() {
         let now = ContinuousClock.now
         for (jobId, entry) in entries where entry.running == nil && now - entry.touched > idleLimit {
             entry.pass?.discard()

@@ -49,6 +49,7 @@ public enum PublishService {
                                       causedBy: envelope, jobId: request.jobId, payload: published))
         }
         spec.routes = { router, runtime in ArtifactRoutes.add(to: router, runtime: runtime) }
+        spec.loops.append { runtime in SpoolSweeper.loop(runtime: runtime, board: boards.board(runtime)) }
         return spec
     }
 }
