@@ -7,9 +7,12 @@ import ObjectStorage
 import PostgresNIO
 
 /// Writes one artifact to a spool file beside the object store, hashing as it goes, then
-/// moves it into the store (`jobs/<job>/artifacts/<name>`) and records it in the publishing
-/// transaction: an artifact of any size is never held whole in memory, and the database
-/// keeps only its metadata.
+/// moves it into the store and records it in the publishing transaction: an artifact of any
+/// size is never held whole in memory, and the database keeps only its metadata.
+///
+/// The key holds the content's hash (`jobs/<job>/artifacts/<sha256, 16 hex>/<name>`): an
+/// attempt abandoned after a timeout whose upload lands late writes its own key and can
+/// never replace the bytes the committed row names.
 struct ArtifactWriter {
     let jobId: String
     let name: String
@@ -60,7 +63,7 @@ struct ArtifactWriter {
         try? handle.synchronize()
         try? handle.close()
         let sha = hasher.finalize().map { String(format: "%02x", $0) }.joined()
-        let key = try Self.key(jobId: jobId, name: name)
+        let key = try Self.key(jobId: jobId, name: name, sha256: sha)
         do {
             try await objects.put(key, movingFile: path)
         } catch {
@@ -81,22 +84,22 @@ struct ArtifactWriter {
     /// Stores a small artifact built in memory.
     static func store(_ content: [UInt8], jobId: String, name: String, contentType: String, objects: any ObjectStore,
                       connection: PostgresConnection, logger: Logger) async throws -> ArtifactRef {
-        let key = try key(jobId: jobId, name: name)
+        let sha = SHA256.hash(data: content).map { String(format: "%02x", $0) }.joined()
+        let key = try key(jobId: jobId, name: name, sha256: sha)
         do {
             try await objects.put(key, bytes: content)
         } catch {
             throw ChunkStore.fault(error)
         }
-        let sha = SHA256.hash(data: content).map { String(format: "%02x", $0) }.joined()
         try await record(jobId: jobId, name: name, contentType: contentType, bytes: content.count, sha256: sha, key: key,
                          connection: connection, logger: logger)
         return ArtifactRef(name: name, contentType: contentType, bytes: content.count, sha256: sha)
     }
 
-    /// `jobs/<job>/artifacts/<name>`.
-    static func key(jobId: String, name: String) throws -> ObjectKey {
+    /// `jobs/<job>/artifacts/<sha256, 16 hex>/<name>`.
+    static func key(jobId: String, name: String, sha256: String) throws -> ObjectKey {
         do {
-            return try ObjectKey(ChunkStore.jobPrefix(jobId) + "artifacts/" + name)
+            return try ObjectKey(ChunkStore.jobPrefix(jobId) + "artifacts/" + sha256.prefix(16) + "/" + name)
         } catch {
             throw SluiceError.permanent("publish.invalid-artifact-name", "\(name) cannot name an artifact: \(error.message)")
         }
