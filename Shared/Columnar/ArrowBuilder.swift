@@ -25,7 +25,10 @@ public struct ArrowBuilder: Sendable {
 
     @inline(__always)
     private mutating func appendOffset(_ value: Int) {
-        withUnsafeBytes(of: Int32(truncatingIfNeeded: value).littleEndian) { offsets.append(contentsOf: $0) }
+        // utf8 has 32-bit offsets: 2 GiB of text per column. Chunks are cut at a few MiB, so
+        // reaching it is a bug, and silently wrapped offsets would corrupt the chunk.
+        precondition(value <= Int(Int32.max), "a utf8 column of a chunk exceeds 2 GiB")
+        withUnsafeBytes(of: Int32(value).littleEndian) { offsets.append(contentsOf: $0) }
     }
 
     @inline(__always)

@@ -13,7 +13,7 @@ struct ArrowStreamReader {
         guard try schema.u8(1) == ArrowStream.Header.schema.rawValue, let header = try schema.table(2) else {
             throw .malformed("the first message must be the schema")
         }
-        fields = try (header.tables(1) ?? []).map { (table) throws(ArrowFormatError) in try Self.field(table) }
+        fields = try (header.tables(1) ?? []).map { (table) throws(ArrowFormatError) in try Self.field(table, depth: 0) }
         metadata = try Self.keyValues(header.tables(2))
         var tables: [ArrowTable] = []
         while let (message, body) = try nextMessage() {
@@ -59,11 +59,16 @@ struct ArrowStreamReader {
         try (tables ?? []).map { (pair) throws(ArrowFormatError) in (try pair.string(0) ?? "", try pair.string(1) ?? "") }
     }
 
-    private static func field(_ table: FlatBufferTable) throws(ArrowFormatError) -> ArrowField {
+    /// Chunks nest one level (a union of plain kinds); a deeper schema is refused before it
+    /// can exhaust the stack or, with shared subtrees, take exponential time.
+    static let maxDepth = 4
+
+    private static func field(_ table: FlatBufferTable, depth: Int) throws(ArrowFormatError) -> ArrowField {
         let name = try table.string(0) ?? ""
+        guard depth <= maxDepth else { throw .unsupported("the column '\(name)' is nested deeper than \(maxDepth) levels") }
         guard try table.table(4) == nil else { throw .unsupported("the dictionary-encoded column '\(name)'") }
         guard let type = try table.table(3) else { throw .malformed("the column '\(name)' has no type") }
-        let children = try (table.tables(5) ?? []).map { (child) throws(ArrowFormatError) in try field(child) }
+        let children = try (table.tables(5) ?? []).map { (child) throws(ArrowFormatError) in try field(child, depth: depth + 1) }
         let tag = try table.u8(2)
         let kind: ArrowType
         switch ArrowStream.TypeTag(rawValue: tag) {

@@ -76,6 +76,17 @@ struct ArrowStreamTests {
         #expect(throws: ArrowFormatError.self) { try ArrowStream.decodeTable([1, 2, 3]) }
     }
 
+    @Test func aSchemaNestedTooDeeplyIsRefused() throws {
+        var type = ArrowType.int64
+        var array = ArrowBuilder(.int64).finish()
+        for _ in 0..<6 {
+            type = .denseUnion([ArrowField(name: "inner", type: type)], typeIds: [0])
+            array = ArrowArray.denseUnion(type, children: [array], typeIds: [], offsets: [])
+        }
+        let bytes = ArrowStream.encode(ArrowTable(fields: [ArrowField(name: "deep", type: type)], columns: [array]))
+        #expect(throws: ArrowFormatError.self) { try ArrowStream.decodeTable(bytes) }
+    }
+
     @Test func pyarrowReadsWhatSluiceWrites() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("arrow-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
