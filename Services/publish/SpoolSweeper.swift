@@ -32,6 +32,8 @@ enum SpoolSweeper {
             try await runtime.waitUntilReady()
             try? await cancelWhenGracefulShutdown {
                 while !Task.isCancelled {
+                    // After a pause, not at start: replicas start often, and a walk of a large store is not free.
+                    try await Task.sleep(for: every)
                     let spooled = sweep(runtime.objects.spoolDirectory, olderThan: age)
                     let temporaries = (try? await (runtime.objects as? LocalObjectStore)?.sweepTemporaries(olderThan: age)) ?? 0
                     await board.evictIdle()
@@ -39,7 +41,6 @@ enum SpoolSweeper {
                         runtime.logger.notice("removed files left by interrupted writes",
                                               metadata: ["spool": "\(spooled)", "temporaries": "\(temporaries)"])
                     }
-                    try await Task.sleep(for: every)
                 }
             }
         }

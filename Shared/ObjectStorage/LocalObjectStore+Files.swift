@@ -136,7 +136,7 @@ extension LocalObjectStore {
         }
         defer { closedir(handle) }
         while let entry = readdir(handle) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
+            let name = entryName(entry)
             if name.hasPrefix(".") { continue }
             let child = relative.isEmpty ? name : relative + "/" + name
             var info = stat()
@@ -149,12 +149,19 @@ extension LocalObjectStore {
         }
     }
 
+    /// The name of a directory entry, read in place: a `dirent` record is only as long as its
+    /// name needs, so copying the whole struct (`entry.pointee`) can read past the buffer.
+    static func entryName(_ entry: UnsafeMutablePointer<dirent>) -> String {
+        let offset = MemoryLayout<dirent>.offset(of: \dirent.d_name)!
+        return String(cString: (UnsafeRawPointer(entry) + offset).assumingMemoryBound(to: CChar.self))
+    }
+
     static func sweep(_ directory: String, before cutoff: Double) throws(ObjectStoreError) -> Int {
         guard let handle = opendir(directory) else { return 0 }
         defer { closedir(handle) }
         var removed = 0
         while let entry = readdir(handle) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
+            let name = entryName(entry)
             if name == "." || name == ".." { continue }
             let path = directory + "/" + name
             var info = stat()

@@ -40,6 +40,23 @@ struct LocalObjectStoreTests {
         #expect(try await store.get(try ObjectKey("jobs/j/a")) == [1])
     }
 
+    /// Directory entries are read in place (a `dirent` is only as long as its name): listing
+    /// and sweeping thousands of short names must not read past the buffer readdir fills.
+    @Test func manyShortNamesAreListedAndSwept() async throws {
+        let root = Self.freshRoot()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try FileManager.default.createDirectory(atPath: root + "/d", withIntermediateDirectories: true)
+        var names = Set<String>()
+        for index in 0..<4000 {
+            let name = index % 10 == 0 ? "x" : String(index, radix: 36)
+            names.insert(name)
+            FileManager.default.createFile(atPath: root + "/d/" + name, contents: nil)
+        }
+        let store = LocalObjectStore(root: root)
+        #expect(try await store.list(prefix: "d/").map(\.value) == names.map { "d/" + $0 }.sorted())
+        #expect(try await store.sweepTemporaries(olderThan: -1) == 0)
+    }
+
     @Test func aFullOrUnwritableStoreIsTransientOrDenied() async throws {
         // /proc refuses new files: the failure must be a typed store error, not a crash.
         let store = LocalObjectStore(root: "/proc/sluice-cannot-write-here")
