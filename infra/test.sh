@@ -19,9 +19,11 @@ swift test --skip-build --filter '^(IntegrationTests|ScenarioTests)\.' \
   --skip BrokerRestart --skip DatabaseRestart --skip HeavyInputTests \
   --skip IncidentFlowTests --skip RedriveTests --skip RetryAndPoisonTests --skip FaultTests
 # ...the failure scenarios together (1,000 dead letters, consumers killed in child
-# processes, every data-plane service SIGKILLed mid-job, timed retries: with the suites above
-# they would starve each other's child processes)...
-swift test --skip-build --filter IncidentFlowTests --filter RedriveTests --filter RetryAndPoisonTests --filter FaultTests
+# processes, timed retries, chunk-store faults: they would starve the suites above)...
+swift test --skip-build --filter IncidentFlowTests --filter RedriveTests --filter RetryAndPoisonTests \
+  --filter ChunkStoreFaultTests
+# ...every data-plane service SIGKILLed mid-job, alone (four pipelines with child processes)...
+swift test --skip-build --filter 'ScenarioTests\.FaultTests'
 # ...the 10 MB-field inputs alone (their decodes would starve the other suites' services)...
 swift test --skip-build --filter HeavyInputTests
 # ...and the broker and database restarts alone: they restart the servers under everyone's feet.
