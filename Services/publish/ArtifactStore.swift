@@ -63,16 +63,45 @@ struct ArtifactWriter {
         try? handle.synchronize()
         try? handle.close()
         let sha = hasher.finalize().map { String(format: "%02x", $0) }.joined()
-        let key = try Self.key(jobId: jobId, name: name, sha256: sha)
+        return try await Self.move(path, bytes: bytes, sha256: sha, jobId: jobId, name: name, contentType: contentType,
+                                   objects: objects, connection: connection, logger: logger)
+    }
+
+    /// Stores a file another writer produced (the XLSX workbook): hashed where it is, then
+    /// moved into the store, never copied to a second spool file.
+    static func storeFile(_ path: String, jobId: String, name: String, contentType: String, objects: any ObjectStore,
+                          connection: PostgresConnection, logger: Logger) async throws -> ArtifactRef {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw SluiceError.transient("store.unavailable", "the spooled \(name) is missing")
+        }
+        var hasher = SHA256()
+        var bytes = 0
+        do {
+            defer { try? handle.close() }
+            while let data = try handle.read(upToCount: partSize), !data.isEmpty {
+                hasher.update(data: data)
+                bytes += data.count
+            }
+        }
+        let sha = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return try await move(path, bytes: bytes, sha256: sha, jobId: jobId, name: name, contentType: contentType,
+                              objects: objects, connection: connection, logger: logger)
+    }
+
+    /// Moves a spooled, hashed artifact into the store and records it.
+    private static func move(_ path: String, bytes: Int, sha256: String, jobId: String, name: String, contentType: String,
+                             objects: any ObjectStore, connection: PostgresConnection,
+                             logger: Logger) async throws -> ArtifactRef {
+        let key = try key(jobId: jobId, name: name, sha256: sha256)
         do {
             try await objects.put(key, movingFile: path)
         } catch {
             try? FileManager.default.removeItem(atPath: path)
             throw ChunkStore.fault(error)
         }
-        try await Self.record(jobId: jobId, name: name, contentType: contentType, bytes: bytes, sha256: sha, key: key,
-                              connection: connection, logger: logger)
-        return ArtifactRef(name: name, contentType: contentType, bytes: bytes, sha256: sha)
+        try await record(jobId: jobId, name: name, contentType: contentType, bytes: bytes, sha256: sha256, key: key,
+                         connection: connection, logger: logger)
+        return ArtifactRef(name: name, contentType: contentType, bytes: bytes, sha256: sha256)
     }
 
     /// Gives up: the spool file is removed.

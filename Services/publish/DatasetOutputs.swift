@@ -80,18 +80,10 @@ struct DatasetOutputs {
             } catch {
                 throw SluiceError.transient("publish.xlsx", "finishing the XLSX output failed: \(error)")
             }
-            // Re-read once to hash it (the store moves the file; the hash is the artifact's).
-            var writer = try ArtifactWriter(jobId: jobId, name: "output.xlsx",
+            refs.append(try await ArtifactWriter.storeFile(
+                xlsxPath, jobId: jobId, name: "output.xlsx",
                 contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                spool: (xlsxPath as NSString).deletingLastPathComponent)
-            guard let handle = FileHandle(forReadingAtPath: xlsxPath) else {
-                throw SluiceError.transient("publish.xlsx", "the XLSX output file is missing")
-            }
-            defer { try? handle.close() }
-            while let data = try handle.read(upToCount: ArtifactWriter.partSize), !data.isEmpty {
-                try writer.write(data)
-            }
-            refs.append(try await writer.finish(objects: objects, connection: connection, logger: logger))
+                objects: objects, connection: connection, logger: logger))
         }
         return refs
     }
