@@ -35,14 +35,16 @@ JSON
     echo "Starting SeaweedFS S3 on $endpoint (log: $SLUICE_LOGS/seaweedfs.log)"
     local p=$SLUICE_S3_PORT
     # Small volumes, no growth copies, bounded Go heap: a test server, not a data lake.
-    (cd "$SLUICE_S3_DIR" && WEED_MASTER_VOLUME_GROWTH_COPY_1=1 GOMEMLIMIT=256MiB setsid nohup "$weed" server \
+    # exec: the recorded pid is the server's, and no shell lingers holding the caller's stdout.
+    (cd "$SLUICE_S3_DIR" && WEED_MASTER_VOLUME_GROWTH_COPY_1=1 GOMEMLIMIT=256MiB exec setsid nohup "$weed" server \
       -ip=127.0.0.1 -ip.bind=127.0.0.1 -dir="$SLUICE_S3_DIR/data" \
       -master.port=$((p + 1)) -master.port.grpc=$((p + 2)) -master.volumeSizeLimitMB=64 -master.telemetry=false \
       -volume.port=$((p + 3)) -volume.port.grpc=$((p + 4)) -volume.max=0 -volume.preStopSeconds=0 \
       -filer.port=$((p + 5)) -filer.port.grpc=$((p + 6)) \
       -s3 -s3.port=$p -s3.port.grpc=$((p + 7)) -s3.port.iceberg=0 -s3.port.lance=0 \
       -s3.config="$SLUICE_S3_DIR/s3.json" -s3.autoCreateBucket=false -s3.allowDeleteBucketNotEmpty=false \
-      </dev/null >>"$SLUICE_LOGS/seaweedfs.log" 2>&1 & echo $! >"$SLUICE_S3_DIR/weed.pid")
+      ) </dev/null >>"$SLUICE_LOGS/seaweedfs.log" 2>&1 &
+    echo $! >"$SLUICE_S3_DIR/weed.pid"
   fi
   local deadline=$((SECONDS + 90)) code
   until bucket_ready; do
@@ -59,6 +61,10 @@ JSON
 stop() {
   local pid
   pid="$(cat "$SLUICE_S3_DIR/weed.pid" 2>/dev/null || true)"
+  # A stale or missing pid file (a server started by an older script): find it by its port.
+  if [ -z "$pid" ] || ! kill -0 "$pid" 2>/dev/null; then
+    pid="$(pgrep -f -- "weed server .*-s3.port=$SLUICE_S3_PORT( |$)" | head -n 1 || true)"
+  fi
   if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
     echo "Stopping SeaweedFS"
     # It takes 15 s or more to stop on TERM (a filer timeout); its data is written through.
