@@ -15,8 +15,9 @@ struct SubmitCommand: AsyncParsableCommand {
         commandName: "submit",
         abstract: "Submit a file (CSV, TSV, JSON Lines, JSON, XLSX, text list), a URL or an earlier job as a job.")
 
-    @Argument(help: "The file (omit with --url or --from-job).") var file: String?
-    @Option(help: "A URL ingest fetches instead of a file.") var url: String?
+    @Argument(help: "The file, or an http(s):// or s3://bucket/key URL (omit with --url or --from-job).") var file: String?
+    @Option(help: "A URL ingest fetches instead of a file: http(s)://…, or s3://bucket/key on the storage.s3 service.")
+    var url: String?
     @Option(help: "Reuse an earlier job's stored input (analysis-only) or results (publish-only).") var fromJob: String?
     @Flag(help: "Upload the file to ingest over HTTP (for files outside ingest's roots, or on another machine).")
     var upload = false
@@ -119,9 +120,16 @@ struct SubmitCommand: AsyncParsableCommand {
                          notify: webhook.isEmpty ? nil : NotifySpec(webhooks: webhook), options: try makeOptions())
     }
 
+    /// Whether the argument names a source ingest fetches rather than a local file.
+    static func isURL(_ text: String) -> Bool {
+        ["s3://", "http://", "https://"].contains { text.lowercased().hasPrefix($0) }
+    }
+
     private func makeSource() throws -> (JobSubmit.Source, String) {
         if let fromJob { return (.job(fromJob), fromJob) }
-        if let url { return (.url(url), URL(string: url)?.lastPathComponent ?? url) }
+        if let url = url ?? file.flatMap({ Self.isURL($0) ? $0 : nil }) {
+            return (.url(url), URL(string: url)?.lastPathComponent ?? url)
+        }
         guard let file else {
             throw CLIError(code: ExitCodes.usage, message: "give a file, --url or --from-job")
         }

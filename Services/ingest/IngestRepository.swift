@@ -82,6 +82,10 @@ struct IngestRepository {
         Migration(4, "where a stored input came from", [
             "ALTER TABLE inputs ADD COLUMN origin text NOT NULL DEFAULT 'source'",
         ]),
+        // New inputs live in the object store; input_parts stays for inputs stored before.
+        Migration(5, "stored inputs in the object store", [
+            "ALTER TABLE inputs ADD COLUMN object_key text",
+        ]),
     ])
 
     private static let columns = "job_id, idempotency_key, submission_id, name, state, chunk_count, row_count, error"

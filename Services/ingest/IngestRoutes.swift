@@ -31,7 +31,7 @@ enum IngestRoutes {
             return Response(status: .ok, headers: [.contentType: "application/octet-stream",
                                                    .contentDisposition: "attachment; filename=\"\(name)\""],
                             body: ResponseBody(contentLength: input.bytes) { writer in
-                                try await store.forEachBlock(input.inputId) { block in
+                                try await store.forEachBlock(input) { block in
                                     try await writer.write(ByteBuffer(bytes: block))
                                 }
                                 try await writer.finish(nil)
@@ -42,7 +42,7 @@ enum IngestRoutes {
             let filename = request.uri.queryParameters.get("filename").map { ($0 as NSString).lastPathComponent }
             do {
                 let input = try await store.store(filename: filename, origin: "upload", maxBytes: settings.maxUploadBytes) { sink in
-                    for try await buffer in request.body { try await sink(Array(buffer.readableBytesView)[...]) }
+                    for try await buffer in request.body { try await sink(Array(buffer.readableBytesView)) }
                 }
                 return HTTPResponses.json(UploadReceipt(uploadId: input.inputId, filename: input.filename,
                                                         bytes: input.bytes, sha256: input.sha256), status: .created)

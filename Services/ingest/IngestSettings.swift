@@ -1,5 +1,7 @@
 import Contracts
 import Foundation
+import Hosting
+import ObjectStorage
 import Outbound
 import Runtime
 
@@ -26,6 +28,8 @@ struct IngestSettings: Sendable {
     var maxUploadBytes: Int
     /// Most rows and columns a source may have, and the longest field.
     var limits: SourceLimits
+    /// The S3-compatible service `s3://bucket/key` sources are read from (`storage.s3.*`).
+    var s3: S3Config
 
     init(values: ConfigValues) throws {
         let cwd = FileManager.default.currentDirectoryPath
@@ -50,5 +54,6 @@ struct IngestSettings: Sendable {
         limits = SourceLimits(maxRows: try values.int("ingest.max.rows", 50_000_000),
                               maxColumns: try values.int("ingest.max.columns", 1000),
                               maxFieldBytes: try values.int("ingest.max.field.bytes", 16 << 20))
+        s3 = try RuntimeConfig.s3(values)
     }
 }

@@ -3,102 +3,109 @@ import Formats
 import Foundation
 import Tabular
 
-/// Reads a stored input as rows: picks the format, decides the text encoding over the whole
-/// input (stored inputs carry a UTF-8 validity flag computed while storing), and streams
-/// the rows to the caller block by block.
+/// Turns an input's bytes into rows as they stream by, so ingest reads a source once: the
+/// same blocks are stored (``InputStore``) and parsed. The first block decides the format
+/// (declared, file extension, or sniffed) and the encoding; a declared encoding is used
+/// as is, a UTF-16 byte-order mark converts from UTF-16, and otherwise ``EncodingDecider``
+/// chooses UTF-8 or Windows-1252 from the first non-ASCII sequence.
+///
+/// XLSX cannot stream (its zip directory is at the end): ``needsFile`` tells the caller to
+/// read it from the stored copy with ``readSpreadsheet(at:settings:request:_:)``.
 struct InputParser {
     let settings: IngestSettings
-    let store: InputStore
+    let request: JobSubmit
+    let filename: String?
+    private(set) var format: SourceFormat?
+    private(set) var warnings: [String] = []
+    private var reader: (any RowReader)?
+    private var transcoder: TextTranscoder?
+    private var decider: EncodingDecider?
+    private var declaredEncoding: TextEncoding = .utf8
 
-    /// A stored input ready to be read.
-    struct Prepared {
-        let input: StoredInput
-        let format: SourceFormat
-        let encoding: TextEncoding
-        let request: JobSubmit
-        let parser: InputParser
-        var warnings: [String]
-        var info: SourceInfo {
-            SourceInfo(format: format.rawValue, encoding: format == .xlsx ? nil : encoding.rawValue,
-                       bytes: input.bytes, sha256: input.sha256)
-        }
-
-        /// Streams every row (the header first) to `body`.
-        func read(_ body: ([SourceRow]) async throws -> Void) async throws {
-            try await parser.read(self, body)
-        }
+    init(settings: IngestSettings, request: JobSubmit, filename: String?) {
+        self.settings = settings
+        self.request = request
+        self.filename = filename
     }
 
-    func prepare(_ input: StoredInput, request: JobSubmit) async throws -> Prepared {
-        let sample = Array(try await store.firstBlock(input.inputId).prefix(64 * 1024))
-        let format = try SourceFormat.resolve(declared: request.format, filename: input.filename ?? request.name,
-                                              sample: sample[...])
-        var warnings: [String] = []
+    /// Whether the input must be read from a file (XLSX) instead of fed block by block.
+    var needsFile: Bool { format == .xlsx }
+
+    /// What ingest reports about the source.
+    func info(_ input: StoredInput) -> SourceInfo {
+        let encoding = decider?.encoding ?? declaredEncoding
+        return SourceInfo(format: (format ?? .csv).rawValue, encoding: format == .xlsx ? nil : encoding.rawValue,
+                          bytes: input.bytes, sha256: input.sha256)
+    }
+
+    /// The rows completed by the next block of the input.
+    mutating func feed(_ block: [UInt8]) throws -> [SourceRow] {
+        if format == nil { try start(sample: block) }
+        guard !needsFile, reader != nil else { return [] }
+        let text: [UInt8]
+        if decider != nil { text = decider!.feed(block) } else if transcoder != nil { text = transcoder!.transcode(block) } else { text = block }
+        return text.isEmpty ? [] : try reader!.feed(text)
+    }
+
+    /// The last rows, at the end of the input.
+    mutating func finish() throws -> [SourceRow] {
+        if format == nil { try start(sample: []) }
+        guard !needsFile, reader != nil else { return [] }
+        var rows: [SourceRow] = []
+        let tail = decider != nil ? decider!.finish() : transcoder != nil ? transcoder!.finish() : []
+        if !tail.isEmpty { rows += try reader!.feed(tail) }
+        rows += try reader!.finish()
+        if decider?.decision == .windows1252 {
+            warnings.append("the input is not valid UTF-8; it was decoded as Windows-1252 (Latin-1). "
+                            + "Declare options.encoding to override.")
+        } else if decider?.replacedSequences == true {
+            warnings.append("the input is UTF-8 with some invalid byte sequences; they read as U+FFFD. "
+                            + "Declare options.encoding if the file is in another encoding.")
+        }
+        return rows
+    }
+
+    /// Decides the format and the encoding from the first block.
+    mutating func start(sample block: [UInt8]) throws {
+        let sample = block.prefix(64 * 1024)
+        let format = try SourceFormat.resolve(declared: request.format, filename: filename ?? request.name, sample: sample)
+        self.format = format
         let declared = request.options?.encoding?.lowercased() ?? "auto"
-        let windows1252: Bool
-        var encoding: TextEncoding = .utf8
         switch declared {
         case "auto" where sample.starts(with: [0xFF, 0xFE]) || sample.starts(with: [0xFE, 0xFF]):
             // A UTF-16 byte-order mark (Excel's "Unicode Text"): converted to UTF-8.
-            encoding = sample.starts(with: [0xFF, 0xFE]) ? .utf16LittleEndian : .utf16BigEndian
-            windows1252 = false
-        case "auto":
+            declaredEncoding = sample.starts(with: [0xFF, 0xFE]) ? .utf16LittleEndian : .utf16BigEndian
+        case "auto" where sample.starts(with: [0xEF, 0xBB, 0xBF]):
             // A UTF-8 byte-order mark means UTF-8 even if some bytes are invalid (they become U+FFFD).
-            windows1252 = !input.utf8Valid && format != .xlsx && !sample.starts(with: [0xEF, 0xBB, 0xBF])
-            if windows1252 {
-                warnings.append("the input is not valid UTF-8; it was decoded as Windows-1252 (Latin-1). "
-                                + "Declare options.encoding to override.")
-            }
-        case "utf-8", "utf8": windows1252 = false
-        case "windows-1252", "cp1252", "latin-1", "latin1", "iso-8859-1": windows1252 = true
-        case "utf-16le", "utf-16be":
-            encoding = declared == "utf-16le" ? .utf16LittleEndian : .utf16BigEndian
-            windows1252 = false
+            declaredEncoding = .utf8
+        case "auto":
+            if format != .xlsx { decider = EncodingDecider() }
+        case "utf-8", "utf8": declaredEncoding = .utf8
+        case "windows-1252", "cp1252", "latin-1", "latin1", "iso-8859-1": declaredEncoding = .windows1252
+        case "utf-16le": declaredEncoding = .utf16LittleEndian
+        case "utf-16be": declaredEncoding = .utf16BigEndian
         default:
             throw SluiceError.permanent("ingest.unsupported-encoding",
                                         "encoding '\(declared)' is not supported; use auto, utf-8, windows-1252, utf-16le or utf-16be")
         }
-        if windows1252 { encoding = .windows1252 }
-        return Prepared(input: input, format: format, encoding: encoding, request: request, parser: self,
-                        warnings: warnings)
-    }
-
-    fileprivate func read(_ prepared: Prepared, _ body: ([SourceRow]) async throws -> Void) async throws {
+        if decider == nil, declaredEncoding != .utf8 { transcoder = TextTranscoder(from: declaredEncoding) }
         let limits = FormatLimits(maxFieldBytes: settings.limits.maxFieldBytes, maxColumns: settings.limits.maxColumns)
-        let textColumn = prepared.request.options?.textColumn ?? "value"
-        var reader: any RowReader
-        switch prepared.format {
-        case .csv, .tsv: reader = CSVRowReader(format: prepared.format)
+        switch format {
+        case .csv, .tsv: reader = CSVRowReader(format: format)
         case .jsonl: reader = StreamingReader(reader: JSONLinesReader(limits: limits))
         case .json: reader = StreamingReader(reader: JSONArrayReader(limits: limits))
-        case .text: reader = StreamingReader(reader: TextLinesReader(columnName: textColumn, limits: limits))
-        case .xlsx:
-            try await readSpreadsheet(prepared, limits: limits, body)
-            return
+        case .text: reader = StreamingReader(reader: TextLinesReader(columnName: request.options?.textColumn ?? "value", limits: limits))
+        case .xlsx: reader = nil
         }
-        var transcoder = prepared.encoding == .utf8 ? nil : TextTranscoder(from: prepared.encoding)
-        try await store.forEachBlock(prepared.input.inputId) { block in
-            let rows = try reader.feed(transcoder?.transcode(block) ?? block)
-            if !rows.isEmpty { try await body(rows) }
-        }
-        if let tail = transcoder?.finish(), !tail.isEmpty {
-            let rows = try reader.feed(tail)
-            if !rows.isEmpty { try await body(rows) }
-        }
-        let last = try reader.finish()
-        if !last.isEmpty { try await body(last) }
     }
 
-    /// XLSX needs random access (the zip directory is at the end), so the stored input is
-    /// copied to a temporary file first; the sheet itself is still streamed.
-    private func readSpreadsheet(_ prepared: Prepared, limits: FormatLimits,
-                                 _ body: ([SourceRow]) async throws -> Void) async throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-xlsx-\(MessageID.random()).xlsx").path
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        try await store.copy(prepared.input.inputId, to: path)
+    /// Streams the rows of the XLSX workbook at `path` (the sheet itself is streamed).
+    static func readSpreadsheet(at path: String, settings: IngestSettings, request: JobSubmit,
+                                _ body: ([SourceRow]) async throws -> Void) async throws {
+        let limits = FormatLimits(maxFieldBytes: settings.limits.maxFieldBytes, maxColumns: settings.limits.maxColumns)
         var reader: XLSXReader
         do {
-            reader = try XLSXReader(fileAt: path, sheet: prepared.request.options?.sheet, limits: limits)
+            reader = try XLSXReader(fileAt: path, sheet: request.options?.sheet, limits: limits)
         } catch {
             throw error.asJobError
         }

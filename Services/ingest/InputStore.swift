@@ -3,97 +3,113 @@ import Crypto
 import Formats
 import Foundation
 import Logging
+import ObjectStorage
 import PostgresNIO
 import Runtime
 import Tabular
 
-/// A job's input as ingest stored it: every source (inline, path, upload, URL) is copied
-/// once into ingest's schema in 1 MiB parts, so any replica can re-read it, an
-/// analysis-only run never touches the original source again, and the content hash drives
-/// incremental processing.
+/// A job's input as ingest stored it: every source (inline, path, upload, URL, S3) is copied
+/// once into the object store (`inputs/<input id>/content`) with its metadata in ingest's
+/// schema, so any replica can re-read it, an analysis-only run never touches the original
+/// source again, and the content hash drives incremental processing. Inputs stored before
+/// the object store (1 MiB `input_parts` rows) are still read.
 struct StoredInput: Sendable, Hashable, Codable {
     var inputId: String
     var bytes: Int
     var sha256: String
-    /// Whether every byte sequence is valid UTF-8 (otherwise the text is Windows-1252).
+    /// Whether every byte sequence is valid UTF-8 (informative: the encoding is decided by
+    /// ``EncodingDecider``).
     var utf8Valid: Bool
     /// The original file name, when known (format detection uses its extension).
     var filename: String?
+    /// Where the content is in the object store; `nil` for an input kept in `input_parts`.
+    var objectKey: String?
 }
 
-/// Ingest's input tables. All SQL for stored inputs and uploads lives here.
+/// Ingest's stored inputs: the bytes in the object store, the metadata in ingest's tables.
+/// All SQL for stored inputs and uploads lives here.
 struct InputStore {
     let runtime: RuntimeContext
     static let partSize = 1 << 20
     var logger: Logger { runtime.logger }
+    var objects: any ObjectStore { runtime.objects }
 
-    /// Streams `blocks` into a new input; refuses more than `maxBytes`.
+    /// Streams `blocks` into a new input; refuses more than `maxBytes`. Each block is handed
+    /// to `tap` once it is spooled, so a caller can parse while the input is stored (one read
+    /// of the source).
     func store(filename: String?, origin: String = "source", maxBytes: Int,
-               _ blocks: (_ sink: (ArraySlice<UInt8>) async throws -> Void) async throws -> Void) async throws -> StoredInput {
+               _ blocks: (_ sink: ([UInt8]) async throws -> Void) async throws -> Void,
+               tap: (([UInt8]) async throws -> Void)? = nil) async throws -> StoredInput {
         let inputId = MessageID.random()
         try await runtime.database.query("""
             INSERT INTO inputs (input_id, filename, state, origin) VALUES (\(inputId), \(filename), 'writing', \(origin))
             """, logger: logger)
+        let spool = objects.spoolDirectory + "/input-\(inputId)"
+        defer { try? FileManager.default.removeItem(atPath: spool) }
         do {
-            return try await write(inputId, filename: filename, maxBytes: maxBytes, blocks)
+            return try await write(inputId, filename: filename, spool: spool, maxBytes: maxBytes, blocks, tap: tap)
         } catch {
-            // Refused or broken half-way: the parts written so far go (cascade), nothing leaks.
+            // Refused or broken half-way: the row goes, the spool file goes (defer), nothing leaks.
             try? await runtime.database.query("DELETE FROM inputs WHERE input_id = \(inputId)", logger: logger)
             throw error
         }
     }
 
-    private func write(_ inputId: String, filename: String?, maxBytes: Int,
-                       _ blocks: (_ sink: (ArraySlice<UInt8>) async throws -> Void) async throws -> Void) async throws -> StoredInput {
+    private func write(_ inputId: String, filename: String?, spool: String, maxBytes: Int,
+                       _ blocks: (_ sink: ([UInt8]) async throws -> Void) async throws -> Void,
+                       tap: (([UInt8]) async throws -> Void)?) async throws -> StoredInput {
+        let handle = try Self.create(spool)
         var hasher = SHA256()
         var validator = UTF8Validator()
-        var pending: [UInt8] = []
-        pending.reserveCapacity(Self.partSize)
         var total = 0
-        var part = 0
-        let database = runtime.database
-        let logger = self.logger
-        func flush() async throws {
-            guard !pending.isEmpty else { return }
-            try await database.query("""
-                INSERT INTO input_parts (input_id, part, content) VALUES (\(inputId), \(part), \(ByteBuffer(bytes: pending)))
-                """, logger: logger)
-            part += 1
-            pending.removeAll(keepingCapacity: true)
-        }
-        try await blocks { block in
-            total += block.count
-            if total > maxBytes {
-                throw SluiceError.permanent("ingest.too-large",
-                    "the source is larger than the \(maxBytes)-byte limit (ingest.max.bytes); split it into several jobs")
-            }
-            hasher.update(data: block)
-            validator.feed(block)
-            var rest = block
-            while !rest.isEmpty {
-                let take = min(Self.partSize - pending.count, rest.count)
-                pending.append(contentsOf: rest.prefix(take))
-                rest = rest.dropFirst(take)
-                if pending.count == Self.partSize { try await flush() }
+        do {
+            defer { try? handle.close() }
+            try await blocks { block in
+                total += block.count
+                if total > maxBytes { throw Self.tooLarge(maxBytes) }
+                hasher.update(data: block)
+                validator.feed(block)
+                do {
+                    try handle.write(contentsOf: block)
+                } catch {
+                    throw SluiceError.transient("store.unavailable", "cannot write the spool file \(spool): \(error)")
+                }
+                try await tap?(block)
             }
         }
-        try await flush()
         let sha = hasher.finalize().map { String(format: "%02x", $0) }.joined()
-        let input = StoredInput(inputId: inputId, bytes: total, sha256: sha, utf8Valid: validator.finish(), filename: filename)
-        try await database.query("""
+        let key = try ObjectKey("inputs", inputId, "content")
+        try await objects.put(key, movingFile: spool)
+        let input = StoredInput(inputId: inputId, bytes: total, sha256: sha, utf8Valid: validator.finish(), filename: filename,
+                                objectKey: key.value)
+        try await runtime.database.query("""
             UPDATE inputs SET state = 'stored', bytes = \(total), sha256 = \(sha), utf8_valid = \(input.utf8Valid),
-                stored_at = now() WHERE input_id = \(inputId)
+                object_key = \(key.value), stored_at = now() WHERE input_id = \(inputId)
             """, logger: logger)
         return input
+    }
+
+    static func tooLarge(_ maxBytes: Int) -> SluiceError {
+        .permanent("ingest.too-large", "the source is larger than the \(maxBytes)-byte limit (ingest.max.bytes); split it into several jobs")
+    }
+
+    private static func create(_ path: String) throws -> FileHandle {
+        let directory = (path as NSString).deletingLastPathComponent
+        try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
+            throw SluiceError.transient("store.unavailable", "cannot create a spool file at \(path)")
+        }
+        return handle
     }
 
     /// A stored input by id, or nil.
     func find(inputId: String) async throws -> StoredInput? {
         let rows = try await runtime.database.query("""
-            SELECT input_id, bytes, sha256, utf8_valid, filename FROM inputs WHERE input_id = \(inputId) AND state = 'stored'
+            SELECT input_id, bytes, sha256, utf8_valid, filename, object_key FROM inputs
+            WHERE input_id = \(inputId) AND state = 'stored'
             """, logger: logger)
-        for try await row in rows.decode((String, Int, String, Bool, String?).self) {
-            return StoredInput(inputId: row.0, bytes: row.1, sha256: row.2, utf8Valid: row.3, filename: row.4)
+        for try await row in rows.decode((String, Int, String, Bool, String?, String?).self) {
+            return StoredInput(inputId: row.0, bytes: row.1, sha256: row.2, utf8Valid: row.3, filename: row.4, objectKey: row.5)
         }
         return nil
     }
@@ -115,13 +131,27 @@ struct InputStore {
         return nil
     }
 
-    /// Calls `body` with each part of the input, in order.
-    func forEachBlock(_ inputId: String, _ body: ([UInt8]) async throws -> Void) async throws {
+    /// Calls `body` with each 1 MiB block of the input, in order (memory stays bounded to one).
+    func forEachBlock(_ input: StoredInput, _ body: ([UInt8]) async throws -> Void) async throws {
+        if let objectKey = input.objectKey {
+            let key = try ObjectKey(objectKey)
+            var offset = 0
+            while offset < input.bytes {
+                let block = try await objects.get(key, range: offset..<min(offset + Self.partSize, input.bytes))
+                guard !block.isEmpty else {
+                    throw SluiceError.permanent("ingest.input-damaged",
+                        "the stored input \(objectKey) ends at byte \(offset) of \(input.bytes); restore it or submit the source again")
+                }
+                try await body(block)
+                offset += block.count
+            }
+            return
+        }
         var part = 0
         while true {
             // One part per query keeps memory bounded to one part whatever the input size.
             let rows = try await runtime.database.query("""
-                SELECT content FROM input_parts WHERE input_id = \(inputId) AND part = \(part)
+                SELECT content FROM input_parts WHERE input_id = \(input.inputId) AND part = \(part)
                 """, logger: logger)
             var block: [UInt8]?
             for try await content in rows.decode(ByteBuffer.self) { block = Array(content.readableBytesView) }
@@ -131,22 +161,26 @@ struct InputStore {
         }
     }
 
-    /// The first part of the input (format and encoding sniffing need no more).
-    func firstBlock(_ inputId: String) async throws -> [UInt8] {
+    /// The first block of the input (format and encoding sniffing need no more).
+    func firstBlock(_ input: StoredInput) async throws -> [UInt8] {
+        if let objectKey = input.objectKey {
+            guard input.bytes > 0 else { return [] }
+            return try await objects.get(try ObjectKey(objectKey), range: 0..<min(Self.partSize, input.bytes))
+        }
         let rows = try await runtime.database.query("""
-            SELECT content FROM input_parts WHERE input_id = \(inputId) AND part = 0
+            SELECT content FROM input_parts WHERE input_id = \(input.inputId) AND part = 0
             """, logger: logger)
         for try await content in rows.decode(ByteBuffer.self) { return Array(content.readableBytesView) }
         return []
     }
 
     /// Writes the input to a file (formats that need random access, such as XLSX).
-    func copy(_ inputId: String, to path: String) async throws {
+    func copy(_ input: StoredInput, to path: String) async throws {
         guard FileManager.default.createFile(atPath: path, contents: nil),
               let handle = FileHandle(forWritingAtPath: path) else {
             throw SluiceError.transient("ingest.temp-file", "cannot create a temporary file at \(path)")
         }
         defer { try? handle.close() }
-        try await forEachBlock(inputId) { block in try handle.write(contentsOf: block) }
+        try await forEachBlock(input) { block in try handle.write(contentsOf: block) }
     }
 }

@@ -45,7 +45,7 @@ struct CSVRowReader: RowReader {
         if reader == nil { reader = CSVReader(dialect: fixed ?? CSVDialect.detect(sample: block.prefix(64 * 1024))) }
         let records = reader!.feed(block)
         if let failure = reader!.failure { throw Self.error(failure) }
-        return records.map { SourceRow(line: $0.line, cells: $0.fields) }
+        return records.map { SourceRow(line: $0.line, cells: $0.fields.map(Optional.some)) }
     }
 
     mutating func finish() throws -> [SourceRow] {
@@ -53,7 +53,7 @@ struct CSVRowReader: RowReader {
         do {
             let records = try reader.finish()
             self.reader = reader
-            return records.map { SourceRow(line: $0.line, cells: $0.fields) }
+            return records.map { SourceRow(line: $0.line, cells: $0.fields.map(Optional.some)) }
         } catch {
             throw Self.error(error)
         }

@@ -1,4 +1,5 @@
 import Contracts
+import Formats
 import Foundation
 import Logging
 import Plans
@@ -47,46 +48,105 @@ struct SubmitHandler: Sendable {
                 try await outcome.republish(job, of: request.source.jobId ?? "")
                 return
             }
-            let input = try await SourceAcquirer(settings: settings, store: InputStore(runtime: runtime))
-                .acquire(request.source)
+            if request.name == nil, request.source.kind == .url, let filename = SourceAcquirer.filename(of: request.source) {
+                job.name = filename
+            }
+            // Made at the first rows, so the chunks carry the job as named by then (an upload's file name).
+            var chunker: Chunker?
+            func chunk(_ rows: [SourceRow]) async throws {
+                if chunker == nil { chunker = try makeChunker(job, submission: submission, request: request) }
+                try await chunker!.take(rows, runtime: runtime, traceparent: traceparent)
+            }
+            let store = InputStore(runtime: runtime)
+            var parser = InputParser(settings: settings, request: request, filename: SourceAcquirer.filename(of: request.source))
+            // One read of the source: each block is parsed and chunked as it is stored, unless the
+            // input's hash must be known first (an unchanged dataset is skipped before any chunk)
+            // or nothing is to be parsed. A permanent parse problem stops the parsing, not the
+            // storing: the failed job keeps its whole input for a look or an analysis-only re-run.
+            let skipsUnchanged = job.effectiveOptions.datasetKey != nil && job.effectiveOptions.force != true && stages != .analysisOnly
+            let streams = !skipsUnchanged && stages != .ingestOnly
+            var parseFailure: SluiceError?
+            func parse(_ block: [UInt8]) async throws {
+                guard parseFailure == nil else { return }
+                do {
+                    let rows = try parser.feed(block)
+                    if !rows.isEmpty { try await chunk(rows) }
+                } catch let error as SluiceError where error.disposition == .permanent {
+                    parseFailure = error
+                }
+            }
+            let acquired = try await SourceAcquirer(settings: settings, store: store)
+                .acquire(request.source, tap: streams ? { block in try await parse(block) } : nil)
+            let input = acquired.input
             if request.name == nil, let filename = input.filename, [.upload, .url].contains(request.source.kind) {
                 job.name = filename
             }
             try await repository.attach(input: input, jobId: jobId, name: job.name, datasetKey: job.effectiveOptions.datasetKey)
-            // Re-analysing a stored input is a deliberate re-run, never "unchanged".
-            if let datasetKey = job.effectiveOptions.datasetKey, job.effectiveOptions.force != true, stages != .analysisOnly,
+            if skipsUnchanged, let datasetKey = job.effectiveOptions.datasetKey,
                let previous = try await repository.unchanged(datasetKey: datasetKey, sha256: input.sha256, jobId: jobId) {
                 try await outcome.skip(job, datasetKey: datasetKey, sha256: input.sha256, previousJobId: previous)
                 runtime.logger.info("unchanged input skipped", metadata: ["job_id": "\(jobId)", "dataset": "\(datasetKey)"])
                 return
             }
-            let parsed = try await InputParser(settings: settings, store: InputStore(runtime: runtime))
-                .prepare(input, request: request)
-            job.warnings = parsed.warnings.isEmpty ? nil : parsed.warnings
+            if parser.filename == nil, let filename = input.filename { parser = InputParser(settings: settings, request: request, filename: filename) }
             if stages == .ingestOnly {
-                try await outcome.finish(job, chunks: 0, rows: 0, columns: [], source: parsed.info, state: "stored")
+                try parser.start(sample: try await store.firstBlock(input))
+                job.warnings = parser.warnings.isEmpty ? nil : parser.warnings
+                try await outcome.finish(job, chunks: 0, rows: 0, columns: [], source: parser.info(input), state: "stored")
                 return
             }
-            var chunker = Chunker(job: job, submission: submission, chunkSize: try chunkSize(request), maxBytes: settings.maxChunkBytes,
-                                  batch: settings.publishBatch, standardizer: RowStandardizer(request.options?.standardize),
-                                  limits: settings.limits)
-            if let plan = request.plan {
-                chunker.checkHeader = { columns in
-                    do { _ = try plan.compiled(columns: columns) } catch let error as PlanError {
-                        throw SluiceError.permanent(error.code.rawValue, "the job's plan is invalid: \(error.message)")
-                    }
-                }
+            if !(streams && acquired.tapped) || parser.needsFile {
+                try await parseStored(input, parser: &parser, store: store) { rows in try await chunk(rows) }
+            } else {
+                if let parseFailure { throw parseFailure }
+                let rows = try parser.finish()
+                if !rows.isEmpty { try await chunk(rows) }
             }
-            try await parsed.read { rows in try await chunker.take(rows, runtime: runtime, traceparent: traceparent) }
-            let totals = try await chunker.finish(runtime: runtime, traceparent: traceparent)
+            job.warnings = parser.warnings.isEmpty ? nil : parser.warnings
+            if chunker == nil { chunker = try makeChunker(job, submission: submission, request: request) }
+            let totals = try await chunker!.finish(runtime: runtime, traceparent: traceparent)
             try await outcome.finish(job, chunks: totals.chunks, rows: totals.rows, columns: totals.columns,
-                                     source: parsed.info, state: "ingested")
+                                     source: parser.info(input), state: "ingested")
             runtime.logger.info("job ingested", metadata: [
                 "job_id": "\(jobId)", "chunks": "\(totals.chunks)", "rows": "\(totals.rows)"])
         } catch let error as SluiceError where error.disposition == .permanent {
             runtime.logger.warning("job failed at ingest", metadata: ["job_id": "\(jobId)", "error": "\(error)"])
             try await outcome.fail(job, error: error)
         }
+    }
+
+    private func makeChunker(_ job: JobContext, submission: Envelope<JobSubmit>, request: JobSubmit) throws -> Chunker {
+        var chunker = Chunker(job: job, submission: submission, chunkSize: try chunkSize(request), maxBytes: settings.maxChunkBytes,
+                              batch: settings.publishBatch, standardizer: RowStandardizer(request.options?.standardize),
+                              limits: settings.limits)
+        if let plan = request.plan {
+            chunker.checkHeader = { columns in
+                do { _ = try plan.compiled(columns: columns) } catch let error as PlanError {
+                    throw SluiceError.permanent(error.code.rawValue, "the job's plan is invalid: \(error.message)")
+                }
+            }
+        }
+        return chunker
+    }
+
+    /// Parses an input already in the store (an upload, an earlier job's input, an input whose
+    /// hash was needed first, or an XLSX workbook, which is read from a temporary copy).
+    private func parseStored(_ input: StoredInput, parser: inout InputParser, store: InputStore,
+                             _ body: ([SourceRow]) async throws -> Void) async throws {
+        try parser.start(sample: try await store.firstBlock(input))
+        if parser.needsFile {
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-xlsx-\(MessageID.random()).xlsx").path
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            try await store.copy(input, to: path)
+            try await InputParser.readSpreadsheet(at: path, settings: settings, request: parser.request, body)
+            return
+        }
+        try await store.forEachBlock(input) { block in
+            let rows = try parser.feed(block)
+            if !rows.isEmpty { try await body(rows) }
+        }
+        let rows = try parser.finish()
+        if !rows.isEmpty { try await body(rows) }
     }
 
     /// Request-level checks that need no I/O.

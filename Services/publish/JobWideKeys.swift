@@ -10,8 +10,8 @@ struct JobWideKeys {
     private var tracker: UniqueTracker?
     private var deduped = Set<String>()
     private(set) var duplicatesDropped = 0
-    /// The job's rows: the dedupe set is sized for them at its first fingerprint, so it
-    /// never rehashes a million strings on the way.
+    /// The job's rows, when known: the dedupe set is sized for them at its first fingerprint,
+    /// so it never rehashes a million strings on the way.
     var expectedRows = 0
 
     /// The problems of `record` given the keys its chunk declares; empty when it may be kept.
@@ -24,7 +24,8 @@ struct JobWideKeys {
     /// Whether the record repeats an earlier record's dedupe fingerprint (and so is dropped).
     mutating func isDuplicate(_ record: Record) -> Bool {
         guard let fingerprint = record.dedupe else { return false }
-        if deduped.isEmpty { deduped.reserveCapacity(expectedRows) }
+        // Run ahead, publish does not know the job's rows yet: start large rather than rehash from 1.
+        if deduped.isEmpty { deduped.reserveCapacity(max(expectedRows, 1 << 17)) }
         if deduped.insert(fingerprint).inserted { return false }
         duplicatesDropped += 1
         return true

@@ -42,7 +42,8 @@ struct ChunkValidator: Sendable {
             let checker = resolved.compiled.rowChecker(header: chunk.columns)
             let missing = Self.missingTokens(resolved.compiled.schema, header: chunk.columns)
             for record in records {
-                let cells = record.values.enumerated().map { index, value in
+                // `String?` from the start: mapping to [String] and passing that as [String?] casts every cell.
+                let cells = record.values.enumerated().map { index, value -> String? in
                     value.isNull ? (index < missing.count ? missing[index] : "") : value.csvText
                 }
                 let outcome = checker.check(line: record.line, cells: cells)

@@ -47,7 +47,7 @@ public enum ChunkCodec {
 
     /// The Arrow table of `records` (exposed for tests and tools).
     public static func table(_ records: [Record], header: Header) -> ArrowTable {
-        let widths = records.map(\.values.count)
+        let widths = records.map { $0.values.count }  // a key path here is not inlined: 5% of a stage
         let dataColumns = max(header.columns.count, widths.max() ?? 0)
         var fields: [ArrowField] = [role("_line", .int64, "line", nullable: false)]
         var columns: [ArrowArray] = []

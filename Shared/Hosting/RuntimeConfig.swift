@@ -92,18 +92,24 @@ extension RuntimeConfig {
             let cwd = FileManager.default.currentDirectoryPath
             return .local(root: URL(fileURLWithPath: root, relativeTo: URL(fileURLWithPath: cwd)).standardizedFileURL.path)
         case "s3":
-            let cwd = FileManager.default.currentDirectoryPath
-            let spool = values.string("storage.s3.spool", "var/spool")
-            return .s3(S3Config(
-                endpoint: values.string("storage.s3.endpoint", "http://127.0.0.1:28333"),
-                bucket: values.string("storage.s3.bucket", "sluice"),
-                region: values.string("storage.s3.region", "us-east-1"),
-                accessKey: values.string("storage.s3.access.key", "sluice"),
-                secretKey: values.string("storage.s3.secret.key", "sluice-secret"),
-                spool: URL(fileURLWithPath: spool, relativeTo: URL(fileURLWithPath: cwd)).standardizedFileURL.path,
-                timeout: .milliseconds(try values.int("storage.s3.timeout.ms", 120_000))))
+            return .s3(try s3(values))
         case let other:
             throw SluiceError.permanent("config.invalid-storage-backend", "storage.backend must be local or s3, got '\(other)'")
         }
+    }
+
+    /// The S3-compatible service of `storage.s3.*`: the object store when `storage.backend`
+    /// is `s3`, and where ingest reads `s3://bucket/key` sources whatever the backend.
+    public static func s3(_ values: ConfigValues) throws -> S3Config {
+        let cwd = FileManager.default.currentDirectoryPath
+        let spool = values.string("storage.s3.spool", "var/spool")
+        return S3Config(
+            endpoint: values.string("storage.s3.endpoint", "http://127.0.0.1:28333"),
+            bucket: values.string("storage.s3.bucket", "sluice"),
+            region: values.string("storage.s3.region", "us-east-1"),
+            accessKey: values.string("storage.s3.access.key", "sluice"),
+            secretKey: values.string("storage.s3.secret.key", "sluice-secret"),
+            spool: URL(fileURLWithPath: spool, relativeTo: URL(fileURLWithPath: cwd)).standardizedFileURL.path,
+            timeout: .milliseconds(try values.int("storage.s3.timeout.ms", 120_000)))
     }
 }

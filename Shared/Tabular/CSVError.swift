@@ -39,7 +39,8 @@ public enum CSVError: Error, Sendable, Hashable, CustomStringConvertible {
                 + "closing quote (\") or double any quote that is part of the text (\"\")."
         case .invalidUTF8(let line, let field):
             "Field \(field) of the record starting on line \(line) is not valid UTF-8. "
-                + "Re-save the file with UTF-8 encoding (for example \"CSV UTF-8\" in Excel)."
+                + "Re-save the file with UTF-8 encoding (for example \"CSV UTF-8\" in Excel), "
+                + "or declare its encoding (options.encoding, sluice submit --encoding)."
         }
     }
 
