@@ -18,7 +18,9 @@ struct ServeCommand: AsyncParsableCommand {
         guard let descriptor = ServiceCatalog.descriptor(service) else {
             throw ValidationError("unknown service '\(service)'; choose one of \(ServiceCatalog.names.joined(separator: ", "))")
         }
-        let config = try ServiceCatalog.config(service, values: try global.values())
+        let values = try global.values()
+        try MemoryTuning(values: values).apply()
+        let config = try ServiceCatalog.config(service, values: values)
         let logger = Logger(label: "sluice.\(service)")
         let host = try descriptor.build(config: config, logger: logger, handleSignals: true)
         logger.info("starting", metadata: ["broker": "\(config.amqp.redacted)", "database": "\(config.database.redacted)",

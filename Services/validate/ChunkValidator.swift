@@ -52,7 +52,9 @@ struct ChunkValidator: Sendable {
                 }
                 if outcome.isValid {
                     // NaN and ±Infinity are valid Table Schema numbers but have no JSON form: keep their text.
-                    let values = outcome.values.enumerated().map { index, value -> CellValue in
+                    // (Checked first: rebuilding every row's values to find none cost a copy per row.)
+                    let nonFinite = outcome.values.contains { if case .number(let number) = $0 { !number.isFinite } else { false } }
+                    let values = !nonFinite ? outcome.values : outcome.values.enumerated().map { index, value -> CellValue in
                         if case .number(let number) = value, !number.isFinite { return .string(cells[index] ?? "") }
                         return value
                     }

@@ -6,7 +6,9 @@ public struct ArrowBuilder: Sendable {
     public private(set) var nullCount = 0
     private var validity: [UInt8] = []
     private var values: [UInt8] = []
-    private var offsets: [UInt8] = []
+    /// utf8 offsets, as numbers until `finish` (appending four bytes at a time cost a
+    /// generic append per value).
+    private var offsets: [Int32] = []
 
     /// A builder of `type` (not a union: unions are assembled from builders of their kinds).
     public init(_ type: ArrowType, capacity: Int = 0) {
@@ -17,7 +19,8 @@ public struct ArrowBuilder: Sendable {
         case .int64, .float64: values.reserveCapacity(8 * capacity)
         case .date32: values.reserveCapacity(4 * capacity)
         case .utf8:
-            offsets.reserveCapacity(4 * (capacity + 1))
+            offsets.reserveCapacity(capacity + 1)
+            values.reserveCapacity(16 * capacity)  // a guess at the text; it grows if short
             appendOffset(0)
         default: break
         }
@@ -28,7 +31,7 @@ public struct ArrowBuilder: Sendable {
         // utf8 has 32-bit offsets: 2 GiB of text per column. Chunks are cut at a few MiB, so
         // reaching it is a bug, and silently wrapped offsets would corrupt the chunk.
         precondition(value <= Int(Int32.max), "a utf8 column of a chunk exceeds 2 GiB")
-        withUnsafeBytes(of: Int32(value).littleEndian) { offsets.append(contentsOf: $0) }
+        offsets.append(Int32(value).littleEndian)
     }
 
     @inline(__always)
@@ -88,7 +91,9 @@ public struct ArrowBuilder: Sendable {
         let validity = nullCount == 0 ? [] : self.validity
         switch type {
         case .null: return ArrowArray(type: .null, length: count, nullCount: count, buffers: [])
-        case .utf8: return ArrowArray(type: type, length: count, nullCount: nullCount, buffers: [validity, offsets, values])
+        case .utf8:
+            let offsetBytes = offsets.withUnsafeBytes { Array($0) }  // stored little-endian already
+            return ArrowArray(type: type, length: count, nullCount: nullCount, buffers: [validity, offsetBytes, values])
         default: return ArrowArray(type: type, length: count, nullCount: nullCount, buffers: [validity, values])
         }
     }

@@ -1,0 +1,38 @@
+import Runtime
+
+#if os(Linux)
+/// glibc's `mallopt` (malloc.h is not in the Glibc module); two `int`s in, one out.
+@_silgen_name("mallopt") private func glibcMallopt(_ parameter: Int32, _ value: Int32) -> Int32
+/// malloc.h's parameter numbers.
+private let trimThresholdParameter: Int32 = -1, mmapThresholdParameter: Int32 = -3
+#endif
+
+/// glibc `malloc` thresholds for a service process (`memory.mmap.threshold.bytes`,
+/// `memory.trim.threshold.bytes`), set once at start by `sluice serve`.
+///
+/// A stage allocates and frees buffers of a few MiB per chunk (Arrow columns, chunk bytes).
+/// With glibc's defaults, such a block is handed back to the kernel when freed and faulted in
+/// again, zeroed, for the next chunk: page faults were a tenth of the transform stage's time
+/// (`bench/`). Serving these sizes from the heap and keeping a freed top of the heap up to the
+/// trim threshold reuses the memory instead. The peak resident size stays what a chunk needs;
+/// an idle service may keep up to the trim threshold of freed heap.
+public struct MemoryTuning: Sendable, Equatable {
+    /// Blocks at least this large get their own mapping (glibc caps it at 32 MiB on 64-bit).
+    public var mmapThreshold: Int
+    /// Freed memory at the top of the heap beyond this is returned to the kernel.
+    public var trimThreshold: Int
+
+    /// Reads the settings; 0 for either leaves glibc's own behaviour.
+    public init(values: ConfigValues) throws {
+        mmapThreshold = try values.int("memory.mmap.threshold.bytes", 32 << 20)
+        trimThreshold = try values.int("memory.trim.threshold.bytes", 128 << 20)
+    }
+
+    /// Applies the thresholds to this process.
+    public func apply() {
+        #if os(Linux)
+        if mmapThreshold > 0 { _ = glibcMallopt(mmapThresholdParameter, Int32(clamping: mmapThreshold)) }
+        if trimThreshold > 0 { _ = glibcMallopt(trimThresholdParameter, Int32(clamping: trimThreshold)) }
+        #endif
+    }
+}
