@@ -106,7 +106,7 @@ for name in services {
     if name == "Ingest" { deps.append("Formats") }
     if name == "Scheduler" { deps.append("CivilTime") }
     if name == "Publish" { deps.append("Reports") }
-    if name == "Notify" || name == "Ingest" { deps.append("Outbound") }
+    if ["Notify", "Ingest", "Metrics"].contains(name) { deps.append("Outbound") }
     if name == "Ingest" { deps.append(.product(name: "Crypto", package: "swift-crypto")) }
     targets.append(.target(name: "\(name)Service", dependencies: deps,
                            path: "Services/\(name.lowercased())", swiftSettings: strict))

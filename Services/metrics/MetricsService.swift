@@ -61,6 +61,8 @@ public enum MetricsService {
             try await repo(context).apply(.stalled(incidentId: p.incidentId, reason: "[\(p.code)] \(p.stage): \(p.reason)"),
                                           jobId: p.jobId, at: envelope.occurredAt)
         }
+        let retention = try ChunkRetention.Settings(values: config.values)
+        spec.loops.append { runtime in ChunkRetention(runtime: runtime, settings: retention).loop() }
         spec.routes = { router, runtime in
             router.get("jobs/:id") { _, context in
                 let id = try context.parameters.require("id")

@@ -36,7 +36,32 @@ struct ProgressRepository {
         Migration(2, "stalled jobs", [
             "ALTER TABLE job_progress ADD COLUMN incident_id text, ADD COLUMN stalled_reason text",
         ]),
+        Migration(3, "chunk retention", [
+            "ALTER TABLE job_progress ADD COLUMN chunks_deleted_at timestamptz",
+            "CREATE INDEX job_progress_retention ON job_progress (finished_at) WHERE chunks_deleted_at IS NULL",
+        ]),
     ])
+
+    /// Finished jobs (published, failed, skipped or stored) whose intermediate chunks are still
+    /// there, finished before `cutoff`, oldest first.
+    func retainedChunks(finishedBefore cutoff: Date, limit: Int) async throws -> [String] {
+        let rows = try await runtime.database.query("""
+            SELECT job_id FROM job_progress
+            WHERE chunks_deleted_at IS NULL AND finished_at < \(cutoff)
+              AND state IN ('published', 'failed', 'skipped', 'stored')
+            ORDER BY finished_at LIMIT \(limit)
+            """, logger: runtime.logger)
+        var ids: [String] = []
+        for try await id in rows.decode(String.self) { ids.append(id) }
+        return ids
+    }
+
+    /// Records that the job's intermediate chunks were deleted.
+    func markChunksDeleted(_ jobId: String) async throws {
+        try await runtime.database.query("""
+            UPDATE job_progress SET chunks_deleted_at = now() WHERE job_id = \(jobId)
+            """, logger: runtime.logger)
+    }
 
     func apply(_ event: ProgressEvent, jobId: String, at time: Date) async throws {
         guard let connection else { return }

@@ -16,7 +16,7 @@ public struct ChunkStore: Sendable {
     public init(objects: any ObjectStore) { self.objects = objects }
 
     /// The stages whose output is stored.
-    public enum Stage: String, Sendable {
+    public enum Stage: String, Sendable, CaseIterable {
         case ingested, validated, transformed
         /// The record errors a stage found.
         case validateErrors = "validated-errors", transformErrors = "transformed-errors"

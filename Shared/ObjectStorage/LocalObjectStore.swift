@@ -123,9 +123,18 @@ public struct LocalObjectStore: ObjectStore {
 
     public func delete(_ key: ObjectKey) async throws(ObjectStoreError) {
         let target = path(key)
+        let root = root
         try await offThread { () throws(ObjectStoreError) in
             guard unlink(target) == 0 || errno == ENOENT || errno == ENOTDIR else {
                 throw Self.failure(errno, key: key, "cannot delete the object")
+            }
+            // Directories the key emptied go too (rmdir refuses one that is not empty), so a
+            // store whose jobs' chunks were deleted does not fill with empty directories. A
+            // writer racing into a directory removed here fails transiently and is retried.
+            var directory = Substring(target)
+            while let slash = directory.lastIndex(of: "/") {
+                directory = directory[..<slash]
+                guard directory.count > root.count, directory.hasPrefix(root + "/"), rmdir(String(directory)) == 0 else { break }
             }
         }
     }

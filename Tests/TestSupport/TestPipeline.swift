@@ -37,8 +37,13 @@ final class TestPipeline: @unchecked Sendable {
     /// Starts `services` in-process and waits until each has migrated and listens.
     func start(_ services: [String] = TestPipeline.all) async throws {
         try await TestEnvironment.createSchemas(prefix: prefix, services: TestPipeline.all)
+        // Services that call the incident service (chunk retention) are pointed at the one running here.
+        var settings = overrides
+        if let port = ports["incident"], settings["retention.incident.url"] == nil {
+            settings["retention.incident.url"] = "http://127.0.0.1:\(port)"
+        }
         for name in services {
-            let host = try Self.build(name, try TestEnvironment.runtimeConfig(name, prefix: prefix, overrides: overrides))
+            let host = try Self.build(name, try TestEnvironment.runtimeConfig(name, prefix: prefix, overrides: settings))
             hosts[name] = host
             tasks[name] = Task { try await host.run() }
         }

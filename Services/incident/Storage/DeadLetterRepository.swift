@@ -129,6 +129,19 @@ struct DeadLetterRepository {
     }
 
     /// How many of an incident's failures are in each state.
+    /// Those of `jobIds` that a failure of an incident not yet resolved refers to: their
+    /// intermediate chunks must stay, a re-drive needs them (chunk retention asks).
+    func heldJobs(_ jobIds: [String]) async throws -> [String] {
+        guard !jobIds.isEmpty else { return [] }
+        let rows = try await runtime.database.query("""
+            SELECT DISTINCT d.job_id FROM dead_letters d JOIN incidents i ON i.id = d.incident_id
+            WHERE d.job_id = ANY(\(jobIds)) AND i.state NOT IN ('resolved', 'archived') ORDER BY d.job_id
+            """, logger: runtime.logger)
+        var held: [String] = []
+        for try await id in rows.decode(String.self) { held.append(id) }
+        return held
+    }
+
     func stateCounts(incidentId: String) async throws -> [String: Int] {
         let rows = try await runtime.database.query("""
             SELECT state, count(*)::int FROM dead_letters WHERE incident_id = \(incidentId) GROUP BY state
