@@ -4,11 +4,11 @@ import Runtime
 /// glibc's `mallopt` (malloc.h is not in the Glibc module); two `int`s in, one out.
 @_silgen_name("mallopt") private func glibcMallopt(_ parameter: Int32, _ value: Int32) -> Int32
 /// malloc.h's parameter numbers.
-private let trimThresholdParameter: Int32 = -1, mmapThresholdParameter: Int32 = -3
+private let trimThresholdParameter: Int32 = -1, mmapThresholdParameter: Int32 = -3, arenaMaxParameter: Int32 = -8
 #endif
 
-/// glibc `malloc` thresholds for a service process (`memory.mmap.threshold.bytes`,
-/// `memory.trim.threshold.bytes`), set once at start by `sluice serve`.
+/// glibc `malloc` settings for a service process (`memory.mmap.threshold.bytes`,
+/// `memory.trim.threshold.bytes`, `memory.arenas`), set once at start by `sluice serve`.
 ///
 /// A stage allocates and frees buffers of a few MiB per chunk (Arrow columns, chunk bytes).
 /// With glibc's defaults, such a block is handed back to the kernel when freed and faulted in
@@ -16,16 +16,23 @@ private let trimThresholdParameter: Int32 = -1, mmapThresholdParameter: Int32 = 
 /// (`bench/`). Serving these sizes from the heap and keeping a freed top of the heap up to the
 /// trim threshold reuses the memory instead. The peak resident size stays what a chunk needs;
 /// an idle service may keep up to the trim threshold of freed heap.
+///
+/// glibc also gives threads their own arenas (up to eight per core); memory freed in one is
+/// not reused by another, and a stage's work hops between the concurrency pool's threads.
+/// Two arenas cut publish's peak resident size by a tenth at no measurable cost in time.
 public struct MemoryTuning: Sendable, Equatable {
     /// Blocks at least this large get their own mapping (glibc caps it at 32 MiB on 64-bit).
     public var mmapThreshold: Int
     /// Freed memory at the top of the heap beyond this is returned to the kernel.
     public var trimThreshold: Int
+    /// The most malloc arenas (0: glibc's default of eight per core).
+    public var arenas: Int
 
     /// Reads the settings; 0 for either leaves glibc's own behaviour.
     public init(values: ConfigValues) throws {
         mmapThreshold = try values.int("memory.mmap.threshold.bytes", 32 << 20)
-        trimThreshold = try values.int("memory.trim.threshold.bytes", 128 << 20)
+        trimThreshold = try values.int("memory.trim.threshold.bytes", 32 << 20)
+        arenas = try values.int("memory.arenas", 2)
     }
 
     /// Applies the thresholds to this process.
@@ -33,6 +40,7 @@ public struct MemoryTuning: Sendable, Equatable {
         #if os(Linux)
         if mmapThreshold > 0 { _ = glibcMallopt(mmapThresholdParameter, Int32(clamping: mmapThreshold)) }
         if trimThreshold > 0 { _ = glibcMallopt(trimThresholdParameter, Int32(clamping: trimThreshold)) }
+        if arenas > 0 { _ = glibcMallopt(arenaMaxParameter, Int32(clamping: arenas)) }
         #endif
     }
 }
