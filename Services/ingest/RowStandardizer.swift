@@ -21,6 +21,7 @@ struct RowStandardizer: Sendable {
     }
 
     func cells(_ row: [String?]) -> [CellValue] {
-        cells.standardize(row).map { $0.map { .string($0.replacingNUL) } ?? .null }
+        // One pass, one array: standardizing into a [String?] first cost a second array per row.
+        row.map { cell in cells.standardize(cell).map { .string($0.replacingNUL) } ?? .null }
     }
 }

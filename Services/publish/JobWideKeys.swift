@@ -8,7 +8,7 @@ import Validation
 /// operation, not an error), counting them.
 struct JobWideKeys {
     private var tracker: UniqueTracker?
-    private var deduped = Set<String>()
+    private var deduped = FingerprintSet()
     private(set) var duplicatesDropped = 0
     /// The job's rows, when known: the dedupe set is sized for them at its first fingerprint,
     /// so it never rehashes a million strings on the way.
@@ -25,8 +25,8 @@ struct JobWideKeys {
     mutating func isDuplicate(_ record: Record) -> Bool {
         guard let fingerprint = record.dedupe else { return false }
         // Run ahead, publish does not know the job's rows yet: start large rather than rehash from 1.
-        if deduped.isEmpty { deduped.reserveCapacity(max(expectedRows, 1 << 17)) }
-        if deduped.insert(fingerprint).inserted { return false }
+        if deduped.count == 0 { deduped.reserveCapacity(max(expectedRows, 1 << 17)) }
+        if deduped.insert(fingerprint) { return false }
         duplicatesDropped += 1
         return true
     }

@@ -101,19 +101,8 @@ public struct EncodingDecider: Sendable {
 
     /// Whether the UTF-8 sequence that starts `bytes` (at a non-ASCII byte) is valid.
     static func sequence(_ bytes: ArraySlice<UInt8>) -> Sequence {
-        let lead = bytes[bytes.startIndex]
-        var lower: UInt8 = 0x80, upper: UInt8 = 0xBF
-        let needed: Int
-        switch lead {
-        case 0xC2...0xDF: needed = 1
-        case 0xE0: needed = 2; lower = 0xA0
-        case 0xE1...0xEC, 0xEE...0xEF: needed = 2
-        case 0xED: needed = 2; upper = 0x9F
-        case 0xF0: needed = 3; lower = 0x90
-        case 0xF1...0xF3: needed = 3
-        case 0xF4: needed = 3; upper = 0x8F
-        default: return .invalid
-        }
+        guard let (needed, first, last) = UTF8Validator.sequence(lead: bytes[bytes.startIndex]) else { return .invalid }
+        var lower = first, upper = last
         var index = bytes.startIndex + 1
         for _ in 0..<needed {
             guard index < bytes.endIndex else { return .incomplete }

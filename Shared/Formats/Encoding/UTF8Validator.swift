@@ -80,20 +80,11 @@ public struct UTF8Validator: Sendable, Hashable {
                 let lead = buffer[index]
                 sequenceStart = byteCount + index
                 index += 1
-                lower = 0x80
-                upper = 0xBF
-                switch lead {
-                case 0xC2...0xDF: needed = 1
-                case 0xE0: needed = 2; lower = 0xA0
-                case 0xE1...0xEC, 0xEE...0xEF: needed = 2
-                case 0xED: needed = 2; upper = 0x9F
-                case 0xF0: needed = 3; lower = 0x90
-                case 0xF1...0xF3: needed = 3
-                case 0xF4: needed = 3; upper = 0x8F
-                default:
+                guard let sequence = Self.sequence(lead: lead) else {
                     fail(at: sequenceStart)
                     return
                 }
+                (needed, lower, upper) = sequence
             } else {
                 let byte = buffer[index]
                 guard byte >= lower, byte <= upper else {
@@ -105,6 +96,22 @@ public struct UTF8Validator: Sendable, Hashable {
                 upper = 0xBF
                 needed -= 1
             }
+        }
+    }
+
+    /// For a lead byte of a multi-byte sequence: how many continuation bytes follow and the
+    /// allowed range of the first one (later ones are 0x80…0xBF), as Unicode's table of
+    /// well-formed UTF-8 has it; `nil` for a byte that cannot start a sequence.
+    static func sequence(lead: UInt8) -> (needed: Int, lower: UInt8, upper: UInt8)? {
+        switch lead {
+        case 0xC2...0xDF: (1, 0x80, 0xBF)
+        case 0xE0: (2, 0xA0, 0xBF)
+        case 0xE1...0xEC, 0xEE...0xEF: (2, 0x80, 0xBF)
+        case 0xED: (2, 0x80, 0x9F)
+        case 0xF0: (3, 0x90, 0xBF)
+        case 0xF1...0xF3: (3, 0x80, 0xBF)
+        case 0xF4: (3, 0x80, 0x8F)
+        default: nil
         }
     }
 

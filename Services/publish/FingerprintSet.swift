@@ -1,0 +1,86 @@
+import Foundation
+
+/// An exact set of strings, compact: the job-wide dedupe keys of publish, a million or more per
+/// job.
+///
+/// `Set<String>` kept 16 bytes per bucket plus a heap block per key longer than 15 bytes, and
+/// doubled in place (old and new tables alive at once). Here the keys' bytes sit end to end in
+/// one array, and the open-addressing table holds 8 bytes per slot: 32 bits of the key's hash
+/// and its index. A lookup compares stored bytes only when those 32 bits match.
+///
+/// Hashing is Swift's seeded `Hasher`, so crafted keys cannot make probe chains long. The
+/// set's contents never depend on the seed, only where keys sit.
+struct FingerprintSet: Sendable {
+    /// 0 when empty; else the hash's high 32 bits and the key's index + 1.
+    private var slots: [UInt64] = []
+    /// Where each key starts in `bytes`; key `i` ends where key `i + 1` starts.
+    private var starts: [Int] = [0]
+    private var bytes: [UInt8] = []
+
+    /// Keys held.
+    var count: Int { starts.count - 1 }
+
+    /// Room for `capacity` keys before the table grows.
+    mutating func reserveCapacity(_ capacity: Int) {
+        var size = 16
+        while size * 3 < capacity * 4 { size *= 2 }
+        if size > slots.count { rehash(size) }
+        starts.reserveCapacity(capacity + 1)
+    }
+
+    /// Adds `key`; false when it was there already.
+    mutating func insert(_ key: String) -> Bool {
+        var key = key
+        return key.withUTF8 { insert(bytes: $0) }
+    }
+
+    private mutating func insert(bytes key: UnsafeBufferPointer<UInt8>) -> Bool {
+        if (count + 1) * 4 > slots.count * 3 { rehash(Swift.max(16, slots.count * 2)) }
+        let hash = Self.hash(key)
+        let tag = hash >> 32
+        let mask = slots.count - 1
+        var index = Int(truncatingIfNeeded: hash) & mask
+        while true {
+            let slot = slots[index]
+            if slot == 0 {
+                bytes.append(contentsOf: key)
+                starts.append(bytes.count)
+                slots[index] = tag << 32 | UInt64(count)
+                return true
+            }
+            if slot >> 32 == tag, equals(Int(truncatingIfNeeded: slot & 0xFFFF_FFFF) - 1, key) { return false }
+            index = (index + 1) & mask
+        }
+    }
+
+    private func equals(_ entry: Int, _ key: UnsafeBufferPointer<UInt8>) -> Bool {
+        let start = starts[entry], end = starts[entry + 1]
+        guard end - start == key.count else { return false }
+        return bytes.withUnsafeBufferPointer { stored in
+            key.count == 0 || memcmp(stored.baseAddress! + start, key.baseAddress!, key.count) == 0
+        }
+    }
+
+    private static func hash(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var hasher = Hasher()
+        hasher.combine(bytes: UnsafeRawBufferPointer(key))
+        return UInt64(bitPattern: Int64(hasher.finalize()))
+    }
+
+    /// Re-places every key in a table of `size` slots (a power of two).
+    private mutating func rehash(_ size: Int) {
+        precondition(count < Int(UInt32.max), "more than 4 billion dedupe keys in one job")
+        var table = [UInt64](repeating: 0, count: size)
+        let mask = size - 1
+        bytes.withUnsafeBufferPointer { stored in
+            for entry in 0..<count {
+                let key = UnsafeBufferPointer(rebasing: stored[starts[entry]..<starts[entry + 1]])
+                let hash = Self.hash(key)
+                var index = Int(truncatingIfNeeded: hash) & mask
+                while table[index] != 0 { index = (index + 1) & mask }
+                table[index] = (hash >> 32) << 32 | UInt64(entry + 1)
+            }
+        }
+        slots = table
+    }
+}
