@@ -34,7 +34,7 @@ struct IngestSettings: Sendable {
     init(values: ConfigValues) throws {
         let cwd = FileManager.default.currentDirectoryPath
         roots = values.list("ingest.roots", [cwd]).map { URL(fileURLWithPath: $0, relativeTo: URL(fileURLWithPath: cwd)).standardizedFileURL.path }
-        defaultChunkSize = try values.int("ingest.chunk.size", 32_768)
+        defaultChunkSize = try values.int("ingest.chunk.size", 16_384)
         maxChunkSize = try values.int("ingest.chunk.max", 1_048_576)
         maxChunkBytes = try values.int("ingest.chunk.bytes", 4 << 20)
         maxSourceBytes = try values.int("ingest.max.bytes", 2 << 30)

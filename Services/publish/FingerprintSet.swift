@@ -5,8 +5,10 @@ import Foundation
 ///
 /// `Set<String>` kept 16 bytes per bucket plus a heap block per key longer than 15 bytes, and
 /// doubled in place (old and new tables alive at once). Here the keys' bytes sit end to end in
-/// one array, and the open-addressing table holds 8 bytes per slot: 32 bits of the key's hash
-/// and its index. A lookup compares stored bytes only when those 32 bits match.
+/// one array, and the open-addressing table holds 8 bytes per slot: the top 32 bits of the
+/// key's hash and its index. A key's home slot comes from those same bits, so growing the table
+/// re-places keys without hashing them again; a lookup compares stored bytes only when the 32
+/// bits match.
 ///
 /// Hashing is Swift's seeded `Hasher`, so crafted keys cannot make probe chains long. The
 /// set's contents never depend on the seed, only where keys sit.
@@ -36,10 +38,9 @@ struct FingerprintSet: Sendable {
 
     private mutating func insert(bytes key: UnsafeBufferPointer<UInt8>) -> Bool {
         if (count + 1) * 4 > slots.count * 3 { rehash(Swift.max(16, slots.count * 2)) }
-        let hash = Self.hash(key)
-        let tag = hash >> 32
+        let tag = Self.hash(key) >> 32
         let mask = slots.count - 1
-        var index = Int(truncatingIfNeeded: hash) & mask
+        var index = home(tag)
         while true {
             let slot = slots[index]
             if slot == 0 {
@@ -51,6 +52,12 @@ struct FingerprintSet: Sendable {
             if slot >> 32 == tag, equals(Int(truncatingIfNeeded: slot & 0xFFFF_FFFF) - 1, key) { return false }
             index = (index + 1) & mask
         }
+    }
+
+    /// The home slot of a tag: its top bits, as many as the table size needs (≤ 2^32 slots).
+    @inline(__always)
+    private func home(_ tag: UInt64) -> Int {
+        Int(truncatingIfNeeded: tag >> UInt64(32 - slots.count.trailingZeroBitCount))
     }
 
     private func equals(_ entry: Int, _ key: UnsafeBufferPointer<UInt8>) -> Bool {
@@ -67,20 +74,16 @@ struct FingerprintSet: Sendable {
         return UInt64(bitPattern: Int64(hasher.finalize()))
     }
 
-    /// Re-places every key in a table of `size` slots (a power of two).
+    /// Re-places every key in a table of `size` slots (a power of two), by its stored tag.
     private mutating func rehash(_ size: Int) {
-        precondition(count < Int(UInt32.max), "more than 4 billion dedupe keys in one job")
-        var table = [UInt64](repeating: 0, count: size)
+        precondition(count < Int(UInt32.max) && size <= 1 << 32, "more than 4 billion dedupe keys in one job")
+        let old = slots
+        slots = [UInt64](repeating: 0, count: size)
         let mask = size - 1
-        bytes.withUnsafeBufferPointer { stored in
-            for entry in 0..<count {
-                let key = UnsafeBufferPointer(rebasing: stored[starts[entry]..<starts[entry + 1]])
-                let hash = Self.hash(key)
-                var index = Int(truncatingIfNeeded: hash) & mask
-                while table[index] != 0 { index = (index + 1) & mask }
-                table[index] = (hash >> 32) << 32 | UInt64(entry + 1)
-            }
+        for slot in old where slot != 0 {
+            var index = home(slot >> 32)
+            while slots[index] != 0 { index = (index + 1) & mask }
+            slots[index] = slot
         }
-        slots = table
     }
 }
