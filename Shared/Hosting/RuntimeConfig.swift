@@ -110,6 +110,7 @@ extension RuntimeConfig {
             accessKey: values.string("storage.s3.access.key", "sluice"),
             secretKey: values.string("storage.s3.secret.key", "sluice-secret"),
             spool: URL(fileURLWithPath: spool, relativeTo: URL(fileURLWithPath: cwd)).standardizedFileURL.path,
-            timeout: .milliseconds(try values.int("storage.s3.timeout.ms", 120_000)))
+            timeout: .milliseconds(try values.int("storage.s3.timeout.ms", 120_000)),
+            multipartBytes: try values.int("storage.s3.multipart.bytes", 64 << 20))
     }
 }

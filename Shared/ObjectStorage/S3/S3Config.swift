@@ -15,9 +15,12 @@ public struct S3Config: Sendable, Equatable {
     public var spool: String
     /// A bound on one request, connection included.
     public var timeout: Duration
+    /// Files larger than this are uploaded in parts of this size (S3 takes at most 5 GiB in
+    /// one PUT, and a part of at least 5 MiB); more parts than S3's 10,000 make them larger.
+    public var multipartBytes: Int
 
     public init(endpoint: String, bucket: String, region: String = "us-east-1", accessKey: String, secretKey: String,
-                spool: String, timeout: Duration = .seconds(120)) {
+                spool: String, timeout: Duration = .seconds(120), multipartBytes: Int = 64 << 20) {
         self.endpoint = endpoint.hasSuffix("/") ? String(endpoint.dropLast()) : endpoint
         self.bucket = bucket
         self.region = region
@@ -25,5 +28,6 @@ public struct S3Config: Sendable, Equatable {
         self.secretKey = secretKey
         self.spool = spool
         self.timeout = timeout
+        self.multipartBytes = max(multipartBytes, 5 << 20)
     }
 }

@@ -22,8 +22,13 @@ public struct S3ObjectStore: ObjectStore {
     }
 
     public func put(_ key: ObjectKey, movingFile path: String) async throws(ObjectStoreError) {
-        let response = try await send(S3Request(method: "PUT", key: key, body: .file(path)))
-        try response.check(key, "upload the object", writing: true)
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        if size > config.multipartBytes {
+            try await putInParts(key, path: path, size: size)
+        } else {
+            let response = try await send(S3Request(method: "PUT", key: key, body: .file(path)))
+            try response.check(key, "upload the object", writing: true)
+        }
         try? FileManager.default.removeItem(atPath: path)
     }
 
@@ -80,6 +85,50 @@ public struct S3ObjectStore: ObjectStore {
         let response = try await send(S3Request(method: "PUT", key: nil, body: .bytes([])))
         if response.status == 409 { return }  // it exists
         try response.check(nil, "create the bucket \(config.bucket)")
+    }
+
+    /// A multipart upload: the object appears whole when it is completed, never in part; a
+    /// failed upload is aborted so its parts do not linger (and cost) in the bucket.
+    private func putInParts(_ key: ObjectKey, path: String, size: Int) async throws(ObjectStoreError) {
+        let started = try await send(S3Request(method: "POST", key: key, query: [("uploads", "")], body: .bytes([])))
+        try started.check(key, "start a multipart upload", writing: true)
+        guard let uploadId = S3ListPage.elements("UploadId", in: String(decoding: started.body, as: UTF8.self)).first else {
+            throw ObjectStoreError(.unavailable, key: key.value, "the server started a multipart upload without an UploadId")
+        }
+        do throws(ObjectStoreError) {
+            let partSize = max(config.multipartBytes, (size + 9_999) / 10_000)
+            var parts: [String] = []
+            var offset = 0
+            while offset < size {
+                let length = min(partSize, size - offset)
+                let number = parts.count + 1
+                let response = try await send(S3Request(method: "PUT", key: key, query: [("partNumber", "\(number)"), ("uploadId", uploadId)],
+                                                        body: .fileRange(path, offset: offset, length: length)))
+                try response.check(key, "upload part \(number)", writing: true)
+                guard let etag = response.etag else {
+                    throw ObjectStoreError(.unavailable, key: key.value, "part \(number) was stored without an ETag")
+                }
+                parts.append(etag)
+                offset += length
+            }
+            let list = parts.enumerated().map { "<Part><PartNumber>\($0.offset + 1)</PartNumber><ETag>\(Self.xmlEscaped($0.element))</ETag></Part>" }
+            let body = "<CompleteMultipartUpload>" + list.joined() + "</CompleteMultipartUpload>"
+            let done = try await send(S3Request(method: "POST", key: key, query: [("uploadId", uploadId)], body: .bytes(Array(body.utf8))))
+            try done.check(key, "complete the multipart upload", writing: true)
+            // S3 may answer 200 and still fail, with an error document as the body.
+            if let code = S3Response.errorCode(done.body) {
+                throw ObjectStoreError(code.contains("Quota") ? .full : .unavailable, key: key.value,
+                                       "cannot complete the multipart upload: \(code)")
+            }
+        } catch {
+            _ = try? await send(S3Request(method: "DELETE", key: key, query: [("uploadId", uploadId)]))
+            throw error
+        }
+    }
+
+    private static func xmlEscaped(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;")
     }
 
     private func send(_ request: S3Request) async throws(ObjectStoreError) -> S3Response {

@@ -10,6 +10,8 @@ struct S3Request: Sendable {
         case bytes([UInt8])
         /// A file streamed from disk (its payload unsigned: hashing it would read it twice).
         case file(String)
+        /// `length` bytes of a file from `offset`: one part of a multipart upload, streamed.
+        case fileRange(String, offset: Int, length: Int)
     }
 
     var method: String
@@ -52,11 +54,14 @@ struct S3Request: Sendable {
         case .bytes(let bytes):
             payload = bytes
             lines.append("x-amz-content-sha256: \(SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined())")
-        case .file(let path):
+        case .file(let path), .fileRange(let path, _, _):
             guard let opened = fopen(path, "rb") else {
                 throw ObjectStoreError(.unavailable, key: key?.value, "cannot open \(path) to upload it")
             }
             file = opened
+            if case .fileRange(_, let offset, _) = body, fseeko(opened, off_t(offset), SEEK_SET) != 0 {
+                throw ObjectStoreError(.unavailable, key: key?.value, "cannot seek to byte \(offset) of \(path)")
+            }
             lines.append("x-amz-content-sha256: UNSIGNED-PAYLOAD")
         }
         var list: UnsafeMutablePointer<curl_slist>?
@@ -65,6 +70,9 @@ struct S3Request: Sendable {
         let sink = S3Response.Sink()
         let sinkPointer = Unmanaged.passRetained(sink)
         defer { sinkPointer.release() }
+        let headerSink = S3Response.Sink()  // for the ETag of an uploaded part
+        let headerPointer = Unmanaged.passRetained(headerSink)
+        defer { headerPointer.release() }
         let parts = config.timeout.components
         let milliseconds = max(1, Int(parts.seconds) * 1000 + Int(parts.attoseconds / 1_000_000_000_000_000))
         return try payload.withUnsafeBufferPointer { (buffer) throws(ObjectStoreError) -> S3Response in
@@ -80,8 +88,9 @@ struct S3Request: Sendable {
                 _ = sluice_curl_setopt_long(handle, CURLOPT_NOBODY, 1)
             case ("GET", _):
                 _ = sluice_curl_setopt_long(handle, CURLOPT_HTTPGET, 1)
-            case (_, .file):
-                let size = (try? FileManager.default.attributesOfItem(atPath: filePath ?? "")[.size] as? Int) ?? 0
+            case (_, .file), (_, .fileRange):
+                var size = (try? FileManager.default.attributesOfItem(atPath: filePath ?? "")[.size] as? Int) ?? 0
+                if case .fileRange(_, _, let length) = body { size = length }
                 _ = sluice_curl_setopt_long(handle, CURLOPT_UPLOAD, 1)
                 _ = sluice_curl_setopt_pointer(handle, CURLOPT_READDATA, UnsafeMutableRawPointer(file))
                 _ = sluice_curl_setopt_offset(handle, CURLOPT_INFILESIZE_LARGE, curl_off_t(size))
@@ -102,6 +111,14 @@ struct S3Request: Sendable {
                 return n
             }
             _ = sluice_curl_setopt_pointer(handle, CURLOPT_WRITEDATA, sinkPointer.toOpaque())
+            _ = sluice_curl_setopt_write(handle, CURLOPT_HEADERFUNCTION) { data, size, count, user in
+                guard let data, let user else { return 0 }
+                let n = size * count
+                let sink = Unmanaged<S3Response.Sink>.fromOpaque(user).takeUnretainedValue()
+                data.withMemoryRebound(to: UInt8.self, capacity: n) { sink.bytes.append(contentsOf: UnsafeBufferPointer(start: $0, count: n)) }
+                return n
+            }
+            _ = sluice_curl_setopt_pointer(handle, CURLOPT_HEADERDATA, headerPointer.toOpaque())
             let code = curl_easy_perform(handle)
             guard code == CURLE_OK else {
                 throw ObjectStoreError(.unavailable, key: key?.value,
@@ -111,12 +128,15 @@ struct S3Request: Sendable {
             _ = sluice_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
             var length: curl_off_t = -1
             _ = sluice_curl_getinfo_offset(handle, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &length)
-            return S3Response(status: status, body: sink.bytes, contentLength: Int(length))
+            return S3Response(status: status, body: sink.bytes, contentLength: Int(length),
+                              etag: S3Response.header("etag", in: headerSink.bytes))
         }
     }
 
     private var filePath: String? {
-        if case .file(let path) = body { return path }
-        return nil
+        switch body {
+        case .file(let path), .fileRange(let path, _, _): path
+        default: nil
+        }
     }
 }

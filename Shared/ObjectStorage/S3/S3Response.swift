@@ -1,3 +1,5 @@
+import Foundation
+
 /// What an S3 request answered, and its status sorted into the store's failure kinds.
 struct S3Response: Sendable {
     /// Collects a response body from libcurl's write callback.
@@ -9,6 +11,19 @@ struct S3Response: Sendable {
     var body: [UInt8]
     /// `Content-Length` (for HEAD: the object's size), or -1.
     var contentLength: Int
+    /// The `ETag` header (an uploaded part's, which completing a multipart upload names).
+    var etag: String? = nil
+
+    /// The value of header `name` (case-insensitive) in raw response headers; the last
+    /// response's when libcurl saw several (a `100 Continue` first).
+    static func header(_ name: String, in raw: [UInt8]) -> String? {
+        var found: String?
+        for line in String(decoding: raw, as: UTF8.self).split(whereSeparator: \.isNewline) {  // "\r\n" is one Character
+            guard let colon = line.firstIndex(of: ":"), line[..<colon].lowercased() == name else { continue }
+            found = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        }
+        return found
+    }
 
     /// Throws unless the status is 2xx (or 206): 404 not found (on a write: the bucket is
     /// gone, so unavailable), 403 denied, 507 or a quota error full, anything else (5xx, odd
