@@ -103,21 +103,9 @@ struct S3Request: Sendable {
                 _ = sluice_curl_setopt_string(handle, CURLOPT_CUSTOMREQUEST, method)
             }
             _ = sluice_curl_setopt_slist(handle, CURLOPT_HTTPHEADER, list)
-            _ = sluice_curl_setopt_write(handle, CURLOPT_WRITEFUNCTION) { data, size, count, user in
-                guard let data, let user else { return 0 }
-                let n = size * count
-                let sink = Unmanaged<S3Response.Sink>.fromOpaque(user).takeUnretainedValue()
-                data.withMemoryRebound(to: UInt8.self, capacity: n) { sink.bytes.append(contentsOf: UnsafeBufferPointer(start: $0, count: n)) }
-                return n
-            }
+            _ = sluice_curl_setopt_write(handle, CURLOPT_WRITEFUNCTION, collectIntoSink)
             _ = sluice_curl_setopt_pointer(handle, CURLOPT_WRITEDATA, sinkPointer.toOpaque())
-            _ = sluice_curl_setopt_write(handle, CURLOPT_HEADERFUNCTION) { data, size, count, user in
-                guard let data, let user else { return 0 }
-                let n = size * count
-                let sink = Unmanaged<S3Response.Sink>.fromOpaque(user).takeUnretainedValue()
-                data.withMemoryRebound(to: UInt8.self, capacity: n) { sink.bytes.append(contentsOf: UnsafeBufferPointer(start: $0, count: n)) }
-                return n
-            }
+            _ = sluice_curl_setopt_write(handle, CURLOPT_HEADERFUNCTION, collectIntoSink)
             _ = sluice_curl_setopt_pointer(handle, CURLOPT_HEADERDATA, headerPointer.toOpaque())
             let code = curl_easy_perform(handle)
             guard code == CURLE_OK else {
@@ -139,4 +127,15 @@ struct S3Request: Sendable {
         default: nil
         }
     }
+}
+
+/// libcurl's write and header callback: appends what it hands over to the `S3Response.Sink`
+/// behind `user` (bodies and headers alike).
+private func collectIntoSink(_ data: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int,
+                             _ user: UnsafeMutableRawPointer?) -> Int {
+    guard let data, let user else { return 0 }
+    let n = size * count
+    let sink = Unmanaged<S3Response.Sink>.fromOpaque(user).takeUnretainedValue()
+    data.withMemoryRebound(to: UInt8.self, capacity: n) { sink.bytes.append(contentsOf: UnsafeBufferPointer(start: $0, count: n)) }
+    return n
 }
