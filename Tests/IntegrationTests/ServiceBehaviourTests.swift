@@ -68,7 +68,9 @@ struct ServiceBehaviourTests {
         for replica in replicas { try await replica.waitUntilReady() }
         let name = "nightly-\(UUID().uuidString.lowercased())"
         let due = Date().addingTimeInterval(-5)
-        let schedule = Schedule(id: MessageID.hash("schedule", name), name: name, cron: "*/5 * * * *",
+        // Yearly: the next fire after the due one is months away, so a test that runs across a
+        // minute boundary cannot meet a second, legitimate fire (with "*/5" it did, at :00 and :05).
+        let schedule = Schedule(id: MessageID.hash("schedule", name), name: name, cron: "0 0 1 1 *",
                                 job: JobSubmit(source: .inline("a\n1\n")), enabled: true, nextFireAt: due)
         try await ScheduleRepository(runtime: replicas[0].runtime).upsert(schedule)
         // Watch the submissions the scheduler publishes (ingest's queue of this topology).
