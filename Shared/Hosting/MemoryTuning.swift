@@ -28,7 +28,7 @@ public struct MemoryTuning: Sendable, Equatable {
     /// The most malloc arenas (0: glibc's default of eight per core).
     public var arenas: Int
 
-    /// Reads the settings; 0 for either leaves glibc's own behaviour.
+    /// Reads the settings; 0 for any of them leaves glibc's own behaviour for it.
     public init(values: ConfigValues) throws {
         mmapThreshold = try values.int("memory.mmap.threshold.bytes", 32 << 20)
         trimThreshold = try values.int("memory.trim.threshold.bytes", 32 << 20)

@@ -53,4 +53,20 @@ public enum ASCIIText {
         }
         return bits & 0x8080_8080_8080_8080 == 0
     }
+
+    /// The index of the first byte at or after `start` that is 0x80 or above, or `bytes.count`
+    /// when there is none; eight bytes at a time.
+    @inline(__always)
+    public static func firstNonASCII(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int = 0) -> Int {
+        var index = start
+        if let base = bytes.baseAddress {
+            let raw = UnsafeRawPointer(base)
+            while index + 8 <= bytes.count,
+                  raw.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+                index += 8
+            }
+        }
+        while index < bytes.count, bytes[index] < 0x80 { index += 1 }
+        return index
+    }
 }

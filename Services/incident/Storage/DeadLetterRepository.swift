@@ -128,7 +128,6 @@ struct DeadLetterRepository {
         return changed
     }
 
-    /// How many of an incident's failures are in each state.
     /// Those of `jobIds` that a failure of an incident not yet resolved refers to: their
     /// intermediate chunks must stay, a re-drive needs them (chunk retention asks).
     func heldJobs(_ jobIds: [String]) async throws -> [String] {
@@ -142,6 +141,7 @@ struct DeadLetterRepository {
         return held
     }
 
+    /// How many of an incident's failures are in each state.
     func stateCounts(incidentId: String) async throws -> [String: Int] {
         let rows = try await runtime.database.query("""
             SELECT state, count(*)::int FROM dead_letters WHERE incident_id = \(incidentId) GROUP BY state

@@ -1,3 +1,5 @@
+import Tabular
+
 /// Decides between UTF-8 and Windows-1252 for an input that declares no encoding, while the
 /// input streams through, and converts it to UTF-8 on the way.
 ///
@@ -83,18 +85,8 @@ public struct EncodingDecider: Sendable {
     }
 
     private static func firstNonASCII(_ bytes: [UInt8]) -> Int? {
-        bytes.withUnsafeBufferPointer { buffer in
-            var index = 0
-            if let base = buffer.baseAddress {
-                let raw = UnsafeRawPointer(base)
-                while index + 8 <= buffer.count,
-                      raw.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
-                    index += 8
-                }
-            }
-            while index < buffer.count, buffer[index] < 0x80 { index += 1 }
-            return index < buffer.count ? index : nil
-        }
+        let index = bytes.withUnsafeBufferPointer { ASCIIText.firstNonASCII($0) }
+        return index < bytes.count ? index : nil
     }
 
     enum Sequence { case valid, invalid, incomplete }

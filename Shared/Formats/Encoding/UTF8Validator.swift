@@ -1,3 +1,5 @@
+import Tabular
+
 /// Checks, block by block, whether a byte stream is valid UTF-8.
 ///
 /// Encoding detection must be decidable in one pass over the whole input (the caller
@@ -66,15 +68,7 @@ public struct UTF8Validator: Sendable, Hashable {
         var index = 0
         while index < count {
             if needed == 0 {
-                // Skip ASCII quickly, eight bytes at a time.
-                if let base = buffer.baseAddress {
-                    let raw = UnsafeRawPointer(base)
-                    while index + 8 <= count,
-                          raw.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
-                        index += 8
-                    }
-                }
-                while index < count, buffer[index] < 0x80 { index += 1 }
+                index = ASCIIText.firstNonASCII(buffer, from: index)
                 guard index < count else { return }
                 sawNonASCII = true
                 let lead = buffer[index]

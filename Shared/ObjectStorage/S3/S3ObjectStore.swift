@@ -26,7 +26,7 @@ public struct S3ObjectStore: ObjectStore {
         if size > config.multipartBytes {
             try await putInParts(key, path: path, size: size)
         } else {
-            let response = try await send(S3Request(method: "PUT", key: key, body: .file(path)))
+            let response = try await send(S3Request(method: "PUT", key: key, body: .file(path, offset: 0, length: size)))
             try response.check(key, "upload the object", writing: true)
         }
         try? FileManager.default.removeItem(atPath: path)
@@ -103,7 +103,7 @@ public struct S3ObjectStore: ObjectStore {
                 let length = min(partSize, size - offset)
                 let number = parts.count + 1
                 let response = try await send(S3Request(method: "PUT", key: key, query: [("partNumber", "\(number)"), ("uploadId", uploadId)],
-                                                        body: .fileRange(path, offset: offset, length: length)))
+                                                        body: .file(path, offset: offset, length: length)))
                 try response.check(key, "upload part \(number)", writing: true)
                 guard let etag = response.etag else {
                     throw ObjectStoreError(.unavailable, key: key.value, "part \(number) was stored without an ETag")

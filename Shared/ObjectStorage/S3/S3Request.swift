@@ -8,10 +8,9 @@ struct S3Request: Sendable {
     enum Body: Sendable {
         case none
         case bytes([UInt8])
-        /// A file streamed from disk (its payload unsigned: hashing it would read it twice).
-        case file(String)
-        /// `length` bytes of a file from `offset`: one part of a multipart upload, streamed.
-        case fileRange(String, offset: Int, length: Int)
+        /// `length` bytes of a file from `offset` (a whole file, or one part of a multipart
+        /// upload), streamed from disk; the payload unsigned: hashing it would read it twice.
+        case file(String, offset: Int, length: Int)
     }
 
     var method: String
@@ -54,12 +53,12 @@ struct S3Request: Sendable {
         case .bytes(let bytes):
             payload = bytes
             lines.append("x-amz-content-sha256: \(SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined())")
-        case .file(let path), .fileRange(let path, _, _):
+        case .file(let path, let offset, _):
             guard let opened = fopen(path, "rb") else {
                 throw ObjectStoreError(.unavailable, key: key?.value, "cannot open \(path) to upload it")
             }
             file = opened
-            if case .fileRange(_, let offset, _) = body, fseeko(opened, off_t(offset), SEEK_SET) != 0 {
+            if offset > 0, fseeko(opened, off_t(offset), SEEK_SET) != 0 {
                 throw ObjectStoreError(.unavailable, key: key?.value, "cannot seek to byte \(offset) of \(path)")
             }
             lines.append("x-amz-content-sha256: UNSIGNED-PAYLOAD")
@@ -88,12 +87,10 @@ struct S3Request: Sendable {
                 _ = sluice_curl_setopt_long(handle, CURLOPT_NOBODY, 1)
             case ("GET", _):
                 _ = sluice_curl_setopt_long(handle, CURLOPT_HTTPGET, 1)
-            case (_, .file), (_, .fileRange):
-                var size = (try? FileManager.default.attributesOfItem(atPath: filePath ?? "")[.size] as? Int) ?? 0
-                if case .fileRange(_, _, let length) = body { size = length }
+            case (_, .file(_, _, let length)):
                 _ = sluice_curl_setopt_long(handle, CURLOPT_UPLOAD, 1)
                 _ = sluice_curl_setopt_pointer(handle, CURLOPT_READDATA, UnsafeMutableRawPointer(file))
-                _ = sluice_curl_setopt_offset(handle, CURLOPT_INFILESIZE_LARGE, curl_off_t(size))
+                _ = sluice_curl_setopt_offset(handle, CURLOPT_INFILESIZE_LARGE, curl_off_t(length))
             case (_, .bytes):
                 _ = sluice_curl_setopt_string(handle, CURLOPT_CUSTOMREQUEST, method)
                 _ = sluice_curl_setopt_pointer(handle, CURLOPT_POSTFIELDS,
@@ -118,13 +115,6 @@ struct S3Request: Sendable {
             _ = sluice_curl_getinfo_offset(handle, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &length)
             return S3Response(status: status, body: sink.bytes, contentLength: Int(length),
                               etag: S3Response.header("etag", in: headerSink.bytes))
-        }
-    }
-
-    private var filePath: String? {
-        switch body {
-        case .file(let path), .fileRange(let path, _, _): path
-        default: nil
         }
     }
 }

@@ -72,27 +72,13 @@ struct TDigest: Codable, Sendable, Equatable {
     /// Merges the buffer into the centroids.
     mutating func flush() {
         guard !buffer.isEmpty else { return }
-        // The centroids are sorted already: sort only the buffer (plain doubles) and merge, the
-        // centroid first on a tie, which is the order a stable sort of both would give.
-        buffer.sort()
-        var points: [(mean: Double, weight: Double)] = []
-        points.reserveCapacity(means.count + buffer.count)
-        var centroid = 0
-        for value in buffer {
-            while centroid < means.count, !(value < means[centroid]) {
-                points.append((mean: means[centroid], weight: weights[centroid]))
-                centroid += 1
-            }
-            points.append((mean: value, weight: 1.0))
-        }
-        while centroid < means.count {
-            points.append((mean: means[centroid], weight: weights[centroid]))
-            centroid += 1
-        }
+        var points = zip(means, weights).map { (mean: $0, weight: $1) }
+        points += buffer.map { (mean: $0, weight: 1.0) }
         buffer.removeAll(keepingCapacity: true)
-        compress(sorted: points)
+        compress(points)
     }
 
+    /// The digest with its buffer merged, for read-only queries on a `let`.
     var flushed: TDigest {
         var copy = self
         copy.flush()
@@ -101,10 +87,7 @@ struct TDigest: Codable, Sendable, Equatable {
 
     /// One merge pass over weighted points (sorted here) into new centroids.
     private mutating func compress(_ unsorted: [(mean: Double, weight: Double)]) {
-        compress(sorted: unsorted.sorted { $0.mean < $1.mean })
-    }
-
-    private mutating func compress(sorted points: [(mean: Double, weight: Double)]) {
+        let points = unsorted.sorted { $0.mean < $1.mean }
         let total = points.reduce(0) { $0 + $1.weight }
         var newMeans: [Double] = []
         var newWeights: [Double] = []

@@ -35,19 +35,15 @@ struct ValueFrequencies: Sendable, Equatable {
             return
         }
         sketch!.add(hash: key.stableHash)
-        // One hash per value: found in place, or inserted while there is room.
-        if let index = counters.index(forKey: key) {
-            counters.values[index] += 1
+        if let current = counters[key] {
+            counters[key] = current + 1
         } else if counters.count < limits.heavyHitterCapacity {
             counters[key] = 1
         } else {
             // Decrement every counter (and the newcomer) by one. Each such step removes
             // k + 1 from the counters' total, so it runs at most n / (k + 1) times: O(1)
-            // amortised per value. The survivors go into a table already sized for k keys,
-            // so refilling it never rehashes.
-            var kept = [ValueKey: Int](minimumCapacity: limits.heavyHitterCapacity)
-            for (key, count) in counters where count > 1 { kept[key] = count - 1 }
-            counters = kept
+            // amortised per value.
+            counters = counters.compactMapValues { $0 > 1 ? $0 - 1 : nil }
         }
     }
 
