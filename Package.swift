@@ -21,8 +21,9 @@ var targets: [Target] = [
                    providers: [.apt(["libcurl4-openssl-dev"])]),
     .systemLibrary(name: "CCairo", path: "Shared/CCairo", pkgConfig: "cairo",
                    providers: [.apt(["libcairo2-dev"])]),
-    .systemLibrary(name: "CXLSXWriter", path: "Shared/CXLSXWriter", pkgConfig: "xlsxwriter",
-                   providers: [.apt(["libxlsxwriter-dev"])]),
+    // zlib's deflate for the XLSX writer (not `CZlib`: ZIPFoundation declares that module name).
+    .systemLibrary(name: "CSluiceZlib", path: "Shared/CSluiceZlib", pkgConfig: "zlib",
+                   providers: [.apt(["zlib1g-dev"])]),
     .target(name: "Contracts", dependencies: [
         "Tabular", .product(name: "Crypto", package: "swift-crypto"),
     ], path: "Shared/Contracts", swiftSettings: strict),
@@ -60,7 +61,7 @@ var targets: [Target] = [
     .target(name: "Formats", dependencies: [
         "Tabular", "CivilTime", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
     ], path: "Shared/Formats", swiftSettings: strict),
-    .target(name: "Reports", dependencies: ["Contracts", "Tabular", "CCairo", "CXLSXWriter"],
+    .target(name: "Reports", dependencies: ["Contracts", "Tabular", "Toolkit", "CCairo", "CSluiceZlib"],
             path: "Shared/Reports", swiftSettings: strict),
     // The service runtime, by concern (see docs/architecture.md): what a running service has
     // (Runtime), how it consumes (Consuming), how it is hosted (Hosting), and the stored

@@ -42,9 +42,29 @@ struct InputParser {
     mutating func feed(_ block: [UInt8]) throws -> [SourceRow] {
         if format == nil { try start(sample: block) }
         guard !needsFile, reader != nil else { return [] }
-        let text: [UInt8]
+        var text: [UInt8]
         if decider != nil { text = decider!.feed(block) } else if transcoder != nil { text = transcoder!.transcode(block) } else { text = block }
+        if format != .json, format != .jsonl { Self.replaceNUL(in: &text) }
         return text.isEmpty ? [] : try reader!.feed(text)
+    }
+
+    /// Replaces every NUL of UTF-8 text with U+FFFD, once per block instead of once per cell
+    /// (PostgreSQL cannot store NUL; ``RowStandardizer`` explains). NUL is never a delimiter
+    /// or a quote, so replacing it before parsing gives the cells replacing it after would.
+    /// JSON is left alone: a raw NUL there is a syntax error, and `\u0000` is replaced as it
+    /// is decoded.
+    static func replaceNUL(in text: inout [UInt8]) {
+        let first = text.withUnsafeBufferPointer { bytes -> Int? in
+            guard let base = bytes.baseAddress, let hit = memchr(base, 0, bytes.count) else { return nil }
+            return base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+        }
+        guard let first else { return }
+        var replaced: [UInt8] = Array(text[..<first])
+        replaced.reserveCapacity(text.count + 16)
+        for byte in text[first...] {
+            if byte == 0 { replaced.append(contentsOf: [0xEF, 0xBF, 0xBD]) } else { replaced.append(byte) }
+        }
+        text = replaced
     }
 
     /// The last rows, at the end of the input.
@@ -53,7 +73,11 @@ struct InputParser {
         guard !needsFile, reader != nil else { return [] }
         var rows: [SourceRow] = []
         let tail = decider != nil ? decider!.finish() : transcoder != nil ? transcoder!.finish() : []
-        if !tail.isEmpty { rows += try reader!.feed(tail) }
+        if !tail.isEmpty {
+            var tail = tail
+            if format != .json, format != .jsonl { Self.replaceNUL(in: &tail) }
+            rows += try reader!.feed(tail)
+        }
         rows += try reader!.finish()
         if decider?.decision == .windows1252 {
             warnings.append("the input is not valid UTF-8; it was decoded as Windows-1252 (Latin-1). "

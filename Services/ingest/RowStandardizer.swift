@@ -10,10 +10,15 @@ import Tabular
 struct RowStandardizer: Sendable {
     let headers: HeaderStandardizer
     let cells: CellStandardizer
+    /// Whether cells may still hold NUL. Text inputs have it replaced block by block as they
+    /// are read (``InputParser``), and JSON strings as they are decoded; only XLSX cells are
+    /// checked here, so the common case costs nothing per cell.
+    let replacesNUL: Bool
 
-    init(_ options: Standardize?) {
+    init(_ options: Standardize?, replacesNUL: Bool = true) {
         headers = HeaderStandardizer(snakeCase: options?.snakeCase ?? false)
         cells = CellStandardizer(trimWhitespace: options?.trimCells ?? true, missingValues: options?.missingValues ?? [""])
+        self.replacesNUL = replacesNUL
     }
 
     func header(_ names: [String?]) -> [String] {
@@ -22,6 +27,7 @@ struct RowStandardizer: Sendable {
 
     func cells(_ row: [String?]) -> [CellValue] {
         // One pass, one array: standardizing into a [String?] first cost a second array per row.
-        row.map { cell in cells.standardize(cell).map { .string($0.replacingNUL) } ?? .null }
+        if !replacesNUL { return row.map { cell in cells.standardize(cell).map { .string($0) } ?? .null } }
+        return row.map { cell in cells.standardize(cell).map { .string($0.replacingNUL) } ?? .null }
     }
 }

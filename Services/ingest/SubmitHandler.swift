@@ -52,9 +52,10 @@ struct SubmitHandler: Sendable {
                 job.name = filename
             }
             // Made at the first rows, so the chunks carry the job as named by then (an upload's file name).
+            // Text inputs have NUL replaced as they are read; spreadsheet cells are checked one by one.
             var chunker: Chunker?
-            func chunk(_ rows: [SourceRow]) async throws {
-                if chunker == nil { chunker = try makeChunker(job, submission: submission, request: request) }
+            func chunk(_ rows: [SourceRow], spreadsheet: Bool = false) async throws {
+                if chunker == nil { chunker = try makeChunker(job, submission: submission, request: request, spreadsheet: spreadsheet) }
                 try await chunker!.take(rows, runtime: runtime, traceparent: traceparent)
             }
             let store = InputStore(runtime: runtime)
@@ -96,14 +97,16 @@ struct SubmitHandler: Sendable {
                 return
             }
             if !(streams && acquired.tapped) || parser.needsFile {
-                try await parseStored(input, parser: &parser, store: store) { rows in try await chunk(rows) }
+                try await parseStored(input, parser: &parser, store: store) { rows, spreadsheet in
+                    try await chunk(rows, spreadsheet: spreadsheet)
+                }
             } else {
                 if let parseFailure { throw parseFailure }
                 let rows = try parser.finish()
                 if !rows.isEmpty { try await chunk(rows) }
             }
             job.warnings = parser.warnings.isEmpty ? nil : parser.warnings
-            if chunker == nil { chunker = try makeChunker(job, submission: submission, request: request) }
+            if chunker == nil { chunker = try makeChunker(job, submission: submission, request: request, spreadsheet: parser.needsFile) }
             let totals = try await chunker!.finish(runtime: runtime, traceparent: traceparent)
             try await outcome.finish(job, chunks: totals.chunks, rows: totals.rows, columns: totals.columns,
                                      source: parser.info(input), state: "ingested")
@@ -115,9 +118,11 @@ struct SubmitHandler: Sendable {
         }
     }
 
-    private func makeChunker(_ job: JobContext, submission: Envelope<JobSubmit>, request: JobSubmit) throws -> Chunker {
+    private func makeChunker(_ job: JobContext, submission: Envelope<JobSubmit>, request: JobSubmit,
+                             spreadsheet: Bool) throws -> Chunker {
+        let standardizer = RowStandardizer(request.options?.standardize, replacesNUL: spreadsheet)
         var chunker = Chunker(job: job, submission: submission, chunkSize: try chunkSize(request), maxBytes: settings.maxChunkBytes,
-                              batch: settings.publishBatch, standardizer: RowStandardizer(request.options?.standardize),
+                              batch: settings.publishBatch, standardizer: standardizer,
                               limits: settings.limits)
         if let plan = request.plan {
             chunker.checkHeader = { columns in
@@ -132,21 +137,23 @@ struct SubmitHandler: Sendable {
     /// Parses an input already in the store (an upload, an earlier job's input, an input whose
     /// hash was needed first, or an XLSX workbook, which is read from a temporary copy).
     private func parseStored(_ input: StoredInput, parser: inout InputParser, store: InputStore,
-                             _ body: ([SourceRow]) async throws -> Void) async throws {
+                             _ body: (_ rows: [SourceRow], _ spreadsheet: Bool) async throws -> Void) async throws {
         try parser.start(sample: try await store.firstBlock(input))
         if parser.needsFile {
             let path = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-xlsx-\(MessageID.random()).xlsx").path
             defer { try? FileManager.default.removeItem(atPath: path) }
             try await store.copy(input, to: path)
-            try await InputParser.readSpreadsheet(at: path, settings: settings, request: parser.request, body)
+            try await InputParser.readSpreadsheet(at: path, settings: settings, request: parser.request) { rows in
+                try await body(rows, true)
+            }
             return
         }
         try await store.forEachBlock(input) { block in
             let rows = try parser.feed(block)
-            if !rows.isEmpty { try await body(rows) }
+            if !rows.isEmpty { try await body(rows, false) }
         }
         let rows = try parser.finish()
-        if !rows.isEmpty { try await body(rows) }
+        if !rows.isEmpty { try await body(rows, false) }
     }
 
     /// Request-level checks that need no I/O.

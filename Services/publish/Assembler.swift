@@ -42,11 +42,12 @@ enum Assembler {
         // The pass this replica ran ahead while chunks arrived, or a fresh one: the same outputs.
         let entries = try await repository.chunkEntries(jobId: jobId, count: ready.chunks)
         var pass = await board.claim(jobId)
-            ?? Pass(job: job, columns: ready.columns, expectedRows: ready.rows, spool: objects.spoolDirectory)
+            ?? Pass(job: job, columns: ready.columns, expectedRows: ready.rows, spool: objects.spoolDirectory,
+                    xlsxLevel: board.xlsxLevel)
         var finished = false
         defer { if !finished { pass.discard() } }
         for entry in entries[pass.nextChunk...] {
-            try pass.add(try await entry.load(from: context.runtime.chunks))
+            try await pass.add(try await entry.load(from: context.runtime.chunks))
         }
         try pass.finishRecords()
 

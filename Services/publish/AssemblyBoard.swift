@@ -25,17 +25,21 @@ actor AssemblyBoard {
     private let chunks: ChunkStore
     private let logger: Logger
     private let idleLimit: Duration
+    /// The XLSX output's deflate level (`publish.xlsx.deflate.level`), for every pass.
+    let xlsxLevel: Int32
 
-    init(chunks: ChunkStore, logger: Logger, idleLimit: Duration = .seconds(900)) {
+    init(chunks: ChunkStore, logger: Logger, idleLimit: Duration = .seconds(900), xlsxLevel: Int32 = 1) {
         self.chunks = chunks
         self.logger = logger
         self.idleLimit = idleLimit
+        self.xlsxLevel = xlsxLevel
     }
 
     /// A chunk of `job` is recorded: run the pass as far as the chunks in order allow.
     func offer(_ chunk: ChunkEntry, job: JobContext, spool: String) {
         evictIdle()
-        var entry = entries[job.jobId] ?? Entry(pass: Pass(job: job, columns: chunk.columns, expectedRows: 0, spool: spool))
+        var entry = entries[job.jobId] ?? Entry(pass: Pass(job: job, columns: chunk.columns, expectedRows: 0, spool: spool,
+                                                                  xlsxLevel: xlsxLevel))
         guard !entry.failed, !entry.claimed else { return }
         entry.offered[chunk.index] = chunk
         entry.touched = .now
@@ -78,7 +82,7 @@ actor AssemblyBoard {
             entries[jobId]?.pass = nil
             do {
                 let chunk = try await next.load(from: chunks)
-                try pass.add(chunk)
+                try await pass.add(chunk)
                 entries[jobId]?.pass = pass
                 entries[jobId]?.offered[next.index] = nil
             } catch {

@@ -7,33 +7,24 @@ import Reports
 import Tabular
 
 /// The processed dataset, written once per chosen format as records stream past in order:
-/// CSV (formula-injection safe), JSON Lines, and XLSX (libxlsxwriter in constant-memory mode).
-/// Every output is spooled to a file beside the object store and moved into it at the end,
-/// so nothing here needs the database until the job is published.
+/// CSV (formula-injection safe), JSON Lines, and XLSX (deflated on its own thread,
+/// ``SheetLane``). Every output is spooled to a file beside the object store and moved into
+/// it at the end, so nothing here needs the database until the job is published.
 struct DatasetOutputs {
     private var csv: ArtifactWriter?
     private var jsonl: ArtifactWriter?
-    private var xlsx: XLSXStreamWriter?
-    private var xlsxPath: String?
+    private var xlsx: SheetLane?
     private let jobId: String
     private let columns: [String]
     private let writer = CSVWriter()
     private var line: [UInt8] = []
 
-    init(jobId: String, columns: [String], outputs: Set<JobOptions.Output>, spool: String) throws {
+    init(jobId: String, columns: [String], outputs: Set<JobOptions.Output>, spool: String, xlsxLevel: Int32) throws {
         self.columns = columns
         self.jobId = jobId
         if outputs.contains(.xlsx) {
             try? FileManager.default.createDirectory(atPath: spool, withIntermediateDirectories: true)
-            let path = spool + "/output-\(MessageID.random()).xlsx"
-            do {
-                let writer = try XLSXStreamWriter(path: path, options: XLSXWriterOptions(useZip64: true))
-                try writer.startSheet(named: "Data", header: columns)
-                xlsx = writer
-                xlsxPath = path
-            } catch {
-                throw SluiceError.transient("publish.xlsx", "cannot start the XLSX output: \(error)")
-            }
+            xlsx = try SheetLane(path: spool + "/output-\(MessageID.random()).xlsx", columns: columns, deflateLevel: xlsxLevel)
         }
         if outputs.contains(.csv) {
             csv = try ArtifactWriter(jobId: jobId, name: "output.csv", contentType: "text/csv", spool: spool)
@@ -48,11 +39,7 @@ struct DatasetOutputs {
 
     /// Appends one output record.
     mutating func write(_ record: Record) throws {
-        if let xlsx {
-            do { try xlsx.appendRow(record.values) } catch {
-                throw SluiceError.transient("publish.xlsx", "writing the XLSX output failed: \(error)")
-            }
-        }
+        xlsx?.append(record.values)
         if csv != nil {
             line.removeAll(keepingCapacity: true)
             writer.append(record.values, to: &line)
@@ -65,23 +52,23 @@ struct DatasetOutputs {
         }
     }
 
+    /// Hands the rows written since the last call to the XLSX thread (once per chunk).
+    func flush() async throws {
+        try await xlsx?.flush()
+    }
+
     /// Finishes every output; `sheets` adds the summary, validation and KPI sheets to the
     /// XLSX workbook first. Moves them into the store, records them, returns the references.
-    mutating func finish(sheets: (XLSXStreamWriter) throws -> Void, objects: any ObjectStore,
+    mutating func finish(sheets: @escaping @Sendable (XLSXStreamWriter) throws -> Void, objects: any ObjectStore,
                          connection: PostgresConnection, logger: Logger) async throws -> [ArtifactRef] {
         var refs: [ArtifactRef] = []
         if var csv { refs.append(try await csv.finish(objects: objects, connection: connection, logger: logger)) }
         if var jsonl { refs.append(try await jsonl.finish(objects: objects, connection: connection, logger: logger)) }
-        if let xlsx, let xlsxPath {
-            defer { try? FileManager.default.removeItem(atPath: xlsxPath) }
-            do {
-                try sheets(xlsx)
-                try xlsx.close()
-            } catch {
-                throw SluiceError.transient("publish.xlsx", "finishing the XLSX output failed: \(error)")
-            }
+        if let xlsx {
+            defer { try? FileManager.default.removeItem(atPath: xlsx.path) }
+            try await xlsx.finish(sheets: sheets)
             refs.append(try await ArtifactWriter.storeFile(
-                xlsxPath, jobId: jobId, name: "output.xlsx",
+                xlsx.path, jobId: jobId, name: "output.xlsx",
                 contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                 objects: objects, connection: connection, logger: logger))
         }
@@ -92,7 +79,7 @@ struct DatasetOutputs {
     func discard() {
         csv?.discard()
         jsonl?.discard()
-        if let xlsxPath { try? FileManager.default.removeItem(atPath: xlsxPath) }
+        xlsx?.discard()
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Toolkit
 
 /// An exact set of strings, compact: the job-wide dedupe keys of publish, a million or more per
 /// job.
@@ -10,8 +11,9 @@ import Foundation
 /// re-places keys without hashing them again; a lookup compares stored bytes only when the 32
 /// bits match.
 ///
-/// Hashing is Swift's seeded `Hasher`, so crafted keys cannot make probe chains long. The
-/// set's contents never depend on the seed, only where keys sit.
+/// Hashing is ``SeededHash`` (Swift's `Hasher`, built once per key, was a sixth of publish's
+/// time): secrets random per process, so crafted keys cannot be known to make probe chains
+/// long. The set's contents never depend on them, only where keys sit.
 struct FingerprintSet: Sendable {
     /// 0 when empty; else the hash's high 32 bits and the key's index + 1.
     private var slots: [UInt64] = []
@@ -68,10 +70,9 @@ struct FingerprintSet: Sendable {
         }
     }
 
+    @inline(__always)
     private static func hash(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        var hasher = Hasher()
-        hasher.combine(bytes: UnsafeRawBufferPointer(key))
-        return UInt64(bitPattern: Int64(hasher.finalize()))
+        SeededHash.hash(UnsafeRawBufferPointer(key))
     }
 
     /// Re-places every key in a table of `size` slots (a power of two), by its stored tag.

@@ -20,6 +20,8 @@ struct Pass: @unchecked Sendable {
     let job: JobContext
     let outputs: Set<JobOptions.Output>
     let spool: String
+    /// The XLSX output's deflate level.
+    let xlsxLevel: Int32
     /// Chunks added so far: the next one to add is this index.
     private(set) var nextChunk = 0
     private var dataset: DatasetOutputs?
@@ -35,8 +37,9 @@ struct Pass: @unchecked Sendable {
     private var appended: [Record] = []
     private var meta = MetaSummary()
 
-    init(job: JobContext, columns: [String], expectedRows: Int, spool: String) {
+    init(job: JobContext, columns: [String], expectedRows: Int, spool: String, xlsxLevel: Int32 = 1) {
         self.job = job
+        self.xlsxLevel = xlsxLevel
         let options = job.effectiveOptions
         outputs = options.dryRun == true ? [] : options.effectiveOutputs
         self.spool = spool
@@ -44,8 +47,8 @@ struct Pass: @unchecked Sendable {
         keys.expectedRows = expectedRows
     }
 
-    /// Adds the next chunk (chunk `nextChunk`).
-    mutating func add(_ chunk: StoredChunk) throws {
+    /// Adds the next chunk (chunk `nextChunk`); its rows go to the XLSX thread as one batch.
+    mutating func add(_ chunk: StoredChunk) async throws {
         try open(chunk.columns ?? columns)
         meta.add(chunk.meta)
         appended += chunk.meta.appended ?? []
@@ -78,6 +81,7 @@ struct Pass: @unchecked Sendable {
             if keys.isDuplicate(record) { continue }
             try emit(record)
         }
+        try await dataset?.flush()
         nextChunk += 1
     }
 
@@ -101,7 +105,7 @@ struct Pass: @unchecked Sendable {
         guard var dataset else { return [] }
         self.dataset = nil
         do {
-            return try await dataset.finish(sheets: reports.addSheets, objects: objects, connection: connection, logger: logger)
+            return try await dataset.finish(sheets: reports.sheets, objects: objects, connection: connection, logger: logger)
         } catch {
             dataset.discard()  // the spool files not yet moved into the store
             throw error
@@ -131,7 +135,7 @@ struct Pass: @unchecked Sendable {
             throw SluiceError.permanent("publish.invalid-aggregate",
                                         "the job's aggregates are invalid: \(error.message); the columns are \(names.joined(separator: ", "))")
         }
-        dataset = try DatasetOutputs(jobId: job.jobId, columns: names, outputs: outputs, spool: spool)
+        dataset = try DatasetOutputs(jobId: job.jobId, columns: names, outputs: outputs, spool: spool, xlsxLevel: xlsxLevel)
     }
 
     static func padded(_ values: [CellValue], to count: Int) -> [CellValue] {

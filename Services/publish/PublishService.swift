@@ -18,8 +18,13 @@ public enum PublishService {
     public static func spec(config: RuntimeConfig) throws -> ServiceSpec {
         var spec = ServiceSpec()
         spec.migrations = PublishRepository.migrations
+        let level = try config.values.int("publish.xlsx.deflate.level", 1)
+        guard (0...9).contains(level) else {
+            throw SluiceError.permanent("config.invalid-deflate-level",
+                                        "publish.xlsx.deflate.level must be 0 (store) to 9 (smallest), got \(level)")
+        }
         // Built with the runtime (the store is only known then); shared by the handlers.
-        let boards = BoardHolder()
+        let boards = BoardHolder(xlsxLevel: Int32(level))
         spec.handlers.on(JobIngested.self) { envelope, context in
             // An ingest-only (download-only) job ends at ingest.
             guard envelope.payload.job.effectiveOptions.effectiveStages != .ingestOnly else { return }
@@ -57,11 +62,16 @@ public enum PublishService {
 /// The service's one ``AssemblyBoard``, made on first use from the running service's runtime.
 final class BoardHolder: Sendable {
     private let made = LockedValue<AssemblyBoard?>(nil)
+    private let xlsxLevel: Int32
+
+    init(xlsxLevel: Int32) {
+        self.xlsxLevel = xlsxLevel
+    }
 
     func board(_ runtime: RuntimeContext) -> AssemblyBoard {
         made.update { board in
             if let board { return board }
-            let created = AssemblyBoard(chunks: runtime.chunks, logger: runtime.logger)
+            let created = AssemblyBoard(chunks: runtime.chunks, logger: runtime.logger, xlsxLevel: xlsxLevel)
             board = created
             return created
         }

@@ -73,11 +73,15 @@ struct Reports {
         return summary
     }
 
-    /// Adds the summary, validation and KPI sheets to the XLSX workbook.
-    func addSheets(_ writer: XLSXStreamWriter) throws {
-        try writer.addSummarySheet(statistics)
-        try writer.addValidationSheet(validationSummary)
-        for table in aggregates { try writer.addAggregateSheet(table) }
+    /// Adds the summary, validation and KPI sheets to the XLSX workbook (on its own thread:
+    /// the closure holds copies of the tables, nothing of the job's connection).
+    var sheets: @Sendable (XLSXStreamWriter) throws -> Void {
+        let statistics = statistics, validation = validationSummary, aggregates = aggregates
+        return { writer in
+            try writer.addSummarySheet(statistics)
+            try writer.addValidationSheet(validation)
+            for table in aggregates { try writer.addAggregateSheet(table) }
+        }
     }
 
     func reportContent() -> ReportContent {

@@ -51,7 +51,7 @@ extension Dispatcher {
         if runtime.topology.serviceOfDeadLetterQueue(delivery.queue) != nil, let deadLetter = handlers.deadLetter {
             return try await deadLetter(delivery, runtime.with(logger: logger))
         }
-        let head = try EnvelopeCheck.head(of: delivery.body)
+        let head = try EnvelopeCheck.head(of: delivery)
         guard let type = MessageType(rawValue: head.type) else {
             throw SluiceError.permanent("message.unknown-type", "unknown message type '\(head.type)'")
         }
@@ -81,7 +81,7 @@ extension Dispatcher {
                     logger.debug("duplicate delivery ignored")
                     return
                 }
-                try await body(bytes, HandlerContext(connection: connection, runtime: runtime,
+                try await body(bytes, head, HandlerContext(connection: connection, runtime: runtime,
                                                      logger: logger, emitter: emitter))
             }
         }

@@ -6,7 +6,7 @@ import Runtime
 public struct MessageHandlers: Sendable {
     enum Handler: Sendable {
         /// Runs in a transaction that also records the inbox entry and the outbox rows.
-        case transactional(@Sendable ([UInt8], HandlerContext) async throws -> Void)
+        case transactional(@Sendable ([UInt8], EnvelopeHead, HandlerContext) async throws -> Void)
         /// Manages its own idempotency (large, re-derivable outputs such as ingest's chunks).
         case direct(@Sendable ([UInt8], EnvelopeHead, RuntimeContext, String?) async throws -> Void)
     }
@@ -42,8 +42,8 @@ public struct MessageHandlers: Sendable {
     /// it emits commit together; a duplicate delivery never reaches the handler.
     public mutating func on<P: MessagePayload>(_ type: P.Type,
         _ body: @escaping @Sendable (Envelope<P>, HandlerContext) async throws -> Void) {
-        handlers[P.messageType] = .transactional { bytes, context in
-            try await body(try Self.decode(P.self, bytes), context)
+        handlers[P.messageType] = .transactional { bytes, head, context in
+            try await body(try Self.decode(P.self, bytes, head: head), context)
         }
     }
 
@@ -51,8 +51,8 @@ public struct MessageHandlers: Sendable {
     /// The last argument is the incoming W3C `traceparent`, if any.
     public mutating func onDirect<P: MessagePayload>(_ type: P.Type,
         _ body: @escaping @Sendable (Envelope<P>, RuntimeContext, String?) async throws -> Void) {
-        handlers[P.messageType] = .direct { bytes, _, context, trace in
-            try await body(try Self.decode(P.self, bytes), context, trace)
+        handlers[P.messageType] = .direct { bytes, head, context, trace in
+            try await body(try Self.decode(P.self, bytes, head: head), context, trace)
         }
     }
 
@@ -61,12 +61,19 @@ public struct MessageHandlers: Sendable {
         deadLetter = body
     }
 
-    static func decode<P: MessagePayload>(_ type: P.Type, _ bytes: [UInt8]) throws -> Envelope<P> {
+    /// The delivery's one JSON decode. The head it was routed by may have come from the AMQP
+    /// properties (``EnvelopeCheck``); the body is the message, so they must agree.
+    static func decode<P: MessagePayload>(_ type: P.Type, _ bytes: [UInt8], head: EnvelopeHead) throws -> Envelope<P> {
+        let envelope: Envelope<P>
         do {
-            return try JSONCoding.decode(Envelope<P>.self, from: bytes)
+            envelope = try JSONCoding.decode(Envelope<P>.self, from: bytes)
         } catch {
+            // Only on failure: is it not an envelope at all, or a payload off its schema?
+            if let headError = EnvelopeCheck.undecodableHead(bytes) { throw headError }
             throw SluiceError.permanent("message.invalid-payload",
                                         "\(P.messageType.rawValue) payload does not match its schema: \(describe(error))")
         }
+        try EnvelopeCheck.agree(head, envelope.head)
+        return envelope
     }
 }

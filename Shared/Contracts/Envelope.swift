@@ -71,4 +71,25 @@ public struct EnvelopeHead: Codable, Sendable {
     public var attempt: Int?
     /// See ``Envelope/producer``.
     public var producer: String?
+
+    /// A head from its parts.
+    public init(id: String, type: String, version: Int, jobId: String?, correlationId: String,
+                causationId: String? = nil, attempt: Int? = nil, producer: String? = nil) {
+        self.id = id
+        self.type = type
+        self.version = version
+        self.jobId = jobId
+        self.correlationId = correlationId
+        self.causationId = causationId
+        self.attempt = attempt
+        self.producer = producer
+    }
+}
+
+extension Envelope {
+    /// The envelope without its payload.
+    public var head: EnvelopeHead {
+        EnvelopeHead(id: id, type: type.rawValue, version: version, jobId: jobId, correlationId: correlationId,
+                     causationId: causationId, attempt: attempt, producer: producer)
+    }
 }

@@ -4,10 +4,10 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 
-# Build: rabbitmq-c, libcurl, cairo (PDF reports), libxlsxwriter (XLSX outputs); DejaVu fonts
+# Build: rabbitmq-c, libcurl, cairo (PDF reports), zlib (XLSX outputs' deflate); DejaVu fonts
 # for the PDF text. Tests: poppler-utils (pdftotext), python3-pip (the frictionless-py oracle
 # and openpyxl; see python.sh).
-packages=(rabbitmq-server postgresql librabbitmq-dev libcurl4-openssl-dev libcairo2-dev libxlsxwriter-dev
+packages=(rabbitmq-server postgresql librabbitmq-dev libcurl4-openssl-dev libcairo2-dev zlib1g-dev
           fonts-dejavu-core pkg-config curl python3 python3-pip poppler-utils)
 
 missing=()

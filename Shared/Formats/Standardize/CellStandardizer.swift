@@ -58,9 +58,12 @@ public struct CellStandardizer: Sendable, Hashable {
     /// Text that starts and ends with a visible ASCII character, the usual case, is
     /// returned as is without scanning it.
     public static func trimmed(_ text: String) -> String {
-        let utf8 = text.utf8
-        guard let first = utf8.first, let last = utf8.last else { return text }
-        if isVisibleASCII(first), isVisibleASCII(last) { return text }
+        // One look at the stored bytes (the generic `utf8.last` walked back through an index).
+        let untouched = text.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+            guard let first = bytes.first, let last = bytes.last else { return true }
+            return isVisibleASCII(first) && isVisibleASCII(last)
+        }
+        if untouched == true { return text }
         guard let start = text.firstIndex(where: { !$0.isWhitespace }) else { return "" }
         let end = text.lastIndex(where: { !$0.isWhitespace })!
         return String(text[start...end])

@@ -14,11 +14,11 @@ import Tabular
 /// Once approximate, always approximate: merging never returns to exact mode.
 struct ValueFrequencies: Sendable, Equatable {
     /// Exact count per value; `nil` once the cap was exceeded.
-    private var exact: [ValueKey: Int]? = [:]
+    private var exact: ValueCounts? = ValueCounts()
     /// The distinct-count sketch, used once `exact` is `nil`.
     private var sketch: HyperLogLog?
     /// Misra–Gries counters, used once `exact` is `nil`.
-    private var counters: [ValueKey: Int] = [:]
+    private var counters = ValueCounts()
 
     /// An empty, exact summary.
     init() {}
@@ -30,27 +30,23 @@ struct ValueFrequencies: Sendable, Equatable {
     @inline(__always)
     mutating func add(_ key: ValueKey, limits: StatisticsLimits) {
         if exact != nil {
-            exact![key, default: 0] += 1
+            exact!.add(key)
             if exact!.count > limits.distinctCap { switchToApproximate(limits: limits) }
             return
         }
         sketch!.add(hash: key.stableHash)
-        if let current = counters[key] {
-            counters[key] = current + 1
-        } else if counters.count < limits.heavyHitterCapacity {
-            counters[key] = 1
-        } else {
+        if !counters.add(key, 1, insertingBelow: limits.heavyHitterCapacity) {
             // Decrement every counter (and the newcomer) by one. Each such step removes
             // k + 1 from the counters' total, so it runs at most n / (k + 1) times: O(1)
             // amortised per value.
-            counters = counters.compactMapValues { $0 > 1 ? $0 - 1 : nil }
+            counters.updateCounts { $0 > 1 ? $0 - 1 : nil }
         }
     }
 
     /// Combines the frequencies of another chunk of the same column.
     mutating func merge(_ other: ValueFrequencies, limits: StatisticsLimits) {
         if var mine = exact, let theirs = other.exact {
-            mine.merge(theirs, uniquingKeysWith: +)
+            for (key, count) in theirs.pairs { mine.add(key, count) }
             exact = mine
             if mine.count > limits.distinctCap { switchToApproximate(limits: limits) }
             return
@@ -58,7 +54,7 @@ struct ValueFrequencies: Sendable, Equatable {
         if exact != nil { switchToApproximate(limits: limits) }
         let (theirSketch, theirCounters) = other.approximateParts(limits: limits)
         sketch!.merge(theirSketch)
-        counters.merge(theirCounters, uniquingKeysWith: +)
+        for (key, count) in theirCounters.pairs { counters.add(key, count) }
         counters = Self.reduced(counters, to: limits.heavyHitterCapacity)
     }
 
@@ -71,10 +67,10 @@ struct ValueFrequencies: Sendable, Equatable {
     /// The `limit` most frequent values, by count descending and then by value ascending.
     func top(_ limit: Int) -> [(key: ValueKey, count: Int)] {
         let source = exact ?? counters
-        let ordered = source.sorted { left, right in
-            left.value != right.value ? left.value > right.value : left.key < right.key
+        let ordered = source.pairs.sorted { left, right in
+            left.1 != right.1 ? left.1 > right.1 : left.0 < right.0
         }
-        return ordered.prefix(limit).map { (key: $0.key, count: $0.value) }
+        return ordered.prefix(limit).map { (key: $0.0, count: $0.1) }
     }
 
     /// Replaces the exact dictionary with a sketch and Misra–Gries counters.
@@ -87,7 +83,7 @@ struct ValueFrequencies: Sendable, Equatable {
     }
 
     /// This summary's sketch and counters, converting an exact one on the fly.
-    private func approximateParts(limits: StatisticsLimits) -> (HyperLogLog, [ValueKey: Int]) {
+    private func approximateParts(limits: StatisticsLimits) -> (HyperLogLog, ValueCounts) {
         if let exact { return Self.approximate(exact, limits: limits) }
         return (sketch!, counters)
     }
@@ -95,8 +91,8 @@ struct ValueFrequencies: Sendable, Equatable {
     /// The sketch and reduced counters equivalent to exact counts. Keys are hashed in sorted
     /// order only for tidiness: register maxima do not depend on order.
     private static func approximate(
-        _ values: [ValueKey: Int], limits: StatisticsLimits
-    ) -> (sketch: HyperLogLog, counters: [ValueKey: Int]) {
+        _ values: ValueCounts, limits: StatisticsLimits
+    ) -> (sketch: HyperLogLog, counters: ValueCounts) {
         var sketch = HyperLogLog()
         for key in values.keys { sketch.add(hash: key.stableHash) }
         return (sketch, reduced(values, to: limits.heavyHitterCapacity))
@@ -104,10 +100,12 @@ struct ValueFrequencies: Sendable, Equatable {
 
     /// Misra–Gries reduction to at most `capacity` counters: subtract the (capacity+1)-th
     /// largest count from every counter and keep only those still positive.
-    private static func reduced(_ counts: [ValueKey: Int], to capacity: Int) -> [ValueKey: Int] {
+    private static func reduced(_ counts: ValueCounts, to capacity: Int) -> ValueCounts {
         guard counts.count > capacity else { return counts }
-        let threshold = counts.values.sorted(by: >)[capacity]
-        return counts.compactMapValues { $0 > threshold ? $0 - threshold : nil }
+        let threshold = counts.counts.sorted(by: >)[capacity]
+        var reduced = counts
+        reduced.updateCounts { $0 > threshold ? $0 - threshold : nil }
+        return reduced
     }
 }
 
@@ -125,20 +123,20 @@ extension ValueFrequencies: Codable {
     init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         if let entries = try container.decodeIfPresent([Entry].self, forKey: .exact) {
-            exact = Dictionary(entries.map { ($0.value, $0.count) }, uniquingKeysWith: +)
+            exact = ValueCounts(entries.map { ($0.value, $0.count) })
         } else {
             exact = nil
             sketch = try container.decode(HyperLogLog.self, forKey: .sketch)
             let entries = try container.decode([Entry].self, forKey: .counters)
-            counters = Dictionary(entries.map { ($0.value, $0.count) }, uniquingKeysWith: +)
+            counters = ValueCounts(entries.map { ($0.value, $0.count) })
         }
     }
 
     /// Encodes either the exact entries or the sketch and counters, in value order.
     func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        func entries(_ counts: [ValueKey: Int]) -> [Entry] {
-            counts.sorted { $0.key < $1.key }.map { Entry(value: $0.key, count: $0.value) }
+        func entries(_ counts: ValueCounts) -> [Entry] {
+            counts.pairs.sorted { $0.0 < $1.0 }.map { Entry(value: $0.0, count: $0.1) }
         }
         if let exact {
             try container.encode(entries(exact), forKey: .exact)

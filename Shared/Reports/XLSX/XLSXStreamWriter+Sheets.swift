@@ -1,27 +1,23 @@
 import Contracts
 import Tabular
-import CXLSXWriter
 
 /// Complete extra sheets: column statistics, validation results, group aggregates, or any
 /// small table.
 ///
-/// Each call writes a whole sheet at once, top to bottom, so it works in constant-memory
-/// mode at any point before `close()`, also between `appendRow` calls: every sheet has its
-/// own row cursor. Sheets appear in the workbook in the order they were added.
+/// Each call builds a whole sheet at once. It can come at any point before `close()`, also
+/// between `appendRow` calls: while a data sheet is being streamed, the extra sheet's XML
+/// waits in memory and is written when the data sheet ends. Sheets appear in the workbook
+/// in the order they were added.
 extension XLSXStreamWriter {
-    /// Adds a sheet with a bold header row and `rows` below it. Does not change the sheet
-    /// `appendRow` writes to.
+    /// Adds a sheet with a bold header row and `rows` below it (at most
+    /// `maxRowsPerSheet` rows in all). Does not change the sheet `appendRow` writes to.
     ///
-    /// - Throws: `XLSXError.closed`, `.tooManyColumns`, or a library error.
+    /// - Throws: `XLSXError.closed`, `.tooManyColumns`, or an I/O error.
     public func addSheet(named name: String, header: [String], rows: [[CellValue]]) throws(XLSXError) {
-        let sheet = try addWorksheet(named: name, header: header)
-        var row: UInt32 = header.isEmpty ? 0 : 1
-        for cells in rows.prefix(options.maxRowsPerSheet - Int(row)) {
-            guard cells.count <= XLSXWriterOptions.excelMaxColumns else {
-                throw .tooManyColumns(count: cells.count, limit: XLSXWriterOptions.excelMaxColumns)
-            }
-            try write(cells, to: sheet, row: row)
-            row += 1
+        let kept = rows.prefix(options.maxRowsPerSheet - (header.isEmpty ? 0 : 1))
+        for cells in kept { try checkColumns(cells.count) }
+        try addCompleteSheet(named: name, header: header) { sheet, first in
+            kept.enumerated().reduce(0) { $0 + sheet.appendRow($1.element, number: first + $1.offset) }
         }
     }
 
@@ -50,7 +46,6 @@ extension XLSXStreamWriter {
     /// per code, then the kept issues (line, field, code, message, value), each block under
     /// a bold heading row and separated by a blank row.
     public func addValidationSheet(_ validation: ValidationSummary, named name: String = "Validation") throws(XLSXError) {
-        let sheet = try addWorksheet(named: name, header: ["Measure", "Value"])
         var lines: [(cells: [CellValue], bold: Bool)] = [
             (["Rows total", .integer(Int64(validation.rowsTotal))], false),
             (["Rows valid", .integer(Int64(validation.rowsValid))], false),
@@ -66,16 +61,14 @@ extension XLSXStreamWriter {
             ([.integer(Int64(issue.line)), issue.field.map { .string($0) } ?? .null, .string(issue.code),
               .string(issue.message), issue.value.map { .string($0) } ?? .null], false)
         }
-        var row: UInt32 = 1
-        for line in lines.prefix(options.maxRowsPerSheet - 1) {
-            if line.bold {
-                for (column, cell) in line.cells.enumerated() {
-                    _ = worksheet_write_string(sheet, row, lxw_col_t(column), cell.csvText, boldFormat)
-                }
-            } else {
-                try write(line.cells, to: sheet, row: row)
+        try addCompleteSheet(named: name, header: ["Measure", "Value"]) { sheet, first in
+            var truncated = 0
+            for (offset, line) in lines.prefix(options.maxRowsPerSheet - 1).enumerated() {
+                truncated += line.bold
+                    ? sheet.appendTextRow(line.cells.map(\.csvText), number: first + offset, bold: true)
+                    : sheet.appendRow(line.cells, number: first + offset)
             }
-            row += 1
+            return truncated
         }
     }
 

@@ -1,14 +1,13 @@
 import Contracts
 import Tabular
-import CXLSXWriter
-import Glibc
 
-/// Streams rows into an XLSX file with libxlsxwriter in constant-memory mode.
+/// Streams rows into an XLSX file: each row's XML is deflated into the output file as it is
+/// appended, so memory stays flat for a million rows and nothing is spooled elsewhere.
 ///
-/// In constant-memory mode libxlsxwriter keeps only the current row of each sheet in memory
-/// and spools finished rows to a temporary file per sheet; `close()` zips everything into
-/// the workbook. Rows must therefore be written top to bottom, which is exactly how the
-/// publish stage produces them. Memory stays flat for a million rows.
+/// An XLSX file is a ZIP archive of XML parts (`ZipArchiveWriter` writes it). The sheet
+/// `appendRow` writes to is one ZIP entry that stays open while rows arrive; rows must
+/// therefore be written top to bottom, which is exactly how the publish stage produces
+/// them. Extra sheets added meanwhile are kept in memory and written when that entry ends.
 ///
 /// ```swift
 /// let writer = try XLSXStreamWriter(path: "out.xlsx")
@@ -20,15 +19,19 @@ import Glibc
 ///
 /// Cells map as follows: `.integer` and finite `.number` become numbers (integers beyond
 /// ±2⁵³, which a spreadsheet's doubles cannot hold exactly, are written as text so no digit
-/// is lost); `.bool` becomes a boolean; `.string` is always written as a string cell — never
-/// a formula, so `=1+1` stays the text `=1+1`; `.null` leaves the cell blank. NaN and
+/// is lost; a whole double as an integer, `90`, like the other outputs; other doubles in
+/// Swift's shortest round-trip form);
+/// `.bool` becomes a boolean; `.string` is always written as a string cell — never a
+/// formula, so `=1+1` stays the text `=1+1`; `.null` leaves the cell blank. NaN and
 /// infinities, which Excel cannot store, are written as the text `nan`, `inf`, `-inf`.
+/// Text is escaped as `XLSXSheetXML` describes, so control characters survive as Excel's
+/// `_xHHHH_` escapes.
 ///
 /// When a sheet reaches `XLSXWriterOptions.maxRowsPerSheet` (Excel's 1,048,576 by default)
 /// the writer continues on a new sheet, "Data (2)", with the header repeated.
 ///
-/// Not thread-safe: use one writer from one task. If a writer is released without
-/// `close()`, the workbook is discarded and no file is written.
+/// Not thread-safe: use one writer from one task. The file is created by `init`; if the
+/// writer is released without `close()`, or `close()` fails, the partial file is removed.
 public final class XLSXStreamWriter {
     /// The output path.
     public let path: String
@@ -41,166 +44,107 @@ public final class XLSXStreamWriter {
     /// Text cells that exceeded Excel's 32,767 characters and were shortened.
     public private(set) var truncatedCells = 0
 
-    private var workbook: UnsafeMutablePointer<lxw_workbook>?
-    private var temporaryDirectory: UnsafeMutablePointer<CChar>?
-    /// A bold cell format, owned by the workbook.
-    private(set) var boldFormat: UnsafeMutablePointer<lxw_format>?
-    /// Every sheet added, for releasing their spool files if the writer is never closed.
-    private var worksheets: [UnsafeMutablePointer<lxw_worksheet>] = []
-    /// The sheet `appendRow` writes to, its base name and header, and its next row index.
-    private var current: UnsafeMutablePointer<lxw_worksheet>?
+    /// The archive; `nil` once closed.
+    private var zip: ZipArchiveWriter?
+    /// The XML of the current data sheet not yet handed to the archive.
+    private var xml = XLSXSheetXML()
+    /// Whether a data sheet's entry is open in the archive.
+    private var dataSheetOpen = false
+    /// Complete sheets added while the data sheet was open: (sheet number, XML).
+    private var pendingSheets: [(number: Int, xml: [UInt8])] = []
+    /// The data sheet's base name and header, its part number, and its next 0-based row.
     private var currentBaseName = ""
     private var currentHeader: [String] = []
     private var currentPart = 1
-    private var nextRow: UInt32 = 0
+    private var nextRow = 0
 
-    /// Starts a workbook at `path`. Nothing is written there until `close()`.
+    /// XML is handed to the archive in pieces of about this size.
+    private static let chunkSize = 64 * 1024
+
+    /// Creates the workbook file at `path`; it is complete only after `close()`.
     ///
-    /// - Throws: `XLSXError.cannotCreate` if libxlsxwriter cannot start a workbook.
+    /// - Throws: `XLSXError.fileNotCreated` if the file cannot be created.
     public init(path: String, options: XLSXWriterOptions = XLSXWriterOptions()) throws(XLSXError) {
         self.path = path
         self.options = options
-        temporaryDirectory = options.temporaryDirectory.map { strdup($0) }
-        var settings = lxw_workbook_options()
-        settings.constant_memory = UInt8(LXW_TRUE.rawValue)
-        settings.tmpdir = temporaryDirectory
-        settings.use_zip64 = UInt8(options.useZip64 ? LXW_TRUE.rawValue : LXW_FALSE.rawValue)
-        workbook = workbook_new_opt(path, &settings)
-        guard let workbook else {
-            free(temporaryDirectory)
-            temporaryDirectory = nil
-            throw .cannotCreate(path: path)
-        }
-        boldFormat = workbook_add_format(workbook)
-        if let boldFormat { format_set_bold(boldFormat) }
+        zip = try ZipArchiveWriter(path: path, level: options.deflateLevel)
     }
 
-    /// Discards an unclosed workbook. `lxw_workbook_free` does not close the per-sheet
-    /// spool files of constant-memory mode (only `workbook_close` does), so they are closed
-    /// here first; they were unlinked on creation, so closing them removes them.
-    deinit {
-        if let workbook {
-            for sheet in worksheets {
-                if let spool = sheet.pointee.optimize_tmpfile {
-                    fclose(spool)
-                    sheet.pointee.optimize_tmpfile = nil
-                }
-            }
-            lxw_workbook_free(workbook)
-        }
-        free(temporaryDirectory)
+    /// Removes the partial file of a writer that was never closed.
+    deinit { zip?.discard() }
+
+    /// Gives the workbook up: the partial file is removed and the writer cannot be used again.
+    /// Does nothing after `close()`.
+    public func discard() {
+        zip?.discard()
+        zip = nil
     }
 
     /// Starts a new sheet for `appendRow`, writing `header` as its first row. The name is
     /// made acceptable to Excel (forbidden characters replaced, at most 31 characters, made
     /// unique with a " (n)" suffix); `sheetNames` shows the name actually used.
     ///
-    /// - Throws: `XLSXError.closed`, `.tooManyColumns`, or a library error.
+    /// - Throws: `XLSXError.closed`, `.tooManyColumns`, or an I/O error.
     public func startSheet(named name: String, header: [String]) throws(XLSXError) {
-        let sheet = try addWorksheet(named: name, header: header)
-        current = sheet
-        currentBaseName = sheetNames.last!
+        guard zip != nil else { throw .closed }
+        try checkColumns(header.count)
+        try finishDataSheet()
+        currentBaseName = addSheetName(name)
         currentHeader = header
         currentPart = 1
-        nextRow = header.isEmpty ? 0 : 1
+        try openDataSheet()
     }
 
     /// Appends one row to the current sheet, continuing on a new sheet when it is full.
     ///
-    /// - Throws: `XLSXError.closed`, `.noSheet`, `.tooManyColumns`, or a library error.
+    /// - Throws: `XLSXError.closed`, `.noSheet`, `.tooManyColumns`, or an I/O error.
     public func appendRow(_ row: [CellValue]) throws(XLSXError) {
-        guard workbook != nil else { throw .closed }
-        guard var sheet = current else { throw .noSheet }
-        guard row.count <= XLSXWriterOptions.excelMaxColumns else {
-            throw .tooManyColumns(count: row.count, limit: XLSXWriterOptions.excelMaxColumns)
-        }
-        if Int(nextRow) >= options.maxRowsPerSheet {
+        guard let zip else { throw .closed }
+        guard dataSheetOpen else { throw .noSheet }
+        try checkColumns(row.count)
+        if nextRow >= options.maxRowsPerSheet {
+            try finishDataSheet()
             currentPart += 1
-            sheet = try addWorksheet(
-                named: XLSXWriterOptions.numberedSheetName(currentBaseName, currentPart), header: currentHeader)
-            current = sheet
-            nextRow = currentHeader.isEmpty ? 0 : 1
+            _ = addSheetName(XLSXWriterOptions.numberedSheetName(currentBaseName, currentPart))
+            try openDataSheet()
         }
-        try write(row, to: sheet, row: nextRow)
+        truncatedCells += xml.appendRow(row, number: nextRow + 1)
         nextRow += 1
         rowsWritten += 1
+        if xml.bytes.count >= Self.chunkSize {
+            try zip.write(xml.bytes)
+            xml.bytes.removeAll(keepingCapacity: true)
+        }
     }
 
-    /// Writes the workbook file and releases all resources. Call exactly once; the writer
-    /// cannot be used afterwards, even if closing failed.
+    /// Finishes the workbook: ends the data sheet, writes the sheets added meanwhile and
+    /// the package parts, and closes the file. Call exactly once; the writer cannot be used
+    /// afterwards, even if closing failed (the partial file is then removed).
     ///
-    /// - Throws: `XLSXError.fileNotCreated` if the file or a temporary file could not be
-    ///   written, `.library` for other failures (e.g. `xlsx.zip`), `.closed` if already
-    ///   closed.
+    /// - Throws: `XLSXError.writeFailed` or `.zip` if the file could not be completed,
+    ///   `.closed` if already closed.
     public func close() throws(XLSXError) {
-        guard let workbook else { throw .closed }
-        if sheetNames.isEmpty {
-            // An XLSX file needs at least one sheet; libxlsxwriter would add "Sheet1".
-            _ = try? addWorksheet(named: "Sheet1", header: [])
-        }
-        self.workbook = nil
-        current = nil
-        let status = workbook_close(workbook)
-        free(temporaryDirectory)
-        temporaryDirectory = nil
-        guard status == LXW_NO_ERROR else { throw .status(status, operation: "workbook_close", path: path) }
-    }
-
-    /// Adds a worksheet with a unique sanitised name and writes its header row.
-    public func addWorksheet(named name: String, header: [String]) throws(XLSXError) -> UnsafeMutablePointer<lxw_worksheet> {
-        guard let workbook else { throw .closed }
-        guard header.count <= XLSXWriterOptions.excelMaxColumns else {
-            throw .tooManyColumns(count: header.count, limit: XLSXWriterOptions.excelMaxColumns)
-        }
-        let base = XLSXWriterOptions.sanitizedSheetName(name)
-        var unique = base
-        var number = 1
-        while sheetNames.contains(where: { $0.lowercased() == unique.lowercased() }) {
-            number += 1
-            unique = XLSXWriterOptions.numberedSheetName(base, number)
-        }
-        let status = workbook_validate_sheet_name(workbook, unique)
-        guard status == LXW_NO_ERROR else { throw .invalidSheetName(name: unique, status: Int32(status.rawValue)) }
-        guard let sheet = workbook_add_worksheet(workbook, unique) else {
-            throw .library(operation: "workbook_add_worksheet", status: Int32(LXW_ERROR_MEMORY_MALLOC_FAILED.rawValue))
-        }
-        sheetNames.append(unique)
-        worksheets.append(sheet)
-        guard !header.isEmpty else { return sheet }
-        for (column, title) in header.enumerated() {
-            let width = min(max(Double(title.count) + 2, options.columnWidths.lowerBound), options.columnWidths.upperBound)
-            _ = worksheet_set_column(sheet, lxw_col_t(column), lxw_col_t(column), width, nil)
-            try check(worksheet_write_string(sheet, 0, lxw_col_t(column), Self.cellText(title).text,
-                                             options.boldHeader ? boldFormat : nil),
-                      "worksheet_write_string")
-        }
-        if options.freezeHeader { worksheet_freeze_panes(sheet, 1, 0) }
-        return sheet
-    }
-
-    /// Writes the cells of one row at `row`.
-    public func write(_ cells: [CellValue], to sheet: UnsafeMutablePointer<lxw_worksheet>, row: UInt32) throws(XLSXError) {
-        for (index, cell) in cells.enumerated() {
-            let column = lxw_col_t(index)
-            switch cell {
-            case .null:
-                continue
-            case .bool(let flag):
-                try check(worksheet_write_boolean(sheet, row, column, flag ? 1 : 0, nil), "worksheet_write_boolean")
-            case .integer(let number) where number.magnitude <= 1 << 53:
-                try check(worksheet_write_number(sheet, row, column, Double(number), nil), "worksheet_write_number")
-            case .number(let number) where number.isFinite:
-                try check(worksheet_write_number(sheet, row, column, number, nil), "worksheet_write_number")
-            case .string, .integer, .number:
-                let (text, truncated) = Self.cellText(cell.csvText)
-                if truncated { truncatedCells += 1 }
-                try check(worksheet_write_string(sheet, row, column, text, nil), "worksheet_write_string")
+        guard let zip else { throw .closed }
+        do {
+            // An XLSX file needs at least one sheet.
+            if sheetNames.isEmpty { try addSheet(named: "Sheet1", header: [], rows: []) }
+            try finishDataSheet()
+            for part in XLSXPackageParts.parts(sheetNames: sheetNames) {
+                try zip.beginEntry(part.name)
+                try zip.write(Array(part.xml.utf8))
+                try zip.endEntry()
             }
+            self.zip = nil
+            try zip.close()
+        } catch {
+            self.zip = nil
+            zip.discard()
+            throw error
         }
     }
 
-    /// Text safe for a cell: NUL (which would end the C string) replaced by U+FFFD, and at
-    /// most 32,767 Unicode scalars, the last being "…" when cut.
+    /// Text safe for a cell: NUL replaced by U+FFFD, and at most 32,767 Unicode scalars,
+    /// the last being "…" when cut. (Other control characters are escaped when written.)
     public static func cellText(_ text: String) -> (text: String, truncated: Bool) {
         var text = text
         if text.utf8.contains(0) { text = String(text.map { $0 == "\0" ? "\u{FFFD}" : $0 }) }
@@ -211,9 +155,75 @@ public final class XLSXStreamWriter {
         return (String(scalars), true)
     }
 
-    /// Throws the `XLSXError` for a failed library call.
-    private func check(_ status: lxw_error, _ operation: String) throws(XLSXError) {
-        guard status != LXW_NO_ERROR else { return }
-        throw .status(status, operation: operation, path: path)
+    /// Adds a sheet whose XML is complete: written now, or after the data sheet if one is
+    /// open. `build` receives the XML after the header row and the next 1-based row number,
+    /// and returns how many cells it truncated.
+    func addCompleteSheet(named name: String, header: [String],
+                          build: (inout XLSXSheetXML, Int) -> Int) throws(XLSXError) {
+        guard let zip else { throw .closed }
+        try checkColumns(header.count)
+        _ = addSheetName(name)
+        var sheet = XLSXSheetXML()
+        sheet.beginSheet(header: header, options: options, selected: sheetNames.count == 1)
+        truncatedCells += build(&sheet, header.isEmpty ? 1 : 2)
+        sheet.endSheet()
+        if dataSheetOpen {
+            pendingSheets.append((sheetNames.count, sheet.bytes))
+        } else {
+            try writeEntry(number: sheetNames.count, sheet.bytes, to: zip)
+        }
+    }
+
+    /// Throws `.tooManyColumns` for more cells than Excel has columns.
+    func checkColumns(_ count: Int) throws(XLSXError) {
+        guard count <= XLSXWriterOptions.excelMaxColumns else {
+            throw .tooManyColumns(count: count, limit: XLSXWriterOptions.excelMaxColumns)
+        }
+    }
+
+    /// Sanitises `name`, makes it unique (case-insensitively), records it, and returns it.
+    private func addSheetName(_ name: String) -> String {
+        let base = XLSXWriterOptions.sanitizedSheetName(name)
+        let taken = Set(sheetNames.map { $0.lowercased() })
+        var unique = base
+        var number = 1
+        while taken.contains(unique.lowercased()) {
+            number += 1
+            unique = XLSXWriterOptions.numberedSheetName(base, number)
+        }
+        sheetNames.append(unique)
+        return unique
+    }
+
+    /// Opens the entry of the newest sheet name as the data sheet and writes its header.
+    private func openDataSheet() throws(XLSXError) {
+        guard let zip else { throw .closed }
+        try zip.beginEntry(XLSXPackageParts.worksheetPath(sheetNames.count))
+        xml.bytes.removeAll(keepingCapacity: true)
+        xml.beginSheet(header: currentHeader, options: options, selected: sheetNames.count == 1)
+        dataSheetOpen = true
+        nextRow = currentHeader.isEmpty ? 0 : 1
+    }
+
+    /// Ends the data sheet's entry, if one is open, then writes the sheets added meanwhile.
+    private func finishDataSheet() throws(XLSXError) {
+        guard let zip else { throw .closed }
+        if dataSheetOpen {
+            dataSheetOpen = false
+            xml.endSheet()
+            try zip.write(xml.bytes)
+            xml.bytes.removeAll(keepingCapacity: true)
+            try zip.endEntry()
+        }
+        let pending = pendingSheets
+        pendingSheets = []
+        for sheet in pending { try writeEntry(number: sheet.number, sheet.xml, to: zip) }
+    }
+
+    /// Writes a complete worksheet as its own entry.
+    private func writeEntry(number: Int, _ bytes: [UInt8], to zip: ZipArchiveWriter) throws(XLSXError) {
+        try zip.beginEntry(XLSXPackageParts.worksheetPath(number))
+        try zip.write(bytes)
+        try zip.endEntry()
     }
 }

@@ -1,9 +1,11 @@
 import Contracts
 import Tabular
+
 /// Settings of an `XLSXStreamWriter`.
 ///
-/// The defaults suit the publish stage: constant memory, Excel's full row limit, a bold and
-/// frozen header row, and column widths from the header text.
+/// The defaults suit the publish stage: fast compression, Excel's full row limit, a bold
+/// and frozen header row, and column widths from the header text. ZIP64 extensions are used
+/// by themselves, only where an entry or offset needs them (past 4 GiB).
 public struct XLSXWriterOptions: Sendable, Hashable {
     /// Excel's hard limit of rows per worksheet, header included.
     public static let excelMaxRows = 1_048_576
@@ -12,18 +14,19 @@ public struct XLSXWriterOptions: Sendable, Hashable {
     /// Excel's limit on characters in one cell; longer text is cut to fit and ends in "…".
     public static let excelMaxCellCharacters = 32_767
 
-    /// Where libxlsxwriter keeps its per-sheet temporary files while rows stream in. `nil`
-    /// uses the system default (`tmpfile()`, usually `/tmp`). Set it on hosts whose `/tmp`
-    /// is a RAM disk: a million-row sheet needs roughly its XML size there (often hundreds
-    /// of MB) until `close()`.
-    public var temporaryDirectory: String?
     /// Rows per sheet, header included, before the writer continues on a new sheet with the
     /// same header ("Data", "Data (2)", …). Clamped to 2…`excelMaxRows`; lowering it is
     /// mainly useful in tests.
     public var maxRowsPerSheet: Int
-    /// Whether to allow ZIP64 extensions, needed only for files over 4 GB. Off by default
-    /// because some older readers reject ZIP64 archives.
-    public var useZip64: Bool
+    /// The zlib deflate level of the ZIP entries, clamped to 0…9 (0 stores without
+    /// compressing, 9 is smallest and slowest).
+    ///
+    /// The default, 1, is chosen for speed: compression dominates the time of writing a
+    /// large sheet. A 1,000,000-row × 8-column sheet (numbers, short text, booleans) took
+    /// 2.3–3.6 s for 55 MB at level 1 against 6.1–8.6 s for 41 MB at level 6 on a 2-core
+    /// machine: roughly 2–2.6× faster for a file about a third larger. Level 0 stores the
+    /// XML as is (about 6.5× larger than level 1).
+    public var deflateLevel: Int32
     /// Whether the header row is bold.
     public var boldHeader: Bool
     /// Whether the header row stays visible when scrolling.
@@ -34,26 +37,28 @@ public struct XLSXWriterOptions: Sendable, Hashable {
 
     /// Options with the documented defaults unless overridden.
     public init(
-        temporaryDirectory: String? = nil,
         maxRowsPerSheet: Int = XLSXWriterOptions.excelMaxRows,
-        useZip64: Bool = false,
+        deflateLevel: Int32 = 1,
         boldHeader: Bool = true,
         freezeHeader: Bool = true,
         columnWidths: ClosedRange<Double> = 8...40
     ) {
-        self.temporaryDirectory = temporaryDirectory
         self.maxRowsPerSheet = min(max(maxRowsPerSheet, 2), Self.excelMaxRows)
-        self.useZip64 = useZip64
+        self.deflateLevel = min(max(deflateLevel, 0), 9)
         self.boldHeader = boldHeader
         self.freezeHeader = freezeHeader
         self.columnWidths = columnWidths
     }
 
-    /// A sheet name Excel accepts: `[]:*?/\` replaced by `_`, no leading or trailing
-    /// apostrophe, at most 31 characters, and not empty (then `fallback`).
+    /// A sheet name Excel accepts: `[]:*?/\` and control characters (which XML cannot
+    /// carry in an attribute) replaced by `_`, no leading or trailing apostrophe, at most
+    /// 31 characters, and not empty (then `fallback`).
     public static func sanitizedSheetName(_ name: String, fallback: String = "Sheet") -> String {
         let forbidden: Set<Character> = ["[", "]", ":", "*", "?", "/", "\\"]
-        var cleaned = String(name.map { forbidden.contains($0) || $0.isNewline ? "_" : $0 })
+        var cleaned = String(name.map { character in
+            let control = character.unicodeScalars.contains { $0.properties.generalCategory == .control }
+            return forbidden.contains(character) || character.isNewline || control ? "_" : character
+        })
         while cleaned.hasPrefix("'") { cleaned.removeFirst() }
         while cleaned.hasSuffix("'") { cleaned.removeLast() }
         cleaned = clipped(cleaned, to: 31)
@@ -67,8 +72,8 @@ public struct XLSXWriterOptions: Sendable, Hashable {
         return clipped(name, to: 31 - suffix.count) + suffix
     }
 
-    /// At most `limit` Unicode scalars (libxlsxwriter counts UTF-8 code points), without
-    /// splitting a character.
+    /// At most `limit` Unicode scalars (Excel's limit counts them), without splitting a
+    /// character.
     private static func clipped(_ text: String, to limit: Int) -> String {
         var result = ""
         var scalars = 0

@@ -84,6 +84,26 @@ struct DispatcherTests {
         await harness.stop()
     }
 
+    @Test("the head comes from the AMQP properties when they mirror the envelope; a body that disagrees is dead-lettered")
+    func headFromProperties() async throws {
+        let handled = LockedValue<[String]>([])
+        let harness = await DispatchHarness(handlers: Self.handlers { id in handled.update { $0.append(id) } })
+        let sent = try harness.submission("m-props")
+        let head = try #require(EnvelopeCheck.head(of: sent.properties))
+        #expect(head.id == "m-props" && head.type == "job.submit" && head.version == 1)
+        // Another client's message, without the mirrored fields, is routed by its body.
+        #expect(EnvelopeCheck.head(of: MessageProperties(messageId: "m", type: "job.submit")) == nil)
+        var forged = try harness.submission("m-body")
+        forged.properties.messageId = "m-other"
+        harness.start()
+        try await harness.publisher.publish([sent, forged])
+        let dead = try #require(try await harness.deadLetters(1).first)
+        #expect(dead.properties.headers[FaultHeader.errorType] == .string("message.properties-mismatch"))
+        #expect(dead.properties.headers[FaultHeader.errorText]?.stringValue?.contains("id m-other ≠ m-body") == true)
+        #expect(try await TestEnvironment.eventually(timeout: .seconds(10)) { handled.get() == ["m-props"] })
+        await harness.stop()
+    }
+
     @Test("an unreadable body never reaches a handler: it is dead-lettered as message.undecodable")
     func undecodable() async throws {
         let calls = LockedValue(0)

@@ -25,14 +25,35 @@ struct EnvelopeCheckTests {
         #expect(JSONKeyScan.scan(Array(#"{"p":{"records":[{"a":1,"b":2},{"a":1,"a":3}]}}"#.utf8)) == .duplicateKey("a"))
         #expect(JSONKeyScan.scan(Array(#"{"a":1,"\u0061":2}"#.utf8)) == .duplicateKey("a"))
         #expect(JSONKeyScan.scan(Array(#"{"a":{"a":{"a":1}},"b":[{"a":1},{"a":2}],"c":"a,"a":"}"#.utf8)) == nil)
-        let duplicated = Array(#"{"id":"1","type":"job.submit","version":1,"correlationId":"c","version":2}"#.utf8)
-        #expect { try EnvelopeCheck.head(of: duplicated) } throws: { ($0 as? SluiceError)?.code == "message.duplicate-key" }
-        #expect { try EnvelopeCheck.head(of: Array(#"{"id":"\u0000"}"#.utf8)) } throws: {
+        func delivery(_ body: String, _ properties: MessageProperties = MessageProperties()) -> Delivery {
+            Delivery(deliveryTag: 1, generation: 1, queue: "q", exchange: "x", routingKey: "job.submit", redelivered: false,
+                     properties: properties, body: Array(body.utf8))
+        }
+        let duplicated = #"{"id":"1","type":"job.submit","version":1,"correlationId":"c","version":2}"#
+        #expect { try EnvelopeCheck.head(of: delivery(duplicated)) } throws: { ($0 as? SluiceError)?.code == "message.duplicate-key" }
+        #expect { try EnvelopeCheck.head(of: delivery(#"{"id":"\u0000"}"#)) } throws: {
             ($0 as? SluiceError)?.code == "message.nul-character"
         }
-        #expect(throws: SluiceError.self) { try EnvelopeCheck.head(of: Array("nope".utf8)) }
-        let ok = try? EnvelopeCheck.head(of: Array(#"{"id":"1","type":"job.submit","version":1,"correlationId":"c"}"#.utf8))
+        #expect(throws: SluiceError.self) { try EnvelopeCheck.head(of: delivery("nope")) }
+        let body = #"{"id":"1","type":"job.submit","version":1,"correlationId":"c"}"#
+        let ok = try? EnvelopeCheck.head(of: delivery(body))
         #expect(ok?.type == "job.submit")
+        // Mirrored properties give the head without reading the body; the body is still scanned.
+        let mirrored = MessageProperties(messageId: "1", type: "job.submit", correlationId: "c",
+                                         headers: ["x-sluice-version": .int(1), "x-sluice-job-id": .string("j")])
+        let routed = try? EnvelopeCheck.head(of: delivery("not read", mirrored))
+        #expect(routed?.id == "1" && routed?.jobId == "j" && routed?.version == 1)
+        #expect { try EnvelopeCheck.head(of: delivery(duplicated, mirrored)) } throws: {
+            ($0 as? SluiceError)?.code == "message.duplicate-key"
+        }
+        // The handler's decode must find the same head in the body.
+        let same = EnvelopeHead(id: "1", type: "job.submit", version: 1, jobId: "j", correlationId: "c")
+        #expect(throws: Never.self) { try EnvelopeCheck.agree(same, same) }
+        var other = same
+        other.version = 2
+        #expect { try EnvelopeCheck.agree(same, other) } throws: { ($0 as? SluiceError)?.code == "message.properties-mismatch" }
+        #expect(EnvelopeCheck.undecodableHead(Array("nope".utf8))?.code == "message.undecodable")
+        #expect(EnvelopeCheck.undecodableHead(Array(body.utf8)) == nil)
     }
     @Test("errors are classified transient or permanent")
     func classification() {

@@ -59,7 +59,7 @@ struct XLSXStreamWriterTests {
         let directory = try ReportTestSupport.scratchDirectory("xlsx")
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("out.xlsx").path
-        let writer = try XLSXStreamWriter(path: path, options: XLSXWriterOptions(temporaryDirectory: directory.path))
+        let writer = try XLSXStreamWriter(path: path)
         try writer.startSheet(named: "Data", header: ["name", "grade", "ratio", "passed", "note"])
         try writer.appendRow(["Zoë", 90, 0.5, true, "=1+1"])
         try writer.appendRow(["Émile €", -3, .number(.nan), false, .null])
@@ -121,7 +121,7 @@ struct XLSXStreamWriterTests {
         let directory = try ReportTestSupport.scratchDirectory("xlsx-split")
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("split.xlsx").path
-        let options = XLSXWriterOptions(temporaryDirectory: directory.path, maxRowsPerSheet: 4)
+        let options = XLSXWriterOptions(maxRowsPerSheet: 4)
         let writer = try XLSXStreamWriter(path: path, options: options)
         try writer.startSheet(named: "Data", header: ["n"])
         for index in 0..<10 { try writer.appendRow([.integer(Int64(index))]) }
@@ -142,7 +142,7 @@ struct XLSXStreamWriterTests {
         let directory = try ReportTestSupport.scratchDirectory("xlsx-interleaved")
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("interleaved.xlsx").path
-        let writer = try XLSXStreamWriter(path: path, options: XLSXWriterOptions(temporaryDirectory: directory.path))
+        let writer = try XLSXStreamWriter(path: path)
         try writer.startSheet(named: "Data", header: ["n"])
         try writer.appendRow([1])
         try writer.appendRow([2])
@@ -155,35 +155,35 @@ struct XLSXStreamWriterTests {
         #expect(sheets[1].rows.map { $0[0].value } == [.string("note"), .string("written mid-stream")])
     }
 
-    /// A writer released without `close()` discards the workbook: no file, no temporary
-    /// files, no open descriptors.
+    /// A writer released without `close()` discards the workbook: no file and no open
+    /// descriptor is left (the file is the only thing it holds; there are no spool files).
     @Test func releasingWithoutCloseWritesNothing() throws {
         let directory = try ReportTestSupport.scratchDirectory("xlsx-discard")
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("discarded.xlsx").path
-        // Open descriptors whose (unlinked) files live in `directory`: the sheets' spools.
-        func spools() throws -> Int {
+        // Open descriptors whose files live in `directory`.
+        func descriptors() throws -> Int {
             try FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").filter { fd in
                 let target = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\(fd)")
                 return target?.hasPrefix(directory.path) == true
             }.count
         }
         do {
-            let writer = try XLSXStreamWriter(path: path, options: XLSXWriterOptions(temporaryDirectory: directory.path))
+            let writer = try XLSXStreamWriter(path: path)
             try writer.startSheet(named: "Data", header: ["n"])
             for index in 0..<1_000 { try writer.appendRow([.integer(Int64(index))]) }
             try writer.addSheet(named: "Extra", header: ["x"], rows: [[1]])
-            #expect(try spools() == 2)
+            #expect(try descriptors() == 1)
         }
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty)
-        #expect(try spools() == 0)
+        #expect(try descriptors() == 0)
     }
 
     @Test func sheetNamesAreSanitised() throws {
         let directory = try ReportTestSupport.scratchDirectory("xlsx-names")
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("names.xlsx").path
-        let writer = try XLSXStreamWriter(path: path, options: XLSXWriterOptions(temporaryDirectory: directory.path))
+        let writer = try XLSXStreamWriter(path: path)
         try writer.startSheet(named: "by course/term: [all]?", header: ["a"])
         try writer.addSheet(named: "'" + String(repeating: "x", count: 40), header: [], rows: [])
         try writer.addSheet(named: "", header: [], rows: [])
@@ -195,22 +195,27 @@ struct XLSXStreamWriterTests {
     @Test func errorsHaveCodes() throws {
         let directory = try ReportTestSupport.scratchDirectory("xlsx-errors")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let options = XLSXWriterOptions(temporaryDirectory: directory.path)
-        let writer = try XLSXStreamWriter(path: directory.appendingPathComponent("e.xlsx").path, options: options)
+        let writer = try XLSXStreamWriter(path: directory.appendingPathComponent("e.xlsx").path)
         #expect(throws: XLSXError.noSheet) { try writer.appendRow([1]) }
         try writer.close()
         #expect(throws: XLSXError.closed) { try writer.close() }
         #expect(throws: XLSXError.closed) { try writer.appendRow([1]) }
+        #expect(throws: XLSXError.closed) { try writer.startSheet(named: "Late", header: []) }
 
+        // The file is created up front, so a missing directory is reported at once.
         let missing = directory.appendingPathComponent("no/such/dir/out.xlsx").path
-        let orphan = try XLSXStreamWriter(path: missing, options: options)
-        try orphan.startSheet(named: "Data", header: ["a"])
         do {
-            try orphan.close()
-            Issue.record("closing into a missing directory should fail")
+            _ = try XLSXStreamWriter(path: missing)
+            Issue.record("writing into a missing directory should fail")
         } catch {
             #expect(error.code == "xlsx.file-not-created")
             #expect(error.message.contains(missing))
+            #expect(error.message.contains("No such file or directory"))
+        }
+        let wide = try XLSXStreamWriter(path: directory.appendingPathComponent("wide.xlsx").path)
+        let tooWide = [String](repeating: "c", count: XLSXWriterOptions.excelMaxColumns + 1)
+        #expect(throws: XLSXError.tooManyColumns(count: tooWide.count, limit: XLSXWriterOptions.excelMaxColumns)) {
+            try wide.startSheet(named: "Data", header: tooWide)
         }
     }
 
@@ -219,7 +224,7 @@ struct XLSXStreamWriterTests {
         let directory = try ReportTestSupport.scratchDirectory("xlsx-many")
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("many.xlsx").path
-        let writer = try XLSXStreamWriter(path: path, options: XLSXWriterOptions(temporaryDirectory: directory.path))
+        let writer = try XLSXStreamWriter(path: path)
         try writer.startSheet(named: "Data", header: ["id", "name", "score", "ok"])
         for index in 0..<50_000 {
             try writer.appendRow([.integer(Int64(index)), .string("name \(index)"), .number(Double(index) / 8), .bool(index % 2 == 0)])
@@ -233,8 +238,144 @@ struct XLSXStreamWriterTests {
             """
         let result = try ReportTestSupport.python(script, [path])
         #expect(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "50001 (49999, 'name 49999', 6249.875, False)")
-        // libxlsxwriter removed its temporary files.
+        // Nothing but the output was written.
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0 != "many.xlsx" }
         #expect(leftovers.isEmpty)
+    }
+
+    /// Control characters, CR, NUL, U+FFFF and text that looks like an OOXML `_xHHHH_`
+    /// escape come back exactly as Excel reads them. openpyxl returns inline strings
+    /// without decoding those escapes, so the script decodes them with openpyxl's own
+    /// `unescape` (Excel's rule: `_xHHHH_` left to right).
+    @Test func textEscapesRoundTrip() throws {
+        let directory = try ReportTestSupport.scratchDirectory("xlsx-escapes")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("escapes.xlsx").path
+        let texts = [
+            "bell\u{7}tab\tvt\u{B}esc\u{1B}us\u{1F}", "cr\rlf\ncrlf\r\n", "_x0041_", "a_x005F_b", "_x12g4_ _x00e9_",
+            "<b>&amp;</b> > <", " leading", "trailing ", "nul\0here", "\u{FFFE}\u{FFFF}\u{FFFD}", "Zoë 🙂 €", "__x0041__",
+        ]
+        let writer = try XLSXStreamWriter(path: path)
+        try writer.startSheet(named: "Data", header: ["text"])
+        for text in texts { try writer.appendRow([.string(text)]) }
+        try writer.close()
+        let script = """
+            import sys, json, openpyxl
+            from openpyxl.utils.escape import unescape
+            sheet = openpyxl.load_workbook(sys.argv[1])["Data"]
+            print(json.dumps([unescape(row[0].value) for row in sheet.iter_rows(min_row=2)]))
+            """
+        let result = try ReportTestSupport.python(script, [path])
+        #expect(result.status == 0, "\(result.stderr)")
+        let read = try JSONDecoder().decode([String].self, from: Data(result.stdout.utf8))
+        #expect(read == texts.map { $0.replacingOccurrences(of: "\0", with: "\u{FFFD}") })
+
+        let xml = try Self.entry(path, "xl/worksheets/sheet1.xml")
+        #expect(xml.contains("<t>_x005F_x0041_</t>"))
+        #expect(xml.contains("bell_x0007_tab\tvt_x000B_esc_x001B_us_x001F_"))
+        #expect(xml.contains("cr&#13;lf\ncrlf&#13;\n"))
+        #expect(xml.contains("<t xml:space=\"preserve\"> leading</t>"))
+        #expect(xml.contains("&lt;b&gt;&amp;amp;&lt;/b&gt; &gt; &lt;"))
+    }
+
+    /// Numbers are written in a form openpyxl (and XML Schema's xsd:double) reads back
+    /// exactly, with integers as integers and decimals as decimals; a whole decimal within
+    /// ±2⁵³ is written as an integer (`90`, like the other outputs).
+    @Test func numbersRoundTrip() throws {
+        let directory = try ReportTestSupport.scratchDirectory("xlsx-numbers")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("numbers.xlsx").path
+        let doubles: [Double] = [1e300, 0.5, 90.0, -0.0, .leastNonzeroMagnitude, 1e16, 1.7976931348623157e308, 0.1, -123456.789, 1e-7]
+        let integers: [Int64] = [0, -1, 1 << 53, -(1 << 53), 1 << 53 + 1, .min, .max]
+        let writer = try XLSXStreamWriter(path: path)
+        try writer.startSheet(named: "Data", header: ["value"])
+        for value in doubles { try writer.appendRow([.number(value)]) }
+        for value in integers { try writer.appendRow([.integer(value)]) }
+        try writer.appendRow([.number(.infinity)])
+        try writer.appendRow([.number(-.infinity)])
+        try writer.close()
+        let script = """
+            import sys, openpyxl
+            sheet = openpyxl.load_workbook(sys.argv[1])["Data"]
+            for row in sheet.iter_rows(min_row=2):
+                print(type(row[0].value).__name__, repr(row[0].value))
+            """
+        let result = try ReportTestSupport.python(script, [path])
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        let expected = doubles.map { $0 == $0.rounded() && $0.magnitude <= 9_007_199_254_740_992 ? "int \(Int64($0))" : "float \($0)" }
+            // (Swift and Python print the others alike)
+            + ["int 0", "int -1", "int 9007199254740992", "int -9007199254740992", "str '9007199254740993'",
+               "str '-9223372036854775808'", "str '9223372036854775807'", "str 'inf'", "str '-inf'"]
+        #expect(lines == expected)
+    }
+
+    /// Text over Excel's 32,767 characters is cut (ending in "…") and counted.
+    @Test func longTextIsTruncated() throws {
+        let directory = try ReportTestSupport.scratchDirectory("xlsx-long")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("long.xlsx").path
+        let writer = try XLSXStreamWriter(path: path)
+        try writer.startSheet(named: "Data", header: ["text"])
+        try writer.appendRow([.string(String(repeating: "é", count: 40_000))])
+        try writer.appendRow([.string(String(repeating: "a", count: 32_767))])
+        try writer.addSheet(named: "Extra", header: [], rows: [[.string(String(repeating: "b", count: 32_768))]])
+        try writer.close()
+        #expect(writer.truncatedCells == 2)
+        let script = """
+            import sys, openpyxl
+            book = openpyxl.load_workbook(sys.argv[1])
+            cells = [book["Data"]["A2"].value, book["Data"]["A3"].value, book["Extra"]["A1"].value]
+            print([(len(c), c[-2:]) for c in cells])
+            """
+        let result = try ReportTestSupport.python(script, [path])
+        #expect(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            == "[(32767, 'é…'), (32767, 'aa'), (32767, 'b…')]")
+    }
+
+    /// At every deflate level the file is a valid ZIP archive (Python's `testzip`, and
+    /// `unzip -t` where installed) that openpyxl reads, and the same rows give the same bytes.
+    @Test(arguments: [Int32(0), 1, 6, 9])
+    func validArchiveAtLevel(_ level: Int32) throws {
+        let directory = try ReportTestSupport.scratchDirectory("xlsx-level")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        func write(_ name: String) throws -> String {
+            let path = directory.appendingPathComponent(name).path
+            let writer = try XLSXStreamWriter(path: path, options: XLSXWriterOptions(deflateLevel: level))
+            try writer.startSheet(named: "Data", header: ["id", "name", "score"])
+            for index in 0..<20_000 {
+                try writer.appendRow([.integer(Int64(index)), .string("name \(index % 97)"), .number(Double(index) / 3)])
+            }
+            try writer.addSheet(named: "Notes", header: ["note"], rows: [[.string("level \(level)")]])
+            try writer.close()
+            return path
+        }
+        let path = try write("a.xlsx")
+        #expect(FileManager.default.contents(atPath: path) == FileManager.default.contents(atPath: try write("b.xlsx")))
+        let script = """
+            import sys, zipfile, openpyxl
+            with zipfile.ZipFile(sys.argv[1]) as archive:
+                assert archive.testzip() is None
+                names = archive.namelist()
+            rows = list(openpyxl.load_workbook(sys.argv[1], read_only=True)["Data"].iter_rows(values_only=True))
+            print(len(rows), rows[-1], names)
+            """
+        let result = try ReportTestSupport.python(script, [path])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.hasPrefix("20001 (19999, 'name 17', 6666.333333333333) ['xl/worksheets/sheet1.xml', "
+            + "'xl/worksheets/sheet2.xml', '[Content_Types].xml'"))
+        if FileManager.default.isExecutableFile(atPath: "/usr/bin/unzip") {
+            let unzip = try ReportTestSupport.run("/usr/bin/unzip", ["-t", path])
+            #expect(unzip.status == 0, "\(unzip.stdout)")
+            #expect(unzip.stdout.contains("No errors detected"))
+        }
+    }
+
+    /// One entry of a ZIP archive as text, via Python's zipfile.
+    static func entry(_ path: String, _ name: String) throws -> String {
+        let result = try ReportTestSupport.python(
+            "import sys, zipfile; sys.stdout.write(zipfile.ZipFile(sys.argv[1]).read(sys.argv[2]).decode())", [path, name])
+        #expect(result.status == 0, "\(result.stderr)")
+        return result.stdout
     }
 }

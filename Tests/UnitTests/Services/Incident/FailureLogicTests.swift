@@ -101,6 +101,7 @@ struct FailureLogicTests {
                                                         errorText: "text"))?.id
         }
         #expect(match("message.undecodable") == "message-malformed")
+        #expect(match("message.properties-mismatch") == "message-malformed")
         #expect(match("message.unsupported-version") == "message-unknown-type")
         #expect(match("message.poison") == "message-poison" && match("broker.delivery_limit") == "message-poison")
         #expect(match("broker.expired") == "broker-expired")

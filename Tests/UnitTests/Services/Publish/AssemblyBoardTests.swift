@@ -46,7 +46,7 @@ struct AssemblyBoardTests {
         #expect(ahead.nextChunk == 3, "every chunk was added before the job completed")
         var fresh = Pass(job: job, columns: columns, expectedRows: 150, spool: root + "/.spool")
         defer { fresh.discard() }
-        for entry in entries { try fresh.add(try await entry.load(from: chunks)) }
+        for entry in entries { try await fresh.add(try await entry.load(from: chunks)) }
         try ahead.finishRecords()
         try fresh.finishRecords()
         #expect(ahead.tally.valid == 70 && ahead.tally.deduplicated == 80 && ahead.tally.invalid == 3)
@@ -73,7 +73,7 @@ struct AssemblyBoardTests {
         // Claimed at once: whatever was done is handed over whole; the claimer adds the rest.
         var pass = try #require(await board.claim(job.jobId))
         defer { pass.discard() }
-        for entry in entries[pass.nextChunk...] { try pass.add(try await entry.load(from: chunks)) }
+        for entry in entries[pass.nextChunk...] { try await pass.add(try await entry.load(from: chunks)) }
         try pass.finishRecords()
         #expect(pass.nextChunk == 3 && pass.tally.valid == 70 && pass.tally.deduplicated == 80)
     }
