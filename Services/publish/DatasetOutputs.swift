@@ -52,7 +52,10 @@ struct DatasetOutputs {
         }
     }
 
-    /// Hands the rows written since the last call to the XLSX thread (once per chunk).
+    /// Whether enough rows wait for the XLSX thread to hand them over now.
+    var wantsFlush: Bool { xlsx?.isFull ?? false }
+
+    /// Hands the rows written since the last call to the XLSX thread.
     func flush() async throws {
         try await xlsx?.flush()
     }

@@ -47,7 +47,7 @@ struct Pass: @unchecked Sendable {
         keys.expectedRows = expectedRows
     }
 
-    /// Adds the next chunk (chunk `nextChunk`); its rows go to the XLSX thread as one batch.
+    /// Adds the next chunk (chunk `nextChunk`); its rows go to the XLSX thread in batches.
     mutating func add(_ chunk: StoredChunk) async throws {
         try open(chunk.columns ?? columns)
         meta.add(chunk.meta)
@@ -80,6 +80,7 @@ struct Pass: @unchecked Sendable {
             }
             if keys.isDuplicate(record) { continue }
             try emit(record)
+            if dataset?.wantsFlush == true { try await dataset?.flush() }
         }
         try await dataset?.flush()
         nextChunk += 1

@@ -60,29 +60,34 @@ extension Dispatcher {
                 "\(type.rawValue) version \(head.version) is not supported (supported: \(type.supportedVersions))")
         }
         guard let handler = handlers.handlers[type] else {
-            // An observer binds every key and simply has nothing to do for this type.
-            if handlers.observesOnly { return }
+            // An observer binds every key and simply has nothing to do for this type (but a
+            // body that is no envelope is still counted as rejected).
+            if handlers.observesOnly {
+                if let error = EnvelopeCheck.undecodableHead(delivery.body) { throw error }
+                return
+            }
             throw SluiceError.permanent("message.unhandled-type", "\(runtime.service) has no handler for \(type.rawValue)")
         }
         let trace = delivery.properties.headers["traceparent"]?.stringValue
         let redrive = RedriveReceipt(delivery, service: runtime.service)
         switch handler {
-        case .direct(let body):
-            try await body(delivery.body, head, runtime.with(logger: logger), trace)
-            if let redrive { try await runtime.publish([redrive.envelope(causedBy: head)], traceparent: trace) }
-        case .transactional(let body):
+        case .direct(let prepare):
+            let (stated, work) = try prepare(delivery.body, head)
+            try await work(runtime.with(logger: logger), trace)
+            if let redrive { try await runtime.publish([redrive.envelope(causedBy: stated)], traceparent: trace) }
+        case .transactional(let prepare):
             let runtime = self.runtime
-            let bytes = delivery.body
+            // The body's own head (its job id even when the properties left it out).
+            let (stated, work) = try prepare(delivery.body, head)
             try await runtime.transaction(traceparent: trace) { connection, emitter in
                 // A re-driven copy reports success even when the inbox knows it: either way
                 // the effect is applied exactly once.
-                if let redrive { try emitter.emit(redrive.envelope(causedBy: head)) }
-                guard try await Inbox.claim(head.id, type: type.rawValue, on: connection, logger: logger) else {
+                if let redrive { try emitter.emit(redrive.envelope(causedBy: stated)) }
+                guard try await Inbox.claim(stated.id, type: type.rawValue, on: connection, logger: logger) else {
                     logger.debug("duplicate delivery ignored")
                     return
                 }
-                try await body(bytes, head, HandlerContext(connection: connection, runtime: runtime,
-                                                     logger: logger, emitter: emitter))
+                try await work(HandlerContext(connection: connection, runtime: runtime, logger: logger, emitter: emitter))
             }
         }
     }

@@ -42,8 +42,9 @@ enum EnvelopeCheck {
                             correlationId: correlationId, producer: properties.appId)
     }
 
-    /// The error for a body that is not an envelope at all, nil when its head reads (so what
-    /// failed was the payload). Used only once decoding has failed.
+    /// The error for a body that is not an envelope at all, nil when its head reads: for
+    /// deliveries no handler decodes (an observer's other types), which are still refused
+    /// when they are not envelopes.
     static func undecodableHead(_ body: [UInt8]) -> SluiceError? {
         do {
             _ = try JSONCoding.decode(EnvelopeHead.self, from: body)

@@ -4,11 +4,17 @@ import Runtime
 
 /// A service's handlers, keyed by message type. Registered once in the composition root.
 public struct MessageHandlers: Sendable {
+    /// Each handler first decodes and checks the body against the head it was routed by
+    /// (before any transaction or inbox claim, so a body that disagrees is refused, never
+    /// mistaken for a duplicate), giving the body's own head and the work to run.
     enum Handler: Sendable {
         /// Runs in a transaction that also records the inbox entry and the outbox rows.
-        case transactional(@Sendable ([UInt8], EnvelopeHead, HandlerContext) async throws -> Void)
+        case transactional(@Sendable ([UInt8], EnvelopeHead) throws
+            -> (EnvelopeHead, @Sendable (HandlerContext) async throws -> Void))
         /// Manages its own idempotency (large, re-derivable outputs such as ingest's chunks).
-        case direct(@Sendable ([UInt8], EnvelopeHead, RuntimeContext, String?) async throws -> Void)
+        /// The work's last argument is the incoming `traceparent`.
+        case direct(@Sendable ([UInt8], EnvelopeHead) throws
+            -> (EnvelopeHead, @Sendable (RuntimeContext, String?) async throws -> Void))
     }
 
     var handlers: [MessageType: Handler] = [:]
@@ -42,8 +48,9 @@ public struct MessageHandlers: Sendable {
     /// it emits commit together; a duplicate delivery never reaches the handler.
     public mutating func on<P: MessagePayload>(_ type: P.Type,
         _ body: @escaping @Sendable (Envelope<P>, HandlerContext) async throws -> Void) {
-        handlers[P.messageType] = .transactional { bytes, head, context in
-            try await body(try Self.decode(P.self, bytes, head: head), context)
+        handlers[P.messageType] = .transactional { bytes, head in
+            let envelope = try Self.decode(P.self, bytes, head: head)
+            return (envelope.head, { context in try await body(envelope, context) })
         }
     }
 
@@ -51,8 +58,9 @@ public struct MessageHandlers: Sendable {
     /// The last argument is the incoming W3C `traceparent`, if any.
     public mutating func onDirect<P: MessagePayload>(_ type: P.Type,
         _ body: @escaping @Sendable (Envelope<P>, RuntimeContext, String?) async throws -> Void) {
-        handlers[P.messageType] = .direct { bytes, head, context, trace in
-            try await body(try Self.decode(P.self, bytes, head: head), context, trace)
+        handlers[P.messageType] = .direct { bytes, head in
+            let envelope = try Self.decode(P.self, bytes, head: head)
+            return (envelope.head, { context, trace in try await body(envelope, context, trace) })
         }
     }
 
@@ -68,8 +76,13 @@ public struct MessageHandlers: Sendable {
         do {
             envelope = try JSONCoding.decode(Envelope<P>.self, from: bytes)
         } catch {
-            // Only on failure: is it not an envelope at all, or a payload off its schema?
-            if let headError = EnvelopeCheck.undecodableHead(bytes) { throw headError }
+            // Only on failure: is it not an envelope at all, another message than the
+            // properties say (routed to the wrong handler), or a payload off its schema?
+            let bodyHead: EnvelopeHead
+            do { bodyHead = try JSONCoding.decode(EnvelopeHead.self, from: bytes) } catch {
+                throw SluiceError.permanent("message.undecodable", "the body is not a Sluice JSON envelope: \(describe(error))")
+            }
+            try EnvelopeCheck.agree(head, bodyHead)
             throw SluiceError.permanent("message.invalid-payload",
                                         "\(P.messageType.rawValue) payload does not match its schema: \(describe(error))")
         }

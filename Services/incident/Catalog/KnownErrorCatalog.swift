@@ -8,7 +8,7 @@ enum KnownErrorCatalog {
     static let defaults: [KnownErrorRule] = [
         rule("message-malformed", type: #"^message\.(undecodable|nul-character|duplicate-key|invalid-payload|properties-mismatch)$"#, "high",
              "Malformed message: not a valid Sluice envelope",
-             cause: "A producer published a body that is not a valid JSON envelope for its type (bad JSON, a \\u0000 escape, duplicate keys, or a payload that does not match the message schema).",
+             cause: "A producer published a body that is not a valid JSON envelope for its type (bad JSON, a \\u0000 escape, duplicate keys, AMQP properties that name another message than the body, or a payload that does not match the message schema).",
              action: "Fix the producer against docs/messages.md. Re-driving the same bytes fails again: discard these dead letters with a reason.",
              anchor: "malformed-messages", priority: 10),
         rule("message-unknown-type", type: #"^message\.(unknown-type|unsupported-version|unhandled-type)$"#, "high",

@@ -10,6 +10,7 @@ import Tabular
 /// - Plain JSON turns `.number(90.0)` into `.integer(90)`; saved state must keep the case,
 ///   so keys encode as tagged text (`"i:90"`, `"n:90.0"`, `"s:Math"`, `"b:true"`).
 ///
+/// Texts are the same key when their UTF-8 bytes are (`"é"` and `"e\u{301}"` count apart).
 /// Keys sort by kind (booleans, numbers, text), then by value; integers and decimals sort
 /// together by numeric value, an integer first on a tie. Ties in top-value lists are broken
 /// by this order, which keeps every output deterministic.
@@ -96,7 +97,10 @@ extension ValueKey: Comparable {
         switch (lhs, rhs) {
         case (.bool(let left), .bool(let right)): return !left && right
         case (.integer(let left), .integer(let right)): return left < right
-        case (.string(let left), .string(let right)): return left < right
+        case (.string(let left), .string(let right)):
+            // Texts count apart by their bytes (``ValueCounts``): canonically equal ones, which
+            // String's `<` ties, are ordered by their bytes, so every order stays total.
+            return left == right ? left.utf8.lexicographicallyPrecedes(right.utf8) : left < right
         case (.number(let left), .number(let right)):
             return Self.numericLess(Double(bitPattern: left), Double(bitPattern: right))
         case (.integer(let left), .number(let right)):

@@ -186,7 +186,7 @@ struct XLSXSheetXML {
     mutating func appendDecimal(_ value: Int64) {
         if value < 0 { bytes.append(UInt8(ascii: "-")) }
         var magnitude = value.magnitude
-        var digits: (UInt64, UInt64) = (0, 0)
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: an Int64 has at most 19 digits
         var count = 0
         withUnsafeMutableBytes(of: &digits) { scratch in
             repeat {

@@ -23,8 +23,8 @@ public struct XLSXWriterOptions: Sendable, Hashable {
     ///
     /// The default, 1, is chosen for speed: compression dominates the time of writing a
     /// large sheet. A 1,000,000-row × 8-column sheet (numbers, short text, booleans) took
-    /// 2.3–3.6 s for 55 MB at level 1 against 6.1–8.6 s for 41 MB at level 6 on a 2-core
-    /// machine: roughly 2–2.6× faster for a file about a third larger. Level 0 stores the
+    /// 2.3–4.1 s for 55 MB at level 1 against 6.1–8.6 s for 41 MB at level 6 on a 2-core
+    /// machine: roughly 2–3× faster for a file about a third larger. Level 0 stores the
     /// XML as is (about 6.5× larger than level 1).
     public var deflateLevel: Int32
     /// Whether the header row is bold.
@@ -56,7 +56,10 @@ public struct XLSXWriterOptions: Sendable, Hashable {
     public static func sanitizedSheetName(_ name: String, fallback: String = "Sheet") -> String {
         let forbidden: Set<Character> = ["[", "]", ":", "*", "?", "/", "\\"]
         var cleaned = String(name.map { character in
-            let control = character.unicodeScalars.contains { $0.properties.generalCategory == .control }
+            // Control characters and the noncharacters U+FFFE/U+FFFF cannot appear in XML.
+            let control = character.unicodeScalars.contains {
+                $0.properties.generalCategory == .control || $0.value == 0xFFFE || $0.value == 0xFFFF
+            }
             return forbidden.contains(character) || character.isNewline || control ? "_" : character
         })
         while cleaned.hasPrefix("'") { cleaned.removeFirst() }
@@ -72,13 +75,13 @@ public struct XLSXWriterOptions: Sendable, Hashable {
         return clipped(name, to: 31 - suffix.count) + suffix
     }
 
-    /// At most `limit` Unicode scalars (Excel's limit counts them), without splitting a
-    /// character.
+    /// At most `limit` UTF-16 code units (what Excel's 31-character limit counts: an emoji is
+    /// two), without splitting a character.
     private static func clipped(_ text: String, to limit: Int) -> String {
         var result = ""
         var scalars = 0
         for character in text {
-            let size = character.unicodeScalars.count
+            let size = character.utf16.count
             if scalars + size > limit { break }
             result.append(character)
             scalars += size

@@ -151,7 +151,11 @@ public final class ZipArchiveWriter {
         finished = true
         let status = Glibc.close(fd)
         fd = -1
-        if status != 0 { try fail(.writeFailed(path: path, operation: "close", reason: XLSXError.systemText(errno))) }
+        if status != 0 {
+            let reason = XLSXError.systemText(errno)
+            unlink(path)  // not a complete archive: nothing is left behind
+            try fail(.writeFailed(path: path, operation: "close", reason: reason))
+        }
     }
 
     /// Abandons the archive: closes the file and removes it. Safe to call more than once.

@@ -29,6 +29,19 @@ import Testing
         #expect(summary.numeric?.count == 3)
     }
 
+    /// Texts are counted by their bytes, as pandas and the distinct-count sketch see them: a
+    /// precomposed and a decomposed "é" are two values, in a stable order.
+    @Test func textsCountByTheirBytes() {
+        var stats = ColumnStatistics(name: "accent")
+        stats.add(contentsOf: ["é", "e\u{301}", "é", "e\u{301}", "x"])
+        let summary = stats.summary
+        #expect(summary.distinct == 3)
+        let top = summary.topValues.map { Array($0.value.csvText.utf8) }
+        // Tied counts, canonically equal texts: byte order breaks the tie ("e" < 0xC3).
+        #expect(top == [Array("e\u{301}".utf8), Array("é".utf8), Array("x".utf8)])
+        #expect(summary.topValues.map(\.count) == [2, 2, 1])
+    }
+
     /// Top values: by count descending, ties broken by value (booleans, numbers, text).
     @Test func topValuesOrderIsDeterministic() {
         var stats = ColumnStatistics(name: "course", limits: StatisticsLimits(topValueCount: 4))

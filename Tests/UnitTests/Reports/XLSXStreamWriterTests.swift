@@ -189,6 +189,9 @@ struct XLSXStreamWriterTests {
         try writer.addSheet(named: "", header: [], rows: [])
         try writer.close()
         #expect(writer.sheetNames == ["by course_term_ _all__", String(repeating: "x", count: 31), "Sheet"])
+        // Excel counts UTF-16 units (an emoji is two); XML cannot carry U+FFFE.
+        #expect(XLSXWriterOptions.sanitizedSheetName(String(repeating: "😀", count: 20)) == String(repeating: "😀", count: 15))
+        #expect(XLSXWriterOptions.sanitizedSheetName("a\u{FFFE}b") == "a_b")
         #expect(try Self.read(path).map(\.name) == writer.sheetNames)
     }
 
