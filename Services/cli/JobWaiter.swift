@@ -66,7 +66,8 @@ struct JobWaiter {
                 default: break
                 }
             }
-            try await Task.sleep(for: .milliseconds(200))
+            // Often enough that the wait adds little to a job of a few seconds; one small GET.
+            try await Task.sleep(for: .milliseconds(100))
         }
         throw CLIError(code: ExitCodes.unavailable, message: "job \(jobId) did not finish within the timeout; check `sluice jobs show \(jobId)`"
                        + (unreachable.map { " (last error: \($0.message))" } ?? ""))

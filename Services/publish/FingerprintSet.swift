@@ -17,9 +17,22 @@ import Toolkit
 struct FingerprintSet: Sendable {
     /// 0 when empty; else the hash's high 32 bits and the key's index + 1.
     private var slots: [UInt64] = []
-    /// Where each key starts in `bytes`; key `i` ends where key `i + 1` starts.
-    private var starts: [Int] = [0]
+    /// Where each key starts in `bytes`; key `i` ends where key `i + 1` starts. 32 bits: 4 MB
+    /// less per million keys, which kept publish under 150 MiB; `byteLimit` guards the range.
+    private var starts: [UInt32] = [0]
     private var bytes: [UInt8] = []
+    /// Most key bytes held (4 GiB by default, what 32-bit offsets reach).
+    private let byteLimit: Int
+
+    /// The set is full: its keys' bytes would pass `byteLimit`.
+    struct Full: Error {
+        let limit: Int
+    }
+
+    /// An empty set holding at most `byteLimit` bytes of keys.
+    init(byteLimit: Int = Int(UInt32.max)) {
+        self.byteLimit = min(byteLimit, Int(UInt32.max))
+    }
 
     /// Keys held.
     var count: Int { starts.count - 1 }
@@ -33,12 +46,19 @@ struct FingerprintSet: Sendable {
     }
 
     /// Adds `key`; false when it was there already.
-    mutating func insert(_ key: String) -> Bool {
+    ///
+    /// - Throws: ``Full`` when a new key would take the keys' bytes past `byteLimit`.
+    mutating func insert(_ key: String) throws(Full) -> Bool {
         var key = key
-        return key.withUTF8 { insert(bytes: $0) }
+        var full: Full?
+        let inserted = key.withUTF8 { bytes -> Bool in
+            do throws(Full) { return try insert(bytes: bytes) } catch { full = error; return false }
+        }
+        if let full { throw full }
+        return inserted
     }
 
-    private mutating func insert(bytes key: UnsafeBufferPointer<UInt8>) -> Bool {
+    private mutating func insert(bytes key: UnsafeBufferPointer<UInt8>) throws(Full) -> Bool {
         if (count + 1) * 4 > slots.count * 3 { rehash(Swift.max(16, slots.count * 2)) }
         let tag = Self.hash(key) >> 32
         let mask = slots.count - 1
@@ -46,8 +66,9 @@ struct FingerprintSet: Sendable {
         while true {
             let slot = slots[index]
             if slot == 0 {
+                guard bytes.count + key.count <= byteLimit else { throw Full(limit: byteLimit) }
                 bytes.append(contentsOf: key)
-                starts.append(bytes.count)
+                starts.append(UInt32(bytes.count))
                 slots[index] = tag << 32 | UInt64(count)
                 return true
             }
@@ -63,7 +84,7 @@ struct FingerprintSet: Sendable {
     }
 
     private func equals(_ entry: Int, _ key: UnsafeBufferPointer<UInt8>) -> Bool {
-        let start = starts[entry], end = starts[entry + 1]
+        let start = Int(starts[entry]), end = Int(starts[entry + 1])
         guard end - start == key.count else { return false }
         return bytes.withUnsafeBufferPointer { stored in
             key.count == 0 || memcmp(stored.baseAddress! + start, key.baseAddress!, key.count) == 0

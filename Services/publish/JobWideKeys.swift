@@ -22,11 +22,18 @@ struct JobWideKeys {
     }
 
     /// Whether the record repeats an earlier record's dedupe fingerprint (and so is dropped).
-    mutating func isDuplicate(_ record: Record) -> Bool {
+    ///
+    /// - Throws: `publish.dedupe-too-large` past 4 GiB of distinct fingerprints.
+    mutating func isDuplicate(_ record: Record) throws -> Bool {
         guard let fingerprint = record.dedupe else { return false }
         // Run ahead, publish does not know the job's rows yet: start large rather than rehash from 1.
         if deduped.count == 0 { deduped.reserveCapacity(max(expectedRows, 1 << 17)) }
-        if deduped.insert(fingerprint) { return false }
+        let inserted: Bool
+        do { inserted = try deduped.insert(fingerprint) } catch {
+            throw SluiceError.permanent("publish.dedupe-too-large",
+                "the plan's dedupe keys of this job take more than \(error.limit) bytes; dedupe on fewer or shorter columns, or split the job")
+        }
+        if inserted { return false }
         duplicatesDropped += 1
         return true
     }

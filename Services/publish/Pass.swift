@@ -78,7 +78,7 @@ struct Pass: @unchecked Sendable {
                 tally.invalid += 1
                 continue
             }
-            if keys.isDuplicate(record) { continue }
+            if try keys.isDuplicate(record) { continue }
             try emit(record)
             if dataset?.wantsFlush == true { try await dataset?.flush() }
         }
@@ -91,7 +91,7 @@ struct Pass: @unchecked Sendable {
         try open(columns)
         // Records appended before the plan's dedupe step carry its fingerprint and take part
         // in it; those appended after it carry one that never matches.
-        for record in appended where !keys.isDuplicate(record) {
+        for record in appended where try !keys.isDuplicate(record) {
             try emit(record)
             tally.appended += 1
         }

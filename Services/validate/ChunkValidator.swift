@@ -41,10 +41,13 @@ struct ChunkValidator: Sendable {
             }
             let checker = resolved.compiled.rowChecker(header: chunk.columns)
             let missing = Self.missingTokens(resolved.compiled.schema, header: chunk.columns)
+            // One buffer for every row's texts (`String?` from the start: a [String] passed as
+            // [String?] casts every cell), refilled in place instead of allocated per row.
+            var cells: [String?] = []
             for record in records {
-                // `String?` from the start: mapping to [String] and passing that as [String?] casts every cell.
-                let cells = record.values.enumerated().map { index, value -> String? in
-                    value.isNull ? (index < missing.count ? missing[index] : "") : value.csvText
+                cells.removeAll(keepingCapacity: true)
+                for (index, value) in record.values.enumerated() {
+                    cells.append(value.isNull ? (index < missing.count ? missing[index] : "") : value.csvText)
                 }
                 let outcome = checker.check(line: record.line, cells: cells)
                 if !outcome.fingerprints.isEmpty {

@@ -19,17 +19,20 @@ struct ValueFrequencies: Sendable, Equatable {
     private var sketch: HyperLogLog?
     /// Misra–Gries counters, used once `exact` is `nil`.
     private var counters = ValueCounts()
+    /// `exact == nil`, kept apart: comparing the optional with nil copied the table (four
+    /// array retains) on every value added.
+    private var approximate = false
 
     /// An empty, exact summary.
     init() {}
 
     /// Whether the distinct count and top values are still exact.
-    var isExact: Bool { exact != nil }
+    var isExact: Bool { !approximate }
 
     /// Counts one occurrence of `key`.
     @inline(__always)
     mutating func add(_ key: ValueKey, limits: StatisticsLimits) {
-        if exact != nil {
+        if !approximate {
             exact!.add(key)
             if exact!.count > limits.distinctCap { switchToApproximate(limits: limits) }
             return
@@ -80,6 +83,7 @@ struct ValueFrequencies: Sendable, Equatable {
         sketch = parts.sketch
         counters = parts.counters
         exact = nil
+        approximate = true
     }
 
     /// This summary's sketch and counters, converting an exact one on the fly.
@@ -126,6 +130,7 @@ extension ValueFrequencies: Codable {
             exact = ValueCounts(entries.map { ($0.value, $0.count) })
         } else {
             exact = nil
+            approximate = true
             sketch = try container.decode(HyperLogLog.self, forKey: .sketch)
             let entries = try container.decode([Entry].self, forKey: .counters)
             counters = ValueCounts(entries.map { ($0.value, $0.count) })

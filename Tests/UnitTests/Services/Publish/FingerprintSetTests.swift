@@ -5,7 +5,7 @@ import Testing
 /// growth, empty and long keys, keys that share prefixes, and non-ASCII text.
 @Suite struct FingerprintSetTests {
     @Test("answers like Set<String> for 200,000 inserts with repeats, growing from empty")
-    func matchesSet() {
+    func matchesSet() throws {
         var compact = FingerprintSet()
         var oracle = Set<String>()
         var generator = SystemRandomNumberGenerator()
@@ -18,23 +18,32 @@ import Testing
             case 2: key = alphabet[step % alphabet.count]
             default: key = "s8:S\(Int.random(in: 0..<50_000, using: &generator))"
             }
-            let inserted = compact.insert(key)
+            let inserted = try compact.insert(key)
             #expect(inserted == oracle.insert(key).inserted, "\(key) at step \(step)")
         }
         #expect(compact.count == oracle.count)
     }
 
     @Test("a reserved set holds what it reserved, and keys differing only in length are different")
-    func reservedAndLengths() {
+    func reservedAndLengths() throws {
         var set = FingerprintSet()
         set.reserveCapacity(1000)
-        let first = ["ab", "a", "abc", ""].map { set.insert($0) }
+        let first = try ["ab", "a", "abc", ""].map { try set.insert($0) }
         #expect(first == [true, true, true, true])
-        let again = ["ab", "", "a"].map { set.insert($0) }
+        let again = try ["ab", "", "a"].map { try set.insert($0) }
         #expect(again == [false, false, false])
-        let fresh = (0..<5000).map { set.insert("k\($0)") }
-        let repeated = (0..<5000).map { set.insert("k\($0)") }
+        let fresh = try (0..<5000).map { try set.insert("k\($0)") }
+        let repeated = try (0..<5000).map { try set.insert("k\($0)") }
         #expect(fresh.allSatisfy { $0 } && repeated.allSatisfy { !$0 })
         #expect(set.count == 5004)
+    }
+
+    @Test("a set refuses a new key past its byte limit, and still answers for the keys it holds")
+    func byteLimit() throws {
+        var set = FingerprintSet(byteLimit: 10)
+        #expect(try set.insert("12345") && set.insert("67890"))
+        #expect(throws: FingerprintSet.Full.self) { try set.insert("x") }
+        #expect(try !set.insert("12345"), "a key already held needs no room")
+        #expect(set.count == 2)
     }
 }
