@@ -65,15 +65,22 @@ struct ValueCounts: Sendable {
     }
 
     /// Keeps only the values for which `transform` returns a count, with that count.
+    ///
+    /// The table keeps its size: Misra–Gries empties a full table of counters and refills it,
+    /// over and over on a column of distinct values, and shrinking it each time made every
+    /// refill grow it again through eight rebuilds.
     mutating func updateCounts(_ transform: (Int) -> Int?) {
         var kept = ValueCounts()
+        kept.keys.reserveCapacity(keys.count)
+        kept.counts.reserveCapacity(keys.count)
+        kept.hashes.reserveCapacity(keys.count)
         for index in keys.indices {
             guard let count = transform(counts[index]) else { continue }
             kept.keys.append(keys[index])
             kept.counts.append(count)
             kept.hashes.append(hashes[index])
         }
-        kept.rebuild(capacity: Swift.max(16, (kept.keys.count * 2).nextPowerOfTwo))
+        kept.rebuild(capacity: Swift.max(16, slots.count, (kept.keys.count * 2).nextPowerOfTwo))
         self = kept
     }
 
