@@ -17,9 +17,6 @@ struct StoredInput: Sendable, Hashable, Codable {
     var inputId: String
     var bytes: Int
     var sha256: String
-    /// Whether every byte sequence is valid UTF-8 (informative: the encoding is decided by
-    /// ``EncodingDecider``).
-    var utf8Valid: Bool
     /// The original file name, when known (format detection uses its extension).
     var filename: String?
     /// Where the content is in the object store; `nil` for an input kept in `input_parts`.
@@ -60,7 +57,6 @@ struct InputStore {
                        tap: (([UInt8]) async throws -> Void)?) async throws -> StoredInput {
         let handle = try Self.create(spool)
         var hasher = SHA256()
-        var validator = UTF8Validator()
         var total = 0
         do {
             defer { try? handle.close() }
@@ -68,7 +64,6 @@ struct InputStore {
                 total += block.count
                 if total > maxBytes { throw Self.tooLarge(maxBytes) }
                 hasher.update(data: block)
-                validator.feed(block)
                 do {
                     try handle.write(contentsOf: block)
                 } catch {
@@ -80,10 +75,9 @@ struct InputStore {
         let sha = hasher.finalize().map { String(format: "%02x", $0) }.joined()
         let key = try ObjectKey("inputs", inputId, "content")
         try await objects.put(key, movingFile: spool)
-        let input = StoredInput(inputId: inputId, bytes: total, sha256: sha, utf8Valid: validator.finish(), filename: filename,
-                                objectKey: key.value)
+        let input = StoredInput(inputId: inputId, bytes: total, sha256: sha, filename: filename, objectKey: key.value)
         try await runtime.database.query("""
-            UPDATE inputs SET state = 'stored', bytes = \(total), sha256 = \(sha), utf8_valid = \(input.utf8Valid),
+            UPDATE inputs SET state = 'stored', bytes = \(total), sha256 = \(sha),
                 object_key = \(key.value), stored_at = now() WHERE input_id = \(inputId)
             """, logger: logger)
         return input
@@ -105,11 +99,11 @@ struct InputStore {
     /// A stored input by id, or nil.
     func find(inputId: String) async throws -> StoredInput? {
         let rows = try await runtime.database.query("""
-            SELECT input_id, bytes, sha256, utf8_valid, filename, object_key FROM inputs
+            SELECT input_id, bytes, sha256, filename, object_key FROM inputs
             WHERE input_id = \(inputId) AND state = 'stored'
             """, logger: logger)
-        for try await row in rows.decode((String, Int, String, Bool, String?, String?).self) {
-            return StoredInput(inputId: row.0, bytes: row.1, sha256: row.2, utf8Valid: row.3, filename: row.4, objectKey: row.5)
+        for try await row in rows.decode((String, Int, String, String?, String?).self) {
+            return StoredInput(inputId: row.0, bytes: row.1, sha256: row.2, filename: row.3, objectKey: row.4)
         }
         return nil
     }

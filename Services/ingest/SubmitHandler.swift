@@ -89,7 +89,11 @@ struct SubmitHandler: Sendable {
                 runtime.logger.info("unchanged input skipped", metadata: ["job_id": "\(jobId)", "dataset": "\(datasetKey)"])
                 return
             }
-            if parser.filename == nil, let filename = input.filename { parser = InputParser(settings: settings, request: request, filename: filename) }
+            // A source stored before (an upload, an earlier job's input) names its file only now;
+            // nothing was parsed from it yet, so the parser can start over knowing the name.
+            if !acquired.tapped, parser.filename == nil, let filename = input.filename {
+                parser = InputParser(settings: settings, request: request, filename: filename)
+            }
             if stages == .ingestOnly {
                 try parser.start(sample: try await store.firstBlock(input))
                 job.warnings = parser.warnings.isEmpty ? nil : parser.warnings

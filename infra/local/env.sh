@@ -32,8 +32,8 @@ export RABBITMQ_ADVANCED_CONFIG_FILE="$SLUICE_RMQ_DIR/advanced.config"
 # Erlang distribution (epmd on 4369, node on $RABBITMQ_DIST_PORT) on loopback only too.
 # (ERL_EPMD_ADDRESS only matters if this is what starts epmd.)
 export ERL_EPMD_ADDRESS=127.0.0.1
-# No scheduler busy-waiting: by default the Erlang VM spins its idle schedulers, which on a
-# small machine shared with the services burned a CPU-tenth of a second per second, idle or not.
+# No scheduler busy-waiting: by default the Erlang VM lets schedulers that run out of work spin
+# a while before sleeping, CPU that a small machine shared with the services needs for them.
 export RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1} +sbwt none +sbwtdcpu none +sbwtdio none"
 # Never read /etc/rabbitmq/rabbitmq-env.conf: it could override the node name or ports.
 export RABBITMQ_CONF_ENV_FILE="$SLUICE_RMQ_DIR/rabbitmq-env.conf"

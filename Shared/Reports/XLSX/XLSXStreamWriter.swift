@@ -70,9 +70,6 @@ public final class XLSXStreamWriter {
         zip = try ZipArchiveWriter(path: path, level: options.deflateLevel)
     }
 
-    /// Removes the partial file of a writer that was never closed.
-    deinit { zip?.discard() }
-
     /// Gives the workbook up: the partial file is removed and the writer cannot be used again.
     /// Does nothing after `close()`.
     public func discard() {
