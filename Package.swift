@@ -94,7 +94,7 @@ var targets: [Target] = [
 ]
 
 for name in services {
-    var deps: [Target.Dependency] = ["Contracts", "APIModels", "Messaging", "Storage", "Toolkit", "Runtime", "Consuming", "Hosting", "Chunks", "ObjectStorage",
+    var deps: [Target.Dependency] = ["Contracts", "APIModels", "Messaging", "Storage", "Toolkit", "Runtime", "Consuming", "Hosting", "Chunks", "Columnar", "ObjectStorage",
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "PostgresNIO", package: "postgres-nio"),
         .product(name: "Logging", package: "swift-log"),

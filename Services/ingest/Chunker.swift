@@ -20,9 +20,10 @@ struct Chunker {
     /// a plan error fails the job before a single row is processed).
     var checkHeader: @Sendable ([String]) throws -> Void = { _ in }
     private(set) var columns: [String]?
-    private var current: [Record] = []
+    /// The chunk being filled (made when the header is known).
+    private var current: TextChunkBuilder?
     private var currentBytes = 0
-    private var pending: [(index: Int, records: [Record])] = []
+    private var pending: [(index: Int, chunk: TextChunkBuilder)] = []
     private(set) var chunks = 0
     private(set) var rows = 0
 
@@ -48,14 +49,14 @@ struct Chunker {
             let names = standardizer.header(header.cells)
             try checkHeader(names)
             columns = names
+            current = newChunk()
         }
         for row in rows {
             try check(row)
-            let values = standardizer.cells(row.cells)
+            standardizer.append(row, to: &current!)
             for cell in row.cells { currentBytes += 8 + (cell?.utf8.count ?? 0) }
-            current.append(Record(line: row.line, values: values))
             self.rows += 1
-            if current.count == chunkSize || currentBytes >= maxBytes { cut() }
+            if current!.count == chunkSize || currentBytes >= maxBytes { cut() }
         }
         if pending.count >= batch { try await flush(runtime: runtime, traceparent: traceparent) }
     }
@@ -68,7 +69,7 @@ struct Chunker {
         }
         // A header-only source still sends one (empty) chunk, so validate checks its header
         // and transform compiles the plan (and adds its appended records) like any other job.
-        if !current.isEmpty || chunks == 0 { cut() }
+        if current!.count > 0 || chunks == 0 { cut() }
         try await flush(runtime: runtime, traceparent: traceparent)
         return (chunks, rows, columns)
     }
@@ -88,11 +89,14 @@ struct Chunker {
         }
     }
 
+    private func newChunk() -> TextChunkBuilder {
+        TextChunkBuilder(headerWidth: columns?.count ?? 0, capacity: min(chunkSize, 65_536))
+    }
+
     private mutating func cut() {
-        pending.append((chunks, current))
+        pending.append((chunks, current!))
         chunks += 1
-        current = []
-        current.reserveCapacity(min(chunkSize, 65_536))
+        current = newChunk()
         currentBytes = 0
     }
 
@@ -102,11 +106,11 @@ struct Chunker {
         guard !pending.isEmpty else { return }
         let columns = columns ?? []
         var envelopes: [Envelope<ChunkIngested>] = []
-        for (index, records) in pending {
+        for (index, chunk) in pending {
             let key = ChunkStore.key(jobId: job.jobId, stage: .ingested, index: index)
-            let bytes = ChunkCodec.encode(records, header: ChunkCodec.Header(columns: columns, metadata: [
+            let bytes = chunk.encode(header: ChunkCodec.Header(columns: columns, metadata: [
                 ("sluice.job", job.jobId), ("sluice.stage", "ingested"), ("sluice.chunk", String(index))]))
-            let ref = try await runtime.chunks.write(bytes, key: key, rows: records.count)
+            let ref = try await runtime.chunks.write(bytes, key: key, rows: chunk.count)
             envelopes.append(Envelope(id: MessageID.chunk(job.jobId, .chunkIngested, index), causedBy: submission,
                                       jobId: job.jobId, payload: ChunkIngested(job: job, chunkIndex: index,
                                                                                columns: columns, data: ref)))

@@ -1,3 +1,4 @@
+import Chunks
 import Contracts
 import Formats
 import Tabular
@@ -25,9 +26,13 @@ struct RowStandardizer: Sendable {
         headers.standardize(names).map(\.replacingNUL)
     }
 
-    func cells(_ row: [String?]) -> [CellValue] {
-        // One pass, one array: standardizing into a [String?] first cost a second array per row.
-        if !replacesNUL { return row.map { cell in cells.standardize(cell).map { .string($0) } ?? .null } }
-        return row.map { cell in cells.standardize(cell).map { .string($0.replacingNUL) } ?? .null }
+    /// Appends `row`'s standardized cells to a chunk being built.
+    func append(_ row: SourceRow, to chunk: inout TextChunkBuilder) {
+        if !replacesNUL {
+            for cell in row.cells { chunk.append(cells.standardize(cell)) }
+        } else {
+            for cell in row.cells { chunk.append(cells.standardize(cell)?.replacingNUL) }
+        }
+        chunk.endRow(line: row.line)
     }
 }

@@ -1,4 +1,5 @@
 import Chunks
+import Columnar
 import Contracts
 import Definitions
 import Plans
@@ -19,16 +20,6 @@ struct ChunkTransformer: Sendable {
         let chunk = envelope.payload
         let job = chunk.job
         let chunks = context.runtime.chunks
-        let stored = try await chunks.readRecords(chunk.data).records
-        // Without a schema the cells are still text: read numbers as numbers first, so plan
-        // expressions and statistics see them (with a schema, validate already typed them).
-        var records = job.schema == nil && job.schemaName == nil ? stored.map(StandardCleanup.apply) : stored
-        var columns = chunk.columns
-        var errors: [RecordError] = []
-        var invalid = chunk.invalidCount
-        var filtered: Int?
-        var appended: [Record]?
-        var notes: [String]?
         let resolved: PlanCache.Resolved?
         do {
             resolved = try await plans.resolve(job, columns: chunk.columns, runtime: context.runtime,
@@ -41,6 +32,20 @@ struct ChunkTransformer: Sendable {
                                                          reason: error.message)))
             return
         }
+        // Without a schema the cells are still text: read numbers as numbers first, so plan
+        // expressions and statistics see them (with a schema, validate already typed them).
+        let typed = job.schema != nil || job.schemaName != nil
+        // Columns the plan neither reads nor writes stay columnar: never decoded, gathered
+        // from this chunk into the next (a third of this stage's work on a typical plan).
+        let stored = try await chunks.readRecords(chunk.data, leaving: typed ? resolved?.compiled.untouchedInputs ?? [] : [])
+        var records = typed ? stored.records : stored.records.map(StandardCleanup.apply)
+        var columns = chunk.columns
+        var carried: [Int: ArrowArray] = [:]
+        var errors: [RecordError] = []
+        var invalid = chunk.invalidCount
+        var filtered: Int?
+        var appended: [Record]?
+        var notes: [String]?
         if let resolved {
             let result = resolved.compiled.run(records)
             records = result.records
@@ -48,6 +53,12 @@ struct ChunkTransformer: Sendable {
             errors += result.errors
             invalid += result.dropped
             filtered = result.filtered
+            for (output, input) in resolved.compiled.carriedColumns {
+                guard let array = stored.undecoded[input] else { continue }
+                // Left undecoded only when it can be gathered; a placeholder written instead would lose the column.
+                guard let kept = array.take(result.sourceRows) else { preconditionFailure("an undecoded column that cannot be gathered") }
+                carried[output] = kept
+            }
             if chunk.chunkIndex == 0 {
                 let extra = resolved.compiled.appendedRecords()
                 appended = extra.records.isEmpty ? nil : extra.records
@@ -57,7 +68,7 @@ struct ChunkTransformer: Sendable {
         }
         // Stored before the transaction commits: the message it sends names them.
         let data = try await chunks.writeRecords(records, columns: columns, jobId: job.jobId, stage: .transformed,
-                                                 index: chunk.chunkIndex)
+                                                 index: chunk.chunkIndex, carried: carried)
         let own = try await chunks.writeErrors(errors, jobId: job.jobId, stage: .transformErrors, index: chunk.chunkIndex)
         try context.emit(Envelope(id: MessageID.chunk(job.jobId, .chunkTransformed, chunk.chunkIndex),
                                   causedBy: envelope,

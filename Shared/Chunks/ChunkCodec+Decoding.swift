@@ -8,6 +8,9 @@ extension ChunkCodec {
     public struct Decoded: Sendable {
         public var header: Header
         public var records: [Record]
+        /// The data columns left as they are (by index among the data columns, extras
+        /// included): their cells in `records` are null placeholders.
+        public var undecoded: [Int: ArrowArray] = [:]
     }
 
     /// Decodes chunk bytes; a stream that is not a Sluice chunk is an `ArrowFormatError`.
@@ -16,7 +19,12 @@ extension ChunkCodec {
     }
 
     /// Decodes a chunk's Arrow table.
-    public static func decode(_ table: ArrowTable) throws(ArrowFormatError) -> Decoded {
+    ///
+    /// Data columns listed in `leaving` (by index among the data columns) are not decoded
+    /// when they can be carried as they are (``ArrowArray/take(_:)``): their cells are null
+    /// placeholders and the arrays come back in `undecoded`, for a stage that passes those
+    /// columns on unchanged. A chunk of ragged rows (`_width`) is always decoded whole.
+    public static func decode(_ table: ArrowTable, leaving: Set<Int> = []) throws(ArrowFormatError) -> Decoded {
         guard table.metadata.first(where: { $0.key == "sluice.chunk.version" })?.value == version else {
             throw .unsupported("not a Sluice chunk of format version \(version) (schema metadata sluice.chunk.version)")
         }
@@ -42,7 +50,11 @@ extension ChunkCodec {
         let rows = table.rowCount
         // Cells are moved from their columns into the rows (a copy would retain every text
         // here and release it again when the columns go: a tenth of a stage's decoding).
-        var cells = data.map(CellColumn.cells)
+        var undecoded: [Int: ArrowArray] = [:]
+        if widths == nil {
+            for index in leaving where index < data.count && data[index].isTakeable { undecoded[index] = data[index] }
+        }
+        var cells = data.indices.map { undecoded[$0] == nil ? CellColumn.cells(data[$0]) : [] }
         let lineValues = CellColumn.cells(lines)
         let widthValues = widths.map(CellColumn.cells)
         var keyValues = keys.map(CellColumn.cells)
@@ -54,7 +66,7 @@ extension ChunkCodec {
             if let widthValues, case .integer(let count) = widthValues[row] { width = min(data.count, max(0, Int(count))) }
             var values: [CellValue] = []
             values.reserveCapacity(width)
-            for column in 0..<width { values.append(Self.take(&cells[column][row])) }
+            for column in 0..<width { values.append(cells[column].isEmpty ? .null : Self.take(&cells[column][row])) }
             guard case .integer(let line) = lineValues[row] else { throw .malformed("a record has no line number") }
             var recordKeys: [String?]?
             if hasKeys {
@@ -66,7 +78,7 @@ extension ChunkCodec {
         }
         let own: Set<String> = ["sluice.chunk.version", "sluice.keys"]
         return Decoded(header: Header(columns: columns, metadata: table.metadata.filter { !own.contains($0.key) }),
-                       records: records)
+                       records: records, undecoded: undecoded)
     }
 
     /// The cell, leaving `.null` in its place.

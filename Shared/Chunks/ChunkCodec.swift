@@ -41,12 +41,16 @@ public enum ChunkCodec {
     }
 
     /// The chunk bytes of `records` under `header`.
-    public static func encode(_ records: [Record], header: Header) -> [UInt8] {
-        ArrowStream.encode(table(records, header: header))
+    ///
+    /// `carried` gives some data columns (by index) as arrays made already, one value per
+    /// record: a stage passing a column on unchanged gathers it from its input chunk
+    /// (``ArrowArray/take(_:)``) rather than encoding its cells, which it leaves null.
+    public static func encode(_ records: [Record], header: Header, carried: [Int: ArrowArray] = [:]) -> [UInt8] {
+        ArrowStream.encode(table(records, header: header, carried: carried))
     }
 
     /// The Arrow table of `records` (exposed for tests and tools).
-    public static func table(_ records: [Record], header: Header) -> ArrowTable {
+    public static func table(_ records: [Record], header: Header, carried: [Int: ArrowArray] = [:]) -> ArrowTable {
         let widths = records.map { $0.values.count }  // a key path here is not inlined: 5% of a stage
         let dataColumns = max(header.columns.count, widths.max() ?? 0)
         var fields: [ArrowField] = [role("_line", .int64, "line", nullable: false)]
@@ -55,18 +59,20 @@ public enum ChunkCodec {
         for record in records { lines.append(Int64(record.line)) }
         columns.append(lines.finish())
         // Two passes over the rows: what each column holds, then the columns themselves.
+        precondition(carried.values.allSatisfy { $0.length == records.count }, "a carried column has a value per record")
+        let encoded = (0..<dataColumns).filter { carried[$0] == nil }
         var census = [CellColumn.Census](repeating: CellColumn.Census(), count: dataColumns)
         for record in records {
             let values = record.values
-            for index in 0..<dataColumns { census[index].add(index < values.count ? values[index] : .null) }
+            for index in encoded { census[index].add(index < values.count ? values[index] : .null) }
         }
         var sinks = census.map { CellColumn.Sink($0, capacity: records.count) }
         for record in records {
             let values = record.values
-            for index in 0..<dataColumns { sinks[index].append(index < values.count ? values[index] : .null) }
+            for index in encoded { sinks[index].append(index < values.count ? values[index] : .null) }
         }
         for (index, sink) in sinks.enumerated() {
-            let (type, array) = sink.finish()
+            let (type, array) = carried[index].map { ($0.type, $0) } ?? sink.finish()
             if index < header.columns.count {
                 fields.append(ArrowField(name: header.columns[index], type: type))
             } else {
@@ -100,7 +106,7 @@ public enum ChunkCodec {
         return ArrowTable(fields: fields, columns: columns, metadata: metadata + header.metadata)
     }
 
-    private static func role(_ name: String, _ type: ArrowType, _ role: String, nullable: Bool = true) -> ArrowField {
+    static func role(_ name: String, _ type: ArrowType, _ role: String, nullable: Bool = true) -> ArrowField {
         ArrowField(name: name, type: type, nullable: nullable, metadata: [("sluice.role", role)])
     }
 }

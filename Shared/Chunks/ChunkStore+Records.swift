@@ -3,19 +3,21 @@ import Contracts
 
 /// Records and record errors through the store, encoded and decoded on the way.
 extension ChunkStore {
-    /// Encodes `records` as chunk `index` of `stage` and stores it.
+    /// Encodes `records` as chunk `index` of `stage` and stores it; `carried` as in
+    /// ``ChunkCodec/encode(_:header:carried:)``.
     public func writeRecords(_ records: [Record], columns: [String], jobId: String, stage: Stage,
-                             index: Int) async throws -> ChunkRef {
+                             index: Int, carried: [Int: ArrowArray] = [:]) async throws -> ChunkRef {
         let bytes = ChunkCodec.encode(records, header: ChunkCodec.Header(columns: columns, metadata: [
-            ("sluice.job", jobId), ("sluice.stage", stage.rawValue), ("sluice.chunk", String(index))]))
+            ("sluice.job", jobId), ("sluice.stage", stage.rawValue), ("sluice.chunk", String(index))]), carried: carried)
         return try await write(bytes, key: Self.key(jobId: jobId, stage: stage, index: index), rows: records.count)
     }
 
-    /// Reads and decodes the chunk `ref` names.
-    public func readRecords(_ ref: ChunkRef) async throws -> ChunkCodec.Decoded {
+    /// Reads and decodes the chunk `ref` names, leaving the data columns in `leaving` as
+    /// they are where it can (``ChunkCodec/decode(_:leaving:)``).
+    public func readRecords(_ ref: ChunkRef, leaving: Set<Int> = []) async throws -> ChunkCodec.Decoded {
         let bytes = try await read(ref)
         do {
-            return try ChunkCodec.decode(bytes)
+            return try ChunkCodec.decode(ArrowStream.decodeTable(bytes), leaving: leaving)
         } catch {
             throw SluiceError.permanent("chunk.unreadable", "the object \(ref.key) is not a readable chunk: \(error)")
         }

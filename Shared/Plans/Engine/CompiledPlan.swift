@@ -17,6 +17,13 @@ public struct CompiledPlan: Sendable {
     public let notes: [String]
     /// The dedupe step's columns (named as at that step), or `nil` without a dedupe step.
     public let dedupeColumns: [String]?
+    /// Output columns that are input columns no step reads or writes, as (output index,
+    /// input index): their values leave as they came, so a stage may carry them from its
+    /// input chunk to its output chunk without decoding them (the plan never looks at
+    /// them, and `run` leaves whatever placeholder they hold in place).
+    public let carriedColumns: [(output: Int, input: Int)]
+    /// Input columns no step reads or writes (the carried ones and those not output).
+    public let untouchedInputs: Set<Int>
 
     private let steps: [any RowOperation]
     private let slotCount: Int
@@ -38,6 +45,11 @@ public struct CompiledPlan: Sendable {
         outputIsWorkingRow = compiler.scope.slots == Array(0..<compiler.scope.slotCount)
         appends = compiler.appends
         dedupeIndex = compiler.dedupe?.index
+        let untouched = Set(inputColumns.indices).subtracting(compiler.touched)
+        untouchedInputs = untouched
+        carriedColumns = compiler.scope.slots.enumerated().compactMap { output, slot in
+            untouched.contains(slot) ? (output, slot) : nil
+        }
     }
 
     /// Transforms one chunk.
@@ -52,8 +64,9 @@ public struct CompiledPlan: Sendable {
         var result = PlanResult(dedupeKeys: dedupeIndex == nil ? nil : [])
         result.records.reserveCapacity(records.count)
         result.dedupeKeys?.reserveCapacity(records.count)
+        result.sourceRows.reserveCapacity(records.count)
         let width = inputColumns.count
-        for record in records {
+        for (index, record) in records.enumerated() {
             var row: [CellValue] = []
             row.reserveCapacity(slotCount)
             if record.values.count <= width {
@@ -62,7 +75,7 @@ public struct CompiledPlan: Sendable {
                 row.append(contentsOf: record.values[0..<width])
             }
             if row.count < slotCount { row.append(contentsOf: repeatElement(.null, count: slotCount - row.count)) }
-            process(&row, source: record, from: 0, into: &result) { $0 }
+            if process(&row, source: record, from: 0, into: &result, key: { $0 }) { result.sourceRows.append(index) }
         }
         return result
     }
@@ -94,9 +107,10 @@ public struct CompiledPlan: Sendable {
         return result
     }
 
-    /// Runs one working row of `source` and files the outcome into `result`.
+    /// Runs one working row of `source` and files the outcome into `result`; whether it was kept.
+    @discardableResult
     private func process(_ row: inout [CellValue], source: Record, from start: Int, into result: inout PlanResult,
-                         key adjust: (String) -> String) {
+                         key adjust: (String) -> String) -> Bool {
         var key: String?
         switch runOperations(steps, from: start, row: &row, line: source.line, errors: &result.errors, key: &key) {
         case .kept:
@@ -108,10 +122,12 @@ public struct CompiledPlan: Sendable {
                 dedupe = fingerprint
             }
             result.records.append(Record(line: source.line, values: values, keys: source.keys, dedupe: dedupe))
+            return true
         case .filtered:
             result.filtered += 1
         case .dropped:
             result.dropped += 1
         }
+        return false
     }
 }

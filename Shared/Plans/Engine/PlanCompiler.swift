@@ -42,6 +42,8 @@ struct PlanCompiler {
     private(set) var notes: [String] = []
     /// The compiled-step index of the dedupe step and its column names.
     private(set) var dedupe: (index: Int, step: Int, columns: [String])?
+    /// The slots some step reads or writes (column-shaping steps only rename slots).
+    private(set) var touched = Set<Int>()
 
     init(scope: ColumnScope) {
         self.scope = scope
@@ -57,13 +59,16 @@ struct PlanCompiler {
         case .drop(let list): try scope.drop(list)
         case .reorder(let list): try scope.reorder(list)
         case .trim(let list):
-            steps.append(TrimOperation(slots: try list.map { (list) throws(PlanError) in
-                try scope.requireAll(list, op: "trim")
-            } ?? scope.slots))
+            let slots = try list.map { (list) throws(PlanError) in try scope.requireAll(list, op: "trim") } ?? scope.slots
+            touched.formUnion(slots)
+            steps.append(TrimOperation(slots: slots))
         case .changeCase(let list, let style):
-            steps.append(CaseOperation(slots: try scope.requireAll(list, op: "case"), style: style))
+            let slots = try scope.requireAll(list, op: "case")
+            touched.formUnion(slots)
+            steps.append(CaseOperation(slots: slots, style: style))
         case .cast(let cast):
             let slot = try scope.require(cast.column)
+            touched.insert(slot)
             steps.append(CastOperation(slot: slot, converter: try CastConverter(cast), policy: cast.onError,
                                        origin: origin))
         case .fill(let column, let value):
@@ -71,6 +76,7 @@ struct PlanCompiler {
             guard !value.isNull else {
                 throw PlanError(code: .invalidStep, detail: "fill needs a non-null \"value\"")
             }
+            touched.insert(slot)
             steps.append(FillOperation(slot: slot, value: value))
         case .replace(let replace):
             try addReplace(replace)
@@ -81,9 +87,12 @@ struct PlanCompiler {
             let scope = self.scope
             let bound = try PlanExpression(derive.expression).bind(columns: scope.names) { scope.slot(of: $0) }
             let slot = self.scope.slotForWriting(derive.column)
+            touched.formUnion(bound.slots)
+            touched.insert(slot)
             steps.append(DeriveOperation(slot: slot, expression: bound, policy: derive.onError, origin: origin))
         case .filter(let filter):
             let condition = try CompiledCondition.compile(filter.condition, scope: scope)
+            touched.formUnion(condition.slots)
             steps.append(FilterOperation(mode: filter.mode, condition: condition, origin: origin))
         case .append(let records):
             try addAppend(records)
@@ -93,6 +102,7 @@ struct PlanCompiler {
                     + "\(previous.step) is one already; list all key columns in a single dedupe")
             }
             let slots = try scope.requireAll(list, op: "dedupe")
+            touched.formUnion(slots)
             dedupe = (steps.count, number, list)
             steps.append(DedupeOperation(slots: slots))
         case .note(let text):
@@ -102,6 +112,7 @@ struct PlanCompiler {
 
     private mutating func addReplace(_ replace: ReplaceStep) throws(PlanError) {
         let slot = try scope.require(replace.column)
+        touched.insert(slot)
         guard replace.map != nil || replace.pattern != nil else {
             throw PlanError(code: .invalidStep, detail: "replace needs a \"map\", a \"pattern\", or both")
         }

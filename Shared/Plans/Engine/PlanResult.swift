@@ -17,6 +17,10 @@ public struct PlanResult: Sendable, Hashable, Codable {
     /// `nil` when the plan has no dedupe step. Equal keys mean duplicates: the job-wide
     /// stage keeps the first record with a key and drops the later ones.
     public var dedupeKeys: [String]?
+    /// For each record in `records` made by ``CompiledPlan/run(_:)``, the index of its input
+    /// record: the rows to gather a carried column from (``CompiledPlan/carriedColumns``).
+    /// Empty for appended records.
+    public var sourceRows: [Int] = []
 
     /// Creates a result.
     public init(records: [Record] = [], errors: [RecordError] = [], dropped: Int = 0, filtered: Int = 0,

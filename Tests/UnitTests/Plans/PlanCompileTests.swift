@@ -112,3 +112,51 @@ struct PlanCompileTests {
         #expect(json.contains(#""caret":"1 +\n   ^""#))
     }
 }
+
+/// Which columns a plan never looks at: a stage carries those through undecoded, so a column
+/// wrongly counted as untouched would lose its changes.
+@Suite("untouched columns")
+struct UntouchedColumnTests {
+    static let columns = ["id", "name", "course", "grade", "attendance", "comment", "spare"]
+
+    @Test("every step kind that reads or writes a column touches it; renames and reorders do not")
+    func touched() throws {
+        let plan = try makePlan("""
+            {"op": "trim", "columns": ["comment"]}, {"op": "case", "columns": ["course"], "to": "upper"},
+            {"op": "derive", "column": "passed", "expression": "grade >= 60"},
+            {"op": "filter", "delete": {"column": "attendance", "operator": "<", "value": 0.2}},
+            {"op": "rename", "columns": {"name": "full_name"}}, {"op": "reorder", "columns": ["spare"]},
+            {"op": "dedupe", "columns": ["id"]}
+            """)
+        let compiled = try compile(plan: plan, columns: Self.columns)
+        #expect(compiled.untouchedInputs == [1, 6])
+        #expect(compiled.outputColumns == ["spare", "id", "full_name", "course", "grade", "attendance", "comment", "passed"])
+        #expect(compiled.carriedColumns.map(\.output) == [0, 2] && compiled.carriedColumns.map(\.input) == [6, 1])
+    }
+
+    @Test("fill, replace, cast and expressions in filters touch their columns; a trim of all columns touches all")
+    func moreSteps() throws {
+        let some = try compile(plan: try makePlan("""
+            {"op": "fill", "column": "spare", "value": 0}, {"op": "replace", "column": "name", "map": {"a": "b"}},
+            {"op": "cast", "column": "grade", "to": "number"},
+            {"op": "filter", "keep": "attendance > 0 and length(comment) > 1"}
+            """), columns: Self.columns)
+        #expect(some.untouchedInputs == [0, 2])
+        let all = try compile(plan: try makePlan(#"{"op": "trim"}"#), columns: Self.columns)
+        #expect(all.untouchedInputs.isEmpty && all.carriedColumns.isEmpty)
+    }
+
+    @Test("running with untouched cells as placeholders changes nothing else, and sourceRows names the kept rows")
+    func placeholders() throws {
+        let plan = try makePlan("""
+            {"op": "derive", "column": "passed", "expression": "grade >= 60"},
+            {"op": "filter", "delete": {"column": "passed", "operator": "=", "value": false}}
+            """)
+        let compiled = try compile(plan: plan, columns: ["id", "grade"])
+        let rows: [[CellValue]] = [[.string("a"), .integer(70)], [.string("b"), .integer(10)], [.string("c"), .integer(60)]]
+        let full = compiled.run(makeRecords(rows))
+        let blanked = compiled.run(makeRecords(rows.map { [.null, $0[1]] }))
+        #expect(full.sourceRows == [0, 2] && blanked.sourceRows == [0, 2])
+        #expect(blanked.records.map { Array($0.values.dropFirst()) } == full.records.map { Array($0.values.dropFirst()) })
+    }
+}
