@@ -59,6 +59,8 @@ struct Pass: @unchecked Sendable {
         // (frictionless' rule: the first row holding a value keeps it); a duplicate that made
         // it through the plan is left out and counted invalid.
         var duplicates = Set<Int>()
+        var kept: [Record] = []
+        kept.reserveCapacity(chunk.records.count)
         for row in chunk.keyRows ?? [] {
             let problems = keys.check(row, keys: chunk.meta.uniqueKeys ?? [])
             if !problems.isEmpty {
@@ -79,7 +81,11 @@ struct Pass: @unchecked Sendable {
                 continue
             }
             if try keys.isDuplicate(record) { continue }
-            try emit(record)
+            kept.append(record)
+        }
+        stats?.add(records: kept)
+        for record in kept {
+            try emit(record, counted: true)
             if dataset?.wantsFlush == true { try await dataset?.flush() }
         }
         try await dataset?.flush()
@@ -143,8 +149,9 @@ struct Pass: @unchecked Sendable {
         values.count >= count ? Array(values.prefix(count)) : values + Array(repeating: .null, count: count - values.count)
     }
 
-    private mutating func emit(_ record: Record) throws {
-        stats?.add(row: record.values)
+    /// Writes `record` to every output; `counted` when its statistics were added already.
+    private mutating func emit(_ record: Record, counted: Bool = false) throws {
+        if !counted { stats?.add(row: record.values) }
         aggregator?.add(row: tagValues.isEmpty ? record.values : Self.padded(record.values, to: columns.count) + tagValues)
         try dataset?.write(record)
         tally.valid += 1

@@ -1,4 +1,5 @@
 import Chunks
+import Columnar
 import Contracts
 import Runtime
 import Tabular
@@ -23,12 +24,8 @@ struct ChunkValidator: Sendable {
             // A missing stored schema dead-letters the chunk (fixable, then re-driven) instead.
             return try fail(envelope, code: error.code, reason: error.message, context: context)
         }
-        let records = try await chunks.readRecords(chunk.data).records
-        var valid: [Record] = []
-        var keyRows: [Record] = []
-        var errors: [RecordError] = []
-        var invalid = 0
-        valid.reserveCapacity(records.count)
+        let table = try await chunks.readTable(chunk.data)
+        var checked = CheckedRows()
         if let resolved {
             let header = resolved.compiled.checkHeader(chunk.columns)
             if !header.isValid {
@@ -41,41 +38,23 @@ struct ChunkValidator: Sendable {
             }
             let checker = resolved.compiled.rowChecker(header: chunk.columns)
             let missing = Self.missingTokens(resolved.compiled.schema, header: chunk.columns)
-            // One buffer for every row's texts (`String?` from the start: a [String] passed as
-            // [String?] casts every cell), refilled in place instead of allocated per row.
-            var cells: [String?] = []
-            for record in records {
-                cells.removeAll(keepingCapacity: true)
-                for (index, value) in record.values.enumerated() {
-                    cells.append(value.isNull ? (index < missing.count ? missing[index] : "") : value.csvText)
-                }
-                let outcome = checker.check(line: record.line, cells: cells)
-                if !outcome.fingerprints.isEmpty {
-                    keyRows.append(Record(line: record.line, values: [], keys: outcome.fingerprints))
-                }
-                if outcome.isValid {
-                    // NaN and ±Infinity are valid Table Schema numbers but have no JSON form: keep their text.
-                    // (Checked first: rebuilding every row's values to find none cost a copy per row.)
-                    let nonFinite = outcome.values.contains { if case .number(let number) = $0 { !number.isFinite } else { false } }
-                    let values = !nonFinite ? outcome.values : outcome.values.enumerated().map { index, value -> CellValue in
-                        if case .number(let number) = value, !number.isFinite { return .string(cells[index] ?? "") }
-                        return value
-                    }
-                    valid.append(Record(line: record.line, values: values))
-                } else {
-                    invalid += 1
-                    errors += outcome.errors
-                }
+            if let texts = try ChunkStore.unreadable(chunk.data, { () throws(ArrowFormatError) in try TextChunk(table) }) {
+                checked.check(texts, with: checker, missing: missing)
+            } else {
+                let records = try ChunkStore.unreadable(chunk.data) { () throws(ArrowFormatError) in try ChunkCodec.decode(table) }
+                checked.check(records.records, with: checker, missing: missing)
             }
         } else {
-            for record in records {
+            let records = try ChunkStore.unreadable(chunk.data) { () throws(ArrowFormatError) in try ChunkCodec.decode(table) }
+            for record in records.records {
                 let problems = RecordRules.check(record, header: chunk.columns)
-                if problems.isEmpty { valid.append(record) } else { invalid += 1; errors += problems }
+                if problems.isEmpty { checked.valid.append(record) } else { checked.invalid += 1; checked.errors += problems }
             }
         }
+        let (valid, keyRows, errors, invalid) = (checked.valid, checked.keyRows, checked.errors, checked.invalid)
         // The outputs are stored before the transaction commits: the message it sends names them.
         let data = try await chunks.writeRecords(valid, columns: chunk.columns, jobId: job.jobId, stage: .validated,
-                                                 index: chunk.chunkIndex)
+                                                 index: chunk.chunkIndex, carried: checked.carried)
         let errorRef = try await chunks.writeErrors(errors, jobId: job.jobId, stage: .validateErrors, index: chunk.chunkIndex)
         let keysRef = keyRows.isEmpty ? nil
             : try await chunks.writeRecords(keyRows, columns: [], jobId: job.jobId, stage: .keys, index: chunk.chunkIndex)

@@ -25,27 +25,9 @@ extension ChunkCodec {
     /// placeholders and the arrays come back in `undecoded`, for a stage that passes those
     /// columns on unchanged. A chunk of ragged rows (`_width`) is always decoded whole.
     public static func decode(_ table: ArrowTable, leaving: Set<Int> = []) throws(ArrowFormatError) -> Decoded {
-        guard table.metadata.first(where: { $0.key == "sluice.chunk.version" })?.value == version else {
-            throw .unsupported("not a Sluice chunk of format version \(version) (schema metadata sluice.chunk.version)")
-        }
-        var lines: ArrowArray?, widths: ArrowArray?, dedupe: ArrowArray?
-        var data: [ArrowArray] = [], keys: [ArrowArray] = [], columns: [String] = []
-        for (field, array) in zip(table.fields, table.columns) {
-            switch field.metadata.first(where: { $0.key == "sluice.role" })?.value {
-            case nil: data.append(array); columns.append(field.name)
-            case "extra": data.append(array)
-            case "line": lines = array
-            case "key": keys.append(array)
-            case "dedupe": dedupe = array
-            case "width": widths = array
-            case let other?: throw .unsupported("a column with the role '\(other)'")
-            }
-        }
-        guard let lines, lines.type == .int64 else { throw .malformed("a chunk needs its int64 _line column") }
-        if let widths, widths.type != .int64 { throw .malformed("the _width column must be int64") }
-        guard (keys + [dedupe].compactMap { $0 }).allSatisfy({ $0.type == .utf8 }) else {
-            throw .malformed("key and dedupe columns must be utf8")
-        }
+        let parts = try Parts(table)
+        let (data, columns, lines, widths, keys, dedupe) = (parts.data, parts.columns, parts.lines, parts.widths,
+                                                            parts.keys, parts.dedupe)
         let hasKeys = table.metadata.contains { $0.key == "sluice.keys" }
         let rows = table.rowCount
         // Cells are moved from their columns into the rows (a copy would retain every text
@@ -76,9 +58,40 @@ extension ChunkCodec {
             let fingerprint = dedupeValues == nil ? nil : Self.text(Self.take(&dedupeValues![row]))
             records.append(Record(line: Int(line), values: values, keys: recordKeys, dedupe: fingerprint))
         }
-        let own: Set<String> = ["sluice.chunk.version", "sluice.keys"]
-        return Decoded(header: Header(columns: columns, metadata: table.metadata.filter { !own.contains($0.key) }),
-                       records: records, undecoded: undecoded)
+        return Decoded(header: parts.header, records: records, undecoded: undecoded)
+    }
+
+    /// A chunk's columns sorted by role, checked.
+    struct Parts {
+        var data: [ArrowArray] = [], keys: [ArrowArray] = [], columns: [String] = []
+        var lines: ArrowArray, widths: ArrowArray?, dedupe: ArrowArray?
+        var header: Header
+
+        init(_ table: ArrowTable) throws(ArrowFormatError) {
+            guard table.metadata.first(where: { $0.key == "sluice.chunk.version" })?.value == version else {
+                throw .unsupported("not a Sluice chunk of format version \(version) (schema metadata sluice.chunk.version)")
+            }
+            var lines: ArrowArray?
+            for (field, array) in zip(table.fields, table.columns) {
+                switch field.metadata.first(where: { $0.key == "sluice.role" })?.value {
+                case nil: data.append(array); columns.append(field.name)
+                case "extra": data.append(array)
+                case "line": lines = array
+                case "key": keys.append(array)
+                case "dedupe": dedupe = array
+                case "width": widths = array
+                case let other?: throw .unsupported("a column with the role '\(other)'")
+                }
+            }
+            guard let lines, lines.type == .int64 else { throw .malformed("a chunk needs its int64 _line column") }
+            if let widths, widths.type != .int64 { throw .malformed("the _width column must be int64") }
+            guard (keys + [dedupe].compactMap { $0 }).allSatisfy({ $0.type == .utf8 }) else {
+                throw .malformed("key and dedupe columns must be utf8")
+            }
+            self.lines = lines
+            let own: Set<String> = ["sluice.chunk.version", "sluice.keys"]
+            header = Header(columns: columns, metadata: table.metadata.filter { !own.contains($0.key) })
+        }
     }
 
     /// The cell, leaving `.null` in its place.

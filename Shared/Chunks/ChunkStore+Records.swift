@@ -15,9 +15,20 @@ extension ChunkStore {
     /// Reads and decodes the chunk `ref` names, leaving the data columns in `leaving` as
     /// they are where it can (``ChunkCodec/decode(_:leaving:)``).
     public func readRecords(_ ref: ChunkRef, leaving: Set<Int> = []) async throws -> ChunkCodec.Decoded {
+        let table = try await readTable(ref)
+        return try Self.unreadable(ref) { () throws(ArrowFormatError) in try ChunkCodec.decode(table, leaving: leaving) }
+    }
+
+    /// Reads the chunk `ref` names as an Arrow table, checked but not decoded.
+    public func readTable(_ ref: ChunkRef) async throws -> ArrowTable {
         let bytes = try await read(ref)
+        return try Self.unreadable(ref) { () throws(ArrowFormatError) in try ArrowStream.decodeTable(bytes) }
+    }
+
+    /// `body`'s result; a format error becomes the permanent `chunk.unreadable` naming `ref`.
+    public static func unreadable<T>(_ ref: ChunkRef, _ body: () throws(ArrowFormatError) -> T) throws(SluiceError) -> T {
         do {
-            return try ChunkCodec.decode(ArrowStream.decodeTable(bytes), leaving: leaving)
+            return try body()
         } catch {
             throw SluiceError.permanent("chunk.unreadable", "the object \(ref.key) is not a readable chunk: \(error)")
         }

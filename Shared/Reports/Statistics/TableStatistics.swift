@@ -28,6 +28,19 @@ public struct TableStatistics: Codable, Sendable, Equatable {
         }
     }
 
+    /// Adds a chunk of records' values, column by column: each column's counting tables stay
+    /// in cache for the whole chunk instead of taking turns with every other column's per row
+    /// (a column's statistics see its values in the same order either way).
+    public mutating func add(records: [Record]) {
+        rowCount += records.count
+        for index in columns.indices {
+            for record in records {
+                let values = record.values
+                columns[index].add(index < values.count ? values[index] : .null)
+            }
+        }
+    }
+
     /// Combines another chunk's statistics, column by column in header order.
     ///
     /// Columns present only in `other` (a wider header) are appended; a narrower `other`

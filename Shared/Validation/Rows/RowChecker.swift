@@ -20,6 +20,11 @@ public struct RowChecker: Sendable {
     private let keyColumns: [[Int]?]
     /// Whether a column takes part in any key; equality keys are only built for those.
     private let isKeyColumn: [Bool]
+    /// Per header column, whether a valid row's value there is its cell text as is, or null:
+    /// `string` and `any` fields, and columns no field reads. A stage may carry such a column
+    /// into its output without encoding it again, as long as no kept cell with a text was
+    /// read as missing (null).
+    public let keepsText: [Bool]
 
     /// Creates a checker for rows laid out like `header`.
     public init(schema: CompiledSchema, header: HeaderCheck) {
@@ -42,6 +47,13 @@ public struct RowChecker: Sendable {
         var isKey = [Bool](repeating: false, count: header.header.count)
         for columnsOfKey in keyColumns { for column in columnsOfKey ?? [] { isKey[column] = true } }
         isKeyColumn = isKey
+        keepsText = header.columnFields.map { index in
+            guard let index else { return true }
+            switch schema.fields[index].caster.kind {
+            case .string, .any: return true
+            default: return false
+            }
+        }
     }
 
     /// Checks one row. `cells` are in header order; `nil` (or a short array) means the row
