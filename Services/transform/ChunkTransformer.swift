@@ -53,10 +53,12 @@ struct ChunkTransformer: Sendable {
             errors += result.errors
             invalid += result.dropped
             filtered = result.filtered
-            for (output, input) in resolved.compiled.carriedColumns {
-                guard let array = stored.undecoded[input] else { continue }
-                // Left undecoded only when it can be gathered; a placeholder written instead would lose the column.
-                guard let kept = array.take(result.sourceRows) else { preconditionFailure("an undecoded column that cannot be gathered") }
+            for (output, input) in resolved.compiled.carriedColumns where typed && input < stored.columns.count {
+                // An undecoded column is always gatherable; a placeholder written instead would lose it.
+                guard let kept = stored.columns[input].take(result.sourceRows) else {
+                    precondition(stored.undecoded[input] == nil, "an undecoded column that cannot be gathered")
+                    continue
+                }
                 carried[output] = kept
             }
             if chunk.chunkIndex == 0 {

@@ -11,6 +11,9 @@ extension ChunkCodec {
         /// The data columns left as they are (by index among the data columns, extras
         /// included): their cells in `records` are null placeholders.
         public var undecoded: [Int: ArrowArray] = [:]
+        /// Every data column as it came, to carry on (``ArrowArray/take(_:)``); empty for a
+        /// chunk of ragged rows, whose records do not line up with the columns.
+        public var columns: [ArrowArray] = []
     }
 
     /// Decodes chunk bytes; a stream that is not a Sluice chunk is an `ArrowFormatError`.
@@ -58,7 +61,7 @@ extension ChunkCodec {
             let fingerprint = dedupeValues == nil ? nil : Self.text(Self.take(&dedupeValues![row]))
             records.append(Record(line: Int(line), values: values, keys: recordKeys, dedupe: fingerprint))
         }
-        return Decoded(header: parts.header, records: records, undecoded: undecoded)
+        return Decoded(header: parts.header, records: records, undecoded: undecoded, columns: widths == nil ? data : [])
     }
 
     /// A chunk's columns sorted by role, checked.

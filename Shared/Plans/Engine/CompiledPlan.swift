@@ -17,12 +17,12 @@ public struct CompiledPlan: Sendable {
     public let notes: [String]
     /// The dedupe step's columns (named as at that step), or `nil` without a dedupe step.
     public let dedupeColumns: [String]?
-    /// Output columns that are input columns no step reads or writes, as (output index,
-    /// input index): their values leave as they came, so a stage may carry them from its
-    /// input chunk to its output chunk without decoding them (the plan never looks at
-    /// them, and `run` leaves whatever placeholder they hold in place).
+    /// Output columns that are input columns no step writes, as (output index, input index):
+    /// their values leave as they came, so a stage may carry them from its input chunk to its
+    /// output chunk without encoding them again.
     public let carriedColumns: [(output: Int, input: Int)]
-    /// Input columns no step reads or writes (the carried ones and those not output).
+    /// Input columns no step reads or writes: a stage need not even decode them (`run`
+    /// leaves whatever placeholder they hold in place).
     public let untouchedInputs: Set<Int>
 
     private let steps: [any RowOperation]
@@ -45,10 +45,10 @@ public struct CompiledPlan: Sendable {
         outputIsWorkingRow = compiler.scope.slots == Array(0..<compiler.scope.slotCount)
         appends = compiler.appends
         dedupeIndex = compiler.dedupe?.index
-        let untouched = Set(inputColumns.indices).subtracting(compiler.touched)
-        untouchedInputs = untouched
+        untouchedInputs = Set(inputColumns.indices).subtracting(compiler.touched)
+        let unwritten = Set(inputColumns.indices).subtracting(compiler.written)
         carriedColumns = compiler.scope.slots.enumerated().compactMap { output, slot in
-            untouched.contains(slot) ? (output, slot) : nil
+            unwritten.contains(slot) ? (output, slot) : nil
         }
     }
 

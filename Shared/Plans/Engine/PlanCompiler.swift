@@ -44,6 +44,8 @@ struct PlanCompiler {
     private(set) var dedupe: (index: Int, step: Int, columns: [String])?
     /// The slots some step reads or writes (column-shaping steps only rename slots).
     private(set) var touched = Set<Int>()
+    /// The slots some step writes.
+    private(set) var written = Set<Int>()
 
     init(scope: ColumnScope) {
         self.scope = scope
@@ -61,14 +63,17 @@ struct PlanCompiler {
         case .trim(let list):
             let slots = try list.map { (list) throws(PlanError) in try scope.requireAll(list, op: "trim") } ?? scope.slots
             touched.formUnion(slots)
+            written.formUnion(slots)
             steps.append(TrimOperation(slots: slots))
         case .changeCase(let list, let style):
             let slots = try scope.requireAll(list, op: "case")
             touched.formUnion(slots)
+            written.formUnion(slots)
             steps.append(CaseOperation(slots: slots, style: style))
         case .cast(let cast):
             let slot = try scope.require(cast.column)
             touched.insert(slot)
+            written.insert(slot)
             steps.append(CastOperation(slot: slot, converter: try CastConverter(cast), policy: cast.onError,
                                        origin: origin))
         case .fill(let column, let value):
@@ -77,6 +82,7 @@ struct PlanCompiler {
                 throw PlanError(code: .invalidStep, detail: "fill needs a non-null \"value\"")
             }
             touched.insert(slot)
+            written.insert(slot)
             steps.append(FillOperation(slot: slot, value: value))
         case .replace(let replace):
             try addReplace(replace)
@@ -89,6 +95,7 @@ struct PlanCompiler {
             let slot = self.scope.slotForWriting(derive.column)
             touched.formUnion(bound.slots)
             touched.insert(slot)
+            written.insert(slot)
             steps.append(DeriveOperation(slot: slot, expression: bound, policy: derive.onError, origin: origin))
         case .filter(let filter):
             let condition = try CompiledCondition.compile(filter.condition, scope: scope)
@@ -113,6 +120,7 @@ struct PlanCompiler {
     private mutating func addReplace(_ replace: ReplaceStep) throws(PlanError) {
         let slot = try scope.require(replace.column)
         touched.insert(slot)
+        written.insert(slot)
         guard replace.map != nil || replace.pattern != nil else {
             throw PlanError(code: .invalidStep, detail: "replace needs a \"map\", a \"pattern\", or both")
         }

@@ -119,7 +119,7 @@ struct PlanCompileTests {
 struct UntouchedColumnTests {
     static let columns = ["id", "name", "course", "grade", "attendance", "comment", "spare"]
 
-    @Test("every step kind that reads or writes a column touches it; renames and reorders do not")
+    @Test("every step kind that reads or writes a column touches it; renames and reorders do not; only written columns are not carried")
     func touched() throws {
         let plan = try makePlan("""
             {"op": "trim", "columns": ["comment"]}, {"op": "case", "columns": ["course"], "to": "upper"},
@@ -131,7 +131,8 @@ struct UntouchedColumnTests {
         let compiled = try compile(plan: plan, columns: Self.columns)
         #expect(compiled.untouchedInputs == [1, 6])
         #expect(compiled.outputColumns == ["spare", "id", "full_name", "course", "grade", "attendance", "comment", "passed"])
-        #expect(compiled.carriedColumns.map(\.output) == [0, 2] && compiled.carriedColumns.map(\.input) == [6, 1])
+        #expect(compiled.carriedColumns.map(\.output) == [0, 1, 2, 4, 5])
+        #expect(compiled.carriedColumns.map(\.input) == [6, 0, 1, 3, 4])
     }
 
     @Test("fill, replace, cast and expressions in filters touch their columns; a trim of all columns touches all")
@@ -142,6 +143,7 @@ struct UntouchedColumnTests {
             {"op": "filter", "keep": "attendance > 0 and length(comment) > 1"}
             """), columns: Self.columns)
         #expect(some.untouchedInputs == [0, 2])
+        #expect(some.carriedColumns.map(\.input) == [0, 2, 4, 5])  // read-only columns are carried too
         let all = try compile(plan: try makePlan(#"{"op": "trim"}"#), columns: Self.columns)
         #expect(all.untouchedInputs.isEmpty && all.carriedColumns.isEmpty)
     }
