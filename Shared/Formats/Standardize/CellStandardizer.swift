@@ -53,20 +53,40 @@ public struct CellStandardizer: Sendable, Hashable {
         SourceRow(line: row.line, cells: standardize(row.cells), extraKeys: row.extraKeys)
     }
 
-    /// `text` without leading and trailing whitespace.
+    /// `text` without leading and trailing whitespace (`Character.isWhitespace`).
     ///
     /// Text that starts and ends with a visible ASCII character, the usual case, is
-    /// returned as is without scanning it.
+    /// returned as is without scanning it; ASCII whitespace around ASCII text is cut from
+    /// the bytes. Only text whose ends, once trimmed, are not ASCII takes the walk through
+    /// characters: a Unicode space, or a combining mark that would join the space before
+    /// it into one character that is not whitespace.
     public static func trimmed(_ text: String) -> String {
         // One look at the stored bytes (the generic `utf8.last` walked back through an index).
-        let untouched = text.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
-            guard let first = bytes.first, let last = bytes.last else { return true }
-            return isVisibleASCII(first) && isVisibleASCII(last)
+        let fast = text.utf8.withContiguousStorageIfAvailable { bytes -> String?? in
+            guard let first = bytes.first, let last = bytes.last else { return .some(nil) }
+            if isVisibleASCII(first) && isVisibleASCII(last) { return .some(nil) }
+            var start = 0, end = bytes.count
+            while start < end, isASCIISpace(bytes[start]) { start += 1 }
+            while end > start, isASCIISpace(bytes[end - 1]) { end -= 1 }
+            if start == end { return .some("") }
+            guard bytes[start] < 0x80, bytes[end - 1] < 0x80 else { return nil }
+            return .some(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self))
         }
-        if untouched == true { return text }
-        guard let start = text.firstIndex(where: { !$0.isWhitespace }) else { return "" }
-        let end = text.lastIndex(where: { !$0.isWhitespace })!
-        return String(text[start...end])
+        switch fast {
+        case .some(.some(.none)): return text
+        case .some(.some(.some(let trimmed))): return trimmed
+        default:
+            guard let start = text.firstIndex(where: { !$0.isWhitespace }) else { return "" }
+            let end = text.lastIndex(where: { !$0.isWhitespace })!
+            return String(text[start...end])
+        }
+    }
+
+    /// The ASCII characters that are whitespace: tab, line feed, vertical tab, form feed,
+    /// carriage return and space.
+    @inline(__always)
+    private static func isASCIISpace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || (byte >= 0x09 && byte <= 0x0D)
     }
 
     @inline(__always)

@@ -45,4 +45,20 @@ import Tabular
         #expect(row == SourceRow(line: 4, cells: ["x", nil]))
         #expect(CellStandardizer.commonMissingValues.contains("N/A"))
     }
+
+    /// The character-by-character trim the byte paths must agree with.
+    static func reference(_ text: String) -> String {
+        guard let start = text.firstIndex(where: { !$0.isWhitespace }) else { return "" }
+        return String(text[start...text.lastIndex(where: { !$0.isWhitespace })!])
+    }
+
+    @Test("trimming by bytes agrees with Character.isWhitespace, Unicode spaces and combining marks included")
+    func trimAgreesWithCharacters() {
+        let samples = ["", " ", "\t\r\n", "ok", " ok  ", "\tok\r\n", "a b", "  a b  ", "\u{A0}x\u{A0}", "x\u{3000}",
+                       " \u{301}x", "x \u{301}", "\u{600} ", " é ", "é", " \u{1C}x\u{1F} ", "\u{85}x", "x\u{7F}", "\r\n\r\n",
+                       " 🎉 ", "\u{2028}", "  \u{2009}a"]
+        for sample in samples {
+            #expect(CellStandardizer.trimmed(sample) == Self.reference(sample), "\(sample.unicodeScalars.map(\.value))")
+        }
+    }
 }
