@@ -102,6 +102,8 @@ def reset():
            % ",".join(f"'{s}'" for s in SERVICES))
     sh("psql", "-q", "-h", "127.0.0.1", "-p", "5433", "-U", "sluice", "-d", "sluice", "-c", sql,
        env={**os.environ, "PGPASSWORD": "sluice", "PGOPTIONS": "--client-min-messages=warning"}, stdout=subprocess.DEVNULL)
+    # Test queues left on the broker cost it CPU the services need (infra/local/sweep-test-topology.sh).
+    sh("infra/local/sweep-test-topology.sh", stdout=subprocess.DEVNULL)
     sh("infra/local/restart-broker.sh", stdout=subprocess.DEVNULL)
     sh("infra/local/restart-postgres.sh", stdout=subprocess.DEVNULL)
 

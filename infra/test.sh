@@ -10,6 +10,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 . infra/swift-env.sh
 
 infra/local/up.sh
+# Whatever happens, leave the broker without the tests' queues (see the script).
+trap 'infra/local/sweep-test-topology.sh || true' EXIT
 infra/local/python.sh   # frictionless-py (Table Schema oracle) and openpyxl (reads XLSX outputs)
 swift build --build-tests
 # Unit tests first and alone: fast, and a failure there says the most.
