@@ -11,8 +11,12 @@ struct CheckedRows {
     var keyRows: [Record] = []
     var errors: [RecordError] = []
     var invalid = 0
-    /// Validated-chunk columns gathered from the ingested chunk (``RowChecker/keepsText``).
+    /// Validated-chunk columns made already: text columns gathered from the ingested chunk
+    /// (``RowChecker/keepsText``) and date columns typed as `date32` (``RowChecker/isDate``).
     var carried: [Int: ArrowArray] = [:]
+    /// The date columns being built, by header column; nil where there is none (or a value
+    /// was not a plain ISO date: that column is encoded from its cells instead).
+    private var dates: [DateColumnBuilder?] = []
 
     /// Checks a chunk of texts straight from its columns; text columns whose kept cells all
     /// come out as they went in are carried, not encoded again.
@@ -24,6 +28,7 @@ struct CheckedRows {
         var kept: [Int] = []
         kept.reserveCapacity(chunk.count)
         valid.reserveCapacity(chunk.count)
+        startDates(checker, columns: headerWidth, capacity: chunk.count)
         // One buffer for every row's texts, refilled in place instead of allocated per row.
         var cells: [String?] = []
         for row in 0..<chunk.count {
@@ -44,11 +49,13 @@ struct CheckedRows {
         for (column, carried) in carry.enumerated() where carried {
             if let array = chunk.arrays[column].take(kept) { self.carried[column] = array }
         }
+        finishDates()
     }
 
     /// Checks records of any cells (a chunk not made of texts).
     mutating func check(_ records: [Record], with checker: RowChecker, missing: [String]) {
         valid.reserveCapacity(records.count)
+        startDates(checker, columns: missing.count, capacity: records.count)
         var cells: [String?] = []
         for record in records {
             cells.removeAll(keepingCapacity: true)
@@ -57,6 +64,18 @@ struct CheckedRows {
             }
             add(checker.check(line: record.line, cells: cells), cells: cells)
         }
+        finishDates()
+    }
+
+    private mutating func startDates(_ checker: RowChecker, columns: Int, capacity: Int) {
+        dates = checker.isDate.prefix(columns).map { $0 ? DateColumnBuilder(capacity: capacity) : nil }
+    }
+
+    private mutating func finishDates() {
+        for (column, builder) in dates.enumerated() {
+            if let builder { carried[column] = builder.finish() }
+        }
+        dates = []
     }
 
     /// Files one row's outcome; whether the row is valid.
@@ -76,6 +95,9 @@ struct CheckedRows {
         let values = !nonFinite ? outcome.values : outcome.values.enumerated().map { index, value -> CellValue in
             if case .number(let number) = value, !number.isFinite { return .string(cells[index] ?? "") }
             return value
+        }
+        for column in dates.indices where dates[column] != nil {
+            if !dates[column]!.append(column < values.count ? values[column] : .null) { dates[column] = nil }
         }
         valid.append(Record(line: outcome.line, values: values))
         return true

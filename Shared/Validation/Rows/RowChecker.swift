@@ -25,6 +25,9 @@ public struct RowChecker: Sendable {
     /// into its output without encoding it again, as long as no kept cell with a text was
     /// read as missing (null).
     public let keepsText: [Bool]
+    /// Per header column, whether it is a `date` field: a valid row's value there is an ISO
+    /// date (`YYYY-MM-DD`) or null, which a stage may store as a typed date column.
+    public let isDate: [Bool]
 
     /// Creates a checker for rows laid out like `header`.
     public init(schema: CompiledSchema, header: HeaderCheck) {
@@ -47,6 +50,10 @@ public struct RowChecker: Sendable {
         var isKey = [Bool](repeating: false, count: header.header.count)
         for columnsOfKey in keyColumns { for column in columnsOfKey ?? [] { isKey[column] = true } }
         isKeyColumn = isKey
+        isDate = header.columnFields.map { index in
+            guard let index, case .date = schema.fields[index].caster.kind else { return false }
+            return true
+        }
         keepsText = header.columnFields.map { index in
             guard let index else { return true }
             switch schema.fields[index].caster.kind {

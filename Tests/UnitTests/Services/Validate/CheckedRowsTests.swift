@@ -25,6 +25,12 @@ struct CheckedRowsTests {
 
     /// Both paths over `rows`: (validated records as written and read back, carried columns).
     static func run(_ rows: [[String?]]) throws -> (texts: [Record], records: [Record], carried: Set<Int>) {
+        let (texts, records, carried, _) = try written(rows)
+        return (texts, records, carried)
+    }
+
+    /// `run`, and the validated chunk as written.
+    static func written(_ rows: [[String?]]) throws -> (texts: [Record], records: [Record], carried: Set<Int>, table: ArrowTable) {
         var builder = TextChunkBuilder(headerWidth: header.count)
         for (offset, cells) in rows.enumerated() { builder.append(line: offset + 2, cells: cells) }
         let table = builder.table(header: ChunkCodec.Header(columns: header))
@@ -37,22 +43,37 @@ struct CheckedRowsTests {
         let written = ChunkCodec.encode(direct.valid, header: ChunkCodec.Header(columns: header), carried: direct.carried)
         let expected = ChunkCodec.encode(viaRecords.valid, header: ChunkCodec.Header(columns: header))
         #expect(direct.errors == viaRecords.errors && direct.invalid == viaRecords.invalid)
-        return (try ChunkCodec.decode(written).records, try ChunkCodec.decode(expected).records, Set(direct.carried.keys))
+        return (try ChunkCodec.decode(written).records, try ChunkCodec.decode(expected).records, Set(direct.carried.keys),
+                try ArrowStream.decodeTable(written))
     }
 
-    @Test("text chunks check as their records do; only text columns that kept every text are carried")
+    @Test("text chunks check as their records do; only text columns that kept every text are carried; dates are typed")
     func carriesTextColumns() throws {
-        let (texts, records, carried) = try Self.run(Self.rows)
+        let (texts, records, carried, table) = try Self.written(Self.rows)
         #expect(texts == records)
         #expect(texts.count == 3 && texts[1].values[2] == .null)
-        #expect(carried == [1, 4])  // name and the unknown note; not city ("NA" became null), nor typed columns
+        // name and the unknown note; not city ("NA" became null), nor the integer id; the date column made as date32
+        #expect(carried == [1, 3, 4])
+        #expect(table.fields.first { $0.name == "when" }?.type == .date32)
+        #expect(texts.map { $0.values[3] } == [.string("2024-01-02"), .string("2024-01-03"), .string("2024-01-05")])
     }
 
-    @Test("ragged rows are checked but nothing is carried")
+    @Test("a date column takes ISO dates and nulls, and gives up on anything else")
+    func dateColumn() throws {
+        var column = DateColumnBuilder()
+        #expect(column.append(.string("1969-12-31")) && column.append(.null) && column.append(.string("9999-12-31")))
+        let array = column.finish()
+        #expect(array.type == .date32 && array.length == 3 && array.nullCount == 1 && array.date32(0) == -1)
+        var other = DateColumnBuilder()
+        #expect(!other.append(.string("2024-01-02T10:00:00")) && !other.append(.string("2024-13-01"))
+                && !other.append(.integer(3)))
+    }
+
+    @Test("ragged rows are checked but no text column is carried (the date column is still typed)")
     func ragged() throws {
         let (texts, records, carried) = try Self.run(Self.rows + [["5", "Dee"], ["6", "Eve", "Oslo", "2024-01-06", "z", "extra"]])
         #expect(texts == records)
-        #expect(carried.isEmpty)
+        #expect(carried == [3])
     }
 
     @Test("a chunk of typed cells is not read as texts")
