@@ -40,9 +40,11 @@ struct CheckedRows {
             }
             if add(checker.check(line: chunk.lines[row], cells: cells), cells: cells) {
                 kept.append(row)
-                for column in carry.indices where carry[column] && valid[valid.count - 1].values[column].isNull
-                    && !chunk.arrays[column].isNull(row) {
-                    carry[column] = false  // a text read as missing: the column is not as it came
+                // A text read as missing, or a null read as text (`missingValues: []` makes an empty
+                // cell ""): the column is not as it came.
+                for column in carry.indices where carry[column]
+                    && valid[valid.count - 1].values[column].isNull != chunk.arrays[column].isNull(row) {
+                    carry[column] = false
                 }
             }
         }

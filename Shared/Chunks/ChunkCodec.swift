@@ -11,7 +11,9 @@ import Tabular
 /// than the header (those beyond it are `_extra.1…`). System columns are marked by the field
 /// metadata `sluice.role`, so a data column may have any name.
 ///
-/// A data column's type is chosen per chunk from the cells it holds: int64, float64, bool
+/// A data column's type is chosen per chunk from the cells it holds (unless the caller
+/// hands the column over made already: a column carried from the input chunk keeps its type,
+/// and validate's date fields are `date32`, see `docs/chunk-format.md`): int64, float64, bool
 /// or utf8 when every non-null cell is of that kind (integers beside doubles make a float64
 /// column when each is exact in a double), null when all are null, and a dense union of the
 /// kinds present when they mix otherwise (a number beside a text). Decoding gives back the

@@ -22,12 +22,14 @@ public struct TextChunkBuilder: Sendable {
     /// The rows appended so far.
     public private(set) var count = 0
 
-    /// A builder for rows under a header of `headerWidth` columns.
+    /// A builder for rows under a header of `headerWidth` columns, with room for about
+    /// `capacity` rows (less per column for a wide header: at most about 8 MiB is set aside).
     public init(headerWidth: Int, capacity: Int = 0) {
         self.headerWidth = headerWidth
-        self.capacity = capacity
+        // A text cell takes about 20 bytes of reserved room (offset, validity, a guess at its text).
+        self.capacity = min(capacity, max(64, (8 << 20) / (20 * max(1, headerWidth))))
         lines = ArrowBuilder(.int64, capacity: capacity)
-        columns = (0..<headerWidth).map { _ in ArrowBuilder(.utf8, capacity: capacity) }
+        columns = (0..<headerWidth).map { [capacity = self.capacity] _ in ArrowBuilder(.utf8, capacity: capacity) }
         widths.reserveCapacity(capacity)
     }
 

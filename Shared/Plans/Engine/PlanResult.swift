@@ -22,6 +22,9 @@ public struct PlanResult: Sendable, Hashable, Codable {
     /// Empty for appended records.
     public var sourceRows: [Int] = []
 
+    /// `sourceRows` is where this run's rows came from, not part of a stored result.
+    private enum CodingKeys: String, CodingKey { case records, errors, dropped, filtered, dedupeKeys }
+
     /// Creates a result.
     public init(records: [Record] = [], errors: [RecordError] = [], dropped: Int = 0, filtered: Int = 0,
                 dedupeKeys: [String]? = nil) {

@@ -76,6 +76,12 @@ struct TDigest: Codable, Sendable, Equatable {
     /// centroids first among equal means, the order a stable sort of both would give.
     mutating func flush() {
         guard !buffer.isEmpty else { return }
+        // A centroid's running mean can round an ulp past its neighbour's: then sort all.
+        guard zip(means, means.dropFirst()).allSatisfy({ $0 <= $1 }) else {
+            let points = zip(means, weights).map { (mean: $0, weight: $1) } + buffer.map { (mean: $0, weight: 1.0) }
+            buffer.removeAll(keepingCapacity: true)
+            return compress(points)
+        }
         buffer.sort()
         var points: [(mean: Double, weight: Double)] = []
         points.reserveCapacity(means.count + buffer.count)

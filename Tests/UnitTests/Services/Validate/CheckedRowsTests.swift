@@ -24,13 +24,14 @@ struct CheckedRowsTests {
     ]
 
     /// Both paths over `rows`: (validated records as written and read back, carried columns).
-    static func run(_ rows: [[String?]]) throws -> (texts: [Record], records: [Record], carried: Set<Int>) {
-        let (texts, records, carried, _) = try written(rows)
+    static func run(_ rows: [[String?]], schema: TableSchema = schema) throws -> (texts: [Record], records: [Record], carried: Set<Int>) {
+        let (texts, records, carried, _) = try written(rows, schema: schema)
         return (texts, records, carried)
     }
 
     /// `run`, and the validated chunk as written.
-    static func written(_ rows: [[String?]]) throws -> (texts: [Record], records: [Record], carried: Set<Int>, table: ArrowTable) {
+    static func written(_ rows: [[String?]], schema: TableSchema = schema) throws
+        -> (texts: [Record], records: [Record], carried: Set<Int>, table: ArrowTable) {
         var builder = TextChunkBuilder(headerWidth: header.count)
         for (offset, cells) in rows.enumerated() { builder.append(line: offset + 2, cells: cells) }
         let table = builder.table(header: ChunkCodec.Header(columns: header))
@@ -74,6 +75,23 @@ struct CheckedRowsTests {
         let (texts, records, carried) = try Self.run(Self.rows + [["5", "Dee"], ["6", "Eve", "Oslo", "2024-01-06", "z", "extra"]])
         #expect(texts == records)
         #expect(carried == [3])
+    }
+
+    @Test("with no missing values an empty cell is the text \"\": a column holding one is not carried as null")
+    func noMissingValues() throws {
+        let schema = TableSchema(fields: [Field(name: "id", type: "integer"), Field(name: "name", type: "string")],
+                                 missingValues: [])
+        let rows: [[String?]] = [["1", "Ada"], ["2", nil]]
+        let header = ["id", "name"]
+        var builder = TextChunkBuilder(headerWidth: 2)
+        for (offset, cells) in rows.enumerated() { builder.append(line: offset + 2, cells: cells) }
+        let table = builder.table(header: ChunkCodec.Header(columns: header))
+        let checker = try CompiledSchema(schema: schema).rowChecker(header: header)
+        var checked = CheckedRows()
+        checked.check(try #require(try TextChunk(table)), with: checker, missing: ChunkValidator.missingTokens(schema, header: header))
+        #expect(checked.carried[1] == nil)
+        let written = ChunkCodec.encode(checked.valid, header: ChunkCodec.Header(columns: header), carried: checked.carried)
+        #expect(try ChunkCodec.decode(written).records.map { $0.values[1] } == [.string("Ada"), .string("")])
     }
 
     @Test("a chunk of typed cells is not read as texts")
