@@ -102,6 +102,9 @@ struct Pass: @unchecked Sendable {
             tally.appended += 1
         }
         tally.deduplicated = keys.duplicatesDropped
+        // Every record is out: the job-wide key sets (tens of MiB at a million rows) go now,
+        // before the reports and the workbook's report sheets need memory of their own.
+        keys = JobWideKeys()
         errors.sort { $0.line < $1.line }
     }
 

@@ -36,8 +36,7 @@ struct Reports {
             let summary = JobSummary(job: .init(id: job.jobId, name: job.name, tags: job.tags),
                                      rows: .init(total: ready.rows, valid: tally.valid, invalid: tally.invalid),
                                      columns: statistics.columns, aggregates: aggregates)
-            refs.append(try await save(try JSONCoding.encoder(pretty: true).encode(summary) + [0x0A],
-                                       "summary.json", "application/json"))
+            refs.append(try await save(try Self.json(summary), "summary.json", "application/json"))
             refs.append(try await save(Array(statistics.csv.utf8), "summary.csv", "text/csv"))
         }
         if outputs.contains(.validation) {
@@ -47,8 +46,7 @@ struct Reports {
                                           rows: .init(total: ready.rows, valid: ready.rows - tally.invalid, invalid: tally.invalid),
                                           successRate: successRate,
                                           errorCounts: counts, errors: errors)
-            refs.append(try await save(try JSONCoding.encoder(pretty: true).encode(report) + [0x0A],
-                                       "validation.json", "application/json"))
+            refs.append(try await save(try Self.json(report), "validation.json", "application/json"))
             refs.append(try await save(report.csv(), "validation.csv", "text/csv"))
         }
         if outputs.contains(.report) {
@@ -124,16 +122,23 @@ struct Reports {
                 ResultsDocument.stage("total", from: job.submittedAt, to: now),
             ],
             warnings: job.warnings ?? [], notes: meta.notes, artifacts: artifacts.sorted())
-        return try await save(try JSONCoding.encoder(pretty: true).encode(document) + [0x0A],
-                              "results.json", "application/json")
+        return try await save(try Self.json(document), "results.json", "application/json")
     }
 
     static func percent(_ share: Double) -> String {
         String(format: "%.1f%%", share * 100)
     }
 
-    private func save(_ bytes: some Collection<UInt8>, _ name: String, _ type: String) async throws -> ArtifactRef {
-        try await ArtifactWriter.store(Array(bytes), jobId: jobId, name: name, contentType: type, objects: objects,
+    /// Pretty JSON and a final newline, copied once out of the encoder's `Data` (appending to
+    /// the `Data` and converting it after kept three copies of a validation report alive).
+    static func json(_ value: some Encodable) throws -> [UInt8] {
+        var bytes = [UInt8](try JSONCoding.encoder(pretty: true).encode(value))
+        bytes.append(0x0A)
+        return bytes
+    }
+
+    private func save(_ bytes: [UInt8], _ name: String, _ type: String) async throws -> ArtifactRef {
+        try await ArtifactWriter.store(bytes, jobId: jobId, name: name, contentType: type, objects: objects,
                                        connection: connection, logger: logger)
     }
 }

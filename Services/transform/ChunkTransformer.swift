@@ -37,7 +37,9 @@ struct ChunkTransformer: Sendable {
         let typed = job.schema != nil || job.schemaName != nil
         // Columns the plan neither reads nor writes stay columnar: never decoded, gathered
         // from this chunk into the next (a third of this stage's work on a typical plan).
-        let stored = try await chunks.readRecords(chunk.data, leaving: typed ? resolved?.compiled.untouchedInputs ?? [] : [])
+        let carrying = typed && resolved != nil
+        let stored = try await chunks.readRecords(chunk.data, leaving: carrying ? resolved!.compiled.untouchedInputs : [],
+                                                  keepingColumns: carrying)
         var records = typed ? stored.records : stored.records.map(StandardCleanup.apply)
         var columns = chunk.columns
         var carried: [Int: ArrowArray] = [:]
@@ -53,7 +55,7 @@ struct ChunkTransformer: Sendable {
             errors += result.errors
             invalid += result.dropped
             filtered = result.filtered
-            for (output, input) in resolved.compiled.carriedColumns where typed && input < stored.columns.count {
+            for (output, input) in resolved.compiled.carriedColumns where carrying && input < stored.columns.count {
                 // An undecoded column is always gatherable; a placeholder written instead would lose it.
                 guard let kept = stored.columns[input].take(result.sourceRows) else {
                     precondition(stored.undecoded[input] == nil, "an undecoded column that cannot be gathered")

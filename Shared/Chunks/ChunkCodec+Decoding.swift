@@ -11,8 +11,9 @@ extension ChunkCodec {
         /// The data columns left as they are (by index among the data columns, extras
         /// included): their cells in `records` are null placeholders.
         public var undecoded: [Int: ArrowArray] = [:]
-        /// Every data column as it came, to carry on (``ArrowArray/take(_:)``); empty for a
-        /// chunk of ragged rows, whose records do not line up with the columns.
+        /// Every data column as it came, to carry on (``ArrowArray/take(_:)``), when asked
+        /// for (`keepingColumns`); empty for a chunk of ragged rows, whose records do not line
+        /// up with the columns.
         public var columns: [ArrowArray] = []
     }
 
@@ -27,7 +28,10 @@ extension ChunkCodec {
     /// when they can be carried as they are (``ArrowArray/take(_:)``): their cells are null
     /// placeholders and the arrays come back in `undecoded`, for a stage that passes those
     /// columns on unchanged. A chunk of ragged rows (`_width`) is always decoded whole.
-    public static func decode(_ table: ArrowTable, leaving: Set<Int> = []) throws(ArrowFormatError) -> Decoded {
+    /// `keepingColumns` keeps the chunk's arrays in `columns` (else they go as soon as decoded:
+    /// a reader that holds decoded chunks a while should not hold their bytes too).
+    public static func decode(_ table: ArrowTable, leaving: Set<Int> = [],
+                              keepingColumns: Bool = false) throws(ArrowFormatError) -> Decoded {
         let parts = try Parts(table)
         let (data, columns, lines, widths, keys, dedupe) = (parts.data, parts.columns, parts.lines, parts.widths,
                                                             parts.keys, parts.dedupe)
@@ -61,7 +65,8 @@ extension ChunkCodec {
             let fingerprint = dedupeValues == nil ? nil : Self.text(Self.take(&dedupeValues![row]))
             records.append(Record(line: Int(line), values: values, keys: recordKeys, dedupe: fingerprint))
         }
-        return Decoded(header: parts.header, records: records, undecoded: undecoded, columns: widths == nil ? data : [])
+        return Decoded(header: parts.header, records: records, undecoded: undecoded,
+                       columns: keepingColumns && widths == nil ? data : [])
     }
 
     /// A chunk's columns sorted by role, checked.

@@ -13,10 +13,14 @@ extension ChunkStore {
     }
 
     /// Reads and decodes the chunk `ref` names, leaving the data columns in `leaving` as
-    /// they are where it can (``ChunkCodec/decode(_:leaving:)``).
-    public func readRecords(_ ref: ChunkRef, leaving: Set<Int> = []) async throws -> ChunkCodec.Decoded {
+    /// they are where it can, and keeping its arrays when asked
+    /// (``ChunkCodec/decode(_:leaving:keepingColumns:)``).
+    public func readRecords(_ ref: ChunkRef, leaving: Set<Int> = [], keepingColumns: Bool = false) async throws
+        -> ChunkCodec.Decoded {
         let table = try await readTable(ref)
-        return try Self.unreadable(ref) { () throws(ArrowFormatError) in try ChunkCodec.decode(table, leaving: leaving) }
+        return try Self.unreadable(ref) { () throws(ArrowFormatError) in
+            try ChunkCodec.decode(table, leaving: leaving, keepingColumns: keepingColumns)
+        }
     }
 
     /// Reads the chunk `ref` names as an Arrow table, checked but not decoded.

@@ -23,6 +23,8 @@ struct ChunkCarryTests {
         let table = ChunkCodec.table(Self.records, header: Self.header)
         let decoded = try ChunkCodec.decode(table, leaving: [0, 1, 2])
         #expect(Set(decoded.undecoded.keys) == [0, 2])
+        #expect(decoded.columns.isEmpty, "the arrays go unless asked for")
+        #expect(try ChunkCodec.decode(table, keepingColumns: true).columns == Array(table.columns[1...4]))
         let full = try ChunkCodec.decode(table)
         for (mine, theirs) in zip(decoded.records, full.records) {
             #expect(mine.values[0] == .null && mine.values[2] == .null)
