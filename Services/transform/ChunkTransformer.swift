@@ -36,7 +36,7 @@ struct ChunkTransformer: Sendable {
         // expressions and statistics see them (with a schema, validate already typed them).
         let typed = job.schema != nil || job.schemaName != nil
         // Columns the plan neither reads nor writes stay columnar: never decoded, gathered
-        // from this chunk into the next (a third of this stage's work on a typical plan).
+        // from this chunk into the next (docs/benchmarks.md has what that saves).
         let carrying = typed && resolved != nil
         let stored = try await chunks.readRecords(chunk.data, leaving: carrying ? resolved!.compiled.untouchedInputs : [],
                                                   keepingColumns: carrying)
