@@ -19,7 +19,7 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("unknown service '\(service)'; choose one of \(ServiceCatalog.names.joined(separator: ", "))")
         }
         let values = try global.values()
-        try MemoryTuning(values: values).apply()
+        try MemoryTuning(values: values, service: service).apply()
         let config = try ServiceCatalog.config(service, values: values)
         let logger = Logger(label: "sluice.\(service)")
         let host = try descriptor.build(config: config, logger: logger, handleSignals: true)
