@@ -10,6 +10,7 @@ extension BoundExpression {
 }
 
 extension BoundExpression.Node {
+    /// Adds the slots this node and its children read to `found`.
     func collectSlots(into found: inout Set<Int>) {
         switch self {
         case .literal: break
