@@ -25,6 +25,9 @@ struct ChunkValidator: Sendable {
             return try fail(envelope, code: error.code, reason: error.message, context: context)
         }
         let table = try await chunks.readTable(chunk.data)
+        let records = { () throws -> [Record] in
+            try ChunkStore.unreadable(chunk.data) { () throws(ArrowFormatError) in try ChunkCodec.decode(table) }.records
+        }
         var checked = CheckedRows()
         if let resolved {
             let header = resolved.compiled.checkHeader(chunk.columns)
@@ -41,12 +44,10 @@ struct ChunkValidator: Sendable {
             if let texts = try ChunkStore.unreadable(chunk.data, { () throws(ArrowFormatError) in try TextChunk(table) }) {
                 checked.check(texts, with: checker, missing: missing)
             } else {
-                let records = try ChunkStore.unreadable(chunk.data) { () throws(ArrowFormatError) in try ChunkCodec.decode(table) }
-                checked.check(records.records, with: checker, missing: missing)
+                checked.check(try records(), with: checker, missing: missing)
             }
         } else {
-            let records = try ChunkStore.unreadable(chunk.data) { () throws(ArrowFormatError) in try ChunkCodec.decode(table) }
-            for record in records.records {
+            for record in try records() {
                 let problems = RecordRules.check(record, header: chunk.columns)
                 if problems.isEmpty { checked.valid.append(record) } else { checked.invalid += 1; checked.errors += problems }
             }

@@ -39,26 +39,8 @@ public struct TextChunk: Sendable {
     /// Column `column`'s cells in row order, `nil` for a null.
     public func texts(_ column: Int) -> [String?] {
         let array = arrays[column]
-        guard array.type == .utf8, array.length > 0 else { return Array(repeating: nil, count: array.length) }
-        var result: [String?] = []
-        result.reserveCapacity(array.length)
-        let hasNulls = array.nullCount > 0
-        array.buffers[0].withUnsafeBufferPointer { validity in
-            array.buffers[1].withUnsafeBytes { offsets in
-                array.buffers[2].withUnsafeBufferPointer { data in
-                    for index in 0..<array.length {
-                        if hasNulls, validity[index >> 3] & (1 << UInt8(index & 7)) == 0 {
-                            result.append(nil)
-                            continue
-                        }
-                        let start = Int(Int32(littleEndian: offsets.loadUnaligned(fromByteOffset: 4 * index, as: Int32.self)))
-                        let end = Int(Int32(littleEndian: offsets.loadUnaligned(fromByteOffset: 4 * index + 4, as: Int32.self)))
-                        result.append(String(decoding: UnsafeBufferPointer(rebasing: data[start..<end]), as: UTF8.self))
-                    }
-                }
-            }
-        }
-        return result
+        guard array.type == .utf8 else { return Array(repeating: nil, count: array.length) }
+        return CellColumn.texts(array, null: nil) { $0 }
     }
 
     private static func integers(_ array: ArrowArray) -> [Int] {

@@ -70,35 +70,12 @@ struct TDigest: Codable, Sendable, Equatable {
     }
 
     /// Merges the buffer into the centroids.
-    ///
-    /// The centroids are sorted already: only the buffer is sorted (plain doubles, no
-    /// comparator over pairs: that sort was a twentieth of publish), then the two are merged,
-    /// centroids first among equal means, the order a stable sort of both would give.
     mutating func flush() {
         guard !buffer.isEmpty else { return }
-        // A centroid's running mean can round an ulp past its neighbour's: then sort all.
-        guard zip(means, means.dropFirst()).allSatisfy({ $0 <= $1 }) else {
-            let points = zip(means, weights).map { (mean: $0, weight: $1) } + buffer.map { (mean: $0, weight: 1.0) }
-            buffer.removeAll(keepingCapacity: true)
-            return compress(points)
-        }
-        buffer.sort()
-        var points: [(mean: Double, weight: Double)] = []
-        points.reserveCapacity(means.count + buffer.count)
-        var next = 0
-        for (mean, weight) in zip(means, weights) {
-            while next < buffer.count, buffer[next] < mean {
-                points.append((buffer[next], 1))
-                next += 1
-            }
-            points.append((mean, weight))
-        }
-        while next < buffer.count {
-            points.append((buffer[next], 1))
-            next += 1
-        }
+        var points = zip(means, weights).map { (mean: $0, weight: $1) }
+        points += buffer.map { (mean: $0, weight: 1.0) }
         buffer.removeAll(keepingCapacity: true)
-        compress(points, sorted: true)
+        compress(points)
     }
 
     /// The digest with its buffer merged, for read-only queries on a `let`.
@@ -108,9 +85,9 @@ struct TDigest: Codable, Sendable, Equatable {
         return copy
     }
 
-    /// One merge pass over weighted points (sorted here unless `sorted`) into new centroids.
-    private mutating func compress(_ unsorted: [(mean: Double, weight: Double)], sorted: Bool = false) {
-        let points = sorted ? unsorted : unsorted.sorted { $0.mean < $1.mean }
+    /// One merge pass over weighted points (sorted here) into new centroids.
+    private mutating func compress(_ unsorted: [(mean: Double, weight: Double)]) {
+        let points = unsorted.sorted { $0.mean < $1.mean }
         let total = points.reduce(0) { $0 + $1.weight }
         var newMeans: [Double] = []
         var newWeights: [Double] = []
