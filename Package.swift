@@ -19,6 +19,9 @@ var targets: [Target] = [
                    providers: [.apt(["librabbitmq-dev"])]),
     .systemLibrary(name: "CCurl", path: "Shared/CCurl", pkgConfig: "libcurl",
                    providers: [.apt(["libcurl4-openssl-dev"])]),
+    // Argon2id password hashing for the gateway (the reference implementation, Debian's libargon2).
+    .systemLibrary(name: "CArgon2", path: "Shared/CArgon2", pkgConfig: "libargon2",
+                   providers: [.apt(["libargon2-dev"])]),
     .systemLibrary(name: "CCairo", path: "Shared/CCairo", pkgConfig: "cairo",
                    providers: [.apt(["libcairo2-dev"])]),
     // zlib's deflate for the XLSX writer (not `CZlib`: ZIPFoundation declares that module name).
@@ -109,12 +112,17 @@ for name in services {
     if name == "Publish" { deps.append("Reports") }
     if ["Notify", "Ingest", "Metrics"].contains(name) { deps.append("Outbound") }
     if name == "Ingest" { deps.append(.product(name: "Crypto", package: "swift-crypto")) }
+    if name == "Gateway" {
+        deps += ["CArgon2", "Definitions", "Outbound", .product(name: "Crypto", package: "swift-crypto"),
+                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                 .product(name: "MultipartKit", package: "multipart-kit")]
+    }
     targets.append(.target(name: "\(name)Service", dependencies: deps,
                            path: "Services/\(name.lowercased())", swiftSettings: strict))
 }
 
 // Every service's descriptor, for the CLI, `sluice dev`/`serve` and the test pipeline.
-targets.append(.target(name: "Catalog", dependencies: ["Hosting", "Runtime"] + services.map { .target(name: "\($0)Service") },
+targets.append(.target(name: "Catalog", dependencies: ["Hosting", "Runtime", "APIModels", .product(name: "Logging", package: "swift-log")] + services.map { .target(name: "\($0)Service") },
                        path: "Services/catalog", swiftSettings: strict))
 
 targets.append(.executableTarget(name: "sluice", dependencies: ["Catalog",
@@ -169,6 +177,10 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.5.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "5.0.1"),
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
+        // The gateway's client to the internal services: pooled, streaming both ways.
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        // The gateway's streaming multipart/form-data parser (job submissions with a file).
+        .package(url: "https://github.com/vapor/multipart-kit.git", from: "4.7.1"),
     ],
     targets: targets,
     swiftLanguageModes: [.v6]

@@ -1,9 +1,12 @@
+import APIModels
+import GatewayService
 import Hosting
 import IncidentService
 import IngestService
 import MetricsService
 import NotifyService
 import PublishService
+import Logging
 import Runtime
 import SchedulerService
 import TransformService
@@ -17,6 +20,7 @@ public enum ServiceCatalog {
     public static let all: [ServiceDescriptor] = [
         IngestService.descriptor, ValidateService.descriptor, TransformService.descriptor, PublishService.descriptor,
         NotifyService.descriptor, MetricsService.descriptor, SchedulerService.descriptor, IncidentService.descriptor,
+        GatewayService.descriptor,
     ]
 
     /// The service names, in pipeline order.
@@ -44,5 +48,11 @@ public enum ServiceCatalog {
         var config = try RuntimeConfig(service: name, values: values, defaultPort: descriptor(name)?.defaultPort ?? 8089)
         config.topology.subscriptions = subscriptions
         return config
+    }
+
+    /// `sluice users bootstrap`: the first admin, straight in the gateway's schema.
+    public static func bootstrapAdmin(config: RuntimeConfig, name: String, email: String, password: String,
+                                      logger: Logger) async throws -> UserAccount {
+        try await GatewayService.bootstrapAdmin(config: config, name: name, email: email, password: password, logger: logger)
     }
 }

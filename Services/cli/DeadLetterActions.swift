@@ -12,7 +12,6 @@ enum DeadLetterActions {
 
         @Argument(help: "The dead letter ids.") var ids: [String]
         @OptionGroup var options: RedriveOptions
-        @OptionGroup var acting: ActorOptions
         @OptionGroup var global: GlobalOptions
 
         func run() async throws {
@@ -20,7 +19,7 @@ enum DeadLetterActions {
                 let chosen = DeadLetterActions.unique(ids)
                 guard !chosen.isEmpty else { throw CLIError(code: ExitCodes.usage, message: "name at least one dead letter") }
                 let request = try options.request(deadLetterIds: chosen)
-                let api = try IncidentAPI(global: global, actor: acting.actor)
+                let api = try APIClient(global: global)
                 try await RedriveRunner(api: api, options: options).run(path: "/dead-letters/redrive", request: request)
             }
         }
@@ -37,7 +36,6 @@ enum DeadLetterActions {
         @Option(help: "Discard every pending dead letter of this incident.") var incident: String?
         @Option(help: "Why they are discarded (recorded in the audit log and the incident's timeline).") var reason: String
         @Flag(help: "Print JSON.") var json = false
-        @OptionGroup var acting: ActorOptions
         @OptionGroup var global: GlobalOptions
 
         /// `POST /dead-letters/discard`'s body.
@@ -61,7 +59,7 @@ enum DeadLetterActions {
                 guard !reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
                     throw CLIError(code: ExitCodes.usage, message: "say why the dead letters are discarded (--reason)")
                 }
-                let api = try IncidentAPI(global: global, actor: acting.actor)
+                let api = try APIClient(global: global)
                 let answer = try await api.send(Answer.self, "POST", "/dead-letters/discard",
                                                 body: Body(ids: chosen, incidentId: incident, reason: reason))
                 if json { return try HTTPJSON.print(answer) }

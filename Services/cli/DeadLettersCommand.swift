@@ -41,7 +41,7 @@ struct DeadLettersCommand: AsyncParsableCommand {
                 if let header, !header.contains("=") && !header.contains(":") {
                     throw CLIError(code: ExitCodes.usage, message: "--header expects name=value, got \(header)")
                 }
-                let failures = try await IncidentAPI(global: global).get([StoredFailure].self, "/dead-letters", query: [
+                let failures = try await APIClient(global: global).get([StoredFailure].self, "/dead-letters", query: [
                     ("incident", incident), ("job", job), ("correlation", correlation), ("service", service),
                     ("type", messageType), ("error-type", errorType), ("error", errorText), ("state", state),
                     ("since", since), ("until", until), ("header", header), ("limit", limit.map { String($0) }),
@@ -56,13 +56,13 @@ struct DeadLettersCommand: AsyncParsableCommand {
     static func table(_ failures: [StoredFailure]) -> String {
         Table.render(failures.map { failure in
             [failure.id, failure.state, failure.service, failure.messageType ?? "-", failure.errorType,
-             String(failure.attempts), failure.jobId ?? "-", IncidentAPI.time(failure.receivedAt),
+             String(failure.attempts), failure.jobId ?? "-", APIClient.time(failure.receivedAt),
              oneLine(failure.errorText, width: 60)]
         }, header: ["ID", "STATE", "SERVICE", "TYPE", "ERROR TYPE", "ATTEMPTS", "JOB", "RECEIVED", "ERROR"])
     }
 
     /// The path of a dead letter, with the id percent-encoded.
-    static func path(_ id: String) -> String { "/dead-letters/" + IncidentAPI.escape(id) }
+    static func path(_ id: String) -> String { "/dead-letters/" + APIClient.escape(id) }
 
     /// `sluice dead-letters show ID`: one dead letter — the fault headers that explain the
     /// failure (service, handler, error, context, attempts, where it came from and where a
@@ -79,7 +79,7 @@ struct DeadLettersCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await exiting {
-                let detail = try await IncidentAPI(global: global).get(DeadLetterDetail.self, DeadLettersCommand.path(id))
+                let detail = try await APIClient(global: global).get(DeadLetterDetail.self, DeadLettersCommand.path(id))
                 if json { return try HTTPJSON.print(detail) }
                 print(Table.render(Self.faults(detail), header: nil))
                 print("")
@@ -126,7 +126,7 @@ struct DeadLettersCommand: AsyncParsableCommand {
                 ["first failure", text(detail.firstFailure ?? headers[FaultHeader.firstFailure])],
                 ["last failure", text(detail.lastFailure ?? headers[FaultHeader.lastFailure])],
                 ["redrive count", String(failure.redriveCount)],
-                ["received", IncidentAPI.time(failure.receivedAt)],
+                ["received", APIClient.time(failure.receivedAt)],
                 ["body", "\(detail.bodyBytes) bytes"],
             ]
         }

@@ -33,9 +33,4 @@ struct GlobalOptions: ParsableArguments {
         }
         LogSetup.bootstrap(format: format, level: level)
     }
-
-    /// The base URL of a service's HTTP API (`<service>.url`, default loopback and its port).
-    func serviceURL(_ service: String, values: ConfigValues) -> String {
-        values.string("\(service).url", "http://127.0.0.1:\(ServiceCatalog.descriptor(service)?.defaultPort ?? 8080)")
-    }
 }

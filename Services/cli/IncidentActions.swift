@@ -3,13 +3,13 @@ import ArgumentParser
 import Foundation
 
 /// The actions on one incident: `sluice incidents assign|start|resolve|archive|reopen|note|
-/// analysis|redrive ID …`. Each POSTs to `/incidents/:id/<action>` as the operator (`--actor`, else `$USER`) and prints
+/// analysis|redrive ID …`. Each POSTs to `/incidents/:id/<action>` as the signed-in user and prints
 /// the incident afterwards; `redrive` sends the incident's pending dead letters back.
 enum IncidentActions {
     /// Sends one lifecycle action and prints the incident it leaves.
-    static func perform(_ action: String, id: String, body: some Encodable, actor: ActorOptions, json: Bool,
+    static func perform(_ action: String, id: String, body: some Encodable, json: Bool,
                         global: GlobalOptions) async throws {
-        let api = try IncidentAPI(global: global, actor: actor.actor)
+        let api = try APIClient(global: global)
         let incident = try await api.send(Incident.self, "POST", IncidentsCommand.path(id, action), body: body)
         try IncidentsCommand.report(incident, json: json)
     }
@@ -35,12 +35,11 @@ enum IncidentActions {
         @Argument(help: "The incident id.") var id: String
         @Argument(help: "Who works on it.") var person: String
         @Flag(help: "Print JSON.") var json = false
-        @OptionGroup var acting: ActorOptions
         @OptionGroup var global: GlobalOptions
 
         func run() async throws {
             try await exiting {
-                try await IncidentActions.perform("assign", id: id, body: AssignBody(assignee: person), actor: acting,
+                try await IncidentActions.perform("assign", id: id, body: AssignBody(assignee: person),
                                                   json: json, global: global)
             }
         }
@@ -51,12 +50,11 @@ enum IncidentActions {
         static let configuration = CommandConfiguration(commandName: "start", abstract: "Mark an incident in progress.")
         @Argument(help: "The incident id.") var id: String
         @Flag(help: "Print JSON.") var json = false
-        @OptionGroup var acting: ActorOptions
         @OptionGroup var global: GlobalOptions
 
         func run() async throws {
             try await exiting {
-                try await IncidentActions.perform("start", id: id, body: EmptyBody(), actor: acting, json: json, global: global)
+                try await IncidentActions.perform("start", id: id, body: EmptyBody(), json: json, global: global)
             }
         }
     }
@@ -68,12 +66,11 @@ enum IncidentActions {
         @Argument(help: "The incident id.") var id: String
         @OptionGroup var analysis: AnalysisOptions
         @Flag(help: "Print JSON.") var json = false
-        @OptionGroup var acting: ActorOptions
         @OptionGroup var global: GlobalOptions
 
         func run() async throws {
             try await exiting {
-                try await IncidentActions.perform("resolve", id: id, body: analysis.body, actor: acting, json: json,
+                try await IncidentActions.perform("resolve", id: id, body: analysis.body, json: json,
                                                   global: global)
             }
         }
@@ -84,12 +81,11 @@ enum IncidentActions {
         static let configuration = CommandConfiguration(commandName: "archive", abstract: "Archive an incident.")
         @Argument(help: "The incident id.") var id: String
         @Flag(help: "Print JSON.") var json = false
-        @OptionGroup var acting: ActorOptions
         @OptionGroup var global: GlobalOptions
 
         func run() async throws {
             try await exiting {
-                try await IncidentActions.perform("archive", id: id, body: EmptyBody(), actor: acting, json: json, global: global)
+                try await IncidentActions.perform("archive", id: id, body: EmptyBody(), json: json, global: global)
             }
         }
     }
@@ -99,12 +95,11 @@ enum IncidentActions {
         static let configuration = CommandConfiguration(commandName: "reopen", abstract: "Reopen an incident.")
         @Argument(help: "The incident id.") var id: String
         @Flag(help: "Print JSON.") var json = false
-        @OptionGroup var acting: ActorOptions
         @OptionGroup var global: GlobalOptions
 
         func run() async throws {
             try await exiting {
-                try await IncidentActions.perform("reopen", id: id, body: EmptyBody(), actor: acting, json: json, global: global)
+                try await IncidentActions.perform("reopen", id: id, body: EmptyBody(), json: json, global: global)
             }
         }
     }
@@ -115,7 +110,6 @@ enum IncidentActions {
         @Argument(help: "The incident id.") var id: String
         @Argument(help: "The note.") var text: String
         @Flag(help: "Print JSON.") var json = false
-        @OptionGroup var acting: ActorOptions
         @OptionGroup var global: GlobalOptions
 
         func run() async throws {
@@ -123,7 +117,7 @@ enum IncidentActions {
                 guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
                     throw CLIError(code: ExitCodes.usage, message: "the note is empty")
                 }
-                try await IncidentActions.perform("notes", id: id, body: NoteBody(text: text), actor: acting, json: json,
+                try await IncidentActions.perform("notes", id: id, body: NoteBody(text: text), json: json,
                                                   global: global)
             }
         }
@@ -136,7 +130,6 @@ enum IncidentActions {
         @Argument(help: "The incident id.") var id: String
         @OptionGroup var analysis: AnalysisOptions
         @Flag(help: "Print JSON.") var json = false
-        @OptionGroup var acting: ActorOptions
         @OptionGroup var global: GlobalOptions
 
         func run() async throws {
@@ -144,7 +137,7 @@ enum IncidentActions {
                 guard !analysis.isEmpty else {
                     throw CLIError(code: ExitCodes.usage, message: "give at least one of --root-cause, --action, --impact")
                 }
-                try await IncidentActions.perform("analysis", id: id, body: analysis.body, actor: acting, json: json,
+                try await IncidentActions.perform("analysis", id: id, body: analysis.body, json: json,
                                                   global: global)
             }
         }
@@ -157,13 +150,12 @@ enum IncidentActions {
             commandName: "redrive", abstract: "Re-drive an incident's pending dead letters.")
         @Argument(help: "The incident id.") var id: String
         @OptionGroup var options: RedriveOptions
-        @OptionGroup var acting: ActorOptions
         @OptionGroup var global: GlobalOptions
 
         func run() async throws {
             try await exiting {
                 let request = try options.request()
-                let api = try IncidentAPI(global: global, actor: acting.actor)
+                let api = try APIClient(global: global)
                 try await RedriveRunner(api: api, options: options).run(path: IncidentsCommand.path(id, "redrive"),
                                                                         request: request)
             }

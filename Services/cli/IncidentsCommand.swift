@@ -29,7 +29,7 @@ struct IncidentsCommand: AsyncParsableCommand {
         func run() async throws {
             try await exiting {
                 if let limit, limit < 1 { throw CLIError(code: ExitCodes.usage, message: "--limit must be at least 1") }
-                let api = try IncidentAPI(global: global)
+                let api = try APIClient(global: global)
                 let incidents = try await api.get([Incident].self, "/incidents", query: [
                     ("state", state), ("service", service), ("severity", severity), ("q", search),
                     ("limit", limit.map { String($0) }),
@@ -44,7 +44,7 @@ struct IncidentsCommand: AsyncParsableCommand {
     static func table(_ incidents: [Incident]) -> String {
         Table.render(incidents.map { incident in
             [incident.id, incident.state, incident.severity, String(incident.count), incident.service, incident.errorType,
-             IncidentAPI.time(incident.lastSeen), oneLine(incident.title, width: 60)]
+             APIClient.time(incident.lastSeen), oneLine(incident.title, width: 60)]
         }, header: ["INCIDENT", "STATE", "SEVERITY", "COUNT", "SERVICE", "ERROR", "LAST SEEN", "TITLE"])
     }
 
@@ -57,15 +57,15 @@ struct IncidentsCommand: AsyncParsableCommand {
 
     /// The path of an incident, or of one of its actions, with the id percent-encoded.
     static func path(_ id: String, _ action: String? = nil) -> String {
-        "/incidents/" + IncidentAPI.escape(id) + (action.map { "/" + $0 } ?? "")
+        "/incidents/" + APIClient.escape(id) + (action.map { "/" + $0 } ?? "")
     }
 
     /// Re-drives as a table for people.
     static func redriveTable(_ redrives: [Redrive]) -> String {
         Table.render(redrives.map { redrive in
             [redrive.id, redrive.state, String(redrive.total), String(redrive.sent), String(redrive.succeeded),
-             String(redrive.failed), IncidentAPI.number(redrive.rate), redrive.canary ? "yes" : "no", redrive.actor,
-             IncidentAPI.time(redrive.createdAt), IncidentAPI.time(redrive.finishedAt), oneLine(redrive.stopReason, width: 50)]
+             String(redrive.failed), APIClient.number(redrive.rate), redrive.canary ? "yes" : "no", redrive.actor,
+             APIClient.time(redrive.createdAt), APIClient.time(redrive.finishedAt), oneLine(redrive.stopReason, width: 50)]
         }, header: ["REDRIVE", "STATE", "TOTAL", "SENT", "SUCCEEDED", "FAILED", "RATE/S", "CANARY", "ACTOR", "STARTED",
                     "FINISHED", "STOP REASON"])
     }
@@ -83,7 +83,7 @@ struct IncidentsCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await exiting {
-                let detail = try await IncidentAPI(global: global).get(IncidentDetail.self, IncidentsCommand.path(id))
+                let detail = try await APIClient(global: global).get(IncidentDetail.self, IncidentsCommand.path(id))
                 if json { return try HTTPJSON.print(detail) }
                 print(Table.render(Self.summary(detail), header: nil))
                 print("")
@@ -108,8 +108,8 @@ struct IncidentsCommand: AsyncParsableCommand {
                 ["error type", incident.errorType],
                 ["sample error", oneLine(incident.sampleError)],
                 ["count", String(incident.count)],
-                ["first seen", IncidentAPI.time(incident.firstSeen)],
-                ["last seen", IncidentAPI.time(incident.lastSeen)],
+                ["first seen", APIClient.time(incident.firstSeen)],
+                ["last seen", APIClient.time(incident.lastSeen)],
                 ["assignee", incident.assignee ?? "-"],
                 ["root cause", incident.rootCause.map { oneLine($0) } ?? "-"],
                 ["corrective action", incident.correctiveAction.map { oneLine($0) } ?? "-"],
@@ -121,8 +121,8 @@ struct IncidentsCommand: AsyncParsableCommand {
                     + "\(incident.redriveSucceeded) succeeded, \(incident.redriveFailed) failed"],
                 ["dead letters", deadLetters(detail.deadLetters)],
             ]
-            if let resolvedAt = incident.resolvedAt { rows.append(["resolved", IncidentAPI.time(resolvedAt)]) }
-            if let archivedAt = incident.archivedAt { rows.append(["archived", IncidentAPI.time(archivedAt)]) }
+            if let resolvedAt = incident.resolvedAt { rows.append(["resolved", APIClient.time(resolvedAt)]) }
+            if let archivedAt = incident.archivedAt { rows.append(["archived", APIClient.time(archivedAt)]) }
             return rows
         }
 
@@ -136,8 +136,8 @@ struct IncidentsCommand: AsyncParsableCommand {
         static func timeline(_ events: [TimelineEvent]) -> String {
             Table.render(events.map { event in
                 var detail = event.detail.sorted { $0.key < $1.key }.map { "\($0.key)=\(oneLine($0.value, width: 80))" }
-                if event.lastAt != event.at { detail.append("until=\(IncidentAPI.time(event.lastAt))") }
-                return [IncidentAPI.time(event.at), event.kind, event.actor, detail.joined(separator: " ")]
+                if event.lastAt != event.at { detail.append("until=\(APIClient.time(event.lastAt))") }
+                return [APIClient.time(event.at), event.kind, event.actor, detail.joined(separator: " ")]
             }, header: ["AT", "KIND", "ACTOR", "DETAIL"])
         }
     }

@@ -17,7 +17,6 @@ enum KnownErrorEdit {
         @OptionGroup var fields: KnownErrorRuleOptions
         @Flag(help: "Add the rule switched off.") var disabled = false
         @Flag(help: "Print JSON.") var json = false
-        @OptionGroup var acting: ActorOptions
         @OptionGroup var global: GlobalOptions
 
         func run() async throws {
@@ -31,7 +30,7 @@ enum KnownErrorEdit {
                 }
                 try fields.check()
                 let draft = fields.draft(id: id, patterns: patterns, over: nil, enabled: !disabled)
-                let api = try IncidentAPI(global: global, actor: acting.actor)
+                let api = try APIClient(global: global)
                 let rule = try await api.send(KnownErrorRule.self, "POST", "/known-errors", body: draft)
                 try KnownErrorsCommand.report(rule, verb: "added", json: json)
             }
@@ -50,7 +49,6 @@ enum KnownErrorEdit {
         @Flag(help: "Switch the rule on.") var enable = false
         @Flag(help: "Switch the rule off (built-in rules can only be switched off, not removed).") var disable = false
         @Flag(help: "Print JSON.") var json = false
-        @OptionGroup var acting: ActorOptions
         @OptionGroup var global: GlobalOptions
 
         func run() async throws {
@@ -59,7 +57,7 @@ enum KnownErrorEdit {
                     throw CLIError(code: ExitCodes.usage, message: "give --enable or --disable, not both")
                 }
                 try fields.check()
-                let api = try IncidentAPI(global: global, actor: acting.actor)
+                let api = try APIClient(global: global)
                 let rules = try await api.get([KnownErrorRule].self, "/known-errors")
                 guard let current = rules.first(where: { $0.id == id }) else {
                     throw CLIError(code: ExitCodes.usage,

@@ -21,7 +21,7 @@ struct KnownErrorsCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await exiting {
-                let rules = try await IncidentAPI(global: global).get([KnownErrorRule].self, "/known-errors")
+                let rules = try await APIClient(global: global).get([KnownErrorRule].self, "/known-errors")
                     .sorted { ($0.priority, $0.id) < ($1.priority, $1.id) }
                 if json { return try HTTPJSON.print(rules) }
                 print(Table.render(rules.map { rule in
@@ -38,12 +38,11 @@ struct KnownErrorsCommand: AsyncParsableCommand {
             commandName: "remove", abstract: "Delete a rule (built-in ones can only be disabled).")
 
         @Argument(help: "The rule id.") var id: String
-        @OptionGroup var acting: ActorOptions
         @OptionGroup var global: GlobalOptions
 
         func run() async throws {
             try await exiting {
-                try await IncidentAPI(global: global, actor: acting.actor).call("DELETE", KnownErrorsCommand.path(id))
+                try await APIClient(global: global).call("DELETE", KnownErrorsCommand.path(id))
                 print("removed \(id); incidents that are not archived were matched again")
             }
         }
@@ -67,7 +66,7 @@ struct KnownErrorsCommand: AsyncParsableCommand {
     }
 
     /// The path of a rule, with the id percent-encoded.
-    static func path(_ id: String) -> String { "/known-errors/" + IncidentAPI.escape(id) }
+    static func path(_ id: String) -> String { "/known-errors/" + APIClient.escape(id) }
 
     /// `sluice known-errors test --error REGEX …`: try patterns on the most recent stored
     /// failures without saving a rule, and show how many match, under which incidents, and
@@ -100,7 +99,7 @@ struct KnownErrorsCommand: AsyncParsableCommand {
                 if let limit, limit < 1 { throw CLIError(code: ExitCodes.usage, message: "--limit must be at least 1") }
                 // Severity and title do not take part in matching, but a rule is checked whole.
                 let draft = patterns.applied(to: KnownErrorRule.Draft(id: "test", severity: "medium", title: "test"), over: nil)
-                let result = try await IncidentAPI(global: global).send(
+                let result = try await APIClient(global: global).send(
                     TestResult.self, "POST", "/known-errors/test", body: draft, query: [("limit", limit.map { String($0) })])
                 if json { return try HTTPJSON.print(result) }
                 print("examined \(result.examined) failure(s), \(result.matched) matched")

@@ -3,9 +3,9 @@ import ArgumentParser
 import Contracts
 import Foundation
 
-/// `sluice jobs show ID` / `sluice jobs list`.
+/// `sluice jobs show ID` / `sluice jobs list`, through the gateway.
 struct JobsCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "jobs", abstract: "Show job progress.",
+    static let configuration = CommandConfiguration(commandName: "jobs", abstract: "List jobs and show their progress.",
                                                     subcommands: [Show.self, List.self])
 
     struct Show: AsyncParsableCommand {
@@ -15,42 +15,48 @@ struct JobsCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await exiting {
-                let url = global.serviceURL("metrics", values: try global.values())
-                guard let progress = try await HTTPJSON.get(JobProgress.self, "\(url)/jobs/\(id)") else {
-                    throw CLIError(code: ExitCodes.usage, message: "no job \(id)")
-                }
-                if json { return try HTTPJSON.print(progress) }
-                var rows = [["job", progress.jobId], ["name", progress.name ?? ""], ["state", progress.state],
-                            ["chunks", "\(progress.chunksTransformed)/\(progress.chunksTotal.map(String.init) ?? "?")"],
-                            ["rows", "\(progress.rowsTotal.map(String.init) ?? "?") in, \(progress.rowsValid) valid, \(progress.rowsInvalid) invalid"]]
-                if let reason = progress.failureReason { rows.append(["failure", reason]) }
-                if progress.state == "stalled" {
-                    rows.append(["stalled", progress.stalledReason ?? ""])
-                    rows.append(["incident", "\(progress.incidentId ?? "?")  (sluice incidents show \(progress.incidentId ?? "ID"))"])
-                }
+                let job = try await APIClient(global: global).get(GatewayJob.self, "/jobs/" + APIClient.escape(id))
+                if json { return try HTTPJSON.print(job) }
+                var rows = [["job", job.id], ["name", job.name], ["project", job.project], ["submitter", job.submitter ?? ""],
+                            ["state", job.state], ["chunks", "\(job.chunksDone)/\(job.chunks.map(String.init) ?? "?")"],
+                            ["rows", "\(job.rowsTotal.map(String.init) ?? "?") in, \(job.rowsValid.map(String.init) ?? "?") valid, "
+                                + "\(job.rowsInvalid.map(String.init) ?? "?") invalid"],
+                            ["submitted", APIClient.time(job.submittedAt)], ["finished", APIClient.time(job.finishedAt)]]
+                if let error = job.error { rows.append([job.state == "stalled" ? "stalled" : "failure", error]) }
+                if let incident = job.incidentId { rows.append(["incident", "\(incident)  (sluice incidents show \(incident))"]) }
                 print(Table.render(rows, header: nil))
-                if progress.state == "failed" || progress.state == "stalled" { throw ExitCode(ExitCodes.jobFailed) }
+                if job.state == "failed" || job.state == "stalled" { throw ExitCode(ExitCodes.jobFailed) }
             }
         }
     }
 
     struct List: AsyncParsableCommand {
+        @Option(help: "Only this project's jobs.") var project: String?
+        @Option(help: "Only jobs in this state (submitted, ingested, stored, published, failed, skipped, stalled).") var state: String?
+        @Option(help: "A tag key=value (repeatable).") var tag: [String] = []
+        @Option(help: "Jobs whose name contains this.") var name: String?
+        @Option(help: "Jobs this user submitted.") var submitter: String?
+        @Option(help: "Jobs submitted at or after this ISO 8601 time.") var since: String?
+        @Option(help: "At most this many.") var limit: Int = 50
         @Flag var json = false
         @OptionGroup var global: GlobalOptions
 
         func run() async throws {
             try await exiting {
-                let url = global.serviceURL("metrics", values: try global.values())
-                let jobs = try await HTTPJSON.get([JobProgress].self, "\(url)/jobs") ?? []
-                if json { return try HTTPJSON.print(jobs) }
-                print(Table.render(jobs.map { [$0.jobId, $0.name ?? "", $0.state, "\($0.rowsValid)", "\($0.rowsInvalid)"] },
-                                   header: ["JOB", "NAME", "STATE", "VALID", "INVALID"]))
+                let page = try await APIClient(global: global).get(GatewayJobPage.self, "/jobs", query: [
+                    ("project", project), ("state", state), ("name", name), ("submitter", submitter), ("since", since),
+                    ("limit", String(limit))] + tag.map { ("tag", $0) })
+                if json { return try HTTPJSON.print(page.items) }
+                print(Table.render(page.items.map { job in
+                    [job.id, job.project, job.name, job.state, job.rowsValid.map(String.init) ?? "",
+                     job.rowsInvalid.map(String.init) ?? "", APIClient.time(job.submittedAt)]
+                }, header: ["JOB", "PROJECT", "NAME", "STATE", "VALID", "INVALID", "SUBMITTED"]))
             }
         }
     }
 }
 
-/// `sluice artifacts get ID --out DIR` / `sluice artifacts list ID`.
+/// `sluice artifacts get ID --out DIR` / `sluice artifacts list ID`, through the gateway.
 struct ArtifactsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "artifacts", abstract: "List and download job artifacts.",
                                                     subcommands: [Get.self, List.self])
@@ -62,17 +68,17 @@ struct ArtifactsCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await exiting {
-                let url = global.serviceURL("publish", values: try global.values())
-                guard let list = try await HTTPJSON.get(ArtifactList.self, "\(url)/jobs/\(id)/artifacts"),
-                      !list.artifacts.isEmpty else {
+                let api = try APIClient(global: global)
+                let path = "/jobs/" + APIClient.escape(id) + "/artifacts"
+                let list = try await api.get(ArtifactList.self, path)
+                guard !list.artifacts.isEmpty else {
                     throw CLIError(code: ExitCodes.usage, message: "job \(id) has no artifacts (yet)")
                 }
                 try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
                 for artifact in list.artifacts {
-                    guard let bytes = try await HTTPJSON.bytes("\(url)/jobs/\(id)/artifacts/\(artifact.name)") else { continue }
-                    let path = (out as NSString).appendingPathComponent(artifact.name)
-                    try Data(bytes).write(to: URL(fileURLWithPath: path))
-                    print(path)
+                    let target = (out as NSString).appendingPathComponent(artifact.name)
+                    try await api.download(path + "/" + APIClient.escape(artifact.name), to: target)
+                    print(target)
                 }
             }
         }
@@ -84,9 +90,8 @@ struct ArtifactsCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await exiting {
-                let url = global.serviceURL("publish", values: try global.values())
-                let list = try await HTTPJSON.get(ArtifactList.self, "\(url)/jobs/\(id)/artifacts")
-                print(Table.render((list?.artifacts ?? []).map { [$0.name, $0.contentType, "\($0.bytes)", $0.sha256] },
+                let list = try await APIClient(global: global).get(ArtifactList.self, "/jobs/" + APIClient.escape(id) + "/artifacts")
+                print(Table.render(list.artifacts.map { [$0.name, $0.contentType, "\($0.bytes)", $0.sha256] },
                                    header: ["NAME", "TYPE", "BYTES", "SHA256"]))
             }
         }

@@ -7,7 +7,7 @@ import Foundation
 /// `--wait`, its progress (polled every 500 ms) until it is completed or stopped. A re-drive
 /// that stopped, or in which any message failed again, exits with ``ExitCodes/jobFailed``.
 struct RedriveRunner {
-    let api: IncidentAPI
+    let api: APIClient
     let options: RedriveOptions
 
     /// What `--json --wait` prints: the plan as started and the re-drive as it ended.
@@ -25,7 +25,7 @@ struct RedriveRunner {
         if options.json && !options.wait { return try HTTPJSON.print(plan) }
         if !options.json {
             writeLine(started.id)
-            Self.say("re-driving \(started.total) dead letter(s) at \(IncidentAPI.number(started.rate))/s"
+            Self.say("re-driving \(started.total) dead letter(s) at \(APIClient.number(started.rate))/s"
                 + (started.canary ? ", a canary first" : ""))
             for (id, reason) in plan.skipped.sorted(by: { $0.key < $1.key }) { Self.say("  skipped \(id): \(reason)") }
         }
@@ -81,7 +81,7 @@ struct RedriveRunner {
             }
             try await Task.sleep(for: .milliseconds(500))
             do {
-                current = try await api.get(Redrive.self, "/redrives/" + IncidentAPI.escape(current.id))
+                current = try await api.get(Redrive.self, "/redrives/" + APIClient.escape(current.id))
             } catch let error as CLIError where error.code == ExitCodes.unavailable {
                 continue
             }

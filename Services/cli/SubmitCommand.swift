@@ -1,3 +1,4 @@
+import APIModels
 import ArgumentParser
 import Catalog
 import Contracts
@@ -8,19 +9,23 @@ import Messaging
 import Plans
 import Runtime
 
-/// `sluice submit FILE`: publish a `job.submit` (with a broker confirm) and print the job id;
-/// with `--wait`, follow progress and exit 0 on published, 1 on failed, 3 on timeout.
+/// `sluice submit FILE`: submit a job through the gateway and print its id — a local file is
+/// uploaded (multipart, streamed from disk), a URL or an earlier job is named; with `--wait`,
+/// follow progress and exit 0 on published, 1 on failed, 3 on timeout.
 struct SubmitCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "submit",
         abstract: "Submit a file (CSV, TSV, JSON Lines, JSON, XLSX, text list), a URL or an earlier job as a job.")
 
-    @Argument(help: "The file, or an http(s):// or s3://bucket/key URL (omit with --url or --from-job).") var file: String?
+    @Argument(help: "A local file (uploaded), or an http(s):// or s3://bucket/key URL (omit with --url, --from-job or --server-path).")
+    var file: String?
     @Option(help: "A URL ingest fetches instead of a file: http(s)://…, or s3://bucket/key on the storage.s3 service.")
     var url: String?
     @Option(help: "Reuse an earlier job's stored input (analysis-only) or results (publish-only).") var fromJob: String?
-    @Flag(help: "Upload the file to ingest over HTTP (for files outside ingest's roots, or on another machine).")
-    var upload = false
+    @Option(help: "Read this path on the server instead of uploading (operators; it must be under ingest.roots).")
+    var serverPath: String?
+    @Option(help: "The project the job belongs to (default: your only project, else default).") var project: String?
+    @Option(help: "Submitting again with the same key returns the first job instead of a new one.") var idempotencyKey: String?
     @Option(help: "Format: auto, csv, tsv, jsonl, json, xlsx, text.") var format: String?
     @Option(help: "The XLSX sheet to read (default: the first).") var sheet: String?
     @Option(help: "Text encoding: auto, utf-8, windows-1252, utf-16le, utf-16be.") var encoding: String?
@@ -47,7 +52,7 @@ struct SubmitCommand: AsyncParsableCommand {
     @Option(help: "A tag key=value (repeatable).") var tag: [String] = []
     @Option(help: "Records per chunk.") var chunkSize: Int?
     @Option(help: "Use this job id (default: a new one).") var jobId: String?
-    @Flag(help: "Send the content inside the message instead of a path ingest reads.") var inline = false
+    @Flag(help: "Send the file's text inside the submission instead of uploading it (small UTF-8 files).") var inline = false
     @Flag(help: "Wait for the job to finish, showing progress.") var wait = false
     @Option(help: "Seconds to wait with --wait.") var timeout: Int = 600
     @Flag(help: "Print JSON.") var json = false
@@ -56,36 +61,33 @@ struct SubmitCommand: AsyncParsableCommand {
     func run() async throws {
         try await exiting {
             LogSetup.bootstrap(format: .human, level: .warning)
-            let values = try global.values()
-            var submission = try makeSubmission()
-            if upload {
-                guard let file else { throw CLIError(code: ExitCodes.usage, message: "--upload needs a file") }
-                submission.source = .upload(try await Uploader(ingestURL: global.serviceURL("ingest", values: values))
-                    .upload(file))
+            let submission = try makeSubmission()
+            let api = try APIClient(global: global)
+            let headers = idempotencyKey.map { ["Idempotency-Key": $0] } ?? [:]
+            let job: GatewayJob
+            if let localFile {
+                var options = submission
+                options.source = .upload("")
+                var object = try JSONSerialization.jsonObject(with: try JSONCoding.encoder().encode(options)) as? [String: Any] ?? [:]
+                object["source"] = nil
+                job = try await api.upload(GatewayJob.self, "/jobs", options: [UInt8](try JSONSerialization.data(withJSONObject: object)),
+                                           file: localFile, headers: headers)
+            } else {
+                job = try await api.send(GatewayJob.self, "POST", "/jobs", bytes: try JSONCoding.encode(submission), headers: headers)
             }
-            let envelope = Envelope(id: MessageID.random(), jobId: submission.jobId, correlationId: submission.jobId!,
-                                    causationId: nil, producer: "sluice-cli", payload: submission)
-            let config = try ServiceCatalog.config("cli", values: values)
-            let publisher = AMQPPublisher(config: config.amqp, topology: config.topology.all(policies: config.retry),
-                                          logger: Logger(label: "sluice.submit"))
-            do {
-                try await publisher.publish([try OutgoingMessage.event(envelope, topology: config.topology,
-                                                                       traceparent: TraceParent.new())],
-                                            timeout: .seconds(30))
-            } catch {
-                await publisher.close()
-                throw CLIError(code: ExitCodes.unavailable, message: "cannot publish to \(config.amqp.redacted): \(error)")
-            }
-            await publisher.close()
             if !wait {
-                if json { try HTTPJSON.print(["jobId": submission.jobId!]) } else { writeLine(submission.jobId!) }
+                if json { try HTTPJSON.print(job) } else { writeLine(job.id) }
                 return
             }
-            if !json { writeLine(submission.jobId!) }
-            try await JobWaiter(metricsURL: global.serviceURL("metrics", values: values),
-                                publishURL: global.serviceURL("publish", values: values), json: json)
-                .wait(jobId: submission.jobId!, timeout: .seconds(timeout))
+            if !json { writeLine(job.id) }
+            try await JobWaiter(api: api, json: json).wait(jobId: job.id, timeout: .seconds(timeout))
         }
+    }
+
+    /// The local file to upload, if the source is one.
+    private var localFile: String? {
+        guard let file, fromJob == nil, url == nil, serverPath == nil, !inline, !Self.isURL(file) else { return nil }
+        return URL(fileURLWithPath: file).standardizedFileURL.path
     }
 
     private func makeSubmission() throws -> JobSubmit {
@@ -113,11 +115,11 @@ struct SubmitCommand: AsyncParsableCommand {
             }
         }
         let (source, defaultName) = try makeSource()
-        let id = jobId ?? "job-" + MessageID.random()
-        return JobSubmit(jobId: id, idempotencyKey: id, name: name ?? defaultName, source: source,
+        return JobSubmit(jobId: jobId, name: name ?? defaultName, source: source,
                          format: format, chunkSize: chunkSize, tags: tags.isEmpty ? nil : tags, schema: tableSchema,
                          schemaName: schemaName, plan: processingPlan, planName: planName,
-                         notify: webhook.isEmpty ? nil : NotifySpec(webhooks: webhook), options: try makeOptions())
+                         notify: webhook.isEmpty ? nil : NotifySpec(webhooks: webhook), options: try makeOptions(),
+                         project: project)
     }
 
     /// Whether the argument names a source ingest fetches rather than a local file.
@@ -127,11 +129,12 @@ struct SubmitCommand: AsyncParsableCommand {
 
     private func makeSource() throws -> (JobSubmit.Source, String) {
         if let fromJob { return (.job(fromJob), fromJob) }
+        if let serverPath { return (.path(serverPath), (serverPath as NSString).lastPathComponent) }
         if let url = url ?? file.flatMap({ Self.isURL($0) ? $0 : nil }) {
             return (.url(url), URL(string: url)?.lastPathComponent ?? url)
         }
         guard let file else {
-            throw CLIError(code: ExitCodes.usage, message: "give a file, --url or --from-job")
+            throw CLIError(code: ExitCodes.usage, message: "give a file, --url, --from-job or --server-path")
         }
         let path = URL(fileURLWithPath: file).standardizedFileURL
         guard FileManager.default.isReadableFile(atPath: path.path) else {
@@ -139,11 +142,11 @@ struct SubmitCommand: AsyncParsableCommand {
         }
         if inline {
             guard let text = String(data: try Data(contentsOf: path), encoding: .utf8) else {
-                throw CLIError(code: ExitCodes.usage, message: "--inline needs UTF-8 text; use --upload for \(file)")
+                throw CLIError(code: ExitCodes.usage, message: "--inline needs UTF-8 text; leave it out to upload \(file)")
             }
             return (.inline(text), path.lastPathComponent)
         }
-        return (.path(path.path), path.lastPathComponent)
+        return (.upload(""), path.lastPathComponent)
     }
 
     private func makeOptions() throws -> JobOptions? {

@@ -6,7 +6,7 @@ import Runtime
 
 /// Ingest's HTTP API: jobs, uploads, stored inputs and re-runs by tag.
 enum IngestRoutes {
-    static func add(to router: Router<BasicRequestContext>, runtime: RuntimeContext, settings: IngestSettings) {
+    static func add(to router: Router<SluiceRequestContext>, runtime: RuntimeContext, settings: IngestSettings) {
         let repository = IngestRepository(runtime: runtime)
         let store = InputStore(runtime: runtime)
         router.get("jobs") { request, _ in

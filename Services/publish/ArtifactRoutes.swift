@@ -9,7 +9,7 @@ import Runtime
 /// `GET /jobs/:id/artifacts` lists a job's artifacts; `GET /jobs/:id/artifacts/:name`
 /// downloads one.
 enum ArtifactRoutes {
-    static func add(to router: Router<BasicRequestContext>, runtime: RuntimeContext) {
+    static func add(to router: Router<SluiceRequestContext>, runtime: RuntimeContext) {
         router.get("jobs/:id/artifacts") { _, context in
             let id = try context.parameters.require("id")
             return HTTPResponses.json(ArtifactList(jobId: id, artifacts: try await ArtifactQueries(runtime: runtime).list(jobId: id)))

@@ -7,7 +7,7 @@ import Runtime
 
 /// `POST /schedules`, `GET /schedules`, `DELETE /schedules/:id`, `GET /schedules/:id/fires`.
 enum ScheduleRoutes {
-    static func add(to router: Router<BasicRequestContext>, runtime: RuntimeContext) {
+    static func add(to router: Router<SluiceRequestContext>, runtime: RuntimeContext) {
         let repository = ScheduleRepository(runtime: runtime)
         router.post("schedules") { request, context in
             let body = try await request.body.collect(upTo: 1 << 20)

@@ -25,6 +25,9 @@ public struct MessageHandlers: Sendable {
     /// incident per observer. Observers count such messages
     /// (`sluice_messages_rejected_total`), log them and ack them.
     public var observesOnly = false
+    /// Whether an observer binds every routing key (`#`, as metrics does) or only the types
+    /// it has handlers for (the gateway's job read model).
+    public var observesEverything = true
 
     /// No handlers yet.
     public init() {}
@@ -38,7 +41,7 @@ public struct MessageHandlers: Sendable {
     /// The routing keys the service's queue binds: every type with a handler, or all (`#`)
     /// for an observer. Derived, never written down, so a new handler is bound by itself.
     public var bindingKeys: [String] {
-        observesOnly ? ["#"] : handlers.keys.map(\.rawValue).sorted()
+        observesOnly && observesEverything ? ["#"] : handlers.keys.map(\.rawValue).sorted()
     }
 
     /// Whether the service also consumes every service's dead-letter queue (the incident service).

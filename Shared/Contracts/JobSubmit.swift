@@ -30,13 +30,17 @@ public struct JobSubmit: MessagePayload, Hashable {
     public var notify: NotifySpec?
     /// Stages, outputs, policies and ingest options.
     public var options: JobOptions?
+    /// The project the job belongs to (the gateway's tenancy boundary); absent: `default`.
+    public var project: String?
+    /// The gateway user who submitted it (set by the gateway; other producers leave it out).
+    public var submittedBy: String?
 
     /// Creates a submission.
     public init(jobId: String? = nil, idempotencyKey: String? = nil, name: String? = nil,
                 source: Source, format: String? = nil, chunkSize: Int? = nil,
                 tags: [String: String]? = nil, schema: TableSchema? = nil, schemaName: String? = nil,
                 plan: ProcessingPlan? = nil, planName: String? = nil, notify: NotifySpec? = nil,
-                options: JobOptions? = nil) {
+                options: JobOptions? = nil, project: String? = nil, submittedBy: String? = nil) {
         self.jobId = jobId
         self.idempotencyKey = idempotencyKey
         self.name = name
@@ -50,6 +54,8 @@ public struct JobSubmit: MessagePayload, Hashable {
         self.planName = planName
         self.notify = notify
         self.options = options
+        self.project = project
+        self.submittedBy = submittedBy
     }
 
     /// Where a job's records come from.

@@ -10,7 +10,7 @@ import Hummingbird
 public enum DefinitionRoutes {
     /// Adds the routes. `check` validates a body and returns the JSON to store, or throws a
     /// `SluiceError` whose message says what is wrong (answered as 422).
-    public static func add(to router: Router<BasicRequestContext>, path: String, maxBytes: Int = 1 << 20,
+    public static func add(to router: Router<SluiceRequestContext>, path: String, maxBytes: Int = 1 << 20,
                            store: @escaping @Sendable () -> DefinitionStore,
                            check: @escaping @Sendable (String) throws -> String) {
         router.put("\(path)/:name") { request, context in

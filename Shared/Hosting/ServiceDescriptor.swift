@@ -31,8 +31,10 @@ public struct ServiceDescriptor: Sendable {
     /// Builds (does not start) the service; `sluice serve` and the tests both come here.
     public func build(config: RuntimeConfig, logger: Logger, handleSignals: Bool = false,
                       transport: (any MessageTransport)? = nil, hooks: DispatchHooks? = nil) throws -> ServiceHost {
-        ServiceHost(config: config, spec: try spec(config), logger: logger, handleSignals: handleSignals,
-                    transport: transport, hooks: hooks)
+        let spec = try spec(config)
+        if !spec.publicHTTP { try InternalAccess(config: config).check(host: config.httpHost, service: name) }
+        return ServiceHost(config: config, spec: spec, logger: logger, handleSignals: handleSignals,
+                           transport: transport, hooks: hooks)
     }
 
     /// What its queue subscribes to, read off the handlers a default configuration registers.

@@ -5,7 +5,7 @@ import Runtime
 extension ServiceHost {
     /// `/health` (the process is up), `/ready` (migrations applied, broker and database
     /// reachable) and `/metrics` (Prometheus text).
-    static func addOperationalRoutes(_ router: Router<BasicRequestContext>, runtime: RuntimeContext,
+    static func addOperationalRoutes(_ router: Router<SluiceRequestContext>, runtime: RuntimeContext,
                                      consumer: (any MessageConsumer)?, gate: StartupGate) {
         router.get("health") { _, _ in
             HTTPResponses.json(["status": "ok", "service": runtime.service])

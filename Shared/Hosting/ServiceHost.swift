@@ -61,7 +61,10 @@ public final class ServiceHost: Sendable {
             consumer = transport.makeConsumer(name: config.amqp.connectionName, topology: declared,
                                               prefetch: config.prefetch, logger: logger)
         }
-        let router = Router()
+        let router = Router(context: SluiceRequestContext.self)
+        if !spec.publicHTTP, let expected = InternalAccess.header(token: InternalAccess(config: config).token) {
+            router.add(middleware: InternalAccessMiddleware(expected: expected))
+        }
         Self.addOperationalRoutes(router, runtime: runtime, consumer: consumer, gate: gate)
         spec.routes(router, runtime)
         let port = self.port

@@ -11,10 +11,13 @@ public struct ServiceSpec: Sendable {
     /// Message handlers; none means the service does not consume.
     public var handlers = MessageHandlers()
     /// Adds the service's own HTTP routes.
-    public var routes: @Sendable (Router<BasicRequestContext>, RuntimeContext) -> Void = { _, _ in }
+    public var routes: @Sendable (Router<SluiceRequestContext>, RuntimeContext) -> Void = { _, _ in }
     /// Runs once after the migrations, before any handler, route or loop touches the
     /// database (e.g. storing built-in reference data). Retried with the migrations.
     public var prepare: (@Sendable (RuntimeContext) async throws -> Void)?
+    /// Whether the HTTP API is meant for people elsewhere (the gateway) rather than internal
+    /// (every other service: loopback, or the internal credential; see ``InternalAccess``).
+    public var publicHTTP = false
     /// Background loops (e.g. the scheduler's tick), started after the migrations.
     public var loops: [@Sendable (RuntimeContext) -> any Service] = []
 

@@ -30,6 +30,21 @@ public struct OutboundError: Error, Sendable, CustomStringConvertible {
     public var description: String { "[\(code)] \(message)" }
 }
 
+/// A `multipart/form-data` body: text fields, then one file streamed from disk by libcurl
+/// (never read into memory whole).
+public struct MultipartForm: Sendable {
+    /// Text parts: name, value and content type.
+    public var fields: [(name: String, value: String, contentType: String)]
+    /// The file part's name, the local path read and the file name sent.
+    public var file: (name: String, path: String, filename: String)
+
+    /// A form.
+    public init(fields: [(name: String, value: String, contentType: String)], file: (name: String, path: String, filename: String)) {
+        self.fields = fields
+        self.file = file
+    }
+}
+
 /// Outbound HTTP(S) through libcurl. libcurl blocks, so each request runs on a dispatch
 /// thread and the async caller is resumed when it finishes. Only `http` and `https` are
 /// allowed and redirects are not followed.
@@ -46,7 +61,7 @@ public enum Outbound {
     /// POSTs `body` to `url` and returns the response; transport failures throw.
     public static func post(url: String, body: [UInt8], contentType: String = "application/json",
                             method: String = "POST", headers: [String: String] = [:], timeout: Duration = .seconds(10),
-                            maxResponseBytes: Int = 1 << 20) async throws -> HTTPResult {
+                            maxResponseBytes: Int = 1 << 20, multipart: MultipartForm? = nil) async throws -> HTTPResult {
         _ = globalInit
         guard let scheme = URL(string: url)?.scheme?.lowercased(), scheme == "http" || scheme == "https" else {
             throw OutboundError(code: "outbound.scheme-refused", message: "only http and https URLs are allowed: \(url)")
@@ -55,7 +70,7 @@ public enum Outbound {
             queue.async {
                 continuation.resume(with: Result {
                     try perform(url: url, body: body, method: method, contentType: contentType, headers: headers,
-                                timeout: timeout, maxResponseBytes: maxResponseBytes)
+                                timeout: timeout, maxResponseBytes: maxResponseBytes, multipart: multipart)
                 })
             }
         }
@@ -68,19 +83,22 @@ public enum Outbound {
     }
 
     private static func perform(url: String, body: [UInt8], method: String, contentType: String, headers: [String: String],
-                                timeout: Duration, maxResponseBytes: Int) throws -> HTTPResult {
+                                timeout: Duration, maxResponseBytes: Int, multipart: MultipartForm?) throws -> HTTPResult {
         guard let handle = curl_easy_init() else {
             throw OutboundError(code: "outbound.init-failed", message: "curl_easy_init failed")
         }
         defer { curl_easy_cleanup(handle) }
         var list: UnsafeMutablePointer<curl_slist>?
-        for line in ["Content-Type: \(contentType)", "Expect:"] + headers.map({ "\($0.key): \($0.value)" }) {
+        let lines = (multipart == nil ? ["Content-Type: \(contentType)"] : []) + ["Expect:"]
+        for line in lines + headers.map({ "\($0.key): \($0.value)" }) {
             list = curl_slist_append(list, line)
         }
         defer { curl_slist_free_all(list) }
         let sink = Sink(limit: maxResponseBytes)
         let sinkPointer = Unmanaged.passRetained(sink)
         defer { sinkPointer.release() }
+        var mimeToFree: OpaquePointer?
+        defer { if let mimeToFree { curl_mime_free(mimeToFree) } }
         let milliseconds = Int(timeout.components.seconds) * 1000 + Int(timeout.components.attoseconds / 1_000_000_000_000_000)
         return try body.withUnsafeBufferPointer { buffer -> HTTPResult in
             _ = sluice_curl_setopt_string(handle, CURLOPT_URL, url)
@@ -89,7 +107,21 @@ public enum Outbound {
             _ = sluice_curl_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
             _ = sluice_curl_setopt_long(handle, CURLOPT_TIMEOUT_MS, milliseconds)
             _ = sluice_curl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, min(milliseconds, 5000))
-            if method == "GET" {
+            if let multipart, let mime = curl_mime_init(handle) {
+                for field in multipart.fields {
+                    let part = curl_mime_addpart(mime)
+                    curl_mime_name(part, field.name)
+                    curl_mime_data(part, field.value, field.value.utf8.count)
+                    curl_mime_type(part, field.contentType)
+                }
+                let part = curl_mime_addpart(mime)
+                curl_mime_name(part, multipart.file.name)
+                curl_mime_filedata(part, multipart.file.path)
+                curl_mime_filename(part, multipart.file.filename)
+                curl_mime_type(part, "application/octet-stream")
+                _ = sluice_curl_setopt_pointer(handle, CURLOPT_MIMEPOST, UnsafeMutableRawPointer(mime))
+                mimeToFree = mime
+            } else if method == "GET" {
                 _ = sluice_curl_setopt_long(handle, CURLOPT_HTTPGET, 1)
             } else {
                 _ = sluice_curl_setopt_long(handle, CURLOPT_POST, 1)

@@ -5,7 +5,7 @@ final class ServiceProcess: @unchecked Sendable {
     let process = Process()
     let log: URL
 
-    init(_ service: String, prefix: String, overrides: [String: String] = [:]) throws {
+    init(_ service: String, prefix: String, overrides: [String: String] = [:], logLevel: String = "warning") throws {
         let binary = TestEnvironment.packageRoot.appendingPathComponent(".build/debug/sluice")
         guard FileManager.default.isExecutableFile(atPath: binary.path) else {
             throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: binary.path + " (run `swift build` first)"])
@@ -14,7 +14,7 @@ final class ServiceProcess: @unchecked Sendable {
         settings["consumer.prefetch"] = "20"
         settings.merge(overrides) { $1 }
         process.executableURL = binary
-        process.arguments = ["serve", service, "--log-level", "warning"] + settings.flatMap { ["--set", "\($0.key)=\($0.value)"] }
+        process.arguments = ["serve", service, "--log-level", logLevel] + settings.flatMap { ["--set", "\($0.key)=\($0.value)"] }
         log = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(service)-\(UUID().uuidString).log")
         FileManager.default.createFile(atPath: log.path, contents: nil)
         let handle = try FileHandle(forWritingTo: log)

@@ -34,13 +34,21 @@ final class TestPipeline: @unchecked Sendable {
         return try descriptor.build(config: config, logger: TestEnvironment.logger)
     }
 
-    /// Starts `services` in-process and waits until each has migrated and listens.
+    /// Starts `services` in-process and waits until each has migrated and listens. The
+    /// gateway starts last, pointed at the services running here.
     func start(_ services: [String] = TestPipeline.all) async throws {
+        if services.contains("gateway") && services.count > 1 {
+            try await start(services.filter { $0 != "gateway" })
+            return try await start(["gateway"])
+        }
         try await TestEnvironment.createSchemas(prefix: prefix, services: TestPipeline.all)
         // Services that call the incident service (chunk retention) are pointed at the one running here.
         var settings = overrides
         if let port = ports["incident"], settings["retention.incident.url"] == nil {
             settings["retention.incident.url"] = "http://127.0.0.1:\(port)"
+        }
+        for (service, port) in ports where settings["\(service).url"] == nil {
+            settings["\(service).url"] = "http://127.0.0.1:\(port)"
         }
         for name in services {
             let host = try Self.build(name, try TestEnvironment.runtimeConfig(name, prefix: prefix, overrides: settings))

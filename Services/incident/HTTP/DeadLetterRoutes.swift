@@ -9,7 +9,7 @@ import Runtime
 /// type or text, state, time range, header value), show one in full, re-drive a selection,
 /// discard with a reason.
 enum DeadLetterRoutes {
-    static func add(to router: Router<BasicRequestContext>, runtime: RuntimeContext, settings: IncidentSettings) {
+    static func add(to router: Router<SluiceRequestContext>, runtime: RuntimeContext, settings: IncidentSettings) {
         let repository = DeadLetterRepository(runtime: runtime)
         let desk = DeadLetterDesk(runtime: runtime, settings: settings)
         router.get("dead-letters") { request, _ in

@@ -8,7 +8,7 @@ import Runtime
 /// `/incidents`: list, show (with timeline), the lifecycle actions, and re-driving a whole
 /// incident. `/redrives` and `/audit` for what was done.
 enum IncidentRoutes {
-    static func add(to router: Router<BasicRequestContext>, runtime: RuntimeContext, settings: IncidentSettings) {
+    static func add(to router: Router<SluiceRequestContext>, runtime: RuntimeContext, settings: IncidentSettings) {
         let incidents = IncidentRepository(runtime: runtime)
         let lifecycle = IncidentLifecycle(runtime: runtime)
         // Which of these jobs an unresolved incident still refers to (`?job=a&job=b`): chunk

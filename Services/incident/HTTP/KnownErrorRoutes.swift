@@ -9,7 +9,7 @@ import Runtime
 /// incident that is not archived; `POST /known-errors/test` tries a rule on stored failures
 /// without saving it.
 enum KnownErrorRoutes {
-    static func add(to router: Router<BasicRequestContext>, runtime: RuntimeContext) {
+    static func add(to router: Router<SluiceRequestContext>, runtime: RuntimeContext) {
         let desk = KnownErrorDesk(runtime: runtime)
         router.get("known-errors") { _, _ in
             HTTPResponses.json(try await KnownErrorRepository(runtime: runtime).all())

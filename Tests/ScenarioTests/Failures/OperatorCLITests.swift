@@ -14,7 +14,7 @@ struct OperatorCLITests {
     @Test("list, show, search, test and add known errors, assign, dry-run, discard, queues; exit codes")
     func operatorCommands() async throws {
         let pipeline = try TestPipeline()
-        try await pipeline.start(["validate", "incident"])
+        try await pipeline.start(["validate", "incident", "gateway"])
         try await pipeline.publisher.publish((0..<3).map { IncidentFlowTests.bad($0, prefix: pipeline.prefix) })
         var incidents: [Incident] = []
         _ = try await env.eventually {
@@ -22,8 +22,12 @@ struct OperatorCLITests {
             return incidents.first?.count == 3
         }
         let incident = try #require(incidents.first)
-                let common = ["--set", "incident.url=\(pipeline.url("incident", ""))", "--set", "amqp.url=\(env.amqpURL)"]
-        func run(_ arguments: [String]) async throws -> (status: Int32, output: String) { try await SluiceCLI.run(arguments + common) }
+        // Through the gateway, signed in as carol: the audit log names her, not a header.
+        let token = try await pipeline.adminToken(name: "carol")
+        let environment = pipeline.cliEnvironment(token: token)
+        func run(_ arguments: [String]) async throws -> (status: Int32, output: String) {
+            try await SluiceCLI.run(arguments, environment: environment)
+        }
 
         let list = try await run(["incidents", "list", "--json"])
         #expect(list.status == 0 && list.output.contains(incident.id), "\(list.output)")
@@ -48,25 +52,28 @@ struct OperatorCLITests {
         let tested = try await run(["known-errors", "test", "--error", "version 9", "--json"])
         #expect(tested.status == 0 && tested.output.contains("\"matched\" : 3"), "\(tested.output)")
         let added = try await run(["known-errors", "add", "v9", "--title", "Version nine", "--severity", "low",
-                             "--error", "version 9", "--priority", "1", "--actor", "carol"])
+                             "--error", "version 9", "--priority", "1"])
         #expect(added.status == 0, "\(added.output)")
         #expect(try await pipeline.getJSON(IncidentDetail.self, "incident", "/incidents/\(incident.id)").incident.severity == "low")
         let rules = try await run(["known-errors", "list"])
         #expect(rules.output.contains("v9") && rules.output.contains("message-poison"), "\(rules.output)")
         #expect(try await run(["known-errors", "add", "bad", "--title", "x", "--severity", "low", "--error", "("]).status == 2)
 
-        let assigned = try await run(["incidents", "assign", incident.id, "bob", "--actor", "carol"])
+        let assigned = try await run(["incidents", "assign", incident.id, "bob"])
         #expect(assigned.status == 0, "\(assigned.output)")
         let dry = try await run(["incidents", "redrive", incident.id, "--dry-run", "--json"])
         #expect(dry.status == 0 && dry.output.contains("\"dryRun\" : true"), "\(dry.output)")
-        let discarded = try await run(["dead-letters", "discard", one.id, "--reason", "bad producer", "--actor", "carol"])
+        let discarded = try await run(["dead-letters", "discard", one.id, "--reason", "bad producer"])
         #expect(discarded.status == 0, "\(discarded.output)")
         let audit = try await pipeline.getJSON([AuditEntry].self, "incident", "/audit")
         #expect(audit.contains { $0.action == "incident.assigned" && $0.actor == "carol" })
         #expect(audit.contains { $0.action == "dead-letter.discard" && $0.actor == "carol" })
         #expect(audit.contains { $0.action == "known-error.add" && $0.actor == "carol" })
+        let gatewayAudit = try await pipeline.gatewayJSON([AuditRecord].self, "GET", "/audit", token: token)
+        #expect(gatewayAudit.contains { $0.action == "assignIncident" && $0.actor == "carol" && $0.status == 200 })
+        #expect(gatewayAudit.contains { $0.action == "createKnownError" && $0.actor == "carol" })
 
-        let queues = try await run(["queues", "--json", "--set", "topology.prefix=\(pipeline.prefix)"])
+        let queues = try await run(["queues", "--json"])
         #expect(queues.status == 0, "\(queues.output)")
         struct Row: Decodable { var name: String; var consumers: Int; var dlq: Int? }
         let rows = try JSONCoding.decoder().decode([Row].self, from: Data(queues.output.utf8))
@@ -76,7 +83,7 @@ struct OperatorCLITests {
         #expect(validate.dlq != nil, "a work queue shows its DLQ's depth")
         #expect(!rows.contains { $0.name.hasSuffix(".dlq") && $0.dlq != nil })
         #expect(rows.allSatisfy { $0.name.hasPrefix(pipeline.prefix + ".") }, "only this deployment's queues")
-        let queuesTable = try await run(["queues", "--set", "topology.prefix=\(pipeline.prefix)"])
+        let queuesTable = try await run(["queues"])
         #expect(queuesTable.output.contains("\(pipeline.prefix).incident"), "\(queuesTable.output)")
         await pipeline.stopAll()
     }

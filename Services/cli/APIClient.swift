@@ -5,36 +5,24 @@ import Foundation
 import Outbound
 import Runtime
 
-/// The incident service's HTTP API as the CLI uses it: JSON in and out, the operator's name
-/// in `X-Sluice-Actor` on every request that changes something, and failures turned into
-/// ``CLIError``s: a refused request (4xx, `{"error":{"code","message"}}`) exits with
-/// ``ExitCodes/usage``, an unreachable or failing service with ``ExitCodes/unavailable``.
-struct IncidentAPI: Sendable {
-    /// The service's base URL, e.g. `http://127.0.0.1:8088`.
+/// The gateway's API (`/api/v1`) as the CLI uses it: JSON in and out, the caller's token in
+/// `Authorization` (see ``Credentials``), and failures turned into ``CLIError``s: a refused
+/// request (4xx, an RFC 9457 problem document) exits with ``ExitCodes/usage``, an unreachable
+/// or failing gateway with ``ExitCodes/unavailable``.
+struct APIClient: Sendable {
+    /// The API's base URL, e.g. `http://127.0.0.1:8080/api/v1`.
     let baseURL: String
-    /// Who is acting, sent with every request that is not a GET.
-    let actor: String
+    /// The bearer token, if the caller signed in or set `SLUICE_TOKEN`.
+    let token: String?
 
-    init(global: GlobalOptions, actor: String? = nil) throws {
+    init(global: GlobalOptions) throws {
         let values: ConfigValues
         do { values = try global.values() } catch {
             throw CLIError(code: ExitCodes.usage, message: describe(error))
         }
-        let base = global.serviceURL("incident", values: values)
-        baseURL = base.hasSuffix("/") ? String(base.dropLast()) : base
-        self.actor = Self.actorName(actor)
-    }
-
-    /// `--actor`, else `USER`, else `LOGNAME`, else `operator` (control characters removed,
-    /// so the name cannot break the header).
-    static func actorName(_ option: String?) -> String {
-        let environment = ProcessInfo.processInfo.environment
-        for candidate in [option, environment["USER"], environment["LOGNAME"]] {
-            let scalars = (candidate ?? "").unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7F }
-            let name = String(String.UnicodeScalarView(scalars)).trimmingCharacters(in: .whitespaces)
-            if !name.isEmpty { return name }
-        }
-        return "operator"
+        let target = Credentials.target(values: values)
+        baseURL = target.url + "/api/v1"
+        token = target.token
     }
 
     /// GETs `path` (already escaped) with `query` and decodes the answer.
@@ -59,18 +47,55 @@ struct IncidentAPI: Sendable {
         _ = try await perform(method, path, body: Array("{}".utf8))
     }
 
-    private func perform(_ method: String, _ target: String, body: [UInt8]) async throws -> HTTPResult {
+    /// Downloads `path` into the file `target`.
+    func download(_ path: String, to target: String) async throws {
+        let result = try await perform("GET", path, body: [], maxResponseBytes: 4 << 30)
+        try Data(result.body).write(to: URL(fileURLWithPath: target))
+    }
+
+    /// Uploads `file` with the submission `options` (JSON) as `multipart/form-data`, streamed
+    /// from disk by libcurl, and decodes the answer.
+    func upload<T: Decodable>(_ type: T.Type, _ path: String, options: [UInt8], file: String,
+                              headers extra: [String: String] = [:]) async throws -> T {
+        let url = baseURL + path
+        var headers = extra.merging(["Accept": "application/json"]) { a, _ in a }
+        if let token { headers["Authorization"] = "Bearer " + token }
+        let form = MultipartForm(fields: [("options", String(decoding: options, as: UTF8.self), "application/json")],
+                                 file: ("file", file, (file as NSString).lastPathComponent))
+        let result: HTTPResult
+        do {
+            result = try await Outbound.post(url: url, body: [], headers: headers, timeout: .seconds(3600),
+                                             maxResponseBytes: 16 << 20, multipart: form)
+        } catch {
+            throw CLIError(code: ExitCodes.unavailable, message: "cannot reach \(url): \(error). Is the gateway running (sluice dev)?")
+        }
+        guard (200..<300).contains(result.status) else {
+            throw CLIError(code: result.status < 500 ? ExitCodes.usage : ExitCodes.unavailable,
+                           message: Self.refusal(result, method: "POST", url: url))
+        }
+        return try decode(type, result, path)
+    }
+
+    /// Sends JSON and decodes the answer, with extra headers (e.g. `Idempotency-Key`).
+    func send<T: Decodable>(_ type: T.Type, _ method: String, _ path: String, bytes: [UInt8],
+                            headers: [String: String]) async throws -> T {
+        try decode(type, try await perform(method, path, body: bytes, extra: headers), path)
+    }
+
+    private func perform(_ method: String, _ target: String, body: [UInt8],
+                         extra: [String: String] = [:], maxResponseBytes: Int = 64 << 20) async throws -> HTTPResult {
         let url = baseURL + target
-        var headers = ["Accept": "application/json"]
-        if method != "GET" { headers["X-Sluice-Actor"] = actor }
+        var headers = extra.merging(["Accept": "application/json"]) { a, _ in a }
+        if let token { headers["Authorization"] = "Bearer " + token }
         // libcurl reads a POST body from standard input when it is given none: always send one.
         let payload: [UInt8] = method == "GET" ? [] : (body.isEmpty ? Array("{}".utf8) : body)
         let result: HTTPResult
         do {
             result = try await Outbound.post(url: url, body: payload, contentType: "application/json", method: method,
-                                             headers: headers, timeout: .seconds(30), maxResponseBytes: 64 << 20)
+                                             headers: headers, timeout: .seconds(method == "GET" ? 600 : 60),
+                                             maxResponseBytes: maxResponseBytes)
         } catch {
-            throw CLIError(code: ExitCodes.unavailable, message: "cannot reach \(url): \(error). Is the incident service running?")
+            throw CLIError(code: ExitCodes.unavailable, message: "cannot reach \(url): \(error). Is the gateway running (sluice dev)?")
         }
         switch result.status {
         case 200..<300: return result
@@ -87,18 +112,16 @@ struct IncidentAPI: Sendable {
         }
     }
 
-    /// `{"error":{"code","message"}}`, as the service sends it with a 4xx.
-    private struct ErrorAnswer: Decodable {
-        struct Detail: Decodable { var code: String; var message: String }
-        var error: Detail
-    }
+    /// An RFC 9457 problem document, as the gateway sends it with every error.
+    private struct ProblemAnswer: Decodable { var code: String; var detail: String }
 
-    /// `<code>: <message>` from an error answer, else what there is.
+    /// `<code>: <detail>` from a problem document, else what there is.
     static func refusal(_ result: HTTPResult, method: String, url: String) -> String {
-        if let answer = try? JSONDecoder().decode(ErrorAnswer.self, from: Data(result.body)) {
-            return "\(answer.error.code): \(answer.error.message)"
+        if let answer = try? JSONDecoder().decode(ProblemAnswer.self, from: Data(result.body)) {
+            let hint = result.status == 401 ? " (sign in with `sluice login`, or set SLUICE_TOKEN)" : ""
+            return "\(answer.code): \(answer.detail)\(hint)"
         }
-        if result.status == 404 { return "\(method) \(url) was not found; is incident.url the incident service?" }
+        if result.status == 404 { return "\(method) \(url) was not found; is SLUICE_URL the gateway?" }
         return "\(method) \(url) answered \(result.status): \(oneLine(String(decoding: result.body, as: UTF8.self), width: 300))"
     }
 
@@ -125,10 +148,4 @@ struct IncidentAPI: Sendable {
 func oneLine(_ text: String?, width: Int = Int.max) -> String {
     let line = (text ?? "").split(whereSeparator: \.isNewline).joined(separator: " ")
     return line.count > width ? String(line.prefix(max(0, width - 1))) + "…" : line
-}
-
-/// `--actor`: who is acting, for the commands that change something.
-struct ActorOptions: ParsableArguments {
-    @Option(help: "Who is acting, recorded in the timeline and audit log (default: $USER, else operator).")
-    var actor: String?
 }

@@ -1,0 +1,93 @@
+import Contracts
+import Foundation
+import Hosting
+import Hummingbird
+import Logging
+import NIOCore
+import Runtime
+
+/// The gateway: the one HTTP API meant for people and programs outside (`/api/v1`), with
+/// sign-in, API tokens, roles and projects, in front of the internal services. It keeps its
+/// own read model of jobs from the job events it observes, so listing and showing jobs asks
+/// no other service.
+public enum GatewayService {
+    /// The service as the rest of Sluice sees it (catalog, `sluice serve`, tests).
+    public static let descriptor = ServiceDescriptor(
+        name: "gateway", defaultPort: 8080,
+        summary: "The external HTTP API (/api/v1): sign-in, tokens, roles, projects, jobs and operations.",
+        spec: { try spec(config: $0) })
+
+    /// The composition root: tables, handlers and routes for `config`.
+    public static func spec(config: RuntimeConfig) throws -> ServiceSpec {
+        let settings = try GatewaySettings(config: config)
+        var spec = ServiceSpec()
+        spec.publicHTTP = true
+        spec.migrations = GatewayMigrations.all
+        spec.handlers.observesOnly = true
+        spec.handlers.observesEverything = false
+        spec.handlers.on(JobSubmit.self) { envelope, context in
+            guard let jobId = envelope.payload.jobId ?? envelope.jobId else { return }
+            try await repo(context).submitted(envelope.payload, jobId: jobId, at: envelope.occurredAt)
+        }
+        spec.handlers.on(JobIngested.self) { envelope, context in
+            try await repo(context).ingested(envelope.payload, at: envelope.occurredAt)
+        }
+        spec.handlers.on(ChunkTransformed.self) { envelope, context in
+            try await repo(context).chunkDone(jobId: envelope.payload.job.jobId, at: envelope.occurredAt)
+        }
+        spec.handlers.on(JobPublished.self) { envelope, context in
+            try await repo(context).published(envelope.payload, at: envelope.occurredAt)
+        }
+        spec.handlers.on(JobFailed.self) { envelope, context in
+            let p = envelope.payload
+            try await repo(context).ended(p.job, jobId: p.job.jobId, state: "failed", error: "[\(p.code)] \(p.reason)",
+                                          at: envelope.occurredAt)
+        }
+        spec.handlers.on(JobSkipped.self) { envelope, context in
+            try await repo(context).ended(envelope.payload.job, jobId: envelope.payload.job.jobId, state: "skipped",
+                                          error: nil, at: envelope.occurredAt)
+        }
+        spec.handlers.on(JobStalled.self) { envelope, context in
+            let p = envelope.payload
+            try await repo(context).ended(nil, jobId: p.jobId, state: "stalled", error: "[\(p.code)] \(p.stage): \(p.reason)",
+                                          incidentId: p.incidentId, at: envelope.occurredAt)
+        }
+        spec.routes = { router, runtime in addRoutes(router, runtime: runtime, settings: settings) }
+        return spec
+    }
+
+    private static func repo(_ context: HandlerContext) -> JobRepository {
+        JobRepository(runtime: context.runtime, connection: context.connection)
+    }
+
+    private static func addRoutes(_ router: Router<SluiceRequestContext>, runtime: RuntimeContext, settings: GatewaySettings) {
+        let tokens = TokenRepository(runtime: runtime)
+        let identity = IdentityRepository(runtime: runtime)
+        let audit = AuditRepository(runtime: runtime)
+        let client = InternalClient(settings: settings)
+        let api = GatewayAPI(router: router, runtime: runtime, authenticator: Authenticator(tokens: tokens), audit: audit)
+        let decoy = (try? settings.hasher.hash("decoy password for unknown accounts")) ?? ""
+        let accounts = AccountRoutes(api: api, settings: settings, identity: identity, tokens: tokens,
+                                     throttle: SignInThrottle(runtime: runtime, policy: settings.throttle), decoyHash: decoy)
+        accounts.add()
+        AdminRoutes(api: api, runtime: runtime, identity: identity, tokens: tokens, accounts: accounts).add()
+        let jobs = JobRoutes(api: api, runtime: runtime, settings: settings, jobs: JobRepository(runtime: runtime),
+                             identity: identity, client: client)
+        jobs.add()
+        DefinitionProxyRoutes(api: api, client: client).add()
+        ScheduleProxyRoutes(api: api, client: client, jobRoutes: jobs).add()
+        OperationsRoutes(api: api, client: client).add()
+        let document = FileManager.default.contents(atPath: settings.openAPIFile).map { ByteBuffer(bytes: $0) }
+        if document == nil {
+            runtime.logger.error("no OpenAPI document", metadata: ["gateway.openapi.file": "\(settings.openAPIFile)"])
+        }
+        SystemRoutes(api: api, settings: settings, audit: audit, openAPI: document).add()
+        // Anything else under /api/v1 is a problem document too, not the router's bare 404.
+        for method in [HTTPRequest.Method.get, .post, .put, .patch, .delete] {
+            router.on("api/v1/**", method: method) { request, _ in
+                Problem(.notFound, "not-found", "no operation \(method.rawValue) \(request.uri.path); see /api/v1/openapi.json")
+                    .response(instance: request.uri.path)
+            }
+        }
+    }
+}

@@ -1,0 +1,88 @@
+/// Every operation of `/api/v1`, in the order of the OpenAPI document. The document
+/// (`docs/openapi.json`) is the contract; this table is how the code states the same paths
+/// and permissions, and `GatewayContractTests` holds the two equal.
+enum OperationTable {
+    static let all: [Operation] = [
+        // Public
+        Operation("getHealth", .get, "/api/v1/health", .public),
+        Operation("getOpenAPI", .get, "/api/v1/openapi.json", .public),
+        Operation("signIn", .post, "/api/v1/auth/sign-in", .public),
+        // The caller's own account
+        Operation("signOut", .post, "/api/v1/auth/sign-out", .self),
+        Operation("getProfile", .get, "/api/v1/me", .self),
+        Operation("changePassword", .post, "/api/v1/me/password", .self),
+        Operation("listTokens", .get, "/api/v1/tokens", .self,
+                  query: ["all", "user", "kind", "revoked"]),
+        Operation("createToken", .post, "/api/v1/tokens", .self),
+        Operation("revokeToken", .delete, "/api/v1/tokens/{token}", .self),
+        // Users and projects
+        Operation("listUsers", .get, "/api/v1/users", .usersRead),
+        Operation("createUser", .post, "/api/v1/users", .usersWrite),
+        Operation("getUser", .get, "/api/v1/users/{user}", .usersRead),
+        Operation("updateUser", .patch, "/api/v1/users/{user}", .usersWrite),
+        Operation("listProjects", .get, "/api/v1/projects", .projectsRead),
+        Operation("createProject", .post, "/api/v1/projects", .projectsWrite),
+        Operation("getProject", .get, "/api/v1/projects/{project}", .projectsRead, scoped: true),
+        Operation("addProjectMember", .put, "/api/v1/projects/{project}/members/{user}", .projectsWrite, scoped: true),
+        Operation("removeProjectMember", .delete, "/api/v1/projects/{project}/members/{user}", .projectsWrite, scoped: true),
+        // Jobs
+        Operation("listJobs", .get, "/api/v1/jobs", .jobsRead,
+                  query: ["project", "state", "name", "submitter", "since", "until", "tag", "limit", "cursor"]),
+        Operation("submitJob", .post, "/api/v1/jobs", .jobsSubmit, scoped: true),
+        Operation("getJob", .get, "/api/v1/jobs/{job}", .jobsRead, scoped: true),
+        Operation("listJobArtifacts", .get, "/api/v1/jobs/{job}/artifacts", .jobsRead, scoped: true),
+        Operation("downloadJobArtifact", .get, "/api/v1/jobs/{job}/artifacts/{name}", .jobsRead, scoped: true),
+        Operation("getJobErrors", .get, "/api/v1/jobs/{job}/errors", .jobsRead, scoped: true),
+        Operation("rerunJob", .post, "/api/v1/jobs/{job}/rerun", .jobsSubmit, scoped: true),
+        Operation("rerunDatasets", .post, "/api/v1/projects/{project}/reruns", .jobsSubmit, scoped: true),
+        // Schemas and plans, per project
+        Operation("listSchemas", .get, "/api/v1/projects/{project}/schemas", .definitionsRead, scoped: true),
+        Operation("getSchema", .get, "/api/v1/projects/{project}/schemas/{name}", .definitionsRead, scoped: true,
+                  query: ["version"]),
+        Operation("putSchema", .put, "/api/v1/projects/{project}/schemas/{name}", .definitionsWrite, scoped: true),
+        Operation("listPlans", .get, "/api/v1/projects/{project}/plans", .definitionsRead, scoped: true),
+        Operation("getPlan", .get, "/api/v1/projects/{project}/plans/{name}", .definitionsRead, scoped: true,
+                  query: ["version"]),
+        Operation("putPlan", .put, "/api/v1/projects/{project}/plans/{name}", .definitionsWrite, scoped: true),
+        // Schedules
+        Operation("listSchedules", .get, "/api/v1/schedules", .schedulesRead,
+                  query: ["project"]),
+        Operation("createSchedule", .post, "/api/v1/schedules", .schedulesWrite, scoped: true),
+        Operation("getSchedule", .get, "/api/v1/schedules/{schedule}", .schedulesRead, scoped: true),
+        Operation("deleteSchedule", .delete, "/api/v1/schedules/{schedule}", .schedulesWrite, scoped: true),
+        Operation("listScheduleFires", .get, "/api/v1/schedules/{schedule}/fires", .schedulesRead, scoped: true),
+        Operation("runSchedule", .post, "/api/v1/schedules/{schedule}/run", .schedulesRun, scoped: true),
+        // Incidents, dead letters, re-drives, known errors, queues (system-wide)
+        Operation("listIncidents", .get, "/api/v1/incidents", .operationsRead,
+                  query: ["state", "service", "severity", "q", "limit"]),
+        Operation("getIncident", .get, "/api/v1/incidents/{incident}", .operationsRead),
+        Operation("assignIncident", .post, "/api/v1/incidents/{incident}/assign", .operationsManage),
+        Operation("startIncident", .post, "/api/v1/incidents/{incident}/start", .operationsManage),
+        Operation("resolveIncident", .post, "/api/v1/incidents/{incident}/resolve", .operationsManage),
+        Operation("archiveIncident", .post, "/api/v1/incidents/{incident}/archive", .operationsManage),
+        Operation("reopenIncident", .post, "/api/v1/incidents/{incident}/reopen", .operationsManage),
+        Operation("setIncidentAnalysis", .post, "/api/v1/incidents/{incident}/analysis", .operationsManage),
+        Operation("addIncidentNote", .post, "/api/v1/incidents/{incident}/notes", .operationsManage),
+        Operation("redriveIncident", .post, "/api/v1/incidents/{incident}/redrive", .operationsManage),
+        Operation("listDeadLetters", .get, "/api/v1/dead-letters", .operationsRead,
+                  query: ["incident", "job", "correlation", "service", "type", "error-type", "error", "state", "since", "until", "header", "limit"]),
+        Operation("getDeadLetter", .get, "/api/v1/dead-letters/{deadLetter}", .operationsRead),
+        Operation("redriveDeadLetters", .post, "/api/v1/dead-letters/redrive", .operationsManage),
+        Operation("discardDeadLetters", .post, "/api/v1/dead-letters/discard", .operationsManage),
+        Operation("listRedrives", .get, "/api/v1/redrives", .operationsRead,
+                  query: ["incident"]),
+        Operation("getRedrive", .get, "/api/v1/redrives/{redrive}", .operationsRead),
+        Operation("stopRedrive", .post, "/api/v1/redrives/{redrive}/stop", .operationsManage),
+        Operation("listKnownErrors", .get, "/api/v1/known-errors", .operationsRead),
+        Operation("createKnownError", .post, "/api/v1/known-errors", .operationsManage),
+        Operation("testKnownError", .post, "/api/v1/known-errors/test", .operationsManage,
+                  query: ["limit"]),
+        Operation("updateKnownError", .put, "/api/v1/known-errors/{knownError}", .operationsManage),
+        Operation("deleteKnownError", .delete, "/api/v1/known-errors/{knownError}", .operationsManage),
+        Operation("listQueues", .get, "/api/v1/queues", .operationsRead),
+        Operation("listAudit", .get, "/api/v1/audit", .auditRead,
+                  query: ["actor", "action", "target", "before", "limit"]),
+    ]
+
+    static let byId: [String: Operation] = Dictionary(uniqueKeysWithValues: all.map { ($0.id, $0) })
+}

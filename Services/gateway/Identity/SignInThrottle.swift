@@ -1,0 +1,60 @@
+import Foundation
+import PostgresNIO
+import Runtime
+
+/// How many failed sign-ins lock an account or an address out, and for how long.
+struct ThrottlePolicy: Sendable {
+    /// Failures of one account (by the name or email typed, known or not) within the window.
+    var accountFailures: Int
+    /// Failures from one client address within the window, whatever the account.
+    var addressFailures: Int
+    var windowSeconds: Int
+    /// How long a lock lasts once a limit is reached.
+    var lockSeconds: Int
+}
+
+/// Sign-in throttling, kept in the database so every gateway replica counts the same
+/// failures: `failures` per key within a window, and a lock once over the limit.
+struct SignInThrottle {
+    let runtime: RuntimeContext
+    let policy: ThrottlePolicy
+
+    static func accountKey(_ login: String) -> String { "account:" + login.lowercased() }
+    static func addressKey(_ address: String) -> String { "address:" + address }
+
+    /// Seconds until the first of `keys` unlocks, or nil if none is locked.
+    func lockedFor(_ keys: [String]) async throws -> Int? {
+        let rows = try await runtime.database.query("""
+            SELECT ceil(extract(epoch FROM max(locked_until) - now()))::bigint FROM sign_in_failures
+            WHERE key = ANY(\(keys)) AND locked_until > now()
+            """, logger: runtime.logger)
+        for try await (seconds) in rows.decode(Int?.self) {
+            if let seconds, seconds > 0 { return seconds }
+        }
+        return nil
+    }
+
+    /// Counts a failure against the account and the address; locks whichever reached its limit.
+    func recordFailure(account: String, address: String) async throws {
+        for (key, limit) in [(account, policy.accountFailures), (address, policy.addressFailures)] {
+            try await runtime.database.query("""
+                INSERT INTO sign_in_failures AS f (key, failures, first_at, locked_until)
+                VALUES (\(key), 1, now(), CASE WHEN 1 >= \(limit) THEN now() + make_interval(secs => \(policy.lockSeconds)) END)
+                ON CONFLICT (key) DO UPDATE SET
+                    failures = CASE WHEN f.first_at < now() - make_interval(secs => \(policy.windowSeconds))
+                                    THEN 1 ELSE f.failures + 1 END,
+                    first_at = CASE WHEN f.first_at < now() - make_interval(secs => \(policy.windowSeconds))
+                                    THEN now() ELSE f.first_at END,
+                    locked_until = CASE
+                        WHEN (CASE WHEN f.first_at < now() - make_interval(secs => \(policy.windowSeconds))
+                                   THEN 1 ELSE f.failures + 1 END) >= \(limit)
+                        THEN now() + make_interval(secs => \(policy.lockSeconds)) ELSE f.locked_until END
+                """, logger: runtime.logger)
+        }
+    }
+
+    /// A successful sign-in clears the account's count (not the address's).
+    func clear(account: String) async throws {
+        try await runtime.database.query("DELETE FROM sign_in_failures WHERE key = \(account)", logger: runtime.logger)
+    }
+}

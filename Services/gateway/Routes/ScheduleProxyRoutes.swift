@@ -1,0 +1,80 @@
+import APIModels
+import Contracts
+import Foundation
+import Hosting
+import Hummingbird
+
+/// The scheduler's schedules, per project (a schedule's project is its job's).
+struct ScheduleProxyRoutes {
+    let api: GatewayAPI
+    let client: InternalClient
+    let jobRoutes: JobRoutes
+
+    /// `POST /api/v1/schedules`: the scheduler's request plus the project.
+    struct NewSchedule: Codable, Sendable {
+        var project: String?
+        var name: String
+        var cron: String
+        var job: JobSubmit
+        var enabled: Bool?
+    }
+
+    func add() {
+        api.add("listSchedules") { request, _, access in
+            let visible = try access.user.projectFilter(request.query("project"))
+            let all = try await client.json([Schedule].self, "scheduler", .GET, "/schedules")
+            return HTTPResponses.json(all.filter { visible?.contains(Self.project($0)) ?? true })
+        }
+        api.add("createSchedule") { request, _, access in
+            let bytes = try await BodyReader.bytes(request, limit: 1 << 20)
+            let data = Data(bytes.readableBytesView)
+            let project = try jobRoutes.resolveProject(JobRoutes.ProjectField.named(in: data), access: access)
+            var body = try BodyReader.decode(NewSchedule.self, data)
+            let all = try await client.json([Schedule].self, "scheduler", .GET, "/schedules")
+            if let same = all.first(where: { $0.name == body.name }), Self.project(same) != project {
+                throw Problem(.conflict, "gateway.schedule-name-taken", "another project has a schedule named \(body.name)")
+            }
+            body.job.project = project
+            body.job.submittedBy = nil
+            body.job.schemaName = body.job.schemaName.map { "\(project).\($0)" }
+            body.job.planName = body.job.planName.map { "\(project).\($0)" }
+            access.target(body.name)
+            let created = try await client.json(Schedule.self, "scheduler", .POST, "/schedules",
+                                                body: ScheduleRequest(name: body.name, cron: body.cron, job: body.job,
+                                                                      enabled: body.enabled),
+                                                actor: try access.user.userName)
+            return HTTPResponses.json(created, status: .created)
+        }
+        api.add("getSchedule") { _, context, access in HTTPResponses.json(try await schedule(context, access)) }
+        api.add("deleteSchedule") { _, context, access in
+            let schedule = try await schedule(context, access)
+            return try await client.forward("scheduler", .DELETE, "/schedules/\(JobRoutes.escape(schedule.id))",
+                                            actor: try access.user.userName)
+        }
+        api.add("listScheduleFires") { _, context, access in
+            let schedule = try await schedule(context, access)
+            return try await client.forward("scheduler", .GET, "/schedules/\(JobRoutes.escape(schedule.id))/fires")
+        }
+        api.add("runSchedule") { request, context, access in
+            let schedule = try await schedule(context, access)
+            var submit = schedule.job
+            submit.jobId = nil
+            submit.idempotencyKey = nil
+            submit.tags = (submit.tags ?? [:]).merging(["schedule": schedule.name]) { _, new in new }
+            return try await jobRoutes.submitJob(submit, request: request, access: access,
+                                                 digest: JobRoutes.sha256(Data("runSchedule \(schedule.id)".utf8)),
+                                                 qualified: true)
+        }
+    }
+
+    static func project(_ schedule: Schedule) -> String { schedule.job.project ?? "default" }
+
+    private func schedule(_ context: SluiceRequestContext, _ access: Access) async throws -> Schedule {
+        let id = try context.parameters.require("schedule")
+        let all = try await client.json([Schedule].self, "scheduler", .GET, "/schedules")
+        guard let found = all.first(where: { $0.id == id || $0.name == id }) else { throw Problem.notFound("schedule \(id)") }
+        try access.enter(Self.project(found), "schedule \(id)")
+        access.target(found.name)
+        return found
+    }
+}

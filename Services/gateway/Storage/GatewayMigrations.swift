@@ -1,0 +1,116 @@
+import Storage
+
+/// The gateway's tables (schema `gateway`): identity (projects, users, memberships, tokens,
+/// sign-in failures), the read model of jobs it serves, idempotency keys and the audit log.
+enum GatewayMigrations {
+    static let all = MigrationSet(component: "gateway", migrations: [
+        Migration(1, "identity, jobs read model, idempotency, audit", [
+            """
+            CREATE TABLE projects (
+                id          text PRIMARY KEY,
+                name        text NOT NULL,
+                description text,
+                created_at  timestamptz NOT NULL DEFAULT now()
+            )
+            """,
+            // Jobs that name no project (producers publishing job.submit themselves) land here.
+            "INSERT INTO projects (id, name, description) VALUES ('default', 'Default', 'Jobs submitted without a project')",
+            """
+            CREATE TABLE users (
+                id            text PRIMARY KEY,
+                name          text NOT NULL UNIQUE,
+                email         text NOT NULL,
+                role          text NOT NULL CHECK (role IN ('admin', 'operator', 'member', 'viewer')),
+                password_hash text,
+                verified      boolean NOT NULL DEFAULT false,
+                disabled      boolean NOT NULL DEFAULT false,
+                created_at    timestamptz NOT NULL DEFAULT now(),
+                updated_at    timestamptz NOT NULL DEFAULT now()
+            )
+            """,
+            "CREATE UNIQUE INDEX users_email ON users (lower(email))",
+            """
+            CREATE TABLE memberships (
+                user_id    text NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+                project_id text NOT NULL REFERENCES projects (id) ON DELETE CASCADE,
+                PRIMARY KEY (user_id, project_id)
+            )
+            """,
+            """
+            CREATE TABLE tokens (
+                id           text PRIMARY KEY,
+                user_id      text NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+                kind         text NOT NULL CHECK (kind IN ('api', 'session')),
+                name         text NOT NULL,
+                hash         text NOT NULL UNIQUE,
+                hint         text NOT NULL,
+                role         text NOT NULL,
+                projects     text[],
+                created_at   timestamptz NOT NULL DEFAULT now(),
+                expires_at   timestamptz NOT NULL,
+                last_used_at timestamptz,
+                revoked_at   timestamptz
+            )
+            """,
+            "CREATE INDEX tokens_user ON tokens (user_id)",
+            """
+            CREATE TABLE sign_in_failures (
+                key          text PRIMARY KEY,
+                failures     integer NOT NULL,
+                first_at     timestamptz NOT NULL,
+                locked_until timestamptz
+            )
+            """,
+            """
+            CREATE TABLE jobs (
+                job_id       text PRIMARY KEY,
+                project      text NOT NULL,
+                submitter    text,
+                name         text NOT NULL,
+                tags         jsonb NOT NULL DEFAULT '{}',
+                state        text NOT NULL,
+                stages       text,
+                source       text,
+                dataset_key  text,
+                chunks       integer,
+                chunks_done  integer NOT NULL DEFAULT 0,
+                rows_total   bigint,
+                rows_valid   bigint,
+                rows_invalid bigint,
+                error        text,
+                incident_id  text,
+                artifacts    jsonb,
+                submitted_at timestamptz NOT NULL,
+                updated_at   timestamptz NOT NULL,
+                finished_at  timestamptz
+            )
+            """,
+            "CREATE INDEX jobs_listing ON jobs (submitted_at DESC, job_id DESC)",
+            "CREATE INDEX jobs_project ON jobs (project, submitted_at DESC, job_id DESC)",
+            "CREATE INDEX jobs_tags ON jobs USING gin (tags)",
+            """
+            CREATE TABLE idempotency_keys (
+                user_id        text NOT NULL,
+                key            text NOT NULL,
+                request_sha256 text NOT NULL,
+                job_id         text NOT NULL,
+                created_at     timestamptz NOT NULL DEFAULT now(),
+                PRIMARY KEY (user_id, key)
+            )
+            """,
+            """
+            CREATE TABLE audit (
+                id      bigserial PRIMARY KEY,
+                at      timestamptz NOT NULL DEFAULT now(),
+                actor   text NOT NULL,
+                action  text NOT NULL,
+                target  text,
+                project text,
+                status  integer NOT NULL,
+                address text
+            )
+            """,
+            "CREATE INDEX audit_at ON audit (at DESC)",
+        ]),
+    ])
+}

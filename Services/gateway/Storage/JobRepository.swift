@@ -1,0 +1,174 @@
+import APIModels
+import Contracts
+import Foundation
+import PostgresNIO
+import Runtime
+
+/// The gateway's read model of jobs: one row per job, written from the events it observes
+/// (and at submit), read by the jobs API without asking any other service.
+struct JobRepository {
+    let runtime: RuntimeContext
+    let connection: PostgresConnection?
+
+    init(runtime: RuntimeContext, connection: PostgresConnection? = nil) {
+        self.runtime = runtime
+        self.connection = connection
+    }
+
+    @discardableResult
+    private func run(_ query: PostgresQuery) async throws -> PostgresRowSequence {
+        if let connection { return try await connection.query(query, logger: runtime.logger) }
+        return try await runtime.database.query(query, logger: runtime.logger)
+    }
+
+    /// Records a submission (first writer wins: the gateway at submit, else the observed message).
+    func submitted(_ submit: JobSubmit, jobId: String, at: Date) async throws {
+        let tags = String(decoding: try JSONCoding.encoder().encode(submit.tags ?? [:]), as: UTF8.self)
+        let stages = submit.options?.stages?.rawValue
+        try await run("""
+            INSERT INTO jobs (job_id, project, submitter, name, tags, state, stages, source, dataset_key, submitted_at,
+                              updated_at)
+            VALUES (\(jobId), \(submit.project ?? "default"), \(submit.submittedBy), \(submit.name ?? jobId),
+                    \(tags)::jsonb, 'submitted', \(stages), \(submit.source.kind.rawValue), \(submit.options?.datasetKey),
+                    \(at), \(at))
+            ON CONFLICT (job_id) DO NOTHING
+            """)
+    }
+
+    /// A later event of a job the gateway never saw submitted (it was not running yet).
+    private func ensure(_ job: JobContext, at: Date) async throws {
+        let tags = String(decoding: try JSONCoding.encoder().encode(job.tags), as: UTF8.self)
+        try await run("""
+            INSERT INTO jobs (job_id, project, name, tags, state, submitted_at, updated_at)
+            VALUES (\(job.jobId), 'default', \(job.name), \(tags)::jsonb, 'submitted', \(job.submittedAt ?? at), \(at))
+            ON CONFLICT (job_id) DO NOTHING
+            """)
+    }
+
+    func ingested(_ event: JobIngested, at: Date) async throws {
+        try await ensure(event.job, at: at)
+        let final = event.job.effectiveOptions.effectiveStages == .ingestOnly
+        try await run("""
+            UPDATE jobs SET chunks = \(event.chunkCount), rows_total = \(event.rowCount), updated_at = \(at),
+                state = CASE WHEN state = 'submitted' THEN \(final ? "stored" : "ingested") ELSE state END,
+                finished_at = CASE WHEN \(final) THEN \(at) ELSE finished_at END
+            WHERE job_id = \(event.job.jobId)
+            """)
+    }
+
+    func chunkDone(jobId: String, at: Date) async throws {
+        try await run("UPDATE jobs SET chunks_done = chunks_done + 1, updated_at = \(at) WHERE job_id = \(jobId)")
+    }
+
+    func published(_ event: JobPublished, at: Date) async throws {
+        try await ensure(event.job, at: at)
+        let artifacts = String(decoding: try JSONCoding.encoder().encode(event.artifacts.map(\.name)), as: UTF8.self)
+        try await run("""
+            UPDATE jobs SET state = 'published', rows_total = \(event.rowsTotal), rows_valid = \(event.rowsValid),
+                rows_invalid = \(event.rowsInvalid), artifacts = \(artifacts)::jsonb, error = NULL,
+                updated_at = \(at), finished_at = \(at)
+            WHERE job_id = \(event.job.jobId)
+            """)
+    }
+
+    /// `failed`, `skipped` or `stalled`; never over a published job.
+    func ended(_ job: JobContext?, jobId: String, state: String, error: String?, incidentId: String? = nil,
+               at: Date) async throws {
+        if let job { try await ensure(job, at: at) }
+        try await run("""
+            UPDATE jobs SET state = \(state), error = coalesce(\(error), error),
+                incident_id = coalesce(\(incidentId), incident_id), updated_at = \(at),
+                finished_at = CASE WHEN \(state) = 'stalled' THEN finished_at ELSE \(at) END
+            WHERE job_id = \(jobId) AND state <> 'published'
+            """)
+    }
+
+    private static let columns = """
+        job_id, project, submitter, name, tags::text, state, chunks, chunks_done, rows_total, rows_valid, rows_invalid,
+        error, incident_id, artifacts::text, submitted_at, updated_at, finished_at
+        """
+
+    private func jobs(_ query: PostgresQuery) async throws -> [GatewayJob] {
+        var result: [GatewayJob] = []
+        for try await r in try await run(query).decode((String, String, String?, String, String, String, Int?, Int, Int?,
+                                                         Int?, Int?, String?, String?, String?, Date, Date, Date?).self) {
+            let tags = (try? JSONCoding.decode([String: String].self, from: Array(r.4.utf8))) ?? [:]
+            let artifacts = r.13.flatMap { try? JSONCoding.decode([String].self, from: Array($0.utf8)) }
+            result.append(GatewayJob(id: r.0, project: r.1, submitter: r.2, name: r.3, tags: tags, state: r.5, chunks: r.6,
+                                     chunksDone: r.7, rowsTotal: r.8, rowsValid: r.9, rowsInvalid: r.10, error: r.11,
+                                     incidentId: r.12, artifacts: artifacts, submittedAt: r.14, updatedAt: r.15,
+                                     finishedAt: r.16))
+        }
+        return result
+    }
+
+    func find(_ jobId: String) async throws -> GatewayJob? {
+        try await jobs("SELECT \(unescaped: Self.columns) FROM jobs WHERE job_id = \(jobId)").first
+    }
+
+    /// What `GET /api/v1/jobs` filters on.
+    struct Filter: Sendable {
+        var projects: Set<String>?
+        var state: String?
+        var tags: [String: String] = [:]
+        var name: String?
+        var submitter: String?
+        var since: Date?
+        var until: Date?
+    }
+
+    /// A page newest first, after the (submitted_at, job_id) position `after`.
+    func list(_ filter: Filter, after: (Date, String)?, limit: Int) async throws -> [GatewayJob] {
+        let projects = filter.projects.map { Array($0) }
+        let tags = String(decoding: try JSONCoding.encoder().encode(filter.tags), as: UTF8.self)
+        let pattern = filter.name.map { "%" + $0.replacingOccurrences(of: "\\", with: "\\\\")
+            .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%" }
+        return try await jobs("""
+            SELECT \(unescaped: Self.columns) FROM jobs
+            WHERE (\(projects)::text[] IS NULL OR project = ANY(\(projects)))
+              AND (\(filter.state)::text IS NULL OR state = \(filter.state))
+              AND tags @> \(tags)::jsonb
+              AND (\(pattern)::text IS NULL OR name ILIKE \(pattern))
+              AND (\(filter.submitter)::text IS NULL OR submitter = \(filter.submitter))
+              AND (\(filter.since)::timestamptz IS NULL OR submitted_at >= \(filter.since))
+              AND (\(filter.until)::timestamptz IS NULL OR submitted_at < \(filter.until))
+              AND (\(after?.0)::timestamptz IS NULL OR (submitted_at, job_id) < (\(after?.0), \(after?.1)))
+            ORDER BY submitted_at DESC, job_id DESC LIMIT \(limit)
+            """)
+    }
+
+    /// The latest finished job of each dataset of `project` with `tags` (a job without a
+    /// dataset key is its own dataset), for a re-run.
+    func latestPerDataset(project: String, tags: [String: String]) async throws -> [GatewayJob] {
+        let tags = String(decoding: try JSONCoding.encoder().encode(tags), as: UTF8.self)
+        return try await jobs("""
+            SELECT DISTINCT ON (coalesce(dataset_key, job_id)) \(unescaped: Self.columns) FROM jobs
+            WHERE project = \(project) AND tags @> \(tags)::jsonb AND state IN ('published', 'stored', 'failed')
+              AND source <> 'job'
+            ORDER BY coalesce(dataset_key, job_id), submitted_at DESC
+            """)
+    }
+
+    // MARK: Idempotency keys
+
+    /// The job a user's earlier submit with `key` made, and the digest of that request.
+    func idempotent(userId: String, key: String) async throws -> (sha256: String, jobId: String)? {
+        for try await r in try await run("""
+            SELECT request_sha256, job_id FROM idempotency_keys WHERE user_id = \(userId) AND key = \(key)
+            """).decode((String, String).self) {
+            return (r.0, r.1)
+        }
+        return nil
+    }
+
+    /// Claims `key` for `jobId`; false if another request claimed it first (a race).
+    func remember(userId: String, key: String, sha256: String, jobId: String) async throws -> Bool {
+        for try await _ in try await run("""
+            INSERT INTO idempotency_keys (user_id, key, request_sha256, job_id)
+            VALUES (\(userId), \(key), \(sha256), \(jobId)) ON CONFLICT DO NOTHING RETURNING 1
+            """) {
+            return true
+        }
+        return false
+    }
+}
