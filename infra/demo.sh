@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job: start RabbitMQ and PostgreSQL locally (no Docker), build Sluice, start every
-# service as its own process (`sluice dev`), process the example batches and print where
-# the results are. Idempotent: a second run restarts the services and reprocesses.
+# service as its own process (`sluice dev`), make the first admin and sign in, submit the
+# example batches through the gateway and print where the results are. Idempotent: a second
+# run restarts the services and reprocesses.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 . infra/swift-env.sh
@@ -19,13 +20,31 @@ fi
 nohup "$SLUICE" dev > var/logs/dev.log 2>&1 &
 echo $! > var/dev.pid
 echo "==> services starting (logs: var/logs/dev.log)"
-for port in 8081 8082 8083 8084 8085 8086 8087 8088; do
+for port in 8080 8081 8082 8083 8084 8085 8086 8087 8088; do
   for _ in $(seq 1 150); do
     curl -fs "http://127.0.0.1:$port/ready" >/dev/null 2>&1 && break
     sleep 0.2
   done
   curl -fs "http://127.0.0.1:$port/ready" >/dev/null || { echo "service on :$port is not ready; see var/logs/dev.log" >&2; exit 1; }
 done
+
+# The first admin (only while none exists) and a session for this user's CLI. The password
+# is made once and kept in var/demo-admin.password (0600).
+password_file=var/demo-admin.password
+if [ ! -s "$password_file" ]; then
+  (umask 077; printf 'demo-%s\n' "$(head -c 18 /dev/urandom | base64 | tr -d '/+=')" > "$password_file")
+fi
+"$SLUICE" users bootstrap demo-admin --email demo-admin@sluice.localhost --password-stdin < "$password_file" 2>/dev/null \
+  && echo "==> made the first admin: demo-admin (password in $password_file)"
+if ! "$SLUICE" login --user demo-admin --password-stdin < "$password_file" 2>/dev/null; then
+  # Another admin was made before the demo's: go on with the caller's own sign-in, if any.
+  "$SLUICE" projects list >/dev/null 2>&1 || {
+    echo "cannot sign in as demo-admin (another admin was made first): run \`sluice login --user NAME\` and rerun" >&2
+    exit 1
+  }
+  echo "==> using your own sign-in (demo-admin was not made: another admin exists)"
+fi
+"$SLUICE" projects add examples --name "Examples" 2>/dev/null || true
 
 status=0
 for dir in examples/*/; do
@@ -34,7 +53,7 @@ for dir in examples/*/; do
   args=$(cat "$dir/submit.args")
   echo "==> $example: sluice submit $args"
   # shellcheck disable=SC2086  # the arguments file is split into words on purpose
-  if printed=$(cd "$dir" && "$SLUICE" submit $args --tag example="$example" --force --wait); then
+  if printed=$(cd "$dir" && "$SLUICE" submit $args --project examples --tag example="$example" --force --wait); then
     job=$(printf '%s\n' "$printed" | head -n 1)
     out="var/results/$example"
     rm -rf "$out"
@@ -49,10 +68,11 @@ done
 cat <<MSG
 
 Done. Results are under $PWD/var/results/<example>/.
-The services keep running (pid $(cat var/dev.pid)); try:
+The services keep running (pid $(cat var/dev.pid)); you are signed in as demo-admin. Try:
   $SLUICE jobs list
   $SLUICE incidents list
-  curl http://127.0.0.1:8086/metrics
+  curl -H "Authorization: Bearer \$(sed -n 's/.*"token" : "\(.*\)".*/\1/p' ~/.config/sluice/credentials.json)" http://127.0.0.1:8080/api/v1/jobs
+  The API: http://127.0.0.1:8080/api/v1 (OpenAPI document: /api/v1/openapi.json, docs/access.md)
 Stop them with: kill \$(cat var/dev.pid)      Stop RabbitMQ/PostgreSQL: infra/local/down.sh
 MSG
 exit $status

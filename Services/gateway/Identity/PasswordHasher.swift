@@ -31,7 +31,7 @@ struct PasswordHasher: Sendable {
         guard result == ARGON2_OK.rawValue else {
             throw PasswordHashError(message: String(cString: argon2_error_message(result)))
         }
-        return String(cString: encoded)
+        return String(decoding: encoded.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     /// Whether `password` matches `encoded` (constant time inside libargon2).

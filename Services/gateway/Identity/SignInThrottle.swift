@@ -37,7 +37,7 @@ struct SignInThrottle {
     /// Counts a failure against the account and the address; locks whichever reached its limit.
     func recordFailure(account: String, address: String) async throws {
         for (key, limit) in [(account, policy.accountFailures), (address, policy.addressFailures)] {
-            try await runtime.database.query("""
+            _ = try await runtime.database.query("""
                 INSERT INTO sign_in_failures AS f (key, failures, first_at, locked_until)
                 VALUES (\(key), 1, now(), CASE WHEN 1 >= \(limit) THEN now() + make_interval(secs => \(policy.lockSeconds)) END)
                 ON CONFLICT (key) DO UPDATE SET
@@ -55,6 +55,6 @@ struct SignInThrottle {
 
     /// A successful sign-in clears the account's count (not the address's).
     func clear(account: String) async throws {
-        try await runtime.database.query("DELETE FROM sign_in_failures WHERE key = \(account)", logger: runtime.logger)
+        _ = try await runtime.database.query("DELETE FROM sign_in_failures WHERE key = \(account)", logger: runtime.logger)
     }
 }

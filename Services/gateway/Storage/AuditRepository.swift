@@ -10,7 +10,7 @@ struct AuditRepository {
 
     func record(actor: String, action: String, target: String?, project: String?, status: Int,
                 address: String?) async throws {
-        try await runtime.database.query("""
+        _ = try await runtime.database.query("""
             INSERT INTO audit (actor, action, target, project, status, address)
             VALUES (\(actor), \(action), \(target), \(project), \(status), \(address))
             """, logger: runtime.logger)

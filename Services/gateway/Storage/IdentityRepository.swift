@@ -108,7 +108,7 @@ struct IdentityRepository {
     }
 
     func setPasswordHash(userId: String, hash: String) async throws {
-        try await database.query("UPDATE users SET password_hash = \(hash), updated_at = now() WHERE id = \(userId)",
+        _ = try await database.query("UPDATE users SET password_hash = \(hash), updated_at = now() WHERE id = \(userId)",
                                          logger: logger)
     }
 
@@ -138,7 +138,7 @@ struct IdentityRepository {
 
     func insert(_ project: Project) async throws {
         do {
-            try await database.query("""
+            _ = try await database.query("""
                 INSERT INTO projects (id, name, description) VALUES (\(project.id), \(project.name), \(project.description))
                 """, logger: logger)
         } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
@@ -147,7 +147,7 @@ struct IdentityRepository {
     }
 
     func addMember(userId: String, project: String) async throws {
-        try await database.query("""
+        _ = try await database.query("""
             INSERT INTO memberships (user_id, project_id) VALUES (\(userId), \(project)) ON CONFLICT DO NOTHING
             """, logger: logger)
     }

@@ -44,7 +44,7 @@ struct TokenRepository {
     /// Records use to the minute: at most one write per token per minute, off the hot path's
     /// critical work.
     func touch(tokenId: String) async throws {
-        try await runtime.database.query("""
+        _ = try await runtime.database.query("""
             UPDATE tokens SET last_used_at = now()
             WHERE id = \(tokenId) AND (last_used_at IS NULL OR last_used_at < now() - interval '60 seconds')
             """, logger: runtime.logger)
@@ -110,7 +110,7 @@ struct TokenRepository {
     func revokeAll(userId: String, on connection: PostgresConnection? = nil) async throws {
         let query: PostgresQuery = "UPDATE tokens SET revoked_at = now() WHERE user_id = \(userId) AND revoked_at IS NULL"
         if let connection { try await connection.query(query, logger: runtime.logger) } else {
-            try await runtime.database.query(query, logger: runtime.logger)
+            _ = try await runtime.database.query(query, logger: runtime.logger)
         }
     }
 }
