@@ -49,6 +49,9 @@ struct SubmitCommand: AsyncParsableCommand {
     @Option(help: "A cell text that means missing (repeatable; default: the empty string).") var missing: [String] = []
     @Option(help: "A name for the job (default: the file name).") var name: String?
     @Option(help: "A webhook URL notified of the outcome (repeatable).") var webhook: [String] = []
+    @Option(help: "A chat webhook (Slack-compatible) told of the outcome with the job's figures (repeatable).")
+    var chat: [String] = []
+    @Option(help: "An email address told of the outcome (repeatable).") var email: [String] = []
     @Option(help: "A tag key=value (repeatable).") var tag: [String] = []
     @Option(help: "Records per chunk.") var chunkSize: Int?
     @Option(help: "Use this job id (default: a new one).") var jobId: String?
@@ -118,7 +121,9 @@ struct SubmitCommand: AsyncParsableCommand {
         return JobSubmit(jobId: jobId, name: name ?? defaultName, source: source,
                          format: format, chunkSize: chunkSize, tags: tags.isEmpty ? nil : tags, schema: tableSchema,
                          schemaName: schemaName, plan: processingPlan, planName: planName,
-                         notify: webhook.isEmpty ? nil : NotifySpec(webhooks: webhook), options: try makeOptions(),
+                         notify: webhook.isEmpty && chat.isEmpty && email.isEmpty ? nil
+                             : NotifySpec(webhooks: webhook, chat: chat.isEmpty ? nil : chat, emails: email.isEmpty ? nil : email),
+                         options: try makeOptions(),
                          project: project)
     }
 

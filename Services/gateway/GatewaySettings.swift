@@ -19,6 +19,12 @@ struct GatewaySettings: Sendable {
     var hasher: PasswordHasher
     /// Sign-in throttling (see docs/access.md#sign-in-throttling).
     var throttle: ThrottlePolicy
+    /// How long a verification or reset code lasts.
+    var codeMinutes: Int
+    /// Code requests per address typed and per client address (counted like failures).
+    var codeRequests: ThrottlePolicy
+    /// Wrong codes per address typed and per client address.
+    var codeFailures: ThrottlePolicy
     /// Largest JSON request body.
     var maxBodyBytes: Int
     /// Largest uploaded file (ingest applies its own limit too).
@@ -56,6 +62,17 @@ struct GatewaySettings: Sendable {
             addressFailures: try values.int("gateway.signin.address.failures", 20),
             windowSeconds: try values.int("gateway.signin.window.seconds", 900),
             lockSeconds: try values.int("gateway.signin.lock.seconds", 900))
+        codeMinutes = try values.int("gateway.code.minutes", 10)
+        codeRequests = ThrottlePolicy(
+            accountFailures: try values.int("gateway.code.account.requests", 3),
+            addressFailures: try values.int("gateway.code.address.requests", 10),
+            windowSeconds: try values.int("gateway.code.window.seconds", 900),
+            lockSeconds: try values.int("gateway.code.window.seconds", 900))
+        codeFailures = ThrottlePolicy(
+            accountFailures: try values.int("gateway.code.account.failures", 10),
+            addressFailures: try values.int("gateway.code.address.failures", 20),
+            windowSeconds: try values.int("gateway.code.window.seconds", 900),
+            lockSeconds: try values.int("gateway.code.window.seconds", 900))
         maxBodyBytes = try values.int("gateway.body.max.bytes", 10 << 20)
         maxUploadBytes = try values.int("gateway.upload.max.bytes", 2 << 30)
         openAPIFile = values.string("gateway.openapi.file", Self.defaultOpenAPIFile())

@@ -68,7 +68,7 @@ enum IngestRoutes {
     static func tagFilter(_ values: [String]) throws -> [String: String] {
         var tags: [String: String] = [:]
         for value in values {
-            let parts = value.split(separator: "=", maxSplits: 1).map(String.init)
+            let parts = value.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
             guard parts.count == 2, !parts[0].isEmpty else {
                 throw HTTPError(.badRequest, message: "tag filters look like tag=key=value, got '\(value)'")
             }

@@ -26,12 +26,16 @@ struct ChunkRetention: Sendable {
         var interval: Duration
         /// The incident service's HTTP API.
         var incidentURL: String
+        /// `Authorization: Internal …` for the incident service, when `http.internal.token` is set.
+        var internalAuthorization: String?
 
         init(values: ConfigValues) throws {
             let seconds = try values.int("retention.chunks.seconds", 86_400)
             age = seconds < 0 ? nil : TimeInterval(seconds)
             interval = .seconds(try values.int("retention.interval.seconds", 600))
             incidentURL = values.string("retention.incident.url", "http://127.0.0.1:8088")
+            let token = values.string("http.internal.token", "")
+            internalAuthorization = token.isEmpty ? nil : "Internal " + token
         }
     }
 
@@ -65,7 +69,9 @@ struct ChunkRetention: Sendable {
     /// The jobs an unresolved incident refers to; throws when the incident service cannot say.
     private func heldJobs(_ ids: [String]) async throws -> Set<String> {
         let query = ids.map { "job=" + PercentEncoding.encode($0) }.joined(separator: "&")
-        let result = try await Outbound.get(url: settings.incidentURL + "/jobs/held?" + query, timeout: .seconds(10))
+        let result = try await Outbound.post(url: settings.incidentURL + "/jobs/held?" + query, body: [], method: "GET",
+                                             headers: settings.internalAuthorization.map { ["Authorization": $0] } ?? [:],
+                                             timeout: .seconds(10), maxResponseBytes: 64 << 20)
         guard result.status == 200 else {
             throw SluiceError.transient("retention.incident-unavailable",
                                         "the incident service answered \(result.status) at \(settings.incidentURL)/jobs/held")

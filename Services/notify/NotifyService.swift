@@ -2,52 +2,72 @@ import Contracts
 import Hosting
 import Hummingbird
 import Logging
+import Runtime
+import Toolkit
 
-/// The notify service: tells people about job outcomes through the job's webhooks, and
+/// The notify service: tells people about job outcomes and incidents through JSON webhooks,
+/// chat webhooks (Slack format) and email (SMTP), sends the gateway's account mail, and
 /// records every delivery attempt.
 public enum NotifyService {
     /// The service as the rest of Sluice sees it (catalog, `sluice serve`, tests).
     public static let descriptor = ServiceDescriptor(
         name: "notify", defaultPort: 8085,
-        summary: "Tells people and programs about finished jobs and incidents (webhooks).",
+        summary: "Tells people and programs about finished jobs and incidents (webhooks, chat, email).",
         spec: { try spec(config: $0) })
 
     /// The composition root: tables, handlers, routes and loops for `config`.
     public static func spec(config: RuntimeConfig) throws -> ServiceSpec {
-        let timeout = Duration.milliseconds(try config.values.int("notify.timeout.ms", 10_000))
-        let operatorWebhooks = config.values.list("notify.incident.webhooks", [])
+        let settings = try NotifySettings(values: config.values)
+        let templates = try MailTemplates(directory: settings.templatesDirectory)
         var spec = ServiceSpec()
         spec.migrations = NotifyRepository.migrations
         spec.handlers.onDirect(JobPublished.self) { envelope, runtime, _ in
             let p = envelope.payload
             // A dry run (test mode) produces reports but tells nobody.
-            guard p.job.options?.dryRun != true else { return }
+            guard p.job.options?.dryRun != true, let targets = p.job.notify, !targets.isEmpty else { return }
             let notice = Notification(event: "job.published", jobId: p.job.jobId, name: p.job.name, tags: p.job.tags,
                                       rows: .init(total: p.rowsTotal, valid: p.rowsValid, invalid: p.rowsInvalid),
                                       artifacts: p.artifacts, stage: nil, code: nil, reason: nil)
-            try await WebhookSender(runtime: runtime, timeout: timeout)
-                .deliver(notice, to: p.job.notify?.webhooks ?? [], messageId: envelope.id)
+            let links = p.artifacts.map { "  \(settings.linksBase)/jobs/\(p.job.jobId)/artifacts/\($0.name)" }
+            try await Channels(runtime: runtime, settings: settings, templates: templates).deliver(
+                json: try JSONCoding.encode(notice), chat: try JSONCoding.encode(ChatMessage.published(p, linksBase: settings.linksBase)),
+                mail: ("job-published", jobValues(p.job).merging([
+                    "total": "\(p.rowsTotal)", "valid": "\(p.rowsValid)", "invalid": "\(p.rowsInvalid)",
+                    "artifacts": links.joined(separator: "\n")]) { a, _ in a }),
+                event: "job.published", subject: p.job.jobId, targets: targets, messageId: envelope.id)
         }
         spec.handlers.onDirect(JobFailed.self) { envelope, runtime, _ in
             let p = envelope.payload
-            guard p.job.options?.dryRun != true else { return }
+            guard p.job.options?.dryRun != true, let targets = p.job.notify, !targets.isEmpty else { return }
             let notice = Notification(event: "job.failed", jobId: p.job.jobId, name: p.job.name, tags: p.job.tags,
                                       rows: nil, artifacts: nil, stage: p.stage, code: p.code, reason: p.reason)
-            try await WebhookSender(runtime: runtime, timeout: timeout)
-                .deliver(notice, to: p.job.notify?.webhooks ?? [], messageId: envelope.id)
+            try await Channels(runtime: runtime, settings: settings, templates: templates).deliver(
+                json: try JSONCoding.encode(notice), chat: try JSONCoding.encode(ChatMessage.failed(p)),
+                mail: ("job-failed", jobValues(p.job).merging(["stage": p.stage, "code": p.code, "reason": p.reason]) { a, _ in a }),
+                event: "job.failed", subject: p.job.jobId, targets: targets, messageId: envelope.id)
         }
         spec.handlers.onDirect(IncidentAlert.self) { envelope, runtime, _ in
-            // One alert per incident state change (the incident service sends no more), to the
-            // operators' webhooks; email and chat channels come in a later issue.
+            // One alert per incident state change (the incident service sends no more).
             let p = envelope.payload
-            guard !operatorWebhooks.isEmpty else {
-                runtime.logger.info("incident alert (no notify.incident.webhooks configured)",
+            let targets = NotifySpec(webhooks: settings.incidentWebhooks, chat: settings.incidentChat,
+                                     emails: settings.incidentEmails)
+            guard !targets.isEmpty else {
+                runtime.logger.info("incident alert (no notify.incident.webhooks, .chat or .emails configured)",
                                     metadata: ["incident": "\(p.incidentId)", "reason": "\(p.reason)"])
                 return
             }
-            try await WebhookSender(runtime: runtime, timeout: timeout)
-                .deliver(body: try JSONCoding.encode(IncidentNotice(envelope)), event: "incident.alert",
-                         subject: p.incidentId, to: operatorWebhooks, messageId: envelope.id)
+            try await Channels(runtime: runtime, settings: settings, templates: templates).deliver(
+                json: try JSONCoding.encode(IncidentNotice(envelope)), chat: try JSONCoding.encode(ChatMessage.incident(p)),
+                mail: ("incident-alert", ["incident": p.incidentId, "title": p.title, "severity": p.severity,
+                                          "reason": p.reason, "service": p.service, "errorType": p.errorType,
+                                          "count": "\(p.count)", "sample": p.sampleError, "runbook": p.runbook ?? "—"]),
+                event: "incident.alert", subject: p.incidentId, targets: targets, messageId: envelope.id)
+        }
+        spec.handlers.onDirect(MailRequested.self) { envelope, runtime, _ in
+            let p = envelope.payload
+            try await MailSender(runtime: runtime, settings: settings, templates: templates)
+                .send(template: p.template, values: p.variables, to: p.to, event: "mail." + p.template, subject: p.subject,
+                      messageId: envelope.id)
         }
         spec.routes = { router, runtime in
             router.get("deliveries") { request, _ in
@@ -56,6 +76,42 @@ public enum NotifyService {
             }
         }
         return spec
+    }
+
+    private static func jobValues(_ job: JobContext) -> [String: String] {
+        ["job": job.jobId, "name": job.name,
+         "tags": job.tags.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")]
+    }
+}
+
+/// Every channel of one notification: JSON webhooks, chat webhooks and email. Each delivers
+/// what it still owes; any failure fails the handler once all were tried (a retry resends
+/// only what is owed: the delivery log remembers the rest).
+struct Channels {
+    let runtime: RuntimeContext
+    let settings: NotifySettings
+    let templates: MailTemplates
+
+    func deliver(json: [UInt8], chat: [UInt8], mail: (template: String, values: [String: String]), event: String,
+                 subject: String, targets: NotifySpec, messageId: String) async throws {
+        let webhooks = WebhookSender(runtime: runtime, timeout: settings.timeout)
+        var errors: [SluiceError] = []
+        func attempt(_ body: () async throws -> Void) async throws {
+            do { try await body() } catch let error as SluiceError { errors.append(error) }
+        }
+        try await attempt { try await webhooks.deliver(body: json, event: event, subject: subject, to: targets.webhooks,
+                                                       messageId: messageId) }
+        try await attempt { try await webhooks.deliver(body: chat, event: event, subject: subject, to: targets.chat ?? [],
+                                                       messageId: messageId) }
+        try await attempt {
+            try await MailSender(runtime: runtime, settings: settings, templates: templates)
+                .send(template: mail.template, values: mail.values, to: targets.emails ?? [], event: event,
+                      subject: subject, messageId: messageId)
+        }
+        if let first = errors.first {
+            let transient = errors.contains { $0.disposition == .transient }
+            throw SluiceError(first.code, errors.map(\.message).joined(separator: "; "), transient ? .transient : .permanent)
+        }
     }
 }
 

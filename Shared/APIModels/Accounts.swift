@@ -144,3 +144,29 @@ public struct PasswordChange: Codable, Sendable {
         self.new = new
     }
 }
+
+/// `POST /api/v1/auth/verification` and `/api/v1/auth/password-reset`: mail a code.
+public struct CodeRequest: Codable, Sendable {
+    /// The account's email address.
+    public var email: String
+
+    /// A request.
+    public init(email: String) { self.email = email }
+}
+
+/// `POST /api/v1/auth/verification/confirm` and `/api/v1/auth/password-reset/confirm`.
+public struct CodeConfirmation: Codable, Sendable {
+    /// The account's email address.
+    public var email: String
+    /// The 8-digit code from the mail.
+    public var code: String
+    /// The new password (password reset only; at least 12 characters).
+    public var password: String?
+
+    /// A confirmation.
+    public init(email: String, code: String, password: String? = nil) {
+        self.email = email
+        self.code = code
+        self.password = password
+    }
+}

@@ -53,7 +53,27 @@ public struct JobContext: Codable, Sendable, Hashable {
 public struct NotifySpec: Codable, Sendable, Hashable {
     /// HTTP(S) URLs that receive a JSON POST on `job.published` and `job.failed`.
     public var webhooks: [String]
+    /// Chat webhooks (Slack, Mattermost, Rocket.Chat, …) that receive a Slack-format message
+    /// with the job's figures and artifact links.
+    public var chat: [String]?
+    /// Email addresses told of the outcome (notify's SMTP channel).
+    public var emails: [String]?
 
     /// Creates notification targets.
-    public init(webhooks: [String] = []) { self.webhooks = webhooks }
+    public init(webhooks: [String] = [], chat: [String]? = nil, emails: [String]? = nil) {
+        self.webhooks = webhooks
+        self.chat = chat
+        self.emails = emails
+    }
+
+    /// Reads a spec; `webhooks` may be left out when only chat or email targets are given.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        webhooks = try container.decodeIfPresent([String].self, forKey: .webhooks) ?? []
+        chat = try container.decodeIfPresent([String].self, forKey: .chat)
+        emails = try container.decodeIfPresent([String].self, forKey: .emails)
+    }
+
+    /// Whether there is anyone to tell.
+    public var isEmpty: Bool { webhooks.isEmpty && (chat ?? []).isEmpty && (emails ?? []).isEmpty }
 }

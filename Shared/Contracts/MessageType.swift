@@ -16,6 +16,7 @@ public enum MessageType: String, Codable, Sendable, CaseIterable {
     case incidentAlert = "incident.alert"
     case jobStalled = "job.stalled"
     case redriveSucceeded = "redrive.succeeded"
+    case mailRequested = "mail.requested"
 
     /// The schema version producers write today. Consumers accept exactly the versions in
     /// `supportedVersions`; anything else is a permanent error (dead-lettered, never retried).
@@ -42,6 +43,7 @@ public enum MessageType: String, Codable, Sendable, CaseIterable {
         case .incidentAlert: "An incident opened, reopened or crossed a count threshold: tell the operators (once per change)."
         case .jobStalled: "A message of this job was dead-lettered; the job waits for an operator to fix and re-drive it."
         case .redriveSucceeded: "A re-driven dead letter was handled successfully by the service it failed in."
+        case .mailRequested: "Send one email from a template (account codes and notices; notify's SMTP channel)."
         }
     }
 }

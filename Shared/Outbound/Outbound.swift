@@ -52,6 +52,9 @@ public enum Outbound {
     private static let queue = DispatchQueue(label: "sluice.outbound", attributes: .concurrent)
     private static let globalInit: Void = { curl_global_init(Int(CURL_GLOBAL_DEFAULT)) }()
 
+    /// libcurl's global initialization, once, for the other users of libcurl here (SMTP).
+    static func initialized() async throws { _ = globalInit }
+
     /// GETs `url` and returns the response; transport failures throw.
     public static func get(url: String, timeout: Duration = .seconds(10),
                            maxResponseBytes: Int = 1 << 30) async throws -> HTTPResult {

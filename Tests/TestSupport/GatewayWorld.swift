@@ -29,7 +29,7 @@ final class GatewayWorld: @unchecked Sendable {
 
     /// Starts the pipeline (and the gateway, in-process or as a child process) and fills it.
     func start(gatewayAsProcess: Bool = false, gatewayOverrides: [String: String] = [:]) async throws {
-        let services = TestPipeline.all.filter { $0 != "gateway" && $0 != "notify" }
+        let services = TestPipeline.all.filter { $0 != "gateway" }
         try await pipeline.start(services)
         if gatewayAsProcess {
             let port = try TestEnvironment.freePort()

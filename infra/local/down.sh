@@ -10,6 +10,7 @@ if rmq_running; then
   rmqctl shutdown >/dev/null   # unlike `stop`, waits until the Erlang VM has exited
 fi
 "$(dirname "${BASH_SOURCE[0]}")/seaweedfs.sh" stop
+"$(dirname "${BASH_SOURCE[0]}")/smtp.sh" stop
 if pg_running; then
   echo "Stopping PostgreSQL ($SLUICE_PGDATA)"
   as_pg "$PG_BIN/pg_ctl" -D "$SLUICE_PGDATA" -m fast -w stop >/dev/null

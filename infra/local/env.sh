@@ -58,6 +58,10 @@ SLUICE_S3_SECRET_KEY="${SLUICE_S3_SECRET_KEY:-sluice-secret}"
 SLUICE_S3_DIR="$SLUICE_VAR/seaweedfs"
 SLUICE_S3_VERSION="${SLUICE_S3_VERSION:-4.48}"
 
+# The SMTP server (Debian python3-aiosmtpd): notify's mail lands in a Maildir (smtp.sh).
+SLUICE_SMTP_PORT="${SLUICE_SMTP_PORT:-2525}"
+SLUICE_MAIL="$SLUICE_VAR/mail"
+
 # Erlang reads its cookie from $HOME; cron/CI shells sometimes lack HOME.
 export HOME="${HOME:-$(getent passwd "$(id -un)" | cut -d: -f6)}"
 

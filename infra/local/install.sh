@@ -4,11 +4,13 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 
-# Build: rabbitmq-c, libcurl, cairo (PDF reports), zlib (XLSX outputs' deflate); DejaVu fonts
+# Build: rabbitmq-c, libcurl, cairo (PDF reports), zlib (XLSX outputs' deflate), libargon2 (the
+# gateway's password hashes); DejaVu fonts
 # for the PDF text. Tests: poppler-utils (pdftotext), python3-pip (the frictionless-py oracle
-# and openpyxl; see python.sh).
-packages=(rabbitmq-server postgresql librabbitmq-dev libcurl4-openssl-dev libcairo2-dev zlib1g-dev
-          fonts-dejavu-core pkg-config curl python3 python3-pip poppler-utils)
+# and openpyxl; see python.sh), python3-venv (schemathesis, in its own venv), python3-aiosmtpd
+# (the local SMTP server, smtp.sh) and wrk (the gateway benchmark).
+packages=(rabbitmq-server postgresql librabbitmq-dev libcurl4-openssl-dev libcairo2-dev zlib1g-dev libargon2-dev
+          fonts-dejavu-core pkg-config curl python3 python3-pip python3-venv poppler-utils python3-aiosmtpd wrk)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -15,4 +15,5 @@ else
   echo "postgresql: down  (127.0.0.1:$SLUICE_DB_PORT)"; rc=1
 fi
 "$(dirname "${BASH_SOURCE[0]}")/seaweedfs.sh" status | sed 's/^SeaweedFS S3: /s3:         /' || rc=1
+"$(dirname "${BASH_SOURCE[0]}")/smtp.sh" status | sed 's/^SMTP: /smtp:       /' || rc=1
 exit $rc

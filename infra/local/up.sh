@@ -117,6 +117,7 @@ pg_admin -d postgres -v services="${SLUICE_SERVICES// /,}" -v dbname="$SLUICE_DB
 
 # ---------------------------------------------------------------- SeaweedFS (S3)
 "$here/seaweedfs.sh" start
+"$here/smtp.sh" start
 
 cat <<SUMMARY
 Sluice local infrastructure is up.
@@ -125,5 +126,6 @@ Sluice local infrastructure is up.
   PostgreSQL  postgres://sluice_<svc>:sluice_<svc>@127.0.0.1:$SLUICE_DB_PORT/$SLUICE_DB_NAME
               (admin: postgres://sluice:sluice@127.0.0.1:$SLUICE_DB_PORT/$SLUICE_DB_NAME)
   S3          http://127.0.0.1:$SLUICE_S3_PORT/$SLUICE_S3_BUCKET  (key $SLUICE_S3_ACCESS_KEY / $SLUICE_S3_SECRET_KEY; SeaweedFS)
+  SMTP        smtp://127.0.0.1:$SLUICE_SMTP_PORT  (aiosmtpd; every mail kept in $SLUICE_MAIL/new)
   Services    $SLUICE_SERVICES
 SUMMARY

@@ -1,5 +1,6 @@
 import Contracts
 import Foundation
+import Hosting
 import Hummingbird
 import Runtime
 
@@ -10,11 +11,38 @@ enum BodyReader {
         if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
             throw Problem(.contentTooLarge, "request.too-large", "the body has \(length) bytes; this operation takes at most \(limit)")
         }
+        let buffer: ByteBuffer
         do {
-            return try await request.body.collect(upTo: limit)
+            buffer = try await request.body.collect(upTo: limit)
         } catch let error as HTTPError where error.status == .contentTooLarge {
             throw Problem(.contentTooLarge, "request.too-large", "the body is larger than \(limit) bytes, the most this operation takes")
         }
+        if containsNUL(buffer.readableBytesView) {
+            throw Problem.badRequest("request.nul-character", "the body contains a NUL character (\\u0000), which no field may hold")
+        }
+        return buffer
+    }
+
+    /// Whether JSON text holds a NUL: a raw 0 byte or the escape `\u0000` (PostgreSQL text
+    /// cannot store it, so it is refused up front rather than failing deep inside).
+    static func containsNUL(_ bytes: some Collection<UInt8>) -> Bool {
+        let array = Array(bytes)
+        guard array.count >= 1 else { return false }
+        var index = 0
+        while index < array.count {
+            let byte = array[index]
+            if byte == 0 { return true }
+            if byte == UInt8(ascii: "\\"), index + 1 < array.count {
+                if array[index + 1] == UInt8(ascii: "u"), index + 5 < array.count,
+                   array[(index + 2)...(index + 5)].allSatisfy({ $0 == UInt8(ascii: "0") }) {
+                    return true
+                }
+                index += 2
+                continue
+            }
+            index += 1
+        }
+        return false
     }
 
     static func decode<T: Decodable>(_ type: T.Type, _ request: Request, limit: Int) async throws -> T {
@@ -32,11 +60,28 @@ enum BodyReader {
     }
 }
 
+extension SluiceRequestContext {
+    /// A path parameter, percent-decoded (the router hands them over as sent).
+    func path(_ name: String) throws -> String {
+        let raw = try parameters.require(name)
+        return raw.removingPercentEncoding ?? raw
+    }
+}
+
 extension Request {
     /// A query parameter, or nil when absent or empty.
     func query(_ name: String) -> String? {
         guard let value = uri.queryParameters.get(name), !value.isEmpty else { return nil }
         return value
+    }
+
+    /// A `true`/`false` query parameter (400 otherwise), false when absent.
+    func flag(_ name: String) throws -> Bool {
+        switch query(name) {
+        case nil, "false": return false
+        case "true": return true
+        default: throw Problem.badRequest("request.invalid-parameter", "\(name) is true or false")
+        }
     }
 
     /// An integer query parameter within `range` (400 otherwise), or `fallback` when absent.

@@ -7,6 +7,10 @@ enum OperationTable {
         Operation("getHealth", .get, "/api/v1/health", .public),
         Operation("getOpenAPI", .get, "/api/v1/openapi.json", .public),
         Operation("signIn", .post, "/api/v1/auth/sign-in", .public),
+        Operation("requestVerification", .post, "/api/v1/auth/verification", .public),
+        Operation("confirmVerification", .post, "/api/v1/auth/verification/confirm", .public),
+        Operation("requestPasswordReset", .post, "/api/v1/auth/password-reset", .public),
+        Operation("confirmPasswordReset", .post, "/api/v1/auth/password-reset/confirm", .public),
         // The caller's own account
         Operation("signOut", .post, "/api/v1/auth/sign-out", .self),
         Operation("getProfile", .get, "/api/v1/me", .self),

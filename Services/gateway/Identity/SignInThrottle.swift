@@ -13,20 +13,24 @@ struct ThrottlePolicy: Sendable {
     var lockSeconds: Int
 }
 
-/// Sign-in throttling, kept in the database so every gateway replica counts the same
-/// failures: `failures` per key within a window, and a lock once over the limit.
+/// Throttling kept in the database so every gateway replica counts the same events: failed
+/// sign-ins, code requests, wrong codes. Events per key within a window, and a lock once over
+/// the limit. `scope` keeps each kind's counts apart.
 struct SignInThrottle {
     let runtime: RuntimeContext
     let policy: ThrottlePolicy
+    let scope: String
 
     static func accountKey(_ login: String) -> String { "account:" + login.lowercased() }
     static func addressKey(_ address: String) -> String { "address:" + address }
+
+    private func scoped(_ key: String) -> String { scope + ":" + key }
 
     /// Seconds until the first of `keys` unlocks, or nil if none is locked.
     func lockedFor(_ keys: [String]) async throws -> Int? {
         let rows = try await runtime.database.query("""
             SELECT ceil(extract(epoch FROM max(locked_until) - now()))::bigint FROM sign_in_failures
-            WHERE key = ANY(\(keys)) AND locked_until > now()
+            WHERE key = ANY(\(keys.map(scoped))) AND locked_until > now()
             """, logger: runtime.logger)
         for try await (seconds) in rows.decode(Int?.self) {
             if let seconds, seconds > 0 { return seconds }
@@ -36,7 +40,7 @@ struct SignInThrottle {
 
     /// Counts a failure against the account and the address; locks whichever reached its limit.
     func recordFailure(account: String, address: String) async throws {
-        for (key, limit) in [(account, policy.accountFailures), (address, policy.addressFailures)] {
+        for (key, limit) in [(scoped(account), policy.accountFailures), (scoped(address), policy.addressFailures)] {
             _ = try await runtime.database.query("""
                 INSERT INTO sign_in_failures AS f (key, failures, first_at, locked_until)
                 VALUES (\(key), 1, now(), CASE WHEN 1 >= \(limit) THEN now() + make_interval(secs => \(policy.lockSeconds)) END)
@@ -55,6 +59,7 @@ struct SignInThrottle {
 
     /// A successful sign-in clears the account's count (not the address's).
     func clear(account: String) async throws {
-        _ = try await runtime.database.query("DELETE FROM sign_in_failures WHERE key = \(account)", logger: runtime.logger)
+        _ = try await runtime.database.query("DELETE FROM sign_in_failures WHERE key = \(scoped(account))",
+                                             logger: runtime.logger)
     }
 }

@@ -9,7 +9,7 @@ extension AccountRoutes {
         api.add("listTokens") { request, _, access in
             let caller = try access.user
             var userId: String? = caller.userId
-            if request.query("all") == "true" || request.query("user") != nil {
+            if try request.flag("all") || request.query("user") != nil {
                 try caller.require(.usersRead)
                 userId = nil
                 if let name = request.query("user") {
@@ -24,7 +24,7 @@ extension AccountRoutes {
                 return kind
             }
             return HTTPResponses.json(try await tokens.list(userId: userId, kind: kind,
-                                                            revoked: request.query("revoked") == "true"))
+                                                            revoked: try request.flag("revoked")))
         }
         api.add("createToken") { request, _, access in
             let caller = try access.user
@@ -58,7 +58,7 @@ extension AccountRoutes {
         }
         api.add("revokeToken") { _, context, access in
             let caller = try access.user
-            let id = try context.parameters.require("token")
+            let id = try context.path("token")
             guard let owner = try await tokens.owner(tokenId: id),
                   owner == caller.userId || Permission.usersWrite.allows(caller.role) else {
                 throw Problem.notFound("token \(id)")

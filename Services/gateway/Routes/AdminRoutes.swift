@@ -19,7 +19,7 @@ struct AdminRoutes {
     func add() {
         api.add("listUsers") { _, _, _ in HTTPResponses.json(try await identity.listUsers()) }
         api.add("getUser") { _, context, _ in
-            let id = try context.parameters.require("user")
+            let id = try context.path("user")
             guard let user = try await identity.user(id: id) else { throw Problem.notFound("user \(id)") }
             return HTTPResponses.json(user)
         }
@@ -30,7 +30,7 @@ struct AdminRoutes {
             return HTTPResponses.json(user, status: .created)
         }
         api.add("updateUser") { request, context, access in
-            let id = try context.parameters.require("user")
+            let id = try context.path("user")
             let change = try await BodyReader.decode(UserChange.self, request, limit: 64 << 10)
             guard let user = try await identity.user(id: id) else { throw Problem.notFound("user \(id)") }
             if let role = change.role, Role(rawValue: role) == nil {
@@ -65,7 +65,7 @@ struct AdminRoutes {
             return HTTPResponses.json(try await identity.project(project.id) ?? project, status: .created)
         }
         api.add("getProject") { _, context, access in
-            let id = try context.parameters.require("project")
+            let id = try context.path("project")
             try access.enter(id, "project \(id)")
             guard let project = try await identity.project(id) else { throw Problem.notFound("project \(id)") }
             return HTTPResponses.json(project)
@@ -85,7 +85,7 @@ struct AdminRoutes {
     }
 
     private func member(_ context: SluiceRequestContext, _ access: Access) async throws -> (String, UserAccount) {
-        let project = try context.parameters.require("project"), name = try context.parameters.require("user")
+        let project = try context.path("project"), name = try context.path("user")
         try access.enter(project, "project \(project)")
         guard try await identity.project(project) != nil else { throw Problem.notFound("project \(project)") }
         guard let user = try await identity.user(id: name) else { throw Problem.notFound("user \(name)") }

@@ -20,27 +20,27 @@ struct DefinitionProxyRoutes {
             }
             api.add("get\(kind)") { request, context, access in
                 let project = try enter(context, access)
-                let name = try context.parameters.require("name")
+                let name = try context.path("name")
                 let version = try request.query("version").map { text in
-                    guard let version = Int(text), version >= 1 else {
-                        throw Problem.badRequest("request.invalid-parameter", "version must be a whole number from 1")
+                    guard let version = Int(text), (1...Int(Int32.max)).contains(version) else {
+                        throw Problem.badRequest("request.invalid-parameter", "version must be a whole number from 1 to 2147483647")
                     }
                     return version
                 }
                 let found = try await client.json(StoredDefinition.self, service, .GET,
                                                   "/\(path)/\(JobRoutes.escape(project + "." + name))",
                                                   query: version.map { "version=\($0)" })
-                return HTTPResponses.json(Self.strip(found, project))
+                return HTTPResponses.json(Self.strip(found, project) ?? found)
             }
             api.add("put\(kind)") { request, context, access in
                 let project = try enter(context, access)
-                let name = try context.parameters.require("name")
+                let name = try context.path("name")
                 access.target("\(project)/\(name)")
                 let body = try await BodyReader.bytes(request, limit: 1 << 20)
                 let stored = try await client.json(StoredDefinition.self, service, .PUT,
                                                    "/\(path)/\(JobRoutes.escape(project + "." + name))",
                                                    rawBody: body, actor: try access.user.userName)
-                var response = HTTPResponses.json(Self.strip(stored, project), status: .created)
+                var response = HTTPResponses.json(Self.strip(stored, project) ?? stored, status: .created)
                 response.headers[.location] = "/api/v1/projects/\(project)/\(path)/\(name)"
                 return response
             }
@@ -48,7 +48,7 @@ struct DefinitionProxyRoutes {
     }
 
     private func enter(_ context: SluiceRequestContext, _ access: Access) throws -> String {
-        let project = try context.parameters.require("project")
+        let project = try context.path("project")
         try access.enter(project, "project \(project)")
         return project
     }

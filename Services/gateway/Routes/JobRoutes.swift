@@ -26,7 +26,7 @@ struct JobRoutes {
             filter.since = try request.query("since").map { try Self.date($0, "since") }
             filter.until = try request.query("until").map { try Self.date($0, "until") }
             for tag in request.uri.queryParameters.getAll("tag") {
-                let parts = tag.split(separator: "=", maxSplits: 1).map(String.init)
+                let parts = tag.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
                 guard parts.count == 2, !parts[0].isEmpty else {
                     throw Problem.badRequest("request.invalid-parameter", "tag filters look like tag=key=value, got '\(tag)'")
                 }
@@ -45,7 +45,7 @@ struct JobRoutes {
         }
         api.add("downloadJobArtifact") { _, context, access in
             let job = try await job(context, access)
-            let name = try context.parameters.require("name")
+            let name = try context.path("name")
             return try await client.forward("publish", .GET, "/jobs/\(Self.escape(job.id))/artifacts/\(Self.escape(name))")
         }
         api.add("getJobErrors") { _, context, access in
@@ -68,7 +68,7 @@ struct JobRoutes {
             return try await submitJob(submit, request: request, access: access, digest: digest)
         }
         api.add("rerunDatasets") { request, context, access in
-            let project = try context.parameters.require("project")
+            let project = try context.path("project")
             try access.enter(project, "project \(project)")
             let body = try await BodyReader.decode(RerunRequest.self, request, limit: 64 << 10)
             guard !body.tags.isEmpty else {
@@ -94,7 +94,7 @@ struct JobRoutes {
 
     /// The job named in the path, if the caller sees its project (404 otherwise).
     private func job(_ context: SluiceRequestContext, _ access: Access) async throws -> GatewayJob {
-        let id = try context.parameters.require("job")
+        let id = try context.path("job")
         guard let job = try await jobs.find(id) else { throw Problem.notFound("job \(id)") }
         try access.enter(job.project, "job \(id)")
         access.target(id)

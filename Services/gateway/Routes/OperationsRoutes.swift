@@ -29,8 +29,8 @@ struct OperationsRoutes {
             guard let operation = OperationTable.byId[id] else { fatalError("unknown operation \(id)") }
             api.add(id) { request, context, access in
                 var path = template
-                for (name, value) in context.parameters {
-                    path = path.replacingOccurrences(of: "{\(name)}", with: JobRoutes.escape(String(value)))
+                for (name, _) in context.parameters {
+                    path = path.replacingOccurrences(of: "{\(name)}", with: JobRoutes.escape(try context.path(String(name))))
                 }
                 let body = operation.mutates ? try await BodyReader.bytes(request, limit: 1 << 20) : nil
                 return try await client.forward("incident", HTTPMethod(rawValue: operation.method.rawValue), path,

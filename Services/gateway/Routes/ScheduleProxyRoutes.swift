@@ -70,7 +70,7 @@ struct ScheduleProxyRoutes {
     static func project(_ schedule: Schedule) -> String { schedule.job.project ?? "default" }
 
     private func schedule(_ context: SluiceRequestContext, _ access: Access) async throws -> Schedule {
-        let id = try context.parameters.require("schedule")
+        let id = try context.path("schedule")
         let all = try await client.json([Schedule].self, "scheduler", .GET, "/schedules")
         guard let found = all.first(where: { $0.id == id || $0.name == id }) else { throw Problem.notFound("schedule \(id)") }
         try access.enter(Self.project(found), "schedule \(id)")

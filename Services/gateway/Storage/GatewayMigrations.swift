@@ -112,5 +112,19 @@ enum GatewayMigrations {
             """,
             "CREATE INDEX audit_at ON audit (at DESC)",
         ]),
+        Migration(2, "email verification and password reset codes", [
+            """
+            CREATE TABLE codes (
+                user_id    text NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+                purpose    text NOT NULL CHECK (purpose IN ('verification', 'password-reset')),
+                code_hash  text NOT NULL,
+                expires_at timestamptz NOT NULL,
+                used_at    timestamptz,
+                attempts   integer NOT NULL DEFAULT 0,
+                created_at timestamptz NOT NULL DEFAULT now(),
+                PRIMARY KEY (user_id, purpose)
+            )
+            """,
+        ]),
     ])
 }

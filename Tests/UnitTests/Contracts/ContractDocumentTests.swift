@@ -117,7 +117,7 @@ enum ContractSamples {
                                     standardize: Standardize(snakeCase: true, missingValues: ["NA"], trimCells: true),
                                     sheet: "s", encoding: "auto", textColumn: "code", datasetKey: "d", force: true)
     static let job = JobContext(jobId: "j", name: "n", tags: ["k": "v"], schema: schema, schemaName: "s@1", plan: plan,
-                                planName: "p@2", notify: NotifySpec(webhooks: ["http://x"]), options: options,
+                                planName: "p@2", notify: NotifySpec(webhooks: ["http://x"], chat: ["http://c"], emails: ["a@b.c"]), options: options,
                                 submittedAt: Date(timeIntervalSince1970: 1_800_000_000), warnings: ["w"])
     static let minimalJob = JobContext(jobId: "j", name: "n", tags: [:])
     static let record = Record(line: 2, values: [.string("x"), .integer(1), .number(1.5), .bool(true), .null],
@@ -132,7 +132,8 @@ enum ContractSamples {
                JobSubmit(jobId: "j", idempotencyKey: "k", name: "n",
                          source: .init(kind: .path, content: "c", path: "p", uploadId: "u", url: "http://x", jobId: "j0"),
                          format: "csv", chunkSize: 10, tags: ["k": "v"], schema: schema, schemaName: "s", plan: plan,
-                         planName: "p", notify: NotifySpec(webhooks: ["http://x"]), options: options),
+                         planName: "p", notify: NotifySpec(webhooks: ["http://x"], chat: ["http://c"], emails: ["a@b.c"]), options: options, project: "school",
+                         submittedBy: "ann"),
                JobSubmit(source: .init(kind: .inline), format: nil)),
         sample("JobIngested", JobIngested(job: job, chunkCount: 1, rowCount: 2, columns: ["a"],
                                           source: SourceInfo(format: "csv", encoding: "utf-8", bytes: 3, sha256: "h")),
@@ -173,5 +174,7 @@ enum ContractSamples {
                JobStalled(jobId: "j", stage: "transform", incidentId: "i", deadLetterId: "d", code: "c", reason: "r")),
         sample("RedriveSucceeded", RedriveSucceeded(redriveId: "r", deadLetterId: "d", service: "s"),
                RedriveSucceeded(redriveId: "r", deadLetterId: "d", service: "s")),
+        sample("MailRequested", MailRequested(to: ["a@b.c"], template: "verification-code", variables: ["code": "1"], subject: "u"),
+               MailRequested(to: [], template: "t", variables: [:], subject: "u")),
     ]
 }
