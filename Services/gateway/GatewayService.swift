@@ -61,6 +61,7 @@ public enum GatewayService {
     }
 
     private static func addRoutes(_ router: Router<SluiceRequestContext>, runtime: RuntimeContext, settings: GatewaySettings) {
+        router.add(middleware: MethodGuard())
         let tokens = TokenRepository(runtime: runtime)
         let identity = IdentityRepository(runtime: runtime)
         let audit = AuditRepository(runtime: runtime)
