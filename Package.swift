@@ -160,6 +160,7 @@ targets.append(.target(name: "TestSupport", dependencies: common, path: "Tests/T
 targets.append(.testTarget(name: "UnitTests", dependencies: common + ["TestSupport"], path: "Tests/UnitTests",
                            resources: [.copy("Fixtures")], swiftSettings: strict))
 targets.append(.testTarget(name: "IntegrationTests", dependencies: common + ["TestSupport"], path: "Tests/IntegrationTests",
+                           exclude: ["Scripts"],
                            swiftSettings: strict))
 targets.append(.testTarget(name: "ScenarioTests", dependencies: common + ["TestSupport"], path: "Tests/ScenarioTests",
                            swiftSettings: strict))

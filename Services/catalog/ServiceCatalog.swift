@@ -44,7 +44,13 @@ public enum ServiceCatalog {
 
     /// The configuration of `name` from `values`: its default port and the catalog's
     /// subscriptions filled in.
+    /// A service connects to the broker as its own user (`sluice_<name>`, least privilege:
+    /// infra/local/broker-users.sh) unless `amqp.url` says otherwise.
     public static func config(_ name: String, values: ConfigValues) throws -> RuntimeConfig {
+        var values = values
+        if values["amqp.url"] == nil, descriptor(name) != nil {
+            values = values.setting("amqp.url", "amqp://sluice_\(name):sluice_\(name)@127.0.0.1:5673/sluice")
+        }
         var config = try RuntimeConfig(service: name, values: values, defaultPort: descriptor(name)?.defaultPort ?? 8089)
         config.topology.subscriptions = subscriptions
         return config

@@ -67,6 +67,16 @@ if ! rmq_provisioned; then
   rmq_running || start_rabbitmq
   rmq_provisioned || provision_rabbitmq
 fi
+# The services' own users and the producer user (broker-users.sh), again whenever the list of
+# services or the message contract changed since the last time.
+stamp="$SLUICE_VAR/broker-users.stamp"
+want="$(printf '%s\n' "$SLUICE_SERVICES" | cat - "$here/../../docs/asyncapi.json" "$here/broker-users.sh" | sha256sum | cut -c1-64)"
+if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ] \
+   || ! curl -fs -o /dev/null -u "$SLUICE_RMQ_USER:$SLUICE_RMQ_PASSWORD" "$mgmt_url/api/users/producer"; then
+  echo "Creating the broker users (one per service, and producer)"
+  "$here/broker-users.sh"
+  echo "$want" >"$stamp"
+fi
 
 # ---------------------------------------------------------------- PostgreSQL
 # The postgres user must be able to reach the data dir: add o+x on parents that lack it.
