@@ -47,6 +47,15 @@ struct APIClient: Sendable {
         _ = try await perform(method, path, body: Array("{}".utf8))
     }
 
+    /// POSTs `body` as JSON, expecting no answer worth decoding.
+    func post(_ path: String, _ body: some Encodable) async throws {
+        let bytes: [UInt8]
+        do { bytes = try JSONCoding.encode(body) } catch {
+            throw CLIError(code: ExitCodes.usage, message: "cannot encode the request: \(describe(error))")
+        }
+        _ = try await perform("POST", path, body: bytes)
+    }
+
     /// Downloads `path` into the file `target`.
     func download(_ path: String, to target: String) async throws {
         let result = try await perform("GET", path, body: [], maxResponseBytes: 4 << 30)

@@ -9,7 +9,8 @@ struct SluiceCommand: AsyncParsableCommand {
         subcommands: [ServeCommand.self, DevCommand.self, SubmitCommand.self, JobsCommand.self,
                       ArtifactsCommand.self, IncidentsCommand.self, DeadLettersCommand.self, KnownErrorsCommand.self,
                       QueuesCommand.self, SchemasCommand.self, PlansCommand.self, RerunCommand.self, TopologyCommand.self,
-                      LoginCommand.self, LogoutCommand.self, UsersCommand.self, TokensCommand.self, ProjectsCommand.self])
+                      LoginCommand.self, LogoutCommand.self, AccountCommand.self, UsersCommand.self, TokensCommand.self,
+                      ProjectsCommand.self])
 }
 
 /// Exit codes scripts can rely on.

@@ -158,6 +158,6 @@ extension JobRoutes {
     }
 
     static func sha256(_ data: Data) -> String {
-        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        APIToken.hex(SHA256.hash(data: data))
     }
 }

@@ -38,7 +38,7 @@ struct JobRoutes {
             let page = Array(items.prefix(limit))
             return HTTPResponses.json(GatewayJobPage(items: page, next: items.count > limit ? page.last.map(JobCursor.encode) : nil))
         }
-        api.add("getJob") { _, context, access in HTTPResponses.json(try await job(context, access)) }
+        api.add("getJob") { _, context, access in GatewayJSON.response(try await job(context, access)) }
         api.add("listJobArtifacts") { _, context, access in
             let job = try await job(context, access)
             return try await client.forward("publish", .GET, "/jobs/\(Self.escape(job.id))/artifacts")

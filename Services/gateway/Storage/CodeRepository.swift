@@ -22,7 +22,7 @@ struct CodeRepository {
     }
 
     static func hash(_ code: String, userId: String, purpose: Purpose) -> String {
-        SHA256.hash(data: Data("\(userId):\(purpose.rawValue):\(code)".utf8)).map { String(format: "%02x", $0) }.joined()
+        APIToken.hex(SHA256.hash(data: Data("\(userId):\(purpose.rawValue):\(code)".utf8)))
     }
 
     /// Stores a fresh code for the user (replacing any earlier one), inside `connection`'s
