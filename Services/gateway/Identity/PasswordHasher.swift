@@ -53,3 +53,4 @@ struct PasswordHashError: Error, CustomStringConvertible {
     let message: String
     var description: String { "argon2: \(message)" }
 }
+
