@@ -33,9 +33,11 @@ public struct MemoryTuning: Sendable, Equatable {
     /// Publish defaults to 4 MiB thresholds instead of 32: it holds a job's keys and statistics
     /// and ends with a burst of report building, so memory it keeps after freeing adds straight
     /// to its peak (140–151 MiB on a million-row job with every output, 128 MiB with 4 MiB
-    /// thresholds, at no measurable cost in time; `docs/benchmarks.md`).
+    /// thresholds, at no measurable cost in time; `docs/benchmarks.md`). The gateway too: each
+    /// Argon2id hash takes 19 MiB, which under 32 MiB thresholds stays on the heap after the
+    /// sign-in (peak 131 MiB after a dozen sign-ins; 64 MiB with 4 MiB thresholds).
     public init(values: ConfigValues, service: String? = nil) throws {
-        let threshold = service == "publish" ? 4 << 20 : 32 << 20
+        let threshold = service == "publish" || service == "gateway" ? 4 << 20 : 32 << 20
         mmapThreshold = try values.int("memory.mmap.threshold.bytes", threshold)
         trimThreshold = try values.int("memory.trim.threshold.bytes", threshold)
         arenas = try values.int("memory.arenas", 2)

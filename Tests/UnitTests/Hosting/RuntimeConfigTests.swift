@@ -31,12 +31,13 @@ struct RuntimeConfigTests {
         #expect(throws: SluiceError.self) { try RuntimeConfig(service: "x", values: ConfigValues(["http.port": "eighty"])) }
     }
 
-    @Test("malloc tuning: 32 MiB thresholds, 4 MiB for publish, settings win over both")
+    @Test("malloc tuning: 32 MiB thresholds, 4 MiB for publish and the gateway, settings win over both")
     func memoryTuning() throws {
         let plain = try MemoryTuning(values: ConfigValues([:]), service: "transform")
         #expect(plain.mmapThreshold == 32 << 20 && plain.trimThreshold == 32 << 20 && plain.arenas == 2)
         let publish = try MemoryTuning(values: ConfigValues([:]), service: "publish")
         #expect(publish.mmapThreshold == 4 << 20 && publish.trimThreshold == 4 << 20)
+        #expect(try MemoryTuning(values: ConfigValues([:]), service: "gateway").mmapThreshold == 4 << 20)
         let set = try MemoryTuning(values: ConfigValues(["memory.trim.threshold.bytes": "0"]), service: "publish")
         #expect(set.trimThreshold == 0 && set.mmapThreshold == 4 << 20)
     }
