@@ -52,6 +52,14 @@ public enum GatewayService {
             try await repo(context).ended(nil, jobId: p.jobId, state: "stalled", error: "[\(p.code)] \(p.stage): \(p.reason)",
                                           incidentId: p.incidentId, at: envelope.occurredAt)
         }
+        // The project of jobs that name none must exist (the migration made it; a restore or
+        // a truncation may have taken it away).
+        spec.prepare = { runtime in
+            _ = try await runtime.database.query("""
+                INSERT INTO projects (id, name, description) VALUES ('default', 'Default', 'Jobs submitted without a project')
+                ON CONFLICT (id) DO NOTHING
+                """, logger: runtime.logger)
+        }
         spec.routes = { router, runtime in addRoutes(router, runtime: runtime, settings: settings) }
         return spec
     }
