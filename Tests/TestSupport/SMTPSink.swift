@@ -7,14 +7,31 @@ final class SMTPSink: @unchecked Sendable {
     let maildir: URL
     private let process = Process()
 
-    init() throws {
+    /// How the server speaks TLS: not at all, STARTTLS (required), or implicit TLS (SMTPS).
+    enum TLS { case none, startTLS, implicit }
+
+    init(tls: TLS = .none) throws {
         port = try TestEnvironment.freePort()
         maildir = FileManager.default.temporaryDirectory.appendingPathComponent("mail-\(UUID().uuidString)")
         for sub in ["new", "cur", "tmp"] {
             try FileManager.default.createDirectory(at: maildir.appendingPathComponent(sub), withIntermediateDirectories: true)
         }
+        var arguments = ["-m", "aiosmtpd", "-n", "-l", "127.0.0.1:\(port)"]
+        if tls != .none {
+            // A self-signed certificate for this server alone.
+            let cert = maildir.appendingPathComponent("cert.pem").path, key = maildir.appendingPathComponent("key.pem").path
+            let openssl = Process()
+            openssl.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
+            openssl.arguments = ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "1",
+                                 "-subj", "/CN=127.0.0.1"]
+            openssl.standardOutput = FileHandle.nullDevice
+            openssl.standardError = FileHandle.nullDevice
+            try openssl.run()
+            openssl.waitUntilExit()
+            arguments += tls == .startTLS ? ["--tlscert", cert, "--tlskey", key] : ["--smtpscert", cert, "--smtpskey", key]
+        }
         process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        process.arguments = ["-m", "aiosmtpd", "-n", "-l", "127.0.0.1:\(port)", "-c", "aiosmtpd.handlers.Mailbox", maildir.path]
+        process.arguments = arguments + ["-c", "aiosmtpd.handlers.Mailbox", maildir.path]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
