@@ -63,7 +63,6 @@ struct CodeRoutes {
     /// Runs `body` and answers no sooner than ``floor`` after it started, errors included.
     private func padded(_ body: () async throws -> Response) async throws -> Response {
         let start = ContinuousClock.now
-        defer { }
         do {
             let response = try await body()
             try? await Task.sleep(until: start + Self.floor)
