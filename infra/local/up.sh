@@ -67,13 +67,19 @@ if ! rmq_provisioned; then
   rmq_running || start_rabbitmq
   rmq_provisioned || provision_rabbitmq
 fi
-# The services' own users and the producer user (broker-users.sh), again whenever the list of
-# services or the message contract changed since the last time.
+# The topology (infra/rabbitmq/definitions.json, what `sluice topology` prints), the services'
+# own users and the producer user (broker-users.sh): again whenever the list of services, the
+# topology or the message contract changed since the last time. The topology is declared here,
+# as the administrator, because a service's least-privilege user may declare only queues that
+# exist (making a queue with a dead-letter exchange needs read permission on it, which a
+# service has only on its own).
 stamp="$SLUICE_VAR/broker-users.stamp"
-want="$(printf '%s\n' "$SLUICE_SERVICES" | cat - "$here/../../docs/asyncapi.json" "$here/broker-users.sh" | sha256sum | cut -c1-64)"
+want="$(printf '%s\n' "$SLUICE_SERVICES" | cat - "$here/../../docs/asyncapi.json" "$here/broker-users.sh" \
+        "$here/../rabbitmq/definitions.json" | sha256sum | cut -c1-64)"
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ] \
-   || ! curl -fs -o /dev/null -u "$SLUICE_RMQ_USER:$SLUICE_RMQ_PASSWORD" "$mgmt_url/api/users/producer"; then
-  echo "Creating the broker users (one per service, and producer)"
+   || ! curl -fs -o /dev/null -u "$SLUICE_RMQ_USER:$SLUICE_RMQ_PASSWORD" "$mgmt_url/api/queues/$SLUICE_RMQ_VHOST/sluice.ingest"; then
+  echo "Declaring the topology and creating the broker users (one per service, and producer)"
+  rmqctl import_definitions "$here/../rabbitmq/definitions.json" >/dev/null
   "$here/broker-users.sh"
   echo "$want" >"$stamp"
 fi
