@@ -33,19 +33,10 @@ extension GatewayService {
             let identity = IdentityRepository(database: database, logger: logger)
             let user = UserAccount(id: "usr_" + MessageID.random(), name: name, email: email, role: Role.admin.rawValue,
                                    projects: [], verified: true, disabled: false, createdAt: Date())
-            try await database.transaction { connection in
-                // Serializes concurrent bootstraps: only the first sees no admin.
-                try await connection.query("LOCK TABLE users IN SHARE ROW EXCLUSIVE MODE", logger: logger)
-                let admins = try await connection.query("SELECT 1 FROM users WHERE role = 'admin' LIMIT 1", logger: logger)
-                for try await _ in admins {
-                    throw SluiceError.permanent("gateway.admin-exists",
-                        "an admin exists already: sign in as them and add users with `sluice users add`")
-                }
-                do {
-                    try await identity.insert(user, passwordHash: hash, on: connection)
-                } catch let problem as Problem {
-                    throw SluiceError.permanent(problem.code, problem.detail)
-                }
+            do {
+                try await identity.insertFirstAdmin(user, passwordHash: hash)
+            } catch let problem as Problem {
+                throw SluiceError.permanent(problem.code, problem.detail)
             }
             return try await identity.user(id: user.id) ?? user
         }

@@ -77,12 +77,12 @@ public enum GatewayService {
         let api = GatewayAPI(router: router, runtime: runtime, authenticator: Authenticator(tokens: tokens), audit: audit)
         let decoy = (try? settings.hasher.hash("decoy password for unknown accounts")) ?? ""
         let accounts = AccountRoutes(api: api, settings: settings, identity: identity, tokens: tokens,
-                                     throttle: SignInThrottle(runtime: runtime, policy: settings.throttle, scope: "sign-in"),
+                                     throttle: Throttle(runtime: runtime, policy: settings.throttle, scope: "sign-in"),
                                      decoyHash: decoy)
         accounts.add()
         CodeRoutes(api: api, runtime: runtime, settings: settings, identity: identity, tokens: tokens, accounts: accounts,
-                   requests: SignInThrottle(runtime: runtime, policy: settings.codeRequests, scope: "code-request"),
-                   failures: SignInThrottle(runtime: runtime, policy: settings.codeFailures, scope: "code-failure")).add()
+                   requests: Throttle(runtime: runtime, policy: settings.codeRequests, scope: "code-request"),
+                   failures: Throttle(runtime: runtime, policy: settings.codeFailures, scope: "code-failure")).add()
         AdminRoutes(api: api, runtime: runtime, identity: identity, tokens: tokens, accounts: accounts).add()
         let jobs = JobRoutes(api: api, runtime: runtime, settings: settings, jobs: JobRepository(runtime: runtime),
                              identity: identity, client: client)
@@ -95,13 +95,5 @@ public enum GatewayService {
             runtime.logger.error("no OpenAPI document", metadata: ["gateway.openapi.file": "\(settings.openAPIFile)"])
         }
         SystemRoutes(api: api, settings: settings, audit: audit, openAPI: document).add()
-        api.refuseOtherMethods()
-        // Anything else under /api/v1 is a problem document too, not the router's bare 404.
-        for method in [HTTPRequest.Method.get, .post, .put, .patch, .delete, .options, .trace] {
-            router.on("api/v1/**", method: method) { request, _ in
-                Problem(.notFound, "not-found", "no operation \(method.rawValue) \(request.uri.path); see /api/v1/openapi.json")
-                    .response(instance: request.uri.path)
-            }
-        }
     }
 }

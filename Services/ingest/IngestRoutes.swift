@@ -1,3 +1,4 @@
+import APIModels
 import Contracts
 import Foundation
 import Hosting
@@ -76,14 +77,6 @@ enum IngestRoutes {
         }
         return tags
     }
-}
-
-/// The answer to `POST /uploads`: give `uploadId` as `source.uploadId` in `job.submit`.
-struct UploadReceipt: Codable, Sendable {
-    var uploadId: String
-    var filename: String?
-    var bytes: Int
-    var sha256: String
 }
 
 /// `POST /reruns`: run the latest job of every dataset whose tags include `tags` again.

@@ -45,10 +45,6 @@ final class GatewayAPI: @unchecked Sendable {
                 if !operation.scoped { try access.user.require(operation.permission) }
             }
             try Self.checkQuery(request, operation)
-            if let unknown = request.uri.queryParameters.map({ String($0.key) }).first(where: { !operation.query.contains($0) }) {
-                throw Problem.badRequest("request.unknown-parameter", "\(operation.id) takes no query parameter '\(unknown)'"
-                    + (operation.query.isEmpty ? "" : " (it takes \(operation.query.sorted().joined(separator: ", ")))"))
-            }
             let answer = try await handler(request, context, access)
             if operation.scoped && !access.entered && answer.status.code < 300 {
                 runtime.logger.error("scoped operation answered without naming its project",
@@ -59,41 +55,28 @@ final class GatewayAPI: @unchecked Sendable {
         } catch {
             response = problem(for: error, operation: operation).response(instance: request.uri.path)
         }
-        if operation.mutates || response.status == .unauthorized && operation.permission == .public {
+        if operation.mutates {
             await record(operation, access, request, context, status: response.status.code)
         }
         return response
     }
 
-    /// No NUL anywhere in the path or query (PostgreSQL text cannot hold it), and each
-    /// parameter once, but the repeatable `tag`.
+    /// No NUL anywhere in the path or query (PostgreSQL text cannot hold it), only the
+    /// operation's query parameters, and each once but the repeatable `tag`.
     static func checkQuery(_ request: Request, _ operation: Operation) throws {
         let raw = request.uri.path + "?" + (request.uri.query ?? "")
         if raw.range(of: "%00", options: .caseInsensitive) != nil {
             throw Problem.badRequest("request.nul-character", "the URL contains a NUL character (%00)")
         }
         var seen = Set<String>()
-        for (name, _) in request.uri.queryParameters where name != "tag" {
-            guard seen.insert(String(name)).inserted else {
-                throw Problem.badRequest("request.repeated-parameter", "give \(name) once")
+        for (key, _) in request.uri.queryParameters {
+            let name = String(key)
+            guard operation.query.contains(name) else {
+                throw Problem.badRequest("request.unknown-parameter", "\(operation.id) takes no query parameter '\(name)'"
+                    + (operation.query.isEmpty ? "" : " (it takes \(operation.query.sorted().joined(separator: ", ")))"))
             }
-        }
-    }
-
-    /// Answers 405 (a problem document with `Allow`) to the methods a documented path does not take.
-    func refuseOtherMethods() {
-        let byPath = Dictionary(grouping: OperationTable.all, by: \.routerPath)
-        let methods: [HTTPRequest.Method] = [.get, .post, .put, .patch, .delete, .options, .trace]
-        for (path, operations) in byPath {
-            let allowed = Set(operations.map(\.method))
-            let allow = operations.map(\.method.rawValue).sorted().joined(separator: ", ")
-            for method in methods where !allowed.contains(method) {
-                router.on(RouterPath(path), method: method) { request, _ in
-                    var response = Problem(.methodNotAllowed, "request.method-not-allowed",
-                                           "\(request.uri.path) takes \(allow), not \(method.rawValue)").response(instance: request.uri.path)
-                    response.headers[.allow] = allow
-                    return response
-                }
+            guard name == "tag" || seen.insert(name).inserted else {
+                throw Problem.badRequest("request.repeated-parameter", "give \(name) once")
             }
         }
     }

@@ -1,3 +1,4 @@
+import APIModels
 import AsyncHTTPClient
 import Contracts
 import Foundation
@@ -29,9 +30,12 @@ struct InternalClient: Sendable {
         return request
     }
 
-    private func execute(_ request: HTTPClientRequest, _ service: String) async throws -> HTTPClientResponse {
+    private func execute(_ request: HTTPClientRequest, _ service: String,
+                         timeout: TimeAmount? = nil) async throws -> HTTPClientResponse {
         do {
-            return try await HTTPClient.shared.execute(request, timeout: timeout)
+            return try await HTTPClient.shared.execute(request, timeout: timeout ?? self.timeout)
+        } catch let problem as Problem {
+            throw problem  // from a streamed request body (a multipart upload too large or malformed)
         } catch {
             throw Problem(.serviceUnavailable, "gateway.service-unavailable",
                           "the \(service) service did not answer (\(error)); try again shortly", retryAfter: 5)
@@ -86,15 +90,7 @@ struct InternalClient: Sendable {
         var request = try request("ingest", .POST, "/uploads", query: name.map { "filename=" + $0 }, actor: nil)
         request.body = .stream(body, length: .unknown)
         request.headers.add(name: "Content-Type", value: "application/octet-stream")
-        let response: HTTPClientResponse
-        do {
-            response = try await HTTPClient.shared.execute(request, timeout: .hours(2))
-        } catch let problem as Problem {
-            throw problem
-        } catch {
-            throw Problem(.serviceUnavailable, "gateway.service-unavailable",
-                          "the ingest service did not take the upload (\(error)); try again shortly", retryAfter: 5)
-        }
+        let response = try await execute(request, "ingest", timeout: .hours(2))
         if response.status.code >= 400 { throw try await problem(response, "ingest") }
         let bytes = try await response.body.collect(upTo: 1 << 20)
         return try JSONCoding.decoder().decode(UploadReceipt.self, from: Data(bytes.readableBytesView))
@@ -112,12 +108,4 @@ struct InternalClient: Sendable {
         let text = String(decoding: bytes.prefix(500), as: UTF8.self)
         return Problem(status, "\(service).request-refused", text.isEmpty ? status.reasonPhrase : text)
     }
-}
-
-/// Ingest's answer to an upload.
-struct UploadReceipt: Codable, Sendable {
-    var uploadId: String
-    var filename: String?
-    var bytes: Int
-    var sha256: String
 }

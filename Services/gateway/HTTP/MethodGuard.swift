@@ -1,28 +1,29 @@
 import Hosting
 import Hummingbird
 
-/// Requests with a method the router has no routes for at all (`QUERY`, `PROPFIND`, …): a 405
-/// problem document with `Allow` on a documented path, a 404 one elsewhere under `/api/v1`,
-/// never the router's bare 404.
+/// What the router answers when no route takes a request under `/api/v1`, turned into the
+/// API's own answers: 405 with `Allow` when the path is documented for other methods (any
+/// method, `QUERY` and `PROPFIND` included), otherwise a 404 problem document, never the
+/// router's bare 404. A handler's own 404 (an unknown job) passes through untouched.
 struct MethodGuard: RouterMiddleware {
     typealias Context = SluiceRequestContext
-    static let routed: Set<HTTPRequest.Method> = [.get, .post, .put, .patch, .delete, .options, .trace, .head]
 
     func handle(_ request: Request, context: Context,
                 next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard request.uri.path.hasPrefix("/api/v1/"), !Self.routed.contains(request.method) else {
-            return try await next(request, context)
-        }
+        let response = try await next(request, context)
+        guard response.status == .notFound, request.uri.path.hasPrefix("/api/v1/") else { return response }
         let operations = OperationTable.matching(path: request.uri.path)
+        if operations.contains(where: { $0.method == request.method }) { return response }
         guard !operations.isEmpty else {
-            return Problem(.notFound, "not-found", "no operation \(request.method.rawValue) \(request.uri.path)")
+            return Problem(.notFound, "not-found",
+                           "no operation \(request.method.rawValue) \(request.uri.path); see /api/v1/openapi.json")
                 .response(instance: request.uri.path)
         }
         let allow = operations.map(\.method.rawValue).sorted().joined(separator: ", ")
-        var response = Problem(.methodNotAllowed, "request.method-not-allowed",
-                               "\(request.uri.path) takes \(allow), not \(request.method.rawValue)").response(instance: request.uri.path)
-        response.headers[.allow] = allow
-        return response
+        var refusal = Problem(.methodNotAllowed, "request.method-not-allowed",
+                              "\(request.uri.path) takes \(allow), not \(request.method.rawValue)").response(instance: request.uri.path)
+        refusal.headers[.allow] = allow
+        return refusal
     }
 }
 

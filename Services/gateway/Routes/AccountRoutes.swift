@@ -12,7 +12,7 @@ struct AccountRoutes {
     let settings: GatewaySettings
     let identity: IdentityRepository
     let tokens: TokenRepository
-    let throttle: SignInThrottle
+    let throttle: Throttle
     /// Verified against when the account is unknown, so the answer takes as long either way.
     let decoyHash: String
 
@@ -50,7 +50,7 @@ struct AccountRoutes {
     }
 
     private func signIn(_ body: SignInRequest, address: String, access: Access) async throws -> IssuedToken {
-        let account = SignInThrottle.accountKey(body.user), place = SignInThrottle.addressKey(address)
+        let account = Throttle.accountKey(body.user), place = Throttle.addressKey(address)
         if let seconds = try await throttle.lockedFor([account, place]) {
             throw Problem(.tooManyRequests, "auth.throttled",
                           "too many failed sign-ins; try again in \(seconds) s (docs/access.md#sign-in-throttling)",
@@ -59,7 +59,7 @@ struct AccountRoutes {
         let found = try await identity.credentials(login: body.user)
         let matches = try await verify(body.password, found?.passwordHash ?? decoyHash) && found?.passwordHash != nil
         guard let found, matches, !found.account.disabled else {
-            try await throttle.recordFailure(account: account, address: place)
+            try await throttle.record(account: account, address: place)
             throw Problem(.unauthorized, "auth.invalid-credentials", "the user or the password is wrong")
         }
         try await throttle.clear(account: account)

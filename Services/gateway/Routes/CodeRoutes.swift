@@ -4,6 +4,7 @@ import Foundation
 import Hosting
 import Hummingbird
 import Runtime
+import Toolkit
 
 /// Email verification and password reset by code. Every answer is the same whether the
 /// address belongs to an account or not, and takes at least ``floor`` (the work differs by a
@@ -17,14 +18,18 @@ struct CodeRoutes {
     let identity: IdentityRepository
     let tokens: TokenRepository
     let accounts: AccountRoutes
-    let requests: SignInThrottle
-    let failures: SignInThrottle
+    let requests: Throttle
+    let failures: Throttle
     static let floor: Duration = .milliseconds(300)
 
     /// The answer to a code request, known account or not.
     struct Sent: Codable, Sendable {
         var status = "accepted"
-        var detail = "if the address belongs to an account that can use it, a code is on its way; it expires in "
+        var detail: String
+
+        init(minutes: Int) {
+            detail = "if the address belongs to an account that can use it, a code is on its way; it expires in \(minutes) minutes"
+        }
     }
 
     func add() {
@@ -34,9 +39,7 @@ struct CodeRoutes {
                 try await padded {
                     let body = try await BodyReader.decode(CodeRequest.self, request, limit: 16 << 10)
                     try await send(purpose, to: body.email, address: context.remoteAddress?.ipAddress ?? "unknown")
-                    var sent = Sent()
-                    sent.detail += "\(settings.codeMinutes) minutes"
-                    return HTTPResponses.json(sent, status: .accepted)
+                    return HTTPResponses.json(Sent(minutes: settings.codeMinutes), status: .accepted)
                 }
             }
         }
@@ -63,72 +66,62 @@ struct CodeRoutes {
     /// Runs `body` and answers no sooner than ``floor`` after it started, errors included.
     private func padded(_ body: () async throws -> Response) async throws -> Response {
         let start = ContinuousClock.now
-        do {
-            let response = try await body()
-            try? await Task.sleep(until: start + Self.floor)
-            return response
-        } catch {
-            try? await Task.sleep(until: start + Self.floor)
-            throw error
-        }
+        let result = await Result(awaiting: body)
+        try? await Task.sleep(until: start + Self.floor)
+        return try result.get()
     }
 
     private func send(_ purpose: CodeRepository.Purpose, to email: String, address: String) async throws {
-        let keys = [SignInThrottle.accountKey(email), SignInThrottle.addressKey(address)]
+        let keys = [Throttle.accountKey(email), Throttle.addressKey(address)]
         if let seconds = try await requests.lockedFor(keys) {
             throw Problem(.tooManyRequests, "auth.code-throttled", "too many code requests; try again in \(seconds) s",
                           retryAfter: seconds)
         }
-        try await requests.recordFailure(account: keys[0], address: keys[1])
+        try await requests.record(account: keys[0], address: keys[1])
         let code = CodeRepository.generate()
-        guard let user = try await identity.credentials(login: email)?.account, user.email.lowercased() == email.lowercased(),
-              !user.disabled, purpose == .passwordReset || !user.verified else { return }
+        guard let user = try await identity.account(email: email), !user.disabled,
+              purpose == .passwordReset || !user.verified else { return }
         let minutes = settings.codeMinutes
         try await runtime.transaction { connection, emitter in
             try await CodeRepository(runtime: runtime).store(code, userId: user.id, purpose: purpose, minutes: minutes,
                                                              on: connection)
-            let mail = MailRequested(to: [user.email], template: purpose == .verification ? "verification-code"
-                                         : "password-reset-code",
-                                     variables: ["name": user.name, "code": code, "minutes": String(minutes)],
-                                     subject: user.id)
-            try emitter.emit(Envelope(id: "gateway/mail/\(user.id)/\(purpose.rawValue)/\(MessageID.random())", jobId: nil,
-                                      correlationId: user.id, causationId: nil, producer: "gateway", payload: mail))
+            try emitter.emit(Self.mail(purpose == .verification ? "verification-code" : "password-reset-code", to: user,
+                                       ["name": user.name, "code": code, "minutes": String(minutes)]))
         }
     }
 
     private func confirm(_ body: CodeConfirmation, _ purpose: CodeRepository.Purpose, address: String) async throws {
-        let keys = [SignInThrottle.accountKey(body.email), SignInThrottle.addressKey(address)]
+        let keys = [Throttle.accountKey(body.email), Throttle.addressKey(address)]
         if let seconds = try await failures.lockedFor(keys) {
             throw Problem(.tooManyRequests, "auth.code-throttled", "too many wrong codes; try again in \(seconds) s",
                           retryAfter: seconds)
         }
-        let user = try await identity.credentials(login: body.email)?.account
+        let user = try await identity.account(email: body.email)
+        // Hashed before the code is looked at, account or not, so the answer takes as long.
         let hash = purpose == .passwordReset ? try await accounts.hash(body.password ?? "") : nil
         var used = false
-        if let user, user.email.lowercased() == body.email.lowercased(), !user.disabled {
+        if let user, !user.disabled {
             used = try await runtime.transaction { connection, emitter in
                 guard try await CodeRepository(runtime: runtime).use(body.code, userId: user.id, purpose: purpose,
                                                                      on: connection) else { return false }
-                if let hash {
-                    _ = try await connection.query("""
-                        UPDATE users SET password_hash = \(hash), verified = true, updated_at = now() WHERE id = \(user.id)
-                        """, logger: runtime.logger)
+                try await identity.confirmed(userId: user.id, passwordHash: hash, on: connection)
+                if hash != nil {
                     try await tokens.revokeAll(userId: user.id, on: connection)
-                    let notice = MailRequested(to: [user.email], template: "password-changed", variables: ["name": user.name],
-                                               subject: user.id)
-                    try emitter.emit(Envelope(id: "gateway/mail/\(user.id)/password-changed/\(MessageID.random())",
-                                              jobId: nil, correlationId: user.id, causationId: nil, producer: "gateway",
-                                              payload: notice))
-                } else {
-                    _ = try await connection.query("UPDATE users SET verified = true, updated_at = now() WHERE id = \(user.id)",
-                                                   logger: runtime.logger)
+                    try emitter.emit(Self.mail("password-changed", to: user, ["name": user.name]))
                 }
                 return true
             }
         }
         guard used else {
-            try await failures.recordFailure(account: keys[0], address: keys[1])
+            try await failures.record(account: keys[0], address: keys[1])
             throw Problem.badRequest("auth.invalid-code", "the code is wrong, used or expired: request a new one")
         }
+    }
+
+    /// A `mail.requested` for `user`, made from `template`.
+    static func mail(_ template: String, to user: UserAccount, _ variables: [String: String]) -> Envelope<MailRequested> {
+        Envelope(id: "gateway/mail/\(user.id)/\(template)/\(MessageID.random())", jobId: nil, correlationId: user.id,
+                 causationId: nil, producer: "gateway",
+                 payload: MailRequested(to: [user.email], template: template, variables: variables, subject: user.id))
     }
 }

@@ -62,11 +62,30 @@ struct IdentityRepository {
         try await users("SELECT \(unescaped: Self.userColumns) FROM users u ORDER BY u.name").map(\.account)
     }
 
-    func hasAdmin() async throws -> Bool {
-        let rows = try await database.query("SELECT 1 FROM users WHERE role = 'admin' AND NOT disabled LIMIT 1",
-                                                    logger: logger)
-        for try await _ in rows { return true }
-        return false
+    /// The user whose email address is `email` (case-insensitive), if any.
+    func account(email: String) async throws -> UserAccount? {
+        try await users("SELECT \(unescaped: Self.userColumns) FROM users u WHERE lower(u.email) = lower(\(email))").first?.account
+    }
+
+    /// Inserts the first admin, unless an admin exists (`gateway.admin-exists`); the table lock
+    /// serializes concurrent bootstraps, so only the first sees no admin.
+    func insertFirstAdmin(_ user: UserAccount, passwordHash: String) async throws {
+        try await database.transaction { connection in
+            _ = try await connection.query("LOCK TABLE users IN SHARE ROW EXCLUSIVE MODE", logger: logger)
+            for try await _ in try await connection.query("SELECT 1 FROM users WHERE role = 'admin' LIMIT 1", logger: logger) {
+                throw SluiceError.permanent("gateway.admin-exists",
+                    "an admin exists already: sign in as them and add users with `sluice users add`")
+            }
+            try await insert(user, passwordHash: passwordHash, on: connection)
+        }
+    }
+
+    /// A code confirmed the address: verified, and with a reset's new password hash.
+    func confirmed(userId: String, passwordHash: String?, on connection: PostgresConnection) async throws {
+        _ = try await connection.query("""
+            UPDATE users SET password_hash = coalesce(\(passwordHash), password_hash), verified = true, updated_at = now()
+            WHERE id = \(userId)
+            """, logger: logger)
     }
 
     /// Inserts a user; a taken name or email is `gateway.user-exists` (409).

@@ -2,11 +2,12 @@ import Foundation
 import PostgresNIO
 import Runtime
 
-/// How many failed sign-ins lock an account or an address out, and for how long.
+/// How many events (failed sign-ins, code requests, wrong codes) lock an account or an
+/// address out, and for how long.
 struct ThrottlePolicy: Sendable {
-    /// Failures of one account (by the name or email typed, known or not) within the window.
+    /// Events of one account (by the name or email typed, known or not) within the window.
     var accountFailures: Int
-    /// Failures from one client address within the window, whatever the account.
+    /// Events from one client address within the window, whatever the account.
     var addressFailures: Int
     var windowSeconds: Int
     /// How long a lock lasts once a limit is reached.
@@ -16,7 +17,7 @@ struct ThrottlePolicy: Sendable {
 /// Throttling kept in the database so every gateway replica counts the same events: failed
 /// sign-ins, code requests, wrong codes. Events per key within a window, and a lock once over
 /// the limit. `scope` keeps each kind's counts apart.
-struct SignInThrottle {
+struct Throttle {
     let runtime: RuntimeContext
     let policy: ThrottlePolicy
     let scope: String
@@ -38,8 +39,8 @@ struct SignInThrottle {
         return nil
     }
 
-    /// Counts a failure against the account and the address; locks whichever reached its limit.
-    func recordFailure(account: String, address: String) async throws {
+    /// Counts an event against the account and the address; locks whichever reached its limit.
+    func record(account: String, address: String) async throws {
         for (key, limit) in [(scoped(account), policy.accountFailures), (scoped(address), policy.addressFailures)] {
             _ = try await runtime.database.query("""
                 INSERT INTO sign_in_failures AS f (key, failures, first_at, locked_until)
@@ -57,7 +58,7 @@ struct SignInThrottle {
         }
     }
 
-    /// A successful sign-in clears the account's count (not the address's).
+    /// Clears the account's count (not the address's), e.g. after a successful sign-in.
     func clear(account: String) async throws {
         _ = try await runtime.database.query("DELETE FROM sign_in_failures WHERE key = \(scoped(account))",
                                              logger: runtime.logger)
