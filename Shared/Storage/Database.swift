@@ -99,7 +99,9 @@ public final class Database: Service, Sendable {
         do {
             result = try await body(connection)
         } catch {
-            phase.set("rolling back")
+            // Cancelled (the deadline passed), the phase already says where it stuck; the
+            // deadline's error reads it only after this unwinding.
+            if !Task.isCancelled { phase.set("rolling back") }
             if !connection.isClosed {
                 do {
                     try await statement("ROLLBACK;", on: connection, logger: logger)
