@@ -18,7 +18,7 @@ struct JobsCommand: AsyncParsableCommand {
                 let job = try await APIClient(global: global).get(GatewayJob.self, "/jobs/" + APIClient.escape(id))
                 if json { return try HTTPJSON.print(job) }
                 var rows = [["job", job.id], ["name", job.name], ["project", job.project], ["submitter", job.submitter ?? ""],
-                            ["state", job.state], ["chunks", "\(job.chunksDone)/\(job.chunks.map(String.init) ?? "?")"],
+                            ["state", job.state], ["priority", job.priority], ["chunks", "\(job.chunksDone)/\(job.chunks.map(String.init) ?? "?")"],
                             ["rows", "\(job.rowsTotal.map(String.init) ?? "?") in, \(job.rowsValid.map(String.init) ?? "?") valid, "
                                 + "\(job.rowsInvalid.map(String.init) ?? "?") invalid"],
                             ["submitted", APIClient.time(job.submittedAt)], ["finished", APIClient.time(job.finishedAt)]]
@@ -33,6 +33,7 @@ struct JobsCommand: AsyncParsableCommand {
     struct List: AsyncParsableCommand {
         @Option(help: "Only this project's jobs.") var project: String?
         @Option(help: "Only jobs in this state (submitted, ingested, stored, published, failed, skipped, stalled).") var state: String?
+        @Option(help: "Only jobs of this priority (urgent, normal, low).") var priority: String?
         @Option(help: "A tag key=value (repeatable).") var tag: [String] = []
         @Option(help: "Jobs whose name contains this.") var name: String?
         @Option(help: "Jobs this user submitted.") var submitter: String?
@@ -44,13 +45,13 @@ struct JobsCommand: AsyncParsableCommand {
         func run() async throws {
             try await exiting {
                 let page = try await APIClient(global: global).get(GatewayJobPage.self, "/jobs", query: [
-                    ("project", project), ("state", state), ("name", name), ("submitter", submitter), ("since", since),
+                    ("project", project), ("state", state), ("priority", priority), ("name", name), ("submitter", submitter), ("since", since),
                     ("limit", String(limit))] + tag.map { ("tag", $0) })
                 if json { return try HTTPJSON.print(page.items) }
                 print(Table.render(page.items.map { job in
-                    [job.id, job.project, job.name, job.state, job.rowsValid.map(String.init) ?? "",
+                    [job.id, job.project, job.name, job.state, job.priority, job.rowsValid.map(String.init) ?? "",
                      job.rowsInvalid.map(String.init) ?? "", APIClient.time(job.submittedAt)]
-                }, header: ["JOB", "PROJECT", "NAME", "STATE", "VALID", "INVALID", "SUBMITTED"]))
+                }, header: ["JOB", "PROJECT", "NAME", "STATE", "PRIORITY", "VALID", "INVALID", "SUBMITTED"]))
             }
         }
     }

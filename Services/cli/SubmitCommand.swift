@@ -48,6 +48,8 @@ struct SubmitCommand: AsyncParsableCommand {
     var keepSpaces = false
     @Option(help: "A cell text that means missing (repeatable; default: the empty string).") var missing: [String] = []
     @Option(help: "A name for the job (default: the file name).") var name: String?
+    @Option(help: "urgent, normal (default) or low: urgent work jumps the line at every stage, low work yields.")
+    var priority: String?
     @Option(help: "A webhook URL notified of the outcome (repeatable).") var webhook: [String] = []
     @Option(help: "A chat webhook (Slack-compatible) told of the outcome with the job's figures (repeatable).")
     var chat: [String] = []
@@ -124,7 +126,15 @@ struct SubmitCommand: AsyncParsableCommand {
                          notify: webhook.isEmpty && chat.isEmpty && email.isEmpty ? nil
                              : NotifySpec(webhooks: webhook, chat: chat.isEmpty ? nil : chat, emails: email.isEmpty ? nil : email),
                          options: try makeOptions(),
-                         project: project)
+                         project: project, priority: try parsedPriority())
+    }
+
+    private func parsedPriority() throws -> Priority? {
+        guard let priority else { return nil }
+        guard let known = Priority(name: priority) else {
+            throw CLIError(code: ExitCodes.usage, message: "--priority must be urgent, normal or low, not '\(priority)'")
+        }
+        return known
     }
 
     /// Whether the argument names a source ingest fetches rather than a local file.

@@ -210,7 +210,7 @@ extension IngestRepository {
                 options.force = true
                 request.options = options
                 try emitter.emit(Envelope(id: "\(jobId)/job.submit", jobId: jobId, correlationId: jobId, causationId: nil,
-                                          payload: request))
+                                          priority: request.priority, payload: request))
                 submitted.append(.init(jobId: jobId, fromJob: earlier, name: name))
             }
             return RerunReceipt(submitted: submitted)

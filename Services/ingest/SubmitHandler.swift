@@ -18,13 +18,18 @@ struct SubmitHandler: Sendable {
         let repository = IngestRepository(runtime: runtime)
         if try await repository.alreadyHandled(submission.id) { return }
         let request = submission.payload
+        // The payload's priority wins over the envelope's (a producer may set either); every
+        // message this job causes inherits it from here.
+        var submission = submission
+        submission.priority = request.priority ?? submission.priority
         let jobId = request.jobId ?? "job-" + MessageID.hash(request.idempotencyKey ?? submission.id)
         let key = request.idempotencyKey ?? jobId
         let name = request.name ?? request.source.path.map { ($0 as NSString).lastPathComponent }
             ?? request.source.url.flatMap { URL(string: $0)?.host } ?? request.source.kind.rawValue
         var job = JobContext(jobId: jobId, name: name, tags: request.tags ?? [:], schema: request.schema,
                              schemaName: request.schemaName, plan: request.plan, planName: request.planName, notify: request.notify,
-                             options: request.options, submittedAt: submission.occurredAt)
+                             options: request.options, submittedAt: submission.occurredAt,
+                             priority: submission.priority)
         let registered = try await repository.register(jobId: jobId, key: key, submissionId: submission.id, name: name,
                                                        sourceKind: request.source.kind.rawValue,
                                                        sourceRef: request.source.path ?? request.source.url

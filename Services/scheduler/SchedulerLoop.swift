@@ -59,6 +59,6 @@ struct SchedulerLoop {
         tags["schedule"] = schedule.name
         job.tags = tags
         return Envelope(id: "schedule/\(schedule.id)/\(stamp)", jobId: job.jobId, correlationId: job.jobId!,
-                        causationId: nil, occurredAt: fireTime, payload: job)
+                        causationId: nil, occurredAt: fireTime, priority: job.priority, payload: job)
     }
 }

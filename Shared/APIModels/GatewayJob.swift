@@ -32,11 +32,15 @@ public struct GatewayJob: Codable, Sendable, Hashable {
     public var submittedAt: Date
     public var updatedAt: Date
     public var finishedAt: Date?
+    /// `urgent`, `normal` or `low`.
+    public var priority: String
 
     /// A job.
     public init(id: String, project: String, submitter: String?, name: String, tags: [String: String], state: String,
                 chunks: Int?, chunksDone: Int, rowsTotal: Int?, rowsValid: Int?, rowsInvalid: Int?, error: String?,
-                incidentId: String?, artifacts: [String]?, submittedAt: Date, updatedAt: Date, finishedAt: Date?) {
+                incidentId: String?, artifacts: [String]?, submittedAt: Date, updatedAt: Date, finishedAt: Date?,
+                priority: String = "normal") {
+        self.priority = priority
         self.id = id
         self.project = project
         self.submitter = submitter

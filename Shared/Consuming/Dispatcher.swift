@@ -14,7 +14,11 @@ import Toolkit
 /// flight; if that takes longer than the shutdown deadline, the group cancels it, and the
 /// deliveries still in flight are left unacked for the broker to redeliver.
 ///
-/// The stages, one file each: the batch loop and settling (here), handling one delivery
+/// Deliveries wait in a ``DeliveryPool`` with one lane per priority; each free handler slot
+/// takes the next by lane weight (``LaneWeights``), so urgent work starts first and low work
+/// still advances.
+///
+/// The stages, one file each: the serving loop and settling (here), handling one delivery
 /// (`+Handling`: envelope check, inbox, bound), failures (`+Failures`: retry or
 /// dead-letter with fault headers), suspected poison (`+Poison`), and the stall alarm
 /// (``ConsumerWatchdog``).
@@ -35,6 +39,7 @@ public final class Dispatcher: Service, Sendable {
     let timeouts: RuntimeTimeouts
     let watchdog: ConsumerWatchdog
     let ledger: any DeliveryLedger
+    let lanes: LaneWeights
 
     /// What becomes of a delivery: acked, requeued, or left unsettled (the process is being
     /// cancelled; the broker redelivers it once the connection closes).
@@ -42,7 +47,8 @@ public final class Dispatcher: Service, Sendable {
 
     package init(runtime: RuntimeContext, consumer: any MessageConsumer, handlers: MessageHandlers, policies: RetryPolicies,
          concurrency: Int, gate: StartupGate, hooks: DispatchHooks = DispatchHooks(), timeouts: RuntimeTimeouts,
-         ledger: (any DeliveryLedger)? = nil) {
+         ledger: (any DeliveryLedger)? = nil, lanes: LaneWeights = LaneWeights()) {
+        self.lanes = lanes
         self.ledger = ledger ?? DeliveryCounter(database: runtime.database, logger: runtime.logger)
         self.runtime = runtime
         self.consumer = consumer
@@ -73,17 +79,22 @@ public final class Dispatcher: Service, Sendable {
             }
         }
         runtime.logger.info("consuming", metadata: ["queues": "\(queues)"])
-        let consumer = self.consumer
+        let (consumer, watchdog, topology, service) = (self.consumer, self.watchdog, runtime.topology, runtime.service)
         let watch = Task { await watchdog.watch() }
-        await withGracefulShutdownHandler {
+        let pool = DeliveryPool(weights: lanes) { Self.lane(of: $0, topology: topology, service: service) }
+        let feed = Task {
             for await batch in consumer.deliveries {
                 watchdog.received(batch.count)
-                await self.process(batch)
-                if Task.isCancelled { break }
+                pool.add(batch)
             }
+            pool.finish()
+        }
+        await withGracefulShutdownHandler {
+            await self.serve(pool)
         } onGracefulShutdown: {
             Task { await consumer.stopConsuming() }
         }
+        feed.cancel()
         watch.cancel()
         if Task.isCancelled {
             runtime.logger.error("shutdown deadline passed: leaving in-flight deliveries unacked for redelivery",
@@ -93,59 +104,108 @@ public final class Dispatcher: Service, Sendable {
         runtime.logger.info("consumer stopped")
     }
 
-    /// Handles a batch: fresh deliveries with bounded concurrency (settled in one hop each
-    /// way), then suspects one by one, each settled before the next starts.
-    func process(_ batch: [Delivery]) async {
-        let suspects = batch.filter(isSuspect)
-        let fresh = suspects.isEmpty ? batch : batch.filter { !isSuspect($0) }
-        let outcomes = await handleConcurrently(fresh)
-        if suspects.isEmpty {
-            consumer.ack(outcomes.acks)
-            consumer.nack(outcomes.requeues, requeue: true)
-            watchdog.settled(outcomes.acks.count + outcomes.requeues.count)
-            return
-        }
-        guard await settle(acks: outcomes.acks, requeues: outcomes.requeues) else { return giveBack(suspects) }
-        for (index, suspect) in suspects.enumerated() {
-            let outcome = await handleSuspect(suspect)
-            if outcome == .abandon { return }
-            guard await settle(acks: outcome == .ack ? [suspect] : [], requeues: outcome == .requeue ? [suspect] : [])
-            else { return giveBack(Array(suspects[(index + 1)...])) }
+    /// What a handler slot reports: a delivery handled, or new deliveries waiting.
+    private enum Event: Sendable { case handled(Delivery, Outcome), arrived }
+
+    /// Runs the pool's deliveries in up to `concurrency` slots, taking the next by lane
+    /// weight each time a slot frees, and settles fresh deliveries in groups (one hop per
+    /// group). Suspects are set aside until no fresh delivery waits (or many have started
+    /// since, so a steady load cannot hold them back for ever); then, with nothing else
+    /// running and everything done settled, one runs alone and is settled before anything
+    /// else starts.
+    func serve(_ pool: DeliveryPool) async {
+        var done: [(Delivery, Outcome)] = []
+        var suspects = FIFO<Delivery>()
+        await withTaskGroup(of: Event.self) { group in
+            var running = 0
+            var waiting = false
+            var startedSinceSuspect = 0
+            func record(_ event: Event) {
+                switch event {
+                case .handled(let delivery, let outcome):
+                    running -= 1
+                    if outcome != .abandon { done.append((delivery, outcome)) }
+                case .arrived:
+                    waiting = false
+                }
+            }
+            while !Task.isCancelled {
+                while running < concurrency, let next = pool.take() {
+                    if isSuspect(next) {
+                        suspects.append(next)
+                        continue
+                    }
+                    group.addTask { .handled(next, await self.handle(next)) }
+                    running += 1
+                    startedSinceSuspect += 1
+                }
+                if !suspects.isEmpty, pool.isEmpty || startedSinceSuspect >= 4 * concurrency {
+                    while running > 0, let event = await group.next() { record(event) }
+                    let suspect = suspects.removeFirst()!
+                    startedSinceSuspect = 0
+                    guard await settle(done) else {
+                        done = []
+                        giveBack([suspect])
+                        continue
+                    }
+                    done = []
+                    let outcome = await handleSuspect(suspect)
+                    if outcome == .abandon { break }
+                    _ = await settle([(suspect, outcome)])
+                    continue
+                }
+                if !done.isEmpty, running == 0 || done.count >= concurrency || pool.isEmpty {
+                    flush(done)
+                    done = []
+                }
+                if running == 0, suspects.isEmpty, pool.isDrained { break }
+                if !waiting, running < concurrency {
+                    group.addTask { await pool.arrival(); return .arrived }
+                    waiting = true
+                }
+                guard let event = await group.next() else { break }
+                record(event)
+            }
+            // Stopped: what is done is still settled. Cancelled (the shutdown deadline
+            // passed), what runs is abandoned by its handler, and it and the suspects not yet
+            // handled are redelivered once the connection closes.
+            group.cancelAll()
+            while let event = await group.next() { record(event) }
+            if !done.isEmpty { flush(done) }
         }
     }
 
-    private func handleConcurrently(_ deliveries: [Delivery]) async -> (acks: [Delivery], requeues: [Delivery]) {
-        var acks: [Delivery] = []
-        var requeues: [Delivery] = []
-        await withTaskGroup(of: (Delivery, Outcome).self) { group in
-            var iterator = deliveries.makeIterator()
-            for _ in 0..<concurrency {
-                guard let delivery = iterator.next() else { break }
-                group.addTask { (delivery, await self.handle(delivery)) }
-            }
-            for await (delivery, outcome) in group {
-                switch outcome {
-                case .ack: acks.append(delivery)
-                case .requeue: requeues.append(delivery)
-                case .abandon: break
-                }
-                if let next = iterator.next() { group.addTask { (next, await self.handle(next)) } }
-            }
-        }
-        return (acks, requeues)
+    /// Settles fresh deliveries without waiting for the frames (one hop each way).
+    private func flush(_ done: [(Delivery, Outcome)]) {
+        let acks = done.filter { $0.1 == .ack }.map(\.0)
+        let requeues = done.filter { $0.1 == .requeue }.map(\.0)
+        if !acks.isEmpty { consumer.ack(acks) }
+        if !requeues.isEmpty { consumer.nack(requeues, requeue: true) }
+        watchdog.settled(done.count)
     }
 
     /// Settles and waits for the frames (bounded); false when that failed, in which case the
-    /// rest of the batch is left to redelivery rather than risk settling out of order.
-    private func settle(acks: [Delivery], requeues: [Delivery]) async -> Bool {
+    /// rest is left to redelivery rather than risk settling out of order.
+    private func settle(_ done: [(Delivery, Outcome)]) async -> Bool {
+        guard !done.isEmpty else { return true }
         do {
-            try await consumer.settle(acks: acks, requeues: requeues)
-            watchdog.settled(acks.count + requeues.count)
+            try await consumer.settle(acks: done.filter { $0.1 == .ack }.map(\.0),
+                                      requeues: done.filter { $0.1 == .requeue }.map(\.0))
+            watchdog.settled(done.count)
             return true
         } catch {
             runtime.logger.error("cannot settle deliveries; leaving them to redelivery", metadata: ["error": "\(error)"])
             return false
         }
+    }
+
+    /// The lane a delivery is served in: its job's priority (the header survives retries,
+    /// which come back through the normal queue), else the lane queue it came from.
+    static func lane(of delivery: Delivery, topology: SluiceTopology, service: String) -> Priority {
+        if let name = delivery.properties.headers[Priority.header]?.stringValue, let priority = Priority(name: name) {
+            return priority
+        }
+        return topology.lane(ofQueue: delivery.queue, service: service)
     }
 
     /// Requeues suspects that were never handled (a settle before them failed), so they do

@@ -25,13 +25,18 @@ public struct Envelope<Payload: MessagePayload>: Codable, Sendable {
     public var occurredAt: Date
     /// The service (or client) that produced the message.
     public var producer: String
+    /// The job's priority (absent: normal). Every message a job causes inherits it, and work
+    /// messages are routed by it (see ``Priority``).
+    public var priority: Priority?
     /// The typed body.
     public var payload: Payload
 
     /// Creates an envelope for `payload`, stamping its type and current version.
     public init(id: String, jobId: String?, correlationId: String, causationId: String?,
-                producer: String = "", occurredAt: Date = Date(), attempt: Int = 1, payload: Payload) {
+                producer: String = "", occurredAt: Date = Date(), attempt: Int = 1, priority: Priority? = nil,
+                payload: Payload) {
         self.id = id
+        self.priority = priority
         self.type = Payload.messageType
         self.version = Payload.messageType.currentVersion
         self.jobId = jobId
@@ -43,13 +48,13 @@ public struct Envelope<Payload: MessagePayload>: Codable, Sendable {
         self.payload = payload
     }
 
-    /// An envelope for a message caused by `cause`: same correlation, causation set, and the
-    /// cause's job unless `jobId` names the job explicitly (ingest resolves the job id of a
-    /// submission that did not carry one).
+    /// An envelope for a message caused by `cause`: same correlation and priority, causation
+    /// set, and the cause's job unless `jobId` names the job explicitly (ingest resolves the
+    /// job id of a submission that did not carry one).
     public init<Cause>(id: String, causedBy cause: Envelope<Cause>, jobId: String? = nil, producer: String = "",
                        payload: Payload) {
         self.init(id: id, jobId: jobId ?? cause.jobId, correlationId: cause.correlationId,
-                  causationId: cause.id, producer: producer, payload: payload)
+                  causationId: cause.id, producer: producer, priority: cause.priority, payload: payload)
     }
 }
 

@@ -25,13 +25,16 @@ public struct JobContext: Codable, Sendable, Hashable {
     public var submittedAt: Date?
     /// Job-level notes found while reading the source (e.g. "decoded as Windows-1252").
     public var warnings: [String]?
+    /// The job's priority (absent: normal), as submitted.
+    public var priority: Priority?
 
     /// Creates a job context.
     public init(jobId: String, name: String, tags: [String: String] = [:],
                 schema: TableSchema? = nil, schemaName: String? = nil, plan: ProcessingPlan? = nil,
                 planName: String? = nil,
                 notify: NotifySpec? = nil, options: JobOptions? = nil, submittedAt: Date? = nil,
-                warnings: [String]? = nil) {
+                warnings: [String]? = nil, priority: Priority? = nil) {
+        self.priority = priority
         self.jobId = jobId
         self.name = name
         self.tags = tags

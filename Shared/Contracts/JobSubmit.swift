@@ -34,13 +34,17 @@ public struct JobSubmit: MessagePayload, Hashable {
     public var project: String?
     /// The gateway user who submitted it (set by the gateway; other producers leave it out).
     public var submittedBy: String?
+    /// How soon the job's work is done at every stage (absent: normal). See ``Priority``.
+    public var priority: Priority?
 
     /// Creates a submission.
     public init(jobId: String? = nil, idempotencyKey: String? = nil, name: String? = nil,
                 source: Source, format: String? = nil, chunkSize: Int? = nil,
                 tags: [String: String]? = nil, schema: TableSchema? = nil, schemaName: String? = nil,
                 plan: ProcessingPlan? = nil, planName: String? = nil, notify: NotifySpec? = nil,
-                options: JobOptions? = nil, project: String? = nil, submittedBy: String? = nil) {
+                options: JobOptions? = nil, project: String? = nil, submittedBy: String? = nil,
+                priority: Priority? = nil) {
+        self.priority = priority
         self.jobId = jobId
         self.idempotencyKey = idempotencyKey
         self.name = name

@@ -1,3 +1,4 @@
+import Consuming
 import Contracts
 import Logging
 import Messaging
@@ -27,6 +28,8 @@ public struct RuntimeConfig: Sendable {
     public var prefetch: Int
     /// Deliveries handled at once.
     public var concurrency: Int
+    /// How the priority lanes share the handler slots (`consumer.lanes`).
+    public var lanes: LaneWeights
     /// Bounds on waits, shutdown and stalls.
     public var timeouts: RuntimeTimeouts
     /// Where chunks and artifacts are stored.
@@ -76,9 +79,11 @@ public struct RuntimeConfig: Sendable {
         storage = try Self.storage(values)
         prefetch = try values.int("consumer.prefetch", 200)
         concurrency = try values.int("consumer.concurrency", 8)
+        lanes = try LaneWeights(parsing: values.string("consumer.lanes", LaneWeights().description))
     }
 }
 
+import Consuming
 import Foundation
 import Runtime
 

@@ -88,7 +88,7 @@ public final class ServiceHost: Sendable {
             members.append(("consumer", Dispatcher(runtime: runtime, consumer: consumer, handlers: spec.handlers,
                                                    policies: config.retry, concurrency: config.concurrency, gate: gate,
                                                    hooks: hooks ?? DispatchHooks(faults: config.faults),
-                                                   timeouts: config.timeouts)))
+                                                   timeouts: config.timeouts, lanes: config.lanes)))
         }
         // Last, so it is the first told of a shutdown (the group stops members in reverse).
         members.append(("shutdown-watch", ShutdownWatch(latch: stopping)))

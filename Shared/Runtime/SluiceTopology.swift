@@ -7,6 +7,9 @@ import Messaging
 /// - `<p>.<service>`: one durable queue per consuming service, bound by message type; its
 ///   dead-letter exchange is `<p>.dlx` with the service name as key, so the broker's own
 ///   dead-lettering (TTL, overflow, delivery limit, reject) lands in the service's DLQ.
+/// - `<p>.<service>.urgent`, `<p>.<service>.low`: priority lanes, for a service that handles
+///   stage work (``MessageType/isLaneWork``): bound to `<type>.urgent` and `<type>.low`, with
+///   the work queue's arguments. The dispatcher serves the three by weighted round robin.
 /// - `<p>.<service>.dlq`: the service's dead-letter queue, bound to `<p>.dlx`.
 /// - `<p>.<service>.retry.<ms>ms`: durable delay queues; a message waits there for its TTL
 ///   and is dead-lettered back to `<p>.<service>` through the default exchange. One queue
@@ -78,6 +81,21 @@ public struct SluiceTopology: Sendable, Hashable {
     public var deadLetterExchange: String { "\(prefix).dlx" }
     /// A service's work queue.
     public func queue(_ service: String) -> String { "\(prefix).\(service)" }
+    /// A service's queue for one priority lane (`normal` is the work queue itself).
+    public func queue(_ service: String, lane: Priority) -> String {
+        lane.routingSuffix.map { "\(queue(service)).\($0)" } ?? queue(service)
+    }
+
+    /// Whether a service binding `keys` has priority lanes: it handles stage work.
+    public static func hasLanes(_ keys: [String]) -> Bool {
+        keys.contains { MessageType(rawValue: $0)?.isLaneWork == true }
+    }
+
+    /// The lane a queue of `service` serves (`normal` for any other queue).
+    public func lane(ofQueue name: String, service: String) -> Priority {
+        Priority.allCases.first { $0 != .normal && queue(service, lane: $0) == name } ?? .normal
+    }
+
     /// A service's dead-letter queue.
     public func deadLetterQueue(_ service: String) -> String { "\(prefix).\(service).dlq" }
     /// A service's delay queue for one retry delay.
@@ -130,6 +148,15 @@ public struct SluiceTopology: Sendable, Hashable {
         for key in keys {
             topology.bindings.append(.init(queue: queue(service), exchange: eventsExchange, routingKey: key))
         }
+        if Self.hasLanes(keys) {
+            for lane in Priority.allCases where lane != .normal {
+                topology.queues.append(.init(name: queue(service, lane: lane), arguments: typed(work)))
+                for key in keys where MessageType(rawValue: key)?.isLaneWork == true {
+                    topology.bindings.append(.init(queue: queue(service, lane: lane), exchange: eventsExchange,
+                                                   routingKey: MessageType(rawValue: key)!.routingKey(lane)))
+                }
+            }
+        }
         for delay in policies.delayLevels {
             topology.queues.append(.init(name: retryQueue(service, delayMilliseconds: delay), arguments: typed([
                 "x-message-ttl": .int(Int64(delay)),
@@ -153,11 +180,15 @@ public struct SluiceTopology: Sendable, Hashable {
         return arguments
     }
 
-    /// The queues `service` consumes: its own, and for a dead-letter consumer (the incident
-    /// service) every consuming service's DLQ as well.
+    /// The queues `service` consumes: its own (with its lanes), and for a dead-letter
+    /// consumer (the incident service) every consuming service's DLQ as well.
     public func consumedQueues(_ service: String) -> [String] {
+        let subscription = subscriptions.first { $0.service == service }
         var queues = [queue(service)]
-        if subscriptions.first(where: { $0.service == service })?.deadLetters == true {
+        if Self.hasLanes(subscription?.keys ?? []) {
+            queues += [queue(service, lane: .urgent), queue(service, lane: .low)]
+        }
+        if subscription?.deadLetters == true {
             queues += consumingServices.map(deadLetterQueue)
         }
         return queues

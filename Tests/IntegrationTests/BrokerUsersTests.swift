@@ -35,4 +35,28 @@ struct BrokerUsersTests {
         #expect(outcome["consume another's queue"] as? String == "refused 403")
         #expect(outcome["publish to sluice.dlx"] as? String == "ok", "its dead letters")
     }
+
+    @Test("priority lanes: a user may publish its types' urgent and low routing keys, and no one else's")
+    func laneKeys() throws {
+        let producer = try Self.probe(user: "producer", allowed: "job.submit.urgent", denied: "job.published.urgent")
+        #expect(producer["publish job.submit.urgent"] as? String == "ok")
+        #expect(producer["received"] as? Bool == true)
+        #expect(producer["publish job.published.urgent"] as? String == "refused 403")
+        // A service's lane keys are checked against its topic permission as RabbitMQ reads it
+        // (publishing junk into a real stage queue would leave an incident behind).
+        let check = try Python.run("""
+            import json, re, sys, urllib.request
+            from urllib.parse import urlsplit
+            url = urlsplit(sys.argv[1])
+            request = urllib.request.Request(f"http://{url.hostname}:{url.port}/api/topic-permissions/sluice/sluice_ingest")
+            request.add_header("Authorization", "Basic " + __import__("base64").b64encode(f"{url.username}:{url.password}".encode()).decode())
+            pattern = json.load(urllib.request.urlopen(request))[0]["write"]
+            print(json.dumps({key: re.search(pattern, key) is not None for key in sys.argv[2:]}))
+            """, [TestEnvironment.managementURL, "chunk.ingested.low", "chunk.ingested.urgent", "chunk.ingested",
+                  "chunk.validated.low", "chunk.ingested.high"])
+        #expect(check.status == 0, "\(check.stderr)")
+        let allowed = try JSONSerialization.jsonObject(with: Data(check.stdout.utf8)) as? [String: Bool]
+        #expect(allowed == ["chunk.ingested.low": true, "chunk.ingested.urgent": true, "chunk.ingested": true,
+                            "chunk.validated.low": false, "chunk.ingested.high": false], "validate's work is not ingest's")
+    }
 }

@@ -80,11 +80,21 @@ final class TestPipeline: @unchecked Sendable {
 
     func url(_ service: String, _ path: String) -> String { "http://127.0.0.1:\(ports[service] ?? 0)\(path)" }
 
-    /// Publishes a submission (confirmed).
+    /// Publishes a submission (confirmed), in its priority's lane.
     func submit(_ job: JobSubmit, messageId: String = MessageID.random()) async throws {
-        let envelope = Envelope(id: messageId, jobId: job.jobId, correlationId: job.jobId ?? messageId, causationId: nil,
-                                producer: "test", payload: job)
-        try await publisher.publish([try OutgoingMessage.event(envelope, topology: SluiceTopology(prefix: prefix, subscriptions: ServiceCatalog.subscriptions))])
+        try await submit([job], messageIds: [messageId])
+    }
+
+    /// Publishes submissions in one confirmed batch, each in its priority's lane.
+    func submit(_ jobs: [JobSubmit], messageIds: [String]? = nil) async throws {
+        let topology = SluiceTopology(prefix: prefix, subscriptions: ServiceCatalog.subscriptions)
+        let messages = try jobs.enumerated().map { index, job in
+            let messageId = messageIds?[index] ?? MessageID.random()
+            let envelope = Envelope(id: messageId, jobId: job.jobId, correlationId: job.jobId ?? messageId, causationId: nil,
+                                    producer: "test", priority: job.priority, payload: job)
+            return try OutgoingMessage.event(envelope, topology: topology)
+        }
+        try await publisher.publish(messages)
     }
 
     /// The job's progress from the metrics service.

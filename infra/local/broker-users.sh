@@ -9,7 +9,7 @@
 #   read       its own queue (incident: every DLQ) and the exchanges it binds to
 #   topic      sluice.events: write only the message types it produces (docs/asyncapi.json's
 #              x-sluice-producers, plus redrive.succeeded, which every runtime sends)
-# producer: configure nothing, write sluice.events only, read nothing; topic write ^job\.submit$.
+# producer: configure nothing, write sluice.events only, read nothing; topic write ^job\.submit(\.(urgent|low))?$.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$here/env.sh"
@@ -29,7 +29,8 @@ produced() {
 import json, sys
 document, service = json.load(open(sys.argv[1])), sys.argv[2]
 keys = sorted(set(name for name, channel in document["channels"].items() if service in channel.get("x-sluice-producers", [])) - {"redrive.succeeded"})
-print("^(" + "|".join(k.replace(".", "\\.") for k in keys + ["redrive.succeeded"]) + ")$")
+# Work of urgent and low jobs travels under `<type>.urgent` / `<type>.low` (docs/messages.md#priorities).
+print("^(" + "|".join(k.replace(".", "\\.") for k in keys + ["redrive.succeeded"]) + ")(\\.(urgent|low))?$")
 PY
 }
 
@@ -47,4 +48,4 @@ rmqctl set_user_tags sluice_gateway management >/dev/null
 
 ensure_user producer producer
 rmqctl set_permissions -p "$vhost" producer '^$' '^sluice\.events$' '^$' >/dev/null
-rmqctl set_topic_permissions -p "$vhost" producer sluice.events '^job\.submit$' '^$' >/dev/null
+rmqctl set_topic_permissions -p "$vhost" producer sluice.events '^job\.submit(\.(urgent|low))?$' '^$' >/dev/null

@@ -31,7 +31,7 @@ enum OperationTable {
         Operation("removeProjectMember", .delete, "/api/v1/projects/{project}/members/{user}", .projectsWrite, scoped: true),
         // Jobs
         Operation("listJobs", .get, "/api/v1/jobs", .jobsRead,
-                  query: ["project", "state", "name", "submitter", "since", "until", "tag", "limit", "cursor"]),
+                  query: ["project", "state", "priority", "name", "submitter", "since", "until", "tag", "limit", "cursor"]),
         Operation("submitJob", .post, "/api/v1/jobs", .jobsSubmit, scoped: true),
         Operation("getJob", .get, "/api/v1/jobs/{job}", .jobsRead, scoped: true),
         Operation("listJobArtifacts", .get, "/api/v1/jobs/{job}/artifacts", .jobsRead, scoped: true),

@@ -117,7 +117,7 @@ extension JobRoutes {
             submit.planName = submit.planName.map { "\(project).\($0)" }
         }
         let envelope = Envelope(id: "gateway/\(jobId)/submit", jobId: jobId, correlationId: jobId, causationId: nil,
-                                producer: "gateway", payload: submit)
+                                producer: "gateway", priority: submit.priority, payload: submit)
         let now = Date(), final = submit
         let claimed = try await runtime.transaction { connection, emitter in
             let jobs = JobRepository(runtime: runtime, connection: connection)

@@ -21,6 +21,12 @@ struct JobRoutes {
             let caller = try access.user
             var filter = JobRepository.Filter(projects: try caller.projectFilter(request.query("project")))
             filter.state = request.query("state")
+            if let priority = request.query("priority") {
+                guard let known = Priority(name: priority) else {
+                    throw Problem.badRequest("request.invalid-parameter", "priority must be urgent, normal or low, not '\(priority)'")
+                }
+                filter.priority = known.rawValue
+            }
             filter.name = request.query("name")
             filter.submitter = request.query("submitter")
             filter.since = try request.query("since").map { try Self.date($0, "since") }

@@ -126,5 +126,8 @@ enum GatewayMigrations {
             )
             """,
         ]),
+        Migration(3, "job priorities", [
+            "ALTER TABLE jobs ADD COLUMN priority text NOT NULL DEFAULT 'normal'",
+        ]),
     ])
 }

@@ -27,10 +27,10 @@ struct JobRepository {
         let stages = submit.options?.stages?.rawValue
         try await run("""
             INSERT INTO jobs (job_id, project, submitter, name, tags, state, stages, source, dataset_key, submitted_at,
-                              updated_at)
+                              updated_at, priority)
             VALUES (\(jobId), \(submit.project ?? "default"), \(submit.submittedBy), \(submit.name ?? jobId),
                     \(tags)::jsonb, 'submitted', \(stages), \(submit.source.kind.rawValue), \(submit.options?.datasetKey),
-                    \(at), \(at))
+                    \(at), \(at), \((submit.priority ?? .normal).rawValue))
             ON CONFLICT (job_id) DO NOTHING
             """)
     }
@@ -39,8 +39,9 @@ struct JobRepository {
     private func ensure(_ job: JobContext, at: Date) async throws {
         let tags = String(decoding: try JSONCoding.encoder().encode(job.tags), as: UTF8.self)
         try await run("""
-            INSERT INTO jobs (job_id, project, name, tags, state, submitted_at, updated_at)
-            VALUES (\(job.jobId), 'default', \(job.name), \(tags)::jsonb, 'submitted', \(job.submittedAt ?? at), \(at))
+            INSERT INTO jobs (job_id, project, name, tags, state, submitted_at, updated_at, priority)
+            VALUES (\(job.jobId), 'default', \(job.name), \(tags)::jsonb, 'submitted', \(job.submittedAt ?? at), \(at),
+                    \((job.priority ?? .normal).rawValue))
             ON CONFLICT (job_id) DO NOTHING
             """)
     }
@@ -85,19 +86,19 @@ struct JobRepository {
 
     private static let columns = """
         job_id, project, submitter, name, tags::text, state, chunks, chunks_done, rows_total, rows_valid, rows_invalid,
-        error, incident_id, artifacts::text, submitted_at, updated_at, finished_at
+        error, incident_id, artifacts::text, submitted_at, updated_at, finished_at, priority
         """
 
     private func jobs(_ query: PostgresQuery) async throws -> [GatewayJob] {
         var result: [GatewayJob] = []
         for try await r in try await run(query).decode((String, String, String?, String, String, String, Int?, Int, Int?,
-                                                         Int?, Int?, String?, String?, String?, Date, Date, Date?).self) {
+                                                         Int?, Int?, String?, String?, String?, Date, Date, Date?, String).self) {
             let tags = (try? JSONCoding.decode([String: String].self, from: Array(r.4.utf8))) ?? [:]
             let artifacts = r.13.flatMap { try? JSONCoding.decode([String].self, from: Array($0.utf8)) }
             result.append(GatewayJob(id: r.0, project: r.1, submitter: r.2, name: r.3, tags: tags, state: r.5, chunks: r.6,
                                      chunksDone: r.7, rowsTotal: r.8, rowsValid: r.9, rowsInvalid: r.10, error: r.11,
                                      incidentId: r.12, artifacts: artifacts, submittedAt: r.14, updatedAt: r.15,
-                                     finishedAt: r.16))
+                                     finishedAt: r.16, priority: r.17))
         }
         return result
     }
@@ -113,6 +114,7 @@ struct JobRepository {
         var tags: [String: String] = [:]
         var name: String?
         var submitter: String?
+        var priority: String?
         var since: Date?
         var until: Date?
     }
@@ -130,6 +132,7 @@ struct JobRepository {
               AND tags @> \(tags)::jsonb
               AND (\(pattern)::text IS NULL OR name ILIKE \(pattern))
               AND (\(filter.submitter)::text IS NULL OR submitter = \(filter.submitter))
+              AND (\(filter.priority)::text IS NULL OR priority = \(filter.priority))
               AND (\(filter.since)::timestamptz IS NULL OR submitted_at >= \(filter.since))
               AND (\(filter.until)::timestamptz IS NULL OR submitted_at < \(filter.until))
               AND (\(after?.0)::timestamptz IS NULL OR (submitted_at, job_id) < (\(after?.0), \(after?.1)))

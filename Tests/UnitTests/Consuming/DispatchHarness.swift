@@ -54,14 +54,14 @@ final class DispatchHarness: @unchecked Sendable {
     }
 
     /// A `job.submit` envelope with message id `id`, as an outgoing message.
-    func submission(_ id: String) throws -> OutgoingMessage {
+    func submission(_ id: String, priority: Priority? = nil) throws -> OutgoingMessage {
         let envelope = Envelope(id: id, jobId: id, correlationId: id, causationId: nil, producer: "test",
-                                payload: JobSubmit(jobId: id, source: .inline("a\n1\n")))
+                                priority: priority, payload: JobSubmit(jobId: id, source: .inline("a\n1\n")))
         return try OutgoingMessage.event(envelope, topology: topology)
     }
 
     func publish(_ ids: [String]) async throws {
-        try await publisher.publish(try ids.map(submission))
+        try await publisher.publish(try ids.map { try submission($0) })
     }
 
     var workQueue: String { topology.queue("ingest") }

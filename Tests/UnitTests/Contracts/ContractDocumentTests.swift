@@ -99,7 +99,7 @@ enum ContractSamples {
 
     static func encode<P: MessagePayload>(_ payload: P, full: Bool) -> Data {
         let envelope = Envelope(id: "id", jobId: full ? "job" : nil, correlationId: "c", causationId: full ? "cause" : nil,
-                                producer: "p", payload: payload)
+                                producer: "p", priority: full ? .urgent : nil, payload: payload)
         return try! JSONCoding.encoder().encode(envelope)
     }
 
@@ -118,7 +118,7 @@ enum ContractSamples {
                                     sheet: "s", encoding: "auto", textColumn: "code", datasetKey: "d", force: true)
     static let job = JobContext(jobId: "j", name: "n", tags: ["k": "v"], schema: schema, schemaName: "s@1", plan: plan,
                                 planName: "p@2", notify: NotifySpec(webhooks: ["http://x"], chat: ["http://c"], emails: ["a@b.c"]), options: options,
-                                submittedAt: Date(timeIntervalSince1970: 1_800_000_000), warnings: ["w"])
+                                submittedAt: Date(timeIntervalSince1970: 1_800_000_000), warnings: ["w"], priority: .low)
     static let minimalJob = JobContext(jobId: "j", name: "n", tags: [:])
     static let record = Record(line: 2, values: [.string("x"), .integer(1), .number(1.5), .bool(true), .null],
                                keys: ["f", nil], dedupe: "d")
@@ -133,7 +133,7 @@ enum ContractSamples {
                          source: .init(kind: .path, content: "c", path: "p", uploadId: "u", url: "http://x", jobId: "j0"),
                          format: "csv", chunkSize: 10, tags: ["k": "v"], schema: schema, schemaName: "s", plan: plan,
                          planName: "p", notify: NotifySpec(webhooks: ["http://x"], chat: ["http://c"], emails: ["a@b.c"]), options: options, project: "school",
-                         submittedBy: "ann"),
+                         submittedBy: "ann", priority: .urgent),
                JobSubmit(source: .init(kind: .inline), format: nil)),
         sample("JobIngested", JobIngested(job: job, chunkCount: 1, rowCount: 2, columns: ["a"],
                                           source: SourceInfo(format: "csv", encoding: "utf-8", bytes: 3, sha256: "h")),
