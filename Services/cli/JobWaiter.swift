@@ -32,7 +32,7 @@ struct JobWaiter {
                 last = line
             }
             switch job.state {
-            case "published":
+            case "completed":
                 endLine()
                 let list = try await api.get(ArtifactList.self, path + "/artifacts")
                 if json { return try HTTPJSON.print(Outcome(job: job, artifacts: list.artifacts)) }
@@ -56,6 +56,11 @@ struct JobWaiter {
                     See `sluice incidents show \(job.incidentId ?? "ID")`; fix the cause, then \
                     `sluice incidents redrive \(job.incidentId ?? "ID")` and the job carries on.
                     """)
+            case "cancelled":
+                endLine()
+                if json { try HTTPJSON.print(Outcome(job: job, artifacts: [])) }
+                throw CLIError(code: ExitCodes.jobFailed, message: "job \(jobId) was cancelled; nothing of it was published "
+                               + "(`sluice jobs events \(jobId)` says who and why)")
             case "failed":
                 endLine()
                 if json { try HTTPJSON.print(Outcome(job: job, artifacts: [])) }
@@ -78,7 +83,8 @@ struct JobWaiter {
         let fraction = job.chunks.map { $0 == 0 ? 1.0 : Double(job.chunksDone) / Double($0) } ?? 0
         let filled = Int(min(1, fraction) * Double(width))
         let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
-        return "\(job.state.padding(toLength: 10, withPad: " ", startingAt: 0)) [\(bar)] chunks \(job.chunksDone)/\(total)"
-            + "  rows valid \(job.rowsValid.map(String.init) ?? "?") invalid \(job.rowsInvalid.map(String.init) ?? "?")"
+        let waiting = job.notBefore.map { "  waits until \(APIClient.time($0))" } ?? ""
+        return "\(job.state.padding(toLength: 12, withPad: " ", startingAt: 0)) [\(bar)] chunks \(job.chunksDone)/\(total)"
+            + "  rows valid \(job.rowsValid.map(String.init) ?? "?") invalid \(job.rowsInvalid.map(String.init) ?? "?")" + waiting
     }
 }

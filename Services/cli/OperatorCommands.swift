@@ -5,8 +5,9 @@ import Foundation
 
 /// `sluice jobs show ID` / `sluice jobs list`, through the gateway.
 struct JobsCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "jobs", abstract: "List jobs and show their progress.",
-                                                    subcommands: [Show.self, List.self])
+    static let configuration = CommandConfiguration(commandName: "jobs",
+                                                    abstract: "List jobs, show their progress and history, pause, resume or cancel them.",
+                                                    subcommands: [Show.self, List.self, Events.self, Pause.self, Resume.self, Cancel.self])
 
     struct Show: AsyncParsableCommand {
         @Argument var id: String
@@ -24,15 +25,17 @@ struct JobsCommand: AsyncParsableCommand {
                             ["submitted", APIClient.time(job.submittedAt)], ["finished", APIClient.time(job.finishedAt)]]
                 if let error = job.error { rows.append([job.state == "stalled" ? "stalled" : "failure", error]) }
                 if let incident = job.incidentId { rows.append(["incident", "\(incident)  (sluice incidents show \(incident))"]) }
+                if let notBefore = job.notBefore { rows.append(["waits until", APIClient.time(notBefore) + "  (why: sluice jobs events \(job.id))"]) }
                 print(Table.render(rows, header: nil))
-                if job.state == "failed" || job.state == "stalled" { throw ExitCode(ExitCodes.jobFailed) }
+                if ["failed", "stalled", "cancelled"].contains(job.state) { throw ExitCode(ExitCodes.jobFailed) }
             }
         }
     }
 
     struct List: AsyncParsableCommand {
         @Option(help: "Only this project's jobs.") var project: String?
-        @Option(help: "Only jobs in this state (submitted, ingested, stored, published, failed, skipped, stalled).") var state: String?
+        @Option(help: "Only jobs in this state (queued, rate_limited, dispatched, in_progress, retried, paused, stalled, completed, failed, cancelled, skipped, stored).")
+        var state: String?
         @Option(help: "Only jobs of this priority (urgent, normal, low).") var priority: String?
         @Option(help: "A tag key=value (repeatable).") var tag: [String] = []
         @Option(help: "Jobs whose name contains this.") var name: String?

@@ -27,7 +27,9 @@ public enum GatewayService {
         spec.handlers.observesEverything = false
         spec.handlers.on(JobSubmit.self) { envelope, context in
             guard let jobId = envelope.payload.jobId ?? envelope.jobId else { return }
-            try await repo(context).submitted(envelope.payload, jobId: jobId, at: envelope.occurredAt)
+            var submit = envelope.payload
+            submit.project = submit.project ?? envelope.project
+            try await repo(context).submitted(submit, jobId: jobId, at: envelope.occurredAt)
         }
         spec.handlers.on(JobIngested.self) { envelope, context in
             try await repo(context).ingested(envelope.payload, at: envelope.occurredAt)
@@ -40,17 +42,25 @@ public enum GatewayService {
         }
         spec.handlers.on(JobFailed.self) { envelope, context in
             let p = envelope.payload
-            try await repo(context).ended(p.job, jobId: p.job.jobId, state: "failed", error: "[\(p.code)] \(p.reason)",
+            try await repo(context).ended(p.job, jobId: p.job.jobId, state: .failed, error: "[\(p.code)] \(p.reason)",
                                           at: envelope.occurredAt)
         }
         spec.handlers.on(JobSkipped.self) { envelope, context in
-            try await repo(context).ended(envelope.payload.job, jobId: envelope.payload.job.jobId, state: "skipped",
-                                          error: nil, at: envelope.occurredAt)
+            let p = envelope.payload
+            try await repo(context).ended(p.job, jobId: p.job.jobId, state: .skipped,
+                                          error: "the input has not changed since job \(p.previousJobId)", at: envelope.occurredAt)
         }
         spec.handlers.on(JobStalled.self) { envelope, context in
             let p = envelope.payload
-            try await repo(context).ended(nil, jobId: p.jobId, state: "stalled", error: "[\(p.code)] \(p.stage): \(p.reason)",
+            try await repo(context).ended(nil, jobId: p.jobId, state: .stalled, error: "[\(p.code)] \(p.stage): \(p.reason)",
                                           incidentId: p.incidentId, at: envelope.occurredAt)
+        }
+        spec.handlers.on(JobStatusChanged.self) { envelope, context in
+            let p = envelope.payload
+            let message = "\(p.service): " + (p.reason ?? p.state.rawValue.replacingOccurrences(of: "_", with: " "))
+                + (p.attempt.map { " (attempt \($0))" } ?? "")
+            try await repo(context).observe(p.jobId, p.state, kind: p.state.rawValue, message: message,
+                                            at: envelope.occurredAt, notBefore: p.notBefore)
         }
         // The project of jobs that name none must exist (the migration made it; a restore or
         // a truncation may have taken it away).
@@ -87,6 +97,7 @@ public enum GatewayService {
         let jobs = JobRoutes(api: api, runtime: runtime, settings: settings, jobs: JobRepository(runtime: runtime),
                              identity: identity, client: client)
         jobs.add()
+        JobControlRoutes(api: api, runtime: runtime, jobRoutes: jobs).add()
         DefinitionProxyRoutes(api: api, client: client).add()
         ScheduleProxyRoutes(api: api, client: client, jobRoutes: jobs).add()
         OperationsRoutes(api: api, client: client).add()

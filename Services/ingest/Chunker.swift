@@ -104,6 +104,12 @@ struct Chunker {
     /// durably stored), then publishes their claim checks and waits for the confirms.
     private mutating func flush(runtime: RuntimeContext, traceparent: String?) async throws {
         guard !pending.isEmpty else { return }
+        // A chunk boundary: an operator's pause or cancel stops the reading here.
+        switch runtime.controls.verdict(jobId: job.jobId, project: submission.project) {
+        case .run: break
+        case .hold: throw IngestStop.paused
+        case .drop: throw IngestStop.cancelled
+        }
         let columns = columns ?? []
         var envelopes: [Envelope<ChunkIngested>] = []
         for (index, chunk) in pending {
@@ -118,4 +124,9 @@ struct Chunker {
         pending.removeAll()
         try await runtime.publish(envelopes, traceparent: TraceParent.child(of: traceparent))
     }
+}
+
+/// Reading stopped at a chunk boundary because an operator paused or cancelled the job.
+enum IngestStop: Error {
+    case paused, cancelled
 }

@@ -76,6 +76,18 @@ struct JobOutcome {
         }
     }
 
+    /// A cancelled job: recorded, nothing emitted (the gateway already shows it cancelled).
+    func cancel(_ job: JobContext) async throws {
+        let submissionId = submission.id
+        try await runtime.transaction(traceparent: traceparent) { connection, _ in
+            guard try await Inbox.claim(submissionId, type: JobSubmit.messageType.rawValue,
+                                        on: connection, logger: runtime.logger) else { return }
+            try await connection.query("""
+                UPDATE jobs SET state = 'cancelled', finished_at = now() WHERE job_id = \(job.jobId) AND state = 'ingesting'
+                """, logger: runtime.logger)
+        }
+    }
+
     private func complete<P: MessagePayload>(_ job: JobContext, emitting event: Envelope<P>,
                                              _ update: @escaping @Sendable (PostgresConnection) async throws -> Void) async throws {
         let submissionId = submission.id

@@ -61,6 +61,12 @@ public enum MetricsService {
             try await repo(context).apply(.stalled(incidentId: p.incidentId, reason: "[\(p.code)] \(p.stage): \(p.reason)"),
                                           jobId: p.jobId, at: envelope.occurredAt)
         }
+        spec.handlers.on(JobControl.self) { envelope, context in
+            // A cancelled job has ended: its chunks become due for retention like a finished job's.
+            let control = envelope.payload
+            guard control.action == .cancel, control.scope == .job else { return }
+            try await repo(context).apply(.ended(state: "cancelled"), jobId: control.target, at: envelope.occurredAt)
+        }
         let retention = try ChunkRetention.Settings(values: config.values)
         spec.loops.append { runtime in ChunkRetention(runtime: runtime, settings: retention).loop() }
         spec.routes = { router, runtime in

@@ -14,7 +14,8 @@ public struct GatewayJob: Codable, Sendable, Hashable {
     public var name: String
     /// Its tags.
     public var tags: [String: String]
-    /// `submitted`, `ingested`, `stored`, `published`, `failed`, `skipped` or `stalled`.
+    /// `queued`, `rate_limited`, `dispatched`, `in_progress`, `retried`, `paused`, `stalled`,
+    /// `completed`, `failed`, `cancelled`, `skipped` or `stored` (docs/job-control.md#states).
     public var state: String
     /// Chunks ingested and chunks through transform (progress: `chunksDone` of `chunks`).
     public var chunks: Int?
@@ -34,13 +35,16 @@ public struct GatewayJob: Codable, Sendable, Hashable {
     public var finishedAt: Date?
     /// `urgent`, `normal` or `low`.
     public var priority: String
+    /// When a `rate_limited` or `retried` job goes on by itself.
+    public var notBefore: Date?
 
     /// A job.
     public init(id: String, project: String, submitter: String?, name: String, tags: [String: String], state: String,
                 chunks: Int?, chunksDone: Int, rowsTotal: Int?, rowsValid: Int?, rowsInvalid: Int?, error: String?,
                 incidentId: String?, artifacts: [String]?, submittedAt: Date, updatedAt: Date, finishedAt: Date?,
-                priority: String = "normal") {
+                priority: String = "normal", notBefore: Date? = nil) {
         self.priority = priority
+        self.notBefore = notBefore
         self.id = id
         self.project = project
         self.submitter = submitter

@@ -34,6 +34,7 @@ extension Dispatcher {
         let attempts = override ?? Int(delivery.properties.headers[FaultHeader.attempts]?.intValue ?? 1)
         var properties = faultProperties(delivery, fault: fault, type: type)
         let message: OutgoingMessage
+        var status: OutgoingMessage?
         if fault.disposition == .transient && attempts < policy.maxAttempts {
             properties.headers[FaultHeader.attempts] = .int(Int64(attempts + 1))
             properties.expiration = String(policy.jitteredMilliseconds(afterAttempt: attempts))
@@ -41,6 +42,8 @@ extension Dispatcher {
                                                     delayMilliseconds: policy.delayMilliseconds(afterAttempt: attempts))
             message = OutgoingMessage(exchange: "", routingKey: queue, body: delivery.body, properties: properties)
             runtime.metrics.increment("sluice_messages_retried_total", ["service": runtime.service, "type": type])
+            status = retriedStatus(delivery, type: type, fault: fault, attempt: attempts,
+                                   delayMilliseconds: Int(properties.expiration ?? "") ?? 0)
             logger.warning("handler failed; retrying", metadata: [
                 "error": "\(fault)", "attempt": "\(attempts)", "retry_in_ms": "\(properties.expiration ?? "")"])
         } else {
@@ -61,6 +64,13 @@ extension Dispatcher {
             var message = message
             message.properties.persistent = true
             try await runtime.publisher.publish(message)
+            if let status {
+                // Best effort: the history's note must never hold up or undo the retry itself
+                // (nobody may be bound to job.status in a partial deployment).
+                do { try await runtime.publisher.publish(status) } catch {
+                    logger.debug("job.status not published", metadata: ["error": "\(error)"])
+                }
+            }
             return .ack
         } catch {
             if Task.isCancelled { return .abandon }
@@ -68,6 +78,19 @@ extension Dispatcher {
             try? await Task.sleep(for: .milliseconds(500))
             return .requeue
         }
+    }
+
+    /// `job.status` `retried` for stage work of a job, so its history shows the wait and why.
+    private func retriedStatus(_ delivery: Delivery, type: String, fault: SluiceError, attempt: Int,
+                               delayMilliseconds: Int) -> OutgoingMessage? {
+        guard MessageType(rawValue: type)?.isLaneWork == true,
+              let jobId = delivery.properties.headers["x-sluice-job-id"]?.stringValue else { return nil }
+        let status = JobStatusChanged(jobId: jobId, state: .retried, service: runtime.service, reason: fault.description,
+                                      notBefore: Date().addingTimeInterval(Double(delayMilliseconds) / 1000), attempt: attempt)
+        let envelope = Envelope(id: "status/\(delivery.properties.messageId ?? MessageID.random())/retried/\(attempt)",
+                                jobId: jobId, correlationId: delivery.properties.correlationId ?? jobId, causationId: delivery.properties.messageId,
+                                producer: runtime.service, payload: status)
+        return try? OutgoingMessage.event(envelope, topology: runtime.topology)
     }
 
     /// The delivery's properties with the fault headers for this failure. First-failure time

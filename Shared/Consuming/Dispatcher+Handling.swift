@@ -16,6 +16,15 @@ extension Dispatcher {
         let type = Self.messageType(delivery)
         hooks.beforeHandle?(delivery, logger)
         do {
+            let verdict = try await obeyControls(delivery, type: type)
+            guard verdict == .run else {
+                // Held for a resume, or dropped quietly for a cancelled job: acked either way,
+                // never dead-lettered, never an incident.
+                runtime.metrics.increment("sluice_messages_controlled_total",
+                                          ["service": runtime.service, "type": type, "outcome": verdict == .hold ? "held" : "dropped"])
+                logger.info(verdict == .hold ? "job paused: message held until it is resumed" : "job cancelled: message dropped")
+                return .ack
+            }
             try await withDeadline(timeouts.handler, "handling \(type)") { [self] in
                 try await dispatch(delivery, logger: logger)
             }
@@ -28,6 +37,21 @@ extension Dispatcher {
             if Task.isCancelled { return .abandon }
             return await fail(delivery, fault: Self.classify(error), logger: logger)
         }
+    }
+
+    /// Stage work of a paused job or project is held, of a cancelled job dropped
+    /// (docs/job-control.md); anything else runs.
+    private func obeyControls(_ delivery: Delivery, type: String) async throws -> JobControlBoard.Verdict {
+        guard MessageType(rawValue: type)?.isLaneWork == true,
+              runtime.topology.serviceOfDeadLetterQueue(delivery.queue) == nil else { return .run }
+        let headers = delivery.properties.headers
+        let jobId = headers["x-sluice-job-id"]?.stringValue
+        let project = headers["x-sluice-project"]?.stringValue
+        guard jobId != nil || project != nil else { return .run }
+        let lane = Self.lane(of: delivery, topology: runtime.topology, service: runtime.service)
+        let queue = runtime.topology.queue(runtime.service, lane: lane)
+        return try await runtime.obeyControls(jobId: jobId, project: project,
+                                              message: try RuntimeContext.heldMessage(delivery, queue: queue), queue: queue)
     }
 
     /// The delivery's message type: the `type` property, else the routing key it was first

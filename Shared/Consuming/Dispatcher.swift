@@ -40,6 +40,7 @@ public final class Dispatcher: Service, Sendable {
     let watchdog: ConsumerWatchdog
     let ledger: any DeliveryLedger
     let lanes: LaneWeights
+    let queues: [String]?
 
     /// What becomes of a delivery: acked, requeued, or left unsettled (the process is being
     /// cancelled; the broker redelivers it once the connection closes).
@@ -47,8 +48,9 @@ public final class Dispatcher: Service, Sendable {
 
     package init(runtime: RuntimeContext, consumer: any MessageConsumer, handlers: MessageHandlers, policies: RetryPolicies,
          concurrency: Int, gate: StartupGate, hooks: DispatchHooks = DispatchHooks(), timeouts: RuntimeTimeouts,
-         ledger: (any DeliveryLedger)? = nil, lanes: LaneWeights = LaneWeights()) {
+         ledger: (any DeliveryLedger)? = nil, lanes: LaneWeights = LaneWeights(), queues: [String]? = nil) {
         self.lanes = lanes
+        self.queues = queues
         self.ledger = ledger ?? DeliveryCounter(database: runtime.database, logger: runtime.logger)
         self.runtime = runtime
         self.consumer = consumer
@@ -65,7 +67,7 @@ public final class Dispatcher: Service, Sendable {
     /// Consumes until shut down (see the type's documentation).
     public func run() async throws {
         try await gate.wait()
-        let queues = runtime.topology.consumedQueues(runtime.service)
+        let queues = self.queues ?? runtime.topology.consumedQueues(runtime.service)
         var delay = Duration.milliseconds(200)
         while true {
             do {

@@ -44,6 +44,10 @@ public struct MessageHandlers: Sendable {
         observesOnly && observesEverything ? ["#"] : handlers.keys.map(\.rawValue).sorted()
     }
 
+    /// Whether the service does stage work and so obeys operators' job controls (it gets a
+    /// control queue and holds or drops the work of paused or cancelled jobs).
+    public var obeysJobControls: Bool { !observesOnly && SluiceTopology.hasLanes(bindingKeys) }
+
     /// Whether the service also consumes every service's dead-letter queue (the incident service).
     public var consumesDeadLetters: Bool { deadLetter != nil }
 

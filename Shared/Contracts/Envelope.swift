@@ -28,15 +28,19 @@ public struct Envelope<Payload: MessagePayload>: Codable, Sendable {
     /// The job's priority (absent: normal). Every message a job causes inherits it, and work
     /// messages are routed by it (see ``Priority``).
     public var priority: Priority?
+    /// The job's project (absent: none named). Inherited like the priority, so every stage
+    /// can hold a paused project's work (docs/job-control.md).
+    public var project: String?
     /// The typed body.
     public var payload: Payload
 
     /// Creates an envelope for `payload`, stamping its type and current version.
     public init(id: String, jobId: String?, correlationId: String, causationId: String?,
                 producer: String = "", occurredAt: Date = Date(), attempt: Int = 1, priority: Priority? = nil,
-                payload: Payload) {
+                project: String? = nil, payload: Payload) {
         self.id = id
         self.priority = priority
+        self.project = project
         self.type = Payload.messageType
         self.version = Payload.messageType.currentVersion
         self.jobId = jobId
@@ -48,13 +52,14 @@ public struct Envelope<Payload: MessagePayload>: Codable, Sendable {
         self.payload = payload
     }
 
-    /// An envelope for a message caused by `cause`: same correlation and priority, causation
+    /// An envelope for a message caused by `cause`: same correlation, priority and project, causation
     /// set, and the cause's job unless `jobId` names the job explicitly (ingest resolves the
     /// job id of a submission that did not carry one).
     public init<Cause>(id: String, causedBy cause: Envelope<Cause>, jobId: String? = nil, producer: String = "",
                        payload: Payload) {
         self.init(id: id, jobId: jobId ?? cause.jobId, correlationId: cause.correlationId,
-                  causationId: cause.id, producer: producer, priority: cause.priority, payload: payload)
+                  causationId: cause.id, producer: producer, priority: cause.priority, project: cause.project,
+                  payload: payload)
     }
 }
 

@@ -17,6 +17,8 @@ public enum MessageType: String, Codable, Sendable, CaseIterable {
     case jobStalled = "job.stalled"
     case redriveSucceeded = "redrive.succeeded"
     case mailRequested = "mail.requested"
+    case jobControl = "job.control"
+    case jobStatus = "job.status"
 
     /// The schema version producers write today. Consumers accept exactly the versions in
     /// `supportedVersions`; anything else is a permanent error (dead-lettered, never retried).
@@ -44,6 +46,8 @@ public enum MessageType: String, Codable, Sendable, CaseIterable {
         case .jobStalled: "A message of this job was dead-lettered; the job waits for an operator to fix and re-drive it."
         case .redriveSucceeded: "A re-driven dead letter was handled successfully by the service it failed in."
         case .mailRequested: "Send one email from a template (account codes and notices; notify's SMTP channel)."
+        case .jobControl: "An operator paused, resumed or cancelled a job, or paused or resumed a project's work."
+        case .jobStatus: "A service tells where a job is: admitted, waiting for a retry, or over a rate limit."
         }
     }
 }

@@ -41,6 +41,6 @@ public struct ServiceDescriptor: Sendable {
     public func subscription() throws -> SluiceTopology.Subscription {
         let handlers = try spec(RuntimeConfig(service: name, values: ConfigValues([:]), defaultPort: defaultPort)).handlers
         return SluiceTopology.Subscription(service: name, keys: handlers.bindingKeys,
-                                           deadLetters: handlers.consumesDeadLetters)
+                                           deadLetters: handlers.consumesDeadLetters, controlled: handlers.obeysJobControls)
     }
 }

@@ -38,12 +38,14 @@ public final class ServiceHost: Sendable {
         // (declaring every queue lets a first publish route before its consumer has started).
         var names = config.topology
         let own = SluiceTopology.Subscription(service: config.service, keys: spec.handlers.bindingKeys,
-                                              deadLetters: spec.handlers.consumesDeadLetters)
+                                              deadLetters: spec.handlers.consumesDeadLetters,
+                                              controlled: spec.handlers.obeysJobControls)
         names.subscriptions.removeAll { $0.service == config.service }
         if !spec.handlers.isEmpty { names.subscriptions.append(own) }
         var declared = names.all()
         if !spec.handlers.isEmpty {
-            declared = declared.merged(with: names.service(config.service, keys: own.keys, policies: config.retry))
+            declared = declared.merged(with: names.service(config.service, keys: own.keys, policies: config.retry,
+                                                           controlled: own.controlled))
         }
         let transport = transport ?? AMQPTransport(config: config.amqp, timeouts: config.timeouts.amqp)
         let publisher = transport.makePublisher(name: config.amqp.connectionName, topology: declared, logger: logger)
@@ -89,6 +91,15 @@ public final class ServiceHost: Sendable {
                                                    policies: config.retry, concurrency: config.concurrency, gate: gate,
                                                    hooks: hooks ?? DispatchHooks(faults: config.faults),
                                                    timeouts: config.timeouts, lanes: config.lanes)))
+        }
+        if own.controlled {
+            // Operators' controls on a connection of their own, never behind the work.
+            let controls = transport.makeConsumer(name: config.amqp.connectionName + "-control", topology: declared,
+                                                  prefetch: 50, logger: logger)
+            members.append(("controls", Dispatcher(runtime: runtime, consumer: controls, handlers: JobControlHandler.handlers,
+                                                   policies: config.retry, concurrency: 1, gate: gate,
+                                                   timeouts: config.timeouts, queues: [names.controlQueue(config.service)])))
+            members.append(("control-board", JobControlHandler.refresher(runtime)))
         }
         // Last, so it is the first told of a shutdown (the group stops members in reverse).
         members.append(("shutdown-watch", ShutdownWatch(latch: stopping)))

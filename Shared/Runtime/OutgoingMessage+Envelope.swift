@@ -13,6 +13,7 @@ extension OutgoingMessage {
         if let traceparent { headers["traceparent"] = .string(traceparent) }
         // The lane survives a retry, which comes back through the service's normal queue.
         if let priority = envelope.priority { headers[Priority.header] = .string(priority.rawValue) }
+        if let project = envelope.project { headers["x-sluice-project"] = .string(project) }
         let properties = MessageProperties(
             messageId: envelope.id, type: envelope.type.rawValue, correlationId: envelope.correlationId,
             contentType: "application/json", appId: envelope.producer,

@@ -26,11 +26,15 @@ public struct RuntimeContext: Sendable {
     public let values: ConfigValues
     /// Where chunks and artifacts are stored.
     public let objects: any ObjectStore
+    /// Operators' pauses and cancellations as this replica knows them (stage work checks it).
+    public let controls: JobControlBoard
     package let gate: StartupGate
 
     package init(service: String, database: Database, publisher: any MessagePublisher, topology: SluiceTopology,
-         metrics: MetricsRegistry, logger: Logger, values: ConfigValues, objects: any ObjectStore, gate: StartupGate) {
+         metrics: MetricsRegistry, logger: Logger, values: ConfigValues, objects: any ObjectStore, gate: StartupGate,
+         controls: JobControlBoard = JobControlBoard()) {
         self.gate = gate
+        self.controls = controls
         self.objects = objects
         self.service = service
         self.database = database
@@ -44,7 +48,7 @@ public struct RuntimeContext: Sendable {
     /// The same runtime logging with `logger` (which carries a message's ids).
     package func with(logger: Logger) -> RuntimeContext {
         RuntimeContext(service: service, database: database, publisher: publisher, topology: topology, metrics: metrics,
-                       logger: logger, values: values, objects: objects, gate: gate)
+                       logger: logger, values: values, objects: objects, gate: gate, controls: controls)
     }
 
     /// The chunk store (claim checks) over ``objects``.

@@ -10,6 +10,8 @@ import Messaging
 /// - `<p>.<service>.urgent`, `<p>.<service>.low`: priority lanes, for a service that handles
 ///   stage work (``MessageType/isLaneWork``): bound to `<type>.urgent` and `<type>.low`, with
 ///   the work queue's arguments. The dispatcher serves the three by weighted round robin.
+/// - `<p>.<service>.control`: for a stage worker, operators' `job.control` messages, consumed
+///   apart from the work so a pause or cancel never waits behind a backlog.
 /// - `<p>.<service>.dlq`: the service's dead-letter queue, bound to `<p>.dlx`.
 /// - `<p>.<service>.retry.<ms>ms`: durable delay queues; a message waits there for its TTL
 ///   and is dead-lettered back to `<p>.<service>` through the default exchange. One queue
@@ -59,12 +61,16 @@ public struct SluiceTopology: Sendable, Hashable {
         public var keys: [String]
         /// Whether it consumes the other services' DLQs too.
         public var deadLetters: Bool
+        /// Whether it obeys operators' job controls (a stage worker): then it also has a
+        /// control queue, bound to `job.control`.
+        public var controlled: Bool
 
         /// Describes a subscription.
-        public init(service: String, keys: [String], deadLetters: Bool = false) {
+        public init(service: String, keys: [String], deadLetters: Bool = false, controlled: Bool = false) {
             self.service = service
             self.keys = keys
             self.deadLetters = deadLetters
+            self.controlled = controlled
         }
     }
 
@@ -96,6 +102,9 @@ public struct SluiceTopology: Sendable, Hashable {
         Priority.allCases.first { $0 != .normal && queue(service, lane: $0) == name } ?? .normal
     }
 
+    /// A stage worker's queue of operators' job controls.
+    public func controlQueue(_ service: String) -> String { "\(prefix).\(service).control" }
+
     /// A service's dead-letter queue.
     public func deadLetterQueue(_ service: String) -> String { "\(prefix).\(service).dlq" }
     /// A service's delay queue for one retry delay.
@@ -121,21 +130,22 @@ public struct SluiceTopology: Sendable, Hashable {
             .init(name: deadLetterExchange, type: "direct"),
         ])
         for subscription in subscriptions {
-            topology = topology.merged(with: self.service(subscription.service, keys: subscription.keys, policies: policies))
+            topology = topology.merged(with: self.service(subscription.service, keys: subscription.keys, policies: policies,
+                                                          controlled: subscription.controlled))
         }
         return topology
     }
 
     /// One service's queues and bindings.
-    public func service(_ service: String, keys: [String], policies: RetryPolicies) -> Topology {
-        var topology = rawService(service, keys: keys, policies: policies)
+    public func service(_ service: String, keys: [String], policies: RetryPolicies, controlled: Bool = false) -> Topology {
+        var topology = rawService(service, keys: keys, policies: policies, controlled: controlled)
         if let expiry = queueExpiryMilliseconds {
             for i in topology.queues.indices { topology.queues[i].arguments["x-expires"] = .int(Int64(expiry)) }
         }
         return topology
     }
 
-    private func rawService(_ service: String, keys: [String], policies: RetryPolicies) -> Topology {
+    private func rawService(_ service: String, keys: [String], policies: RetryPolicies, controlled: Bool) -> Topology {
         var topology = Topology()
         var work: [String: HeaderValue] = [
             "x-dead-letter-exchange": .string(deadLetterExchange),
@@ -147,6 +157,11 @@ public struct SluiceTopology: Sendable, Hashable {
         topology.bindings.append(.init(queue: deadLetterQueue(service), exchange: deadLetterExchange, routingKey: service))
         for key in keys {
             topology.bindings.append(.init(queue: queue(service), exchange: eventsExchange, routingKey: key))
+        }
+        if controlled {
+            topology.queues.append(.init(name: controlQueue(service), arguments: typed(work)))
+            topology.bindings.append(.init(queue: controlQueue(service), exchange: eventsExchange,
+                                           routingKey: MessageType.jobControl.rawValue))
         }
         if Self.hasLanes(keys) {
             for lane in Priority.allCases where lane != .normal {

@@ -72,5 +72,33 @@ public struct MigrationSet: Sendable {
             )
             """,
         ]),
+        Migration(4, "job controls and held messages", [
+            """
+            CREATE TABLE job_controls (
+                scope      text NOT NULL CHECK (scope IN ('job', 'project')),
+                target     text NOT NULL,
+                state      text NOT NULL CHECK (state IN ('paused', 'cancelled', 'running')),
+                changed_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+                PRIMARY KEY (scope, target)
+            )
+            """,
+            "CREATE INDEX job_controls_changed ON job_controls (changed_at)",
+            """
+            CREATE TABLE held_messages (
+                id         bigserial PRIMARY KEY,
+                job_id     text,
+                project    text,
+                reason     text NOT NULL CHECK (reason IN ('paused', 'rate_limited')),
+                not_before timestamptz,
+                queue      text NOT NULL,
+                message_id text,
+                properties jsonb NOT NULL,
+                body       bytea NOT NULL,
+                held_at    timestamptz NOT NULL DEFAULT now()
+            )
+            """,
+            "CREATE INDEX held_messages_job ON held_messages (job_id)",
+            "CREATE INDEX held_messages_project ON held_messages (project)",
+        ]),
     ])
 }

@@ -9,7 +9,7 @@ import Testing
 struct CLITests {
     let env = TestEnvironment.self
 
-    @Test("submit (uploaded through the gateway) --wait exits 0 on published and 1 on failed; jobs show and artifacts get work")
+    @Test("submit (uploaded through the gateway) --wait exits 0 on completed and 1 on failed; jobs show and artifacts get work")
     func submitAndWait() async throws {
         let pipeline = try TestPipeline()
         try await pipeline.start()
@@ -24,7 +24,7 @@ struct CLITests {
         let jobId = try #require(ok.output.split(separator: "\n").first.map(String.init))
         #expect(ok.output.contains("output.csv"))
         let show = try await sluice(["jobs", "show", jobId, "--json"])
-        #expect(show.status == 0 && show.output.contains("\"state\" : \"published\""))
+        #expect(show.status == 0 && show.output.contains("\"state\" : \"completed\""))
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("cli-\(UUID())").path
         let get = try await sluice(["artifacts", "get", jobId, "--out", out])
         #expect(get.status == 0)

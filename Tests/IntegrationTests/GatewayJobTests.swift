@@ -49,7 +49,7 @@ struct GatewayJobTests {
         #expect(upload.name == "grades.csv" && upload.tags == ["course": "bio"])
         for id in [job.id, upload.id] {
             _ = try await TestEnvironment.eventually(timeout: .seconds(60)) {
-                try await pipeline.gatewayJSON(GatewayJob.self, "GET", "/jobs/\(id)", token: member).state == "published"
+                try await pipeline.gatewayJSON(GatewayJob.self, "GET", "/jobs/\(id)", token: member).state == "completed"
             }
         }
         let done = try await pipeline.gatewayJSON(GatewayJob.self, "GET", "/jobs/\(upload.id)", token: member)
@@ -76,7 +76,7 @@ struct GatewayJobTests {
         #expect(rerun.status == 202, "\(String(decoding: rerun.body, as: UTF8.self))")
         let again = try JSONCoding.decoder().decode(GatewayJob.self, from: Data(rerun.body))
         _ = try await TestEnvironment.eventually(timeout: .seconds(60)) {
-            try await pipeline.gatewayJSON(GatewayJob.self, "GET", "/jobs/\(again.id)", token: member).state == "published"
+            try await pipeline.gatewayJSON(GatewayJob.self, "GET", "/jobs/\(again.id)", token: member).state == "completed"
         }
         let datasets = try await pipeline.gatewayJSON([GatewayJob].self, "POST", "/projects/alpha/reruns", token: member,
                                                       json: RerunRequest(tags: ["course": "math"]))

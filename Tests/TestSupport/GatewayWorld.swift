@@ -64,7 +64,7 @@ final class GatewayWorld: @unchecked Sendable {
             project: "alpha"))
         alphaJob = job.id
         _ = try await TestEnvironment.eventually(timeout: .seconds(60)) {
-            try await self.pipeline.gatewayJSON(GatewayJob.self, "GET", "/jobs/\(job.id)", token: admin).state == "published"
+            try await self.pipeline.gatewayJSON(GatewayJob.self, "GET", "/jobs/\(job.id)", token: admin).state == "completed"
         }
         let schema = #"{"fields": [{"name": "student", "type": "string"}, {"name": "grade", "type": "integer"}]}"#
         let stored = try await pipeline.gateway("PUT", "/projects/alpha/schemas/grades", token: admin, body: Array(schema.utf8))

@@ -109,7 +109,7 @@ final class TestPipeline: @unchecked Sendable {
         var last: JobProgress?
         _ = try await TestEnvironment.eventually(timeout: timeout, every: .milliseconds(100)) {
             last = try await progress(jobId)
-            return ["published", "failed", "stored", "skipped"].contains(last?.state ?? "")
+            return ["published", "failed", "stored", "skipped", "cancelled"].contains(last?.state ?? "")
         }
         return try #require(last, "no progress for \(jobId)")
     }

@@ -38,6 +38,13 @@ enum OperationTable {
         Operation("downloadJobArtifact", .get, "/api/v1/jobs/{job}/artifacts/{name}", .jobsRead, scoped: true),
         Operation("getJobErrors", .get, "/api/v1/jobs/{job}/errors", .jobsRead, scoped: true),
         Operation("rerunJob", .post, "/api/v1/jobs/{job}/rerun", .jobsSubmit, scoped: true),
+        Operation("listJobEvents", .get, "/api/v1/jobs/{job}/events", .jobsRead, scoped: true, query: ["after", "limit"]),
+        Operation("pauseJob", .post, "/api/v1/jobs/{job}/pause", .jobsControl, scoped: true),
+        Operation("resumeJob", .post, "/api/v1/jobs/{job}/resume", .jobsControl, scoped: true),
+        Operation("cancelJob", .post, "/api/v1/jobs/{job}/cancel", .jobsControl, scoped: true),
+        Operation("pauseProject", .post, "/api/v1/projects/{project}/pause", .projectsControl, scoped: true),
+        Operation("resumeProject", .post, "/api/v1/projects/{project}/resume", .projectsControl, scoped: true),
+        Operation("cancelProject", .post, "/api/v1/projects/{project}/cancel", .projectsControl, scoped: true),
         Operation("rerunDatasets", .post, "/api/v1/projects/{project}/reruns", .jobsSubmit, scoped: true),
         // Schemas and plans, per project
         Operation("listSchemas", .get, "/api/v1/projects/{project}/schemas", .definitionsRead, scoped: true),

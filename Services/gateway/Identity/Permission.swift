@@ -7,6 +7,10 @@ enum Permission: String, Sendable, CaseIterable {
     case `self` = "self"
     case jobsRead = "jobs.read"
     case jobsSubmit = "jobs.submit"
+    /// Pause, resume and cancel jobs (of the caller's projects).
+    case jobsControl = "jobs.control"
+    /// Pause, resume and cancel all work of a project.
+    case projectsControl = "projects.control"
     case definitionsRead = "definitions.read"
     case definitionsWrite = "definitions.write"
     case schedulesRead = "schedules.read"
@@ -25,8 +29,8 @@ enum Permission: String, Sendable, CaseIterable {
     var roles: Set<Role> {
         switch self {
         case .public, .self, .jobsRead, .definitionsRead, .schedulesRead, .projectsRead: Set(Role.allCases)
-        case .jobsSubmit, .schedulesRun: [.admin, .operator, .member]
-        case .operationsRead, .operationsManage, .auditRead: [.admin, .operator]
+        case .jobsSubmit, .jobsControl, .schedulesRun: [.admin, .operator, .member]
+        case .operationsRead, .operationsManage, .auditRead, .projectsControl: [.admin, .operator]
         case .definitionsWrite, .schedulesWrite, .projectsWrite, .usersRead, .usersWrite: [.admin]
         }
     }

@@ -20,7 +20,7 @@ struct JobRoutes {
         api.add("listJobs") { request, _, access in
             let caller = try access.user
             var filter = JobRepository.Filter(projects: try caller.projectFilter(request.query("project")))
-            filter.state = request.query("state")
+            filter.state = try request.query("state").map(Self.state)
             if let priority = request.query("priority") {
                 guard let known = Priority(name: priority) else {
                     throw Problem.badRequest("request.invalid-parameter", "priority must be urgent, normal or low, not '\(priority)'")
@@ -99,12 +99,23 @@ struct JobRoutes {
     }
 
     /// The job named in the path, if the caller sees its project (404 otherwise).
-    private func job(_ context: SluiceRequestContext, _ access: Access) async throws -> GatewayJob {
+    func job(_ context: SluiceRequestContext, _ access: Access) async throws -> GatewayJob {
         let id = try context.path("job")
         guard let job = try await jobs.find(id) else { throw Problem.notFound("job \(id)") }
         try access.enter(job.project, "job \(id)")
         access.target(id)
         return job
+    }
+
+    /// A state to filter by; the names before job control (`published`, `submitted`,
+    /// `ingested`) still work.
+    static func state(_ text: String) throws -> String {
+        let aliases = ["published": JobState.completed, "submitted": .queued, "ingested": .inProgress]
+        guard let state = JobState(rawValue: text) ?? aliases[text] else {
+            throw Problem.badRequest("request.invalid-parameter",
+                                     "state must be one of \(JobState.allCases.map(\.rawValue).joined(separator: ", ")), not '\(text)'")
+        }
+        return state.rawValue
     }
 
     static func date(_ text: String, _ name: String) throws -> Date {

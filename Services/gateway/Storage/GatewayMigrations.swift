@@ -129,5 +129,37 @@ enum GatewayMigrations {
         Migration(3, "job priorities", [
             "ALTER TABLE jobs ADD COLUMN priority text NOT NULL DEFAULT 'normal'",
         ]),
+        Migration(4, "job states, event history and project controls", [
+            """
+            UPDATE jobs SET state = CASE state WHEN 'submitted' THEN 'queued' WHEN 'ingested' THEN 'in_progress'
+                                               WHEN 'published' THEN 'completed' ELSE state END
+            """,
+            "ALTER TABLE jobs ADD COLUMN resume_state text",
+            "ALTER TABLE jobs ADD COLUMN paused_by text CHECK (paused_by IN ('job', 'project'))",
+            "ALTER TABLE jobs ADD COLUMN not_before timestamptz",
+            "CREATE INDEX jobs_state ON jobs (state, priority)",
+            """
+            CREATE TABLE job_events (
+                id         bigserial PRIMARY KEY,
+                job_id     text NOT NULL,
+                at         timestamptz NOT NULL,
+                kind       text NOT NULL,
+                state      text NOT NULL,
+                actor      text,
+                message    text NOT NULL,
+                not_before timestamptz
+            )
+            """,
+            "CREATE INDEX job_events_job ON job_events (job_id, id)",
+            """
+            CREATE TABLE project_controls (
+                project    text PRIMARY KEY,
+                state      text NOT NULL CHECK (state IN ('paused', 'running')),
+                note       text,
+                changed_by text,
+                changed_at timestamptz NOT NULL DEFAULT now()
+            )
+            """,
+        ]),
     ])
 }

@@ -16,23 +16,36 @@ struct JobRepository {
     }
 
     @discardableResult
-    private func run(_ query: PostgresQuery) async throws -> PostgresRowSequence {
+    func run(_ query: PostgresQuery) async throws -> PostgresRowSequence {
         if let connection { return try await connection.query(query, logger: runtime.logger) }
         return try await runtime.database.query(query, logger: runtime.logger)
     }
 
-    /// Records a submission (first writer wins: the gateway at submit, else the observed message).
-    func submitted(_ submit: JobSubmit, jobId: String, at: Date) async throws {
+    /// Records a submission (first writer wins: the gateway at submit, else the observed
+    /// message). A job submitted into a paused project starts paused.
+    func submitted(_ submit: JobSubmit, jobId: String, at: Date, actor: String? = nil) async throws {
         let tags = String(decoding: try JSONCoding.encoder().encode(submit.tags ?? [:]), as: UTF8.self)
         let stages = submit.options?.stages?.rawValue
-        try await run("""
+        let project = submit.project ?? "default"
+        let inserted = try await run("""
             INSERT INTO jobs (job_id, project, submitter, name, tags, state, stages, source, dataset_key, submitted_at,
-                              updated_at, priority)
-            VALUES (\(jobId), \(submit.project ?? "default"), \(submit.submittedBy), \(submit.name ?? jobId),
-                    \(tags)::jsonb, 'submitted', \(stages), \(submit.source.kind.rawValue), \(submit.options?.datasetKey),
-                    \(at), \(at), \((submit.priority ?? .normal).rawValue))
+                              updated_at, priority, resume_state, paused_by)
+            SELECT \(jobId), \(project), \(submit.submittedBy), \(submit.name ?? jobId), \(tags)::jsonb,
+                   CASE WHEN p.state = 'paused' THEN 'paused' ELSE 'queued' END, \(stages), \(submit.source.kind.rawValue),
+                   \(submit.options?.datasetKey), \(at), \(at), \((submit.priority ?? .normal).rawValue),
+                   CASE WHEN p.state = 'paused' THEN 'queued' END, CASE WHEN p.state = 'paused' THEN 'project' END
+            FROM (SELECT (SELECT state FROM project_controls WHERE project = \(project)) AS state) p
             ON CONFLICT (job_id) DO NOTHING
-            """)
+            RETURNING state
+            """).decode(String.self)
+        for try await state in inserted {
+            let priority = submit.priority.map { " (\($0.rawValue))" } ?? ""
+            try await event(jobId, "submitted", state: JobState(rawValue: state), actor: actor ?? submit.submittedBy,
+                            message: "submitted to \(project)\(priority)", at: at)
+            if state == JobState.paused.rawValue {
+                try await event(jobId, "paused", state: .paused, message: "its project \(project) is paused", at: at)
+            }
+        }
     }
 
     /// A later event of a job the gateway never saw submitted (it was not running yet).
@@ -40,7 +53,7 @@ struct JobRepository {
         let tags = String(decoding: try JSONCoding.encoder().encode(job.tags), as: UTF8.self)
         try await run("""
             INSERT INTO jobs (job_id, project, name, tags, state, submitted_at, updated_at, priority)
-            VALUES (\(job.jobId), 'default', \(job.name), \(tags)::jsonb, 'submitted', \(job.submittedAt ?? at), \(at),
+            VALUES (\(job.jobId), 'default', \(job.name), \(tags)::jsonb, 'queued', \(job.submittedAt ?? at), \(at),
                     \((job.priority ?? .normal).rawValue))
             ON CONFLICT (job_id) DO NOTHING
             """)
@@ -50,55 +63,69 @@ struct JobRepository {
         try await ensure(event.job, at: at)
         let final = event.job.effectiveOptions.effectiveStages == .ingestOnly
         try await run("""
-            UPDATE jobs SET chunks = \(event.chunkCount), rows_total = \(event.rowCount), updated_at = \(at),
-                state = CASE WHEN state = 'submitted' THEN \(final ? "stored" : "ingested") ELSE state END,
-                finished_at = CASE WHEN \(final) THEN \(at) ELSE finished_at END
+            UPDATE jobs SET chunks = \(event.chunkCount), rows_total = \(event.rowCount), updated_at = \(at)
             WHERE job_id = \(event.job.jobId)
             """)
+        try await observe(event.job.jobId, final ? .stored : .inProgress, kind: final ? "stored" : "ingested",
+                          message: "read \(event.rowCount) rows in \(event.chunkCount) chunks"
+                              + (final ? "; the input is stored (ingest-only)" : ""), at: at)
     }
 
+    /// One more chunk through transform: progress, and the job is in progress. The history
+    /// keeps the first chunk, every tenth of the job and the last.
     func chunkDone(jobId: String, at: Date) async throws {
-        try await run("UPDATE jobs SET chunks_done = chunks_done + 1, updated_at = \(at) WHERE job_id = \(jobId)")
+        for try await (done, total) in try await run("""
+            UPDATE jobs SET chunks_done = chunks_done + 1, updated_at = \(at) WHERE job_id = \(jobId)
+            RETURNING chunks_done, chunks
+            """).decode((Int, Int?).self) {
+            let step = max(1, (total ?? 10) / 10)
+            let recorded = done == 1 || done % step == 0 || done == total
+            try await observe(jobId, .inProgress, kind: recorded ? "progress" : nil,
+                              message: "\(done) of \(total.map(String.init) ?? "?") chunks through the stages", at: at)
+        }
     }
 
     func published(_ event: JobPublished, at: Date) async throws {
         try await ensure(event.job, at: at)
         let artifacts = String(decoding: try JSONCoding.encoder().encode(event.artifacts.map(\.name)), as: UTF8.self)
         try await run("""
-            UPDATE jobs SET state = 'published', rows_total = \(event.rowsTotal), rows_valid = \(event.rowsValid),
-                rows_invalid = \(event.rowsInvalid), artifacts = \(artifacts)::jsonb, error = NULL,
-                updated_at = \(at), finished_at = \(at)
-            WHERE job_id = \(event.job.jobId)
+            UPDATE jobs SET rows_total = \(event.rowsTotal), rows_valid = \(event.rowsValid),
+                rows_invalid = \(event.rowsInvalid), artifacts = \(artifacts)::jsonb, updated_at = \(at)
+            WHERE job_id = \(event.job.jobId) AND state <> 'cancelled'
             """)
+        try await observe(event.job.jobId, .completed, kind: "completed",
+                          message: "published \(event.artifacts.count) artifacts: \(event.rowsValid) valid rows, "
+                              + "\(event.rowsInvalid) invalid", at: at)
     }
 
-    /// `failed`, `skipped` or `stalled`; never over a published job.
-    func ended(_ job: JobContext?, jobId: String, state: String, error: String?, incidentId: String? = nil,
+    /// `failed`, `skipped` or `stalled`.
+    func ended(_ job: JobContext?, jobId: String, state: JobState, error: String?, incidentId: String? = nil,
                at: Date) async throws {
         if let job { try await ensure(job, at: at) }
         try await run("""
-            UPDATE jobs SET state = \(state), error = coalesce(\(error), error),
-                incident_id = coalesce(\(incidentId), incident_id), updated_at = \(at),
-                finished_at = CASE WHEN \(state) = 'stalled' THEN finished_at ELSE \(at) END
-            WHERE job_id = \(jobId) AND state <> 'published'
+            UPDATE jobs SET error = coalesce(\(error), error), incident_id = coalesce(\(incidentId), incident_id),
+                updated_at = \(at)
+            WHERE job_id = \(jobId) AND state NOT IN ('completed', 'cancelled')
             """)
+        try await observe(jobId, state, kind: state.rawValue, message: error ?? state.rawValue, at: at)
     }
 
     private static let columns = """
         job_id, project, submitter, name, tags::text, state, chunks, chunks_done, rows_total, rows_valid, rows_invalid,
-        error, incident_id, artifacts::text, submitted_at, updated_at, finished_at, priority
+        error, incident_id, artifacts::text, submitted_at, updated_at, finished_at, priority,
+        CASE WHEN state IN ('rate_limited', 'retried') THEN not_before END
         """
 
     private func jobs(_ query: PostgresQuery) async throws -> [GatewayJob] {
         var result: [GatewayJob] = []
         for try await r in try await run(query).decode((String, String, String?, String, String, String, Int?, Int, Int?,
-                                                         Int?, Int?, String?, String?, String?, Date, Date, Date?, String).self) {
+                                                         Int?, Int?, String?, String?, String?, Date, Date, Date?, String, Date?).self) {
             let tags = (try? JSONCoding.decode([String: String].self, from: Array(r.4.utf8))) ?? [:]
             let artifacts = r.13.flatMap { try? JSONCoding.decode([String].self, from: Array($0.utf8)) }
             result.append(GatewayJob(id: r.0, project: r.1, submitter: r.2, name: r.3, tags: tags, state: r.5, chunks: r.6,
                                      chunksDone: r.7, rowsTotal: r.8, rowsValid: r.9, rowsInvalid: r.10, error: r.11,
                                      incidentId: r.12, artifacts: artifacts, submittedAt: r.14, updatedAt: r.15,
-                                     finishedAt: r.16, priority: r.17))
+                                     finishedAt: r.16, priority: r.17, notBefore: r.18))
         }
         return result
     }
@@ -146,7 +173,7 @@ struct JobRepository {
         let tags = String(decoding: try JSONCoding.encoder().encode(tags), as: UTF8.self)
         return try await jobs("""
             SELECT DISTINCT ON (coalesce(dataset_key, job_id)) \(unescaped: Self.columns) FROM jobs
-            WHERE project = \(project) AND tags @> \(tags)::jsonb AND state IN ('published', 'stored', 'failed')
+            WHERE project = \(project) AND tags @> \(tags)::jsonb AND state IN ('completed', 'stored', 'failed')
               AND source <> 'job'
             ORDER BY coalesce(dataset_key, job_id), submitted_at DESC
             """)

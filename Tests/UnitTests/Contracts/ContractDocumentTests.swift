@@ -99,7 +99,7 @@ enum ContractSamples {
 
     static func encode<P: MessagePayload>(_ payload: P, full: Bool) -> Data {
         let envelope = Envelope(id: "id", jobId: full ? "job" : nil, correlationId: "c", causationId: full ? "cause" : nil,
-                                producer: "p", priority: full ? .urgent : nil, payload: payload)
+                                producer: "p", priority: full ? .urgent : nil, project: full ? "school" : nil, payload: payload)
         return try! JSONCoding.encoder().encode(envelope)
     }
 
@@ -176,5 +176,10 @@ enum ContractSamples {
                RedriveSucceeded(redriveId: "r", deadLetterId: "d", service: "s")),
         sample("MailRequested", MailRequested(to: ["a@b.c"], template: "verification-code", variables: ["code": "1"], subject: "u"),
                MailRequested(to: [], template: "t", variables: [:], subject: "u")),
+        sample("JobControl", JobControl(action: .pause, scope: .job, target: "j", requestedBy: "ann", note: "n"),
+               JobControl(action: .cancel, scope: .project, target: "p")),
+        sample("JobStatusChanged", JobStatusChanged(jobId: "j", state: .retried, service: "validate", reason: "r",
+                                                    notBefore: Date(timeIntervalSince1970: 1_800_000_000), attempt: 2),
+               JobStatusChanged(jobId: "j", state: .dispatched, service: "ingest")),
     ]
 }

@@ -1,0 +1,156 @@
+import APIModels
+import Contracts
+import Foundation
+import PostgresNIO
+
+/// The job state machine (``JobState``) over the read model: observed events move a job
+/// only where the machine allows, operators' actions are checked against it, and both leave
+/// an entry in the job's history.
+extension JobRepository {
+    /// The job's state and where a paused job was, locked for this transaction.
+    private func lock(_ jobId: String) async throws -> (state: JobState, resume: JobState?)? {
+        for try await (state, resume) in try await run("""
+            SELECT state, resume_state FROM jobs WHERE job_id = \(jobId) FOR UPDATE
+            """).decode((String, String?).self) {
+            return (JobState(rawValue: state) ?? .queued, resume.flatMap(JobState.init(rawValue:)))
+        }
+        return nil
+    }
+
+    /// What an observed event says the job is now. A paused job stays paused (remembering
+    /// where it got to) unless it ended; a move the machine does not allow is kept in the
+    /// history only. `kind` nil records nothing (progress between the recorded steps).
+    func observe(_ jobId: String, _ target: JobState, kind: String?, message: String, at: Date,
+                 notBefore: Date? = nil) async throws {
+        guard let (current, resume) = try await lock(jobId) else { return }
+        var next = current
+        if current == .paused {
+            if target.isTerminal || target == .stalled {
+                next = target
+            } else if let resume, resume != target, resume.canMove(to: target) {
+                try await run("UPDATE jobs SET resume_state = \(target.rawValue) WHERE job_id = \(jobId)")
+            }
+        } else if current != target, current.canMove(to: target) {
+            next = target
+        }
+        if next != current {
+            try await run("""
+                UPDATE jobs SET state = \(next.rawValue), updated_at = \(at), not_before = \(notBefore),
+                    resume_state = CASE WHEN \(next.isTerminal) THEN NULL ELSE resume_state END,
+                    finished_at = CASE WHEN \(next.isTerminal) THEN \(at) ELSE finished_at END
+                WHERE job_id = \(jobId)
+                """)
+        }
+        if let kind {
+            let note = next == target ? "" : " (the job stays \(next.rawValue))"
+            try await event(jobId, kind, state: next, message: message + note, at: at, notBefore: notBefore)
+        }
+    }
+
+    /// An operator's pause, resume or cancel: the new state, or nil when it changed nothing
+    /// (a repeated pause or cancel). Throws ``JobTransitionError`` when the state forbids it.
+    func control(_ jobId: String, _ action: JobControl.Action, actor: String, note: String?, byProject: Bool = false,
+                 at: Date) async throws -> JobState? {
+        guard let (current, resume) = try await lock(jobId) else { return nil }
+        // A job its project's pause holds, paused on its own: it now stays paused when the
+        // project resumes.
+        if action == .pause, current == .paused, !byProject {
+            for try await _ in try await run("""
+                UPDATE jobs SET paused_by = 'job', updated_at = \(at) WHERE job_id = \(jobId) AND paused_by = 'project'
+                RETURNING 1
+                """) {
+                try await event(jobId, "paused", state: .paused, actor: actor,
+                                message: "paused on its own" + (note.map { ": \($0)" } ?? ""), at: at)
+                return .paused
+            }
+        }
+        guard let next = try current.applying(action, resumeTo: resume) else { return nil }
+        switch action {
+        case .pause:
+            try await run("""
+                UPDATE jobs SET state = 'paused', resume_state = \(current.rawValue),
+                    paused_by = \(byProject ? "project" : "job"), updated_at = \(at)
+                WHERE job_id = \(jobId)
+                """)
+        case .resume:
+            try await run("""
+                UPDATE jobs SET state = \(next.rawValue), resume_state = NULL, paused_by = NULL, updated_at = \(at)
+                WHERE job_id = \(jobId)
+                """)
+        case .cancel:
+            try await run("""
+                UPDATE jobs SET state = 'cancelled', resume_state = NULL, paused_by = NULL, updated_at = \(at),
+                    finished_at = \(at)
+                WHERE job_id = \(jobId)
+                """)
+        }
+        let scope = byProject ? "with its project" : ""
+        try await event(jobId, action.pastTense, state: next, actor: actor,
+                        message: ([action.pastTense, scope].filter { !$0.isEmpty }.joined(separator: " "))
+                            + (note.map { ": \($0)" } ?? ""), at: at)
+        return next
+    }
+
+    /// Appends to the job's history.
+    func event(_ jobId: String, _ kind: String, state: JobState?, actor: String? = nil, message: String, at: Date,
+               notBefore: Date? = nil) async throws {
+        try await run("""
+            INSERT INTO job_events (job_id, at, kind, state, actor, message, not_before)
+            VALUES (\(jobId), \(at), \(kind), \((state ?? .queued).rawValue), \(actor), \(message), \(notBefore))
+            """)
+    }
+
+    /// The job's history after event `after`, oldest first.
+    func events(_ jobId: String, after: Int?, limit: Int) async throws -> [JobEvent] {
+        var events: [JobEvent] = []
+        for try await r in try await run("""
+            SELECT id, job_id, at, kind, state, actor, message, not_before FROM job_events
+            WHERE job_id = \(jobId) AND id > \(after ?? 0) ORDER BY id LIMIT \(limit)
+            """).decode((Int, String, Date, String, String, String?, String, Date?).self) {
+            events.append(JobEvent(id: r.0, jobId: r.1, at: r.2, kind: r.3, state: r.4, actor: r.5, message: r.6,
+                                   notBefore: r.7))
+        }
+        return events
+    }
+
+    /// The project's jobs an action applies to: those not ended (for a resume, those its
+    /// pause paused).
+    func projectJobs(_ project: String, for action: JobControl.Action) async throws -> [String] {
+        var ids: [String] = []
+        let rows: PostgresRowSequence
+        switch action {
+        case .resume:
+            rows = try await run("""
+                SELECT job_id FROM jobs WHERE project = \(project) AND state = 'paused' AND paused_by = 'project'
+                ORDER BY submitted_at
+                """)
+        case .pause, .cancel:
+            rows = try await run("""
+                SELECT job_id FROM jobs WHERE project = \(project)
+                  AND state NOT IN ('completed', 'failed', 'cancelled', 'skipped', 'stored', 'paused')
+                ORDER BY submitted_at
+                """)
+        }
+        for try await id in rows.decode(String.self) { ids.append(id) }
+        if action == .cancel {
+            // Paused jobs are cancelled too.
+            for try await id in try await run("""
+                SELECT job_id FROM jobs WHERE project = \(project) AND state = 'paused' ORDER BY submitted_at
+                """).decode(String.self) { ids.append(id) }
+        }
+        return ids
+    }
+
+    /// Records a project's pause or resume; the state before.
+    func setProject(_ project: String, paused: Bool, actor: String, note: String?) async throws -> String? {
+        var before: String?
+        for try await state in try await run("SELECT state FROM project_controls WHERE project = \(project) FOR UPDATE")
+            .decode(String.self) { before = state }
+        try await run("""
+            INSERT INTO project_controls (project, state, note, changed_by) VALUES (\(project), \(paused ? "paused" : "running"), \(note), \(actor))
+            ON CONFLICT (project) DO UPDATE SET state = excluded.state, note = excluded.note, changed_by = excluded.changed_by,
+                changed_at = now()
+            """)
+        return before
+    }
+}

@@ -1,0 +1,61 @@
+import Contracts
+import Foundation
+import Logging
+import Runtime
+import ServiceLifecycle
+import Storage
+
+/// Applies operators' `job.control` messages in a stage worker (docs/job-control.md): the
+/// control is stored in the service's own schema, a resume sends the held messages back to
+/// their lanes through the outbox, and a cancel drops what was held. Every stage worker gets
+/// this from the runtime; no service writes it.
+public enum JobControlHandler {
+    /// The control queue's one handler.
+    public static var handlers: MessageHandlers {
+        var handlers = MessageHandlers()
+        handlers.on(JobControl.self) { envelope, context in try await apply(envelope.payload, context) }
+        return handlers
+    }
+
+    static func apply(_ control: JobControl, _ context: HandlerContext) async throws {
+        // A project is cancelled job by job (the gateway sends one control per active job).
+        if control.scope == .project, control.action == .cancel { return }
+        let state = switch control.action {
+        case .pause: "paused"
+        case .resume: "running"
+        case .cancel: "cancelled"
+        }
+        try await JobControls.set(scope: control.scope.rawValue, target: control.target, state: state,
+                                  on: context.connection, logger: context.logger)
+        switch control.action {
+        case .pause:
+            break
+        case .resume:
+            let released = try await JobControls.release(scope: control.scope.rawValue, target: control.target,
+                                                         on: context.connection, logger: context.logger)
+            for message in released { try context.emitter.send(message) }
+            context.logger.info("resumed: held messages sent back", metadata: ["released": "\(released.count)"])
+        case .cancel:
+            let dropped = try await JobControls.discard(jobId: control.target, on: context.connection, logger: context.logger)
+            context.logger.info("cancelled: held messages dropped", metadata: ["dropped": "\(dropped)"])
+        }
+        // At once on this replica; the others read it within their next refresh.
+        context.runtime.controls.apply([.init(scope: control.scope.rawValue, target: control.target, state: state,
+                                              changedAt: Date())])
+    }
+
+    /// Keeps the replica's board current: every 250 ms, the controls changed since.
+    public static func refresher(_ runtime: RuntimeContext) -> any Service {
+        LoopService {
+            try await runtime.waitUntilReady()
+            while !Task.isCancelled && !Task.isShuttingDownGracefully {
+                do {
+                    try await runtime.controls.refresh(from: runtime.database, logger: runtime.logger)
+                } catch {
+                    runtime.logger.warning("cannot read job controls; retrying", metadata: ["error": "\(error)"])
+                }
+                await sleepUnlessShuttingDown(for: .milliseconds(250))
+            }
+        }
+    }
+}
