@@ -98,6 +98,7 @@ public enum GatewayService {
                              identity: identity, client: client)
         jobs.add()
         JobControlRoutes(api: api, runtime: runtime, jobRoutes: jobs).add()
+        JobStreamRoute(api: api, jobRoutes: jobs).add()
         DefinitionProxyRoutes(api: api, client: client).add()
         ScheduleProxyRoutes(api: api, client: client, jobRoutes: jobs).add()
         OperationsRoutes(api: api, client: client).add()

@@ -79,14 +79,40 @@ public enum Outbound {
         }
     }
 
+    /// GETs `url` and hands each piece of the body to `onData` as it arrives (a stream of
+    /// Server-Sent Events, say) until the server ends it, `onData` returns false, or
+    /// `timeout` passes; returns the status (the body keeps only its first 64 KiB, for an
+    /// error message).
+    public static func stream(url: String, headers: [String: String] = [:], timeout: Duration,
+                              onData: @escaping @Sendable ([UInt8]) -> Bool) async throws -> HTTPResult {
+        _ = globalInit
+        guard let scheme = URL(string: url)?.scheme?.lowercased(), scheme == "http" || scheme == "https" else {
+            throw OutboundError(code: "outbound.scheme-refused", message: "only http and https URLs are allowed: \(url)")
+        }
+        return try await withCheckedThrowingContinuation { continuation in
+            queue.async {
+                continuation.resume(with: Result {
+                    try perform(url: url, body: [], method: "GET", contentType: "application/json", headers: headers,
+                                timeout: timeout, maxResponseBytes: 64 << 10, multipart: nil, onData: onData)
+                })
+            }
+        }
+    }
+
     private final class Sink {
         var bytes: [UInt8] = []
         let limit: Int
-        init(limit: Int) { self.limit = limit }
+        let onData: (@Sendable ([UInt8]) -> Bool)?
+        var stopped = false
+        init(limit: Int, onData: (@Sendable ([UInt8]) -> Bool)? = nil) {
+            self.limit = limit
+            self.onData = onData
+        }
     }
 
     private static func perform(url: String, body: [UInt8], method: String, contentType: String, headers: [String: String],
-                                timeout: Duration, maxResponseBytes: Int, multipart: MultipartForm?) throws -> HTTPResult {
+                                timeout: Duration, maxResponseBytes: Int, multipart: MultipartForm?,
+                                onData: (@Sendable ([UInt8]) -> Bool)? = nil) throws -> HTTPResult {
         guard let handle = curl_easy_init() else {
             throw OutboundError(code: "outbound.init-failed", message: "curl_easy_init failed")
         }
@@ -97,7 +123,7 @@ public enum Outbound {
             list = curl_slist_append(list, line)
         }
         defer { curl_slist_free_all(list) }
-        let sink = Sink(limit: maxResponseBytes)
+        let sink = Sink(limit: maxResponseBytes, onData: onData)
         let sinkPointer = Unmanaged.passRetained(sink)
         defer { sinkPointer.release() }
         var mimeToFree: OpaquePointer?
@@ -137,13 +163,19 @@ public enum Outbound {
                 guard let data, let user else { return 0 }
                 let sink = Unmanaged<Sink>.fromOpaque(user).takeUnretainedValue()
                 let n = size * count
+                if let onData = sink.onData {
+                    let piece = data.withMemoryRebound(to: UInt8.self, capacity: n) { Array(UnsafeBufferPointer(start: $0, count: n)) }
+                    if sink.bytes.count < sink.limit { sink.bytes.append(contentsOf: piece.prefix(sink.limit - sink.bytes.count)) }
+                    guard onData(piece) else { sink.stopped = true; return 0 }
+                    return n
+                }
                 if sink.bytes.count + n > sink.limit { return 0 }
                 data.withMemoryRebound(to: UInt8.self, capacity: n) { sink.bytes.append(contentsOf: UnsafeBufferPointer(start: $0, count: n)) }
                 return n
             }
             _ = sluice_curl_setopt_pointer(handle, CURLOPT_WRITEDATA, sinkPointer.toOpaque())
             let code = curl_easy_perform(handle)
-            guard code == CURLE_OK else {
+            guard code == CURLE_OK || (code == CURLE_WRITE_ERROR && sink.stopped) else {
                 let text = String(cString: curl_easy_strerror(code))
                 throw OutboundError(code: code == CURLE_OPERATION_TIMEDOUT ? "outbound.timeout" : "outbound.transport",
                                     message: "\(method) \(url): \(text)")

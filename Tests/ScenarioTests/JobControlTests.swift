@@ -4,6 +4,7 @@ import Foundation
 import Outbound
 @testable import TestSupport
 import Testing
+import Toolkit
 
 /// Pause, resume and cancel through the gateway, on a real broker and database: the job
 /// stops at a chunk boundary, what is left waits durably (a restart of every service
@@ -148,6 +149,42 @@ struct JobControlTests {
             try await Self.job(pipeline, own.id, token: member).state == "completed"
         }
         #expect(ownDone)
+        await pipeline.stopAll()
+    }
+
+    @Test("a job's live stream: its state, its history as events, and its end; a reconnection goes on from Last-Event-ID")
+    func stream() async throws {
+        let world = try GatewayWorld()
+        try await world.start()
+        let pipeline = world.pipeline
+        let member = world.token("member-a")
+        let job = try await pipeline.gatewayJSON(GatewayJob.self, "POST", "/jobs", token: member, json: JobSubmit(
+            name: "streamed", source: .inline(Self.csv(rows: 3000)), format: "csv", chunkSize: 100))
+        let url = pipeline.url("gateway", "/api/v1/jobs/\(job.id)/stream")
+        func read(_ headers: [String: String]) async throws -> (Int, [EventStreamParser.Event]) {
+            let events = LockedValue<[EventStreamParser.Event]>([])
+            let parser = LockedValue(EventStreamParser())
+            let result = try await Outbound.stream(url: url, headers: headers.merging(["Authorization": "Bearer \(member)"]) { a, _ in a },
+                                                   timeout: .seconds(120)) { bytes in
+                let new = parser.update { $0.feed(bytes) }
+                events.update { $0 += new }
+                return true
+            }
+            return (result.status, events.get())
+        }
+        let (status, events) = try await read([:])
+        #expect(status == 200)
+        let names = events.map(\.name)
+        #expect(names.first == "job" && names.last == "end", "\(names)")
+        #expect(names.contains("submitted") && names.contains("completed"))
+        let end = try JSONCoding.decoder().decode(GatewayJob.self, from: Data(events.last!.data.utf8))
+        #expect(end.state == "completed" && end.chunksDone == 30)
+        let submitted = try #require(events.first { $0.name == "submitted" }?.id)
+        let (_, again) = try await read(["Last-Event-ID": submitted])
+        let ids = again.compactMap { $0.id.flatMap(Int.init) }
+        #expect(!ids.isEmpty && ids.allSatisfy { $0 > Int(submitted)! }, "only what came after \(submitted): \(ids)")
+        #expect(try await Outbound.stream(url: url, headers: ["Authorization": "Bearer \(world.token("member-b"))"],
+                                          timeout: .seconds(10)) { _ in true }.status == 404)
         await pipeline.stopAll()
     }
 

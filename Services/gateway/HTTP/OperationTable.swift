@@ -39,6 +39,7 @@ enum OperationTable {
         Operation("getJobErrors", .get, "/api/v1/jobs/{job}/errors", .jobsRead, scoped: true),
         Operation("rerunJob", .post, "/api/v1/jobs/{job}/rerun", .jobsSubmit, scoped: true),
         Operation("listJobEvents", .get, "/api/v1/jobs/{job}/events", .jobsRead, scoped: true, query: ["after", "limit"]),
+        Operation("streamJob", .get, "/api/v1/jobs/{job}/stream", .jobsRead, scoped: true, query: ["after"]),
         Operation("pauseJob", .post, "/api/v1/jobs/{job}/pause", .jobsControl, scoped: true),
         Operation("resumeJob", .post, "/api/v1/jobs/{job}/resume", .jobsControl, scoped: true),
         Operation("cancelJob", .post, "/api/v1/jobs/{job}/cancel", .jobsControl, scoped: true),
