@@ -106,6 +106,9 @@ public enum GatewayService {
         if document == nil {
             runtime.logger.error("no OpenAPI document", metadata: ["gateway.openapi.file": "\(settings.openAPIFile)"])
         }
-        SystemRoutes(api: api, settings: settings, audit: audit, openAPI: document).add()
+        let system = SystemRoutes(api: api, settings: settings, audit: audit, openAPI: document)
+        system.add()
+        StatusRoute(api: api, system: system, jobs: JobRepository(runtime: runtime), client: client,
+                    prefix: runtime.topology.prefix).add()
     }
 }

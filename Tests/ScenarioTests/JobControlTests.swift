@@ -188,6 +188,35 @@ struct JobControlTests {
         await pipeline.stopAll()
     }
 
+    @Test("the status view: services with replicas, queues, jobs by state and priority, the scheduler; CLI and access")
+    func status() async throws {
+        let world = try GatewayWorld()
+        try await world.start()
+        let pipeline = world.pipeline
+        let operatorToken = world.token("operator")
+        _ = try await pipeline.gatewayJSON(GatewayJob.self, "POST", "/jobs", token: world.token("member-a"), json: JobSubmit(
+            name: "urgent-one", source: .inline(Self.csv(rows: 10)), format: "csv", priority: .urgent))
+        // The broker's statistics trail by a few seconds.
+        var status = try await pipeline.gatewayJSON(SystemStatus.self, "GET", "/status", token: operatorToken)
+        _ = try await TestEnvironment.eventually(timeout: .seconds(20), every: .milliseconds(500)) {
+            status = try await pipeline.gatewayJSON(SystemStatus.self, "GET", "/status", token: operatorToken)
+            return status.services.first { $0.name == "validate" }?.replicas == 1
+        }
+        #expect(Set(status.services.map(\.name)) == Set(TestPipeline.all))
+        #expect(status.services.allSatisfy { $0.health == "up" }, "\(status.services)")
+        #expect(status.services.first { $0.name == "validate" }?.replicas == 1)
+        #expect(status.services.first { $0.name == "scheduler" }?.replicas == nil, "the scheduler consumes nothing")
+        #expect(status.queues.contains { $0.name == "\(pipeline.prefix).validate.urgent" })
+        #expect(status.jobs.contains { $0.priority == "urgent" && $0.count == 1 }, "\(status.jobs)")
+        #expect(status.jobs.contains { $0.state == "completed" && $0.priority == "normal" })
+        #expect(status.scheduler.health == "up" && status.scheduler.schedules >= 1 && status.scheduler.nextFireAt != nil)
+        #expect(try await pipeline.gateway("GET", "/status", token: world.token("member-a")).status == 403)
+        let cli = try await SluiceCLI.run(["status"], environment: pipeline.cliEnvironment(token: operatorToken))
+        #expect(cli.output.contains("REPLICAS") && cli.output.contains("validate") && cli.output.contains("scheduler up"),
+                "\(cli.output)")
+        await pipeline.stopAll()
+    }
+
     /// Messages the stage services handled (not held or dropped), from their `/metrics`.
     static func handled(_ pipeline: TestPipeline) async throws -> [String: Double] {
         var counts: [String: Double] = [:]

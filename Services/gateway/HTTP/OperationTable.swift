@@ -92,6 +92,7 @@ enum OperationTable {
         Operation("updateKnownError", .put, "/api/v1/known-errors/{knownError}", .operationsManage),
         Operation("deleteKnownError", .delete, "/api/v1/known-errors/{knownError}", .operationsManage),
         Operation("listQueues", .get, "/api/v1/queues", .operationsRead),
+        Operation("getStatus", .get, "/api/v1/status", .operationsRead),
         Operation("listAudit", .get, "/api/v1/audit", .auditRead,
                   query: ["actor", "action", "target", "before", "limit"]),
     ]

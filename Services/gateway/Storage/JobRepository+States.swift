@@ -91,6 +91,19 @@ extension JobRepository {
         return next
     }
 
+    /// Jobs not ended, and jobs ended since `endedSince`, by state and priority.
+    func counts(endedSince: Date) async throws -> [JobCount] {
+        var counts: [JobCount] = []
+        for try await (state, priority, count) in try await run("""
+            SELECT state, priority, count(*)::bigint FROM jobs
+            WHERE state NOT IN ('completed', 'failed', 'cancelled', 'skipped', 'stored') OR finished_at >= \(endedSince)
+            GROUP BY state, priority ORDER BY state, priority
+            """).decode((String, String, Int64).self) {
+            counts.append(JobCount(state: state, priority: priority, count: Int(count)))
+        }
+        return counts
+    }
+
     /// Appends to the job's history.
     func event(_ jobId: String, _ kind: String, state: JobState?, actor: String? = nil, message: String, at: Date,
                notBefore: Date? = nil) async throws {
