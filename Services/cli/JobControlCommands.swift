@@ -107,3 +107,35 @@ extension ProjectsCommand {
         func run() async throws { try await exiting { try await ProjectsCommand.control(.cancel, project: project, note: note, json: json, global: global) } }
     }
 }
+
+extension ProjectsCommand {
+    struct Limits: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show a project's job rate limit, or set (admins) or reset it.")
+        @Argument var project: String
+        @Option(help: "Jobs admitted per minute (0: no limit).") var jobsPerMinute: Int?
+        @Option(help: "Jobs a full bucket admits at once (default: a minute's worth).") var burst: Int?
+        @Flag(help: "Go back to the configured default.") var reset = false
+        @Flag var json = false
+        @OptionGroup var global: GlobalOptions
+
+        func run() async throws {
+            try await exiting {
+                let api = try APIClient(global: global)
+                let path = "/projects/\(APIClient.escape(project))/limits"
+                let limits: ProjectLimits
+                if reset {
+                    limits = try await api.send(ProjectLimits.self, "DELETE", path, body: ControlRequest())
+                } else if let jobsPerMinute {
+                    limits = try await api.send(ProjectLimits.self, "PUT", path,
+                                                body: ProjectLimits(jobsPerMinute: jobsPerMinute, jobsBurst: burst))
+                } else {
+                    limits = try await api.get(ProjectLimits.self, path)
+                }
+                if json { return try HTTPJSON.print(limits) }
+                print(limits.jobsPerMinute == 0 ? "project \(project): no job rate limit"
+                      : "project \(project): \(limits.jobsPerMinute) jobs per minute, burst \(limits.jobsBurst ?? limits.jobsPerMinute)")
+            }
+        }
+    }
+}

@@ -6,7 +6,7 @@ import Foundation
 struct ProjectsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "projects", abstract: "List and manage projects (the tenancy boundary).",
-        subcommands: [List.self, Add.self, AddMember.self, RemoveMember.self, Pause.self, Resume.self, Cancel.self])
+        subcommands: [List.self, Add.self, AddMember.self, RemoveMember.self, Pause.self, Resume.self, Cancel.self, Limits.self])
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List the projects you can see.")

@@ -99,6 +99,7 @@ public enum GatewayService {
         jobs.add()
         JobControlRoutes(api: api, runtime: runtime, jobRoutes: jobs).add()
         JobStreamRoute(api: api, jobRoutes: jobs).add()
+        LimitProxyRoutes(api: api, client: client).add()
         DefinitionProxyRoutes(api: api, client: client).add()
         ScheduleProxyRoutes(api: api, client: client, jobRoutes: jobs).add()
         OperationsRoutes(api: api, client: client).add()

@@ -1,3 +1,4 @@
+import Foundation
 import Chunks
 import Contracts
 import Formats
@@ -126,7 +127,9 @@ struct Chunker {
     }
 }
 
-/// Reading stopped at a chunk boundary because an operator paused or cancelled the job.
+/// Ingest stopped before or while reading: an operator paused or cancelled the job (at a
+/// chunk boundary), or a rate limit holds it until `until`.
 enum IngestStop: Error {
     case paused, cancelled
+    case rateLimited(until: Date, reason: String)
 }

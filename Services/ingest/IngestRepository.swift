@@ -86,6 +86,32 @@ struct IngestRepository {
         Migration(5, "stored inputs in the object store", [
             "ALTER TABLE inputs ADD COLUMN object_key text",
         ]),
+        Migration(6, "rate limits", [
+            """
+            CREATE TABLE rate_admissions (
+                user_key    text NOT NULL,
+                job_id      text NOT NULL,
+                admitted_at timestamptz NOT NULL,
+                PRIMARY KEY (user_key, job_id)
+            )
+            """,
+            "CREATE INDEX rate_admissions_window ON rate_admissions (user_key, admitted_at)",
+            """
+            CREATE TABLE rate_buckets (
+                project    text PRIMARY KEY,
+                tokens     double precision NOT NULL,
+                updated_at timestamptz NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE project_limits (
+                project        text PRIMARY KEY,
+                jobs_per_minute integer NOT NULL CHECK (jobs_per_minute >= 0),
+                jobs_burst     integer NOT NULL CHECK (jobs_burst >= 1),
+                changed_at     timestamptz NOT NULL DEFAULT now()
+            )
+            """,
+        ]),
     ])
 
     private static let columns = "job_id, idempotency_key, submission_id, name, state, chunk_count, row_count, error"

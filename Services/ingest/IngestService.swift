@@ -17,11 +17,15 @@ public enum IngestService {
         let settings = try IngestSettings(values: config.values)
         var spec = ServiceSpec()
         spec.migrations = IngestRepository.migrations
-        let handler = SubmitHandler(settings: settings)
+        let limits = try RateLimits(values: config.values)
+        let handler = SubmitHandler(settings: settings, limits: limits)
         spec.handlers.onDirect(JobSubmit.self) { envelope, runtime, trace in
             try await handler.handle(envelope, runtime: runtime, traceparent: trace)
         }
-        spec.routes = { router, runtime in IngestRoutes.add(to: router, runtime: runtime, settings: settings) }
+        spec.routes = { router, runtime in
+            IngestRoutes.add(to: router, runtime: runtime, settings: settings)
+            LimitRoutes.add(to: router, limiter: RateLimiter(runtime: runtime, defaults: limits))
+        }
         return spec
     }
 }

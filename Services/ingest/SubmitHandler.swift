@@ -13,6 +13,7 @@ import Tabular
 /// (`job.ingested`, `job.skipped`, `job.republish` or `job.failed`) commit together at the end.
 struct SubmitHandler: Sendable {
     let settings: IngestSettings
+    let limits: RateLimits
 
     func handle(_ submission: Envelope<JobSubmit>, runtime: RuntimeContext, traceparent: String?) async throws {
         let repository = IngestRepository(runtime: runtime)
@@ -48,16 +49,7 @@ struct SubmitHandler: Sendable {
         }
         let outcome = JobOutcome(repository: repository, submission: submission, traceparent: traceparent)
         do {
-            try await obeyControls(submission, job: job, outcome: outcome, runtime: runtime)
-            // Admitted: the job's history and state say so before its first chunk (best effort:
-            // a note for the history never stops the job).
-            do {
-                try await runtime.publish([Envelope(id: "status/\(jobId)/dispatched", causedBy: submission, jobId: jobId,
-                                                    payload: JobStatusChanged(jobId: jobId, state: .dispatched, service: "ingest"))],
-                                          traceparent: traceparent)
-            } catch {
-                runtime.logger.warning("job.status not published", metadata: ["job_id": "\(jobId)", "error": "\(error)"])
-            }
+            try await admit(submission, job: job, runtime: runtime, traceparent: traceparent)
             try check(request)
             let stages = job.effectiveOptions.effectiveStages
             if stages == .publishOnly {
@@ -136,40 +128,7 @@ struct SubmitHandler: Sendable {
             runtime.logger.warning("job failed at ingest", metadata: ["job_id": "\(jobId)", "error": "\(error)"])
             try await outcome.fail(job, error: error)
         } catch let stop as IngestStop {
-            try await stopped(stop, submission, job: job, outcome: outcome, runtime: runtime)
-        }
-    }
-
-    /// Before reading: the job (or its project, as the payload names it) may be paused or
-    /// cancelled already.
-    private func obeyControls(_ submission: Envelope<JobSubmit>, job: JobContext, outcome: JobOutcome,
-                              runtime: RuntimeContext) async throws {
-        switch runtime.controls.verdict(jobId: job.jobId, project: submission.project) {
-        case .run: return
-        case .hold: throw IngestStop.paused
-        case .drop: throw IngestStop.cancelled
-        }
-    }
-
-    /// Paused: the submission is held, and on resume comes back and reads the input again
-    /// (the chunks sent so far have the same ids, so the stages drop the repeats). Cancelled:
-    /// the job ends here, quietly.
-    private func stopped(_ stop: IngestStop, _ submission: Envelope<JobSubmit>, job: JobContext, outcome: JobOutcome,
-                         runtime: RuntimeContext) async throws {
-        var verdict = JobControlBoard.Verdict.drop
-        if case .paused = stop {
-            let queue = runtime.topology.queue(runtime.service, lane: submission.priority ?? .normal)
-            verdict = try await runtime.obeyControls(jobId: job.jobId, project: submission.project,
-                                                     message: try runtime.heldMessage(submission, queue: queue), queue: queue)
-        }
-        switch verdict {
-        case .hold:
-            runtime.logger.info("job paused at ingest: submission held until it is resumed", metadata: ["job_id": "\(job.jobId)"])
-        case .drop:
-            try await outcome.cancel(job)
-            runtime.logger.info("job cancelled at ingest", metadata: ["job_id": "\(job.jobId)"])
-        case .run:
-            throw SluiceError.transient("ingest.resumed", "the job was resumed while ingest was pausing it; reading it again")
+            try await stopped(stop, submission, job: job, outcome: outcome, runtime: runtime, traceparent: traceparent)
         }
     }
 

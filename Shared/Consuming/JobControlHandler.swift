@@ -44,18 +44,33 @@ public enum JobControlHandler {
                                               changedAt: Date())])
     }
 
-    /// Keeps the replica's board current: every 250 ms, the controls changed since.
+    /// Keeps the replica's board current (every 250 ms, the controls changed since) and sends
+    /// work held for a rate limit back to its lane once its time has come.
     public static func refresher(_ runtime: RuntimeContext) -> any Service {
         LoopService {
             try await runtime.waitUntilReady()
             while !Task.isCancelled && !Task.isShuttingDownGracefully {
                 do {
                     try await runtime.controls.refresh(from: runtime.database, logger: runtime.logger)
+                    try await releaseRateLimited(runtime)
                 } catch {
                     runtime.logger.warning("cannot read job controls; retrying", metadata: ["error": "\(error)"])
                 }
                 await sleepUnlessShuttingDown(for: .milliseconds(250))
             }
+        }
+    }
+
+    /// Work whose rate limit allows it again goes back to its queue, through the outbox; it
+    /// keeps its headers, so the wait was not an attempt.
+    static func releaseRateLimited(_ runtime: RuntimeContext) async throws {
+        while true {
+            let released = try await runtime.transaction { connection, emitter in
+                let due = try await JobControls.releaseDue(limit: 200, on: connection, logger: runtime.logger)
+                for message in due { try emitter.send(message) }
+                return due.count
+            }
+            if released < 200 { return }
         }
     }
 }

@@ -133,6 +133,33 @@ public enum JobControls {
         return released.sorted { $0.0 < $1.0 }.map(\.1)
     }
 
+    /// Removes and returns up to `limit` messages held for a rate limit whose time has come,
+    /// oldest first, in the caller's transaction (which sends them back to their queues);
+    /// replicas releasing at once skip each other's rows.
+    public static func releaseDue(limit: Int, on connection: PostgresConnection, logger: Logger) async throws -> [OutboxMessage] {
+        let rows = try await connection.query("""
+            DELETE FROM held_messages WHERE id IN (
+                SELECT id FROM held_messages WHERE reason = 'rate_limited' AND not_before <= clock_timestamp()
+                ORDER BY id LIMIT \(limit) FOR UPDATE SKIP LOCKED)
+            RETURNING queue, message_id, properties::text, body, id
+            """, logger: logger)
+        var released: [(Int64, OutboxMessage)] = []
+        for try await (queue, messageId, properties, body, id) in rows.decode((String, String?, String, ByteBuffer, Int64).self) {
+            released.append((id, OutboxMessage(messageId: messageId, exchange: "", routingKey: queue,
+                                               properties: properties, body: Array(buffer: body))))
+        }
+        return released.sorted { $0.0 < $1.0 }.map(\.1)
+    }
+
+    /// Messages held for a rate limit, by project.
+    public static func rateLimited(database: Database, logger: Logger) async throws -> [String: Int] {
+        var counts: [String: Int] = [:]
+        for try await (project, count) in try await database.query("""
+            SELECT coalesce(project, ''), count(*)::bigint FROM held_messages WHERE reason = 'rate_limited' GROUP BY 1
+            """, logger: logger).decode((String, Int64).self) { counts[project] = Int(count) }
+        return counts
+    }
+
     /// Drops every message held for a cancelled job, in the caller's transaction.
     public static func discard(jobId: String, on connection: PostgresConnection, logger: Logger) async throws -> Int {
         let rows = try await connection.query("DELETE FROM held_messages WHERE job_id = \(jobId) RETURNING 1", logger: logger)

@@ -46,6 +46,9 @@ enum OperationTable {
         Operation("pauseProject", .post, "/api/v1/projects/{project}/pause", .projectsControl, scoped: true),
         Operation("resumeProject", .post, "/api/v1/projects/{project}/resume", .projectsControl, scoped: true),
         Operation("cancelProject", .post, "/api/v1/projects/{project}/cancel", .projectsControl, scoped: true),
+        Operation("getProjectLimits", .get, "/api/v1/projects/{project}/limits", .projectsRead, scoped: true),
+        Operation("putProjectLimits", .put, "/api/v1/projects/{project}/limits", .projectsWrite, scoped: true),
+        Operation("deleteProjectLimits", .delete, "/api/v1/projects/{project}/limits", .projectsWrite, scoped: true),
         Operation("rerunDatasets", .post, "/api/v1/projects/{project}/reruns", .jobsSubmit, scoped: true),
         // Schemas and plans, per project
         Operation("listSchemas", .get, "/api/v1/projects/{project}/schemas", .definitionsRead, scoped: true),

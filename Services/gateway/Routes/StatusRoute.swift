@@ -25,7 +25,8 @@ struct StatusRoute {
         async let queueRows = try? system.queues()
         async let counts = try? jobs.counts(endedSince: Date().addingTimeInterval(-86_400))
         async let schedules = try? client.json([Schedule].self, "scheduler", .GET, "/schedules")
-        let (services, queues, jobCounts, scheduleList) = await (health, queueRows, counts, schedules)
+        async let buckets = try? client.json([RateLimitBucket].self, "ingest", .GET, "/limits")
+        let (services, queues, jobCounts, scheduleList, limits) = await (health, queueRows, counts, schedules, buckets)
         let rows = queues ?? []
         var statuses: [ServiceStatus] = []
         for name in services.keys.sorted() {
@@ -44,6 +45,6 @@ struct StatusRoute {
         let degraded = services.values.contains("down") || queues == nil || jobCounts == nil
             || statuses.contains { $0.deadLetters > 0 }
         return SystemStatus(status: degraded ? "degraded" : "ok", at: Date(), services: statuses, queues: rows,
-                            jobs: jobCounts ?? [], rateLimits: [], scheduler: scheduler)
+                            jobs: jobCounts ?? [], rateLimits: limits ?? [], scheduler: scheduler)
     }
 }

@@ -1,0 +1,25 @@
+import Foundation
+import Runtime
+
+/// The job rate limits ingest applies when it admits a job (docs/job-control.md#rate-limits):
+/// per submitting user a sliding window, per project a token bucket. Defaults come from
+/// configuration; a project's own limits, set through the gateway, replace the project
+/// default for that project.
+struct RateLimits: Sendable, Hashable, Codable {
+    /// Per user: jobs in any window (`limits.jobs.user.count`, `limits.jobs.user.window.seconds`).
+    var user: SlidingWindow
+    /// Per project: jobs per minute and burst (`limits.jobs.project.per.minute`, `limits.jobs.project.burst`).
+    var project: TokenBucket
+
+    init(user: SlidingWindow, project: TokenBucket) {
+        self.user = user
+        self.project = project
+    }
+
+    init(values: ConfigValues) throws {
+        user = SlidingWindow(limit: try values.int("limits.jobs.user.count", 0),
+                             seconds: Double(try values.int("limits.jobs.user.window.seconds", 60)))
+        let perMinute = Double(try values.int("limits.jobs.project.per.minute", 0))
+        project = TokenBucket(perMinute: perMinute, burst: Double(try values.int("limits.jobs.project.burst", max(1, Int(perMinute)))))
+    }
+}

@@ -1,0 +1,16 @@
+import Foundation
+
+/// A project's own rate limits (`PUT /api/v1/projects/{project}/limits`), replacing the
+/// configured project defaults for it (docs/job-control.md#rate-limits).
+public struct ProjectLimits: Codable, Sendable, Hashable {
+    /// Jobs admitted per minute (0: no limit).
+    public var jobsPerMinute: Int
+    /// Jobs a full bucket admits at once (default: a minute's worth, at least 1).
+    public var jobsBurst: Int?
+
+    /// Limits.
+    public init(jobsPerMinute: Int, jobsBurst: Int? = nil) {
+        self.jobsPerMinute = jobsPerMinute
+        self.jobsBurst = jobsBurst
+    }
+}
