@@ -136,6 +136,7 @@ targets.append(.executableTarget(name: "sluice", dependencies: ["Catalog",
 
 targets.append(.executableTarget(name: "sluice-bench", dependencies: [
     "Contracts", "Messaging", "Tabular", "Outbound", "Runtime",
+    .product(name: "Logging", package: "swift-log"),
     .product(name: "ArgumentParser", package: "swift-argument-parser"),
 ], path: "bench/Sources", swiftSettings: strict))
 

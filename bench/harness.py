@@ -219,16 +219,55 @@ def small_jobs(binary, runs):
         print(f"  {name:<20} {seconds * 1000:7.0f} ms")
 
 
+def many_small_jobs(binary, jobs, repeat):
+    """Many small jobs: Sluice (sluice-bench small-jobs against `sluice dev`) and the peer,
+    Celery on the same RabbitMQ (bench/celery_peer.py), without and with publisher confirms.
+    Each system has the machine alone while it runs."""
+    reset()
+    dev = start_services(binary)
+    try:
+        out = subprocess.run([binary.replace("/sluice", "/sluice-bench"), "small-jobs", "--jobs", str(jobs),
+                              "--repeat", str(repeat)], cwd=ROOT, check=True, capture_output=True, text=True).stdout
+        results = {"sluice": json.loads(out.strip().splitlines()[-1])}
+    finally:
+        dev.terminate()
+        dev.wait(timeout=60)
+    for confirms in (False, True):
+        env = {**os.environ, "BENCH_CONFIRMS": "1" if confirms else "0"}
+        sh("bash", "-c", ". infra/local/env.sh && rmqctl purge_queue -p bench celery >/dev/null 2>&1 || true")
+        log = open(os.path.join(ROOT, "var/logs/bench-celery.log"), "a")
+        worker = subprocess.Popen([sys.executable, "bench/celery_peer.py", "worker"], cwd=ROOT, env=env, stdout=log, stderr=log)
+        try:
+            time.sleep(3)
+            out = subprocess.run([sys.executable, "bench/celery_peer.py", "run", "--jobs", str(jobs), "--repeat", str(repeat)],
+                                 cwd=ROOT, env=env, check=True, capture_output=True, text=True).stdout
+            results["celery" + (" (confirms)" if confirms else "")] = json.loads(out.strip().splitlines()[-1])
+        finally:
+            worker.terminate()
+            worker.wait(timeout=60)
+    print(f"\n== many small jobs: {jobs} submitted at once, then one alone {repeat} times ==")
+    print(f"  {'system':<20} {'jobs/s':>8} {'batch s':>8} {'one p50 ms':>11} {'one p99 ms':>11}")
+    for name, r in results.items():
+        print(f"  {name:<20} {r['jobsPerSecond']:8.0f} {r['seconds']:8.1f} {r['single']['p50']:11.1f} {r['single']['p99']:11.1f}")
+    print(json.dumps(results, sort_keys=True))
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--jobs", default="compare,everything")
     parser.add_argument("--sluice", default=".build/release/sluice")
-    parser.add_argument("--input", required=True)
+    parser.add_argument("--input")
     parser.add_argument("--set", action="append", default=[], help="a setting for every service, KEY=VALUE")
+    parser.add_argument("--small-jobs", type=int, help="only the many-small-jobs comparison, with this many jobs")
+    parser.add_argument("--repeat", type=int, default=200, help="single jobs timed in the many-small-jobs comparison")
     a = parser.parse_args()
     binary = os.path.join(ROOT, a.sluice)
+    if a.small_jobs:
+        return many_small_jobs(binary, a.small_jobs, a.repeat)
+    if not a.input:
+        parser.error("--input is required (or --small-jobs)")
     size = os.path.getsize(a.input)
     print(f"input: {a.input} ({a.rows:,} rows, {size / 1e6:.0f} MB); {a.runs} runs each, medians")
     for kind in a.jobs.split(","):

@@ -8,7 +8,7 @@ import Outbound
 @main
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "sluice-bench",
-                                                    subcommands: [Generate.self, Run.self], defaultSubcommand: Run.self)
+                                                    subcommands: [Generate.self, Run.self, SmallJobs.self], defaultSubcommand: Run.self)
 }
 
 struct Generate: ParsableCommand {
