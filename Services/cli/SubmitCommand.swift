@@ -50,6 +50,7 @@ struct SubmitCommand: AsyncParsableCommand {
     @Option(help: "A name for the job (default: the file name).") var name: String?
     @Option(help: "urgent, normal (default) or low: urgent work jumps the line at every stage, low work yields.")
     var priority: String?
+    @Option(help: "An open batch (sluice batches create) the job joins.") var batch: String?
     @Option(help: "A webhook URL notified of the outcome (repeatable).") var webhook: [String] = []
     @Option(help: "A chat webhook (Slack-compatible) told of the outcome with the job's figures (repeatable).")
     var chat: [String] = []
@@ -126,7 +127,7 @@ struct SubmitCommand: AsyncParsableCommand {
                          notify: webhook.isEmpty && chat.isEmpty && email.isEmpty ? nil
                              : NotifySpec(webhooks: webhook, chat: chat.isEmpty ? nil : chat, emails: email.isEmpty ? nil : email),
                          options: try makeOptions(),
-                         project: project, priority: try parsedPriority())
+                         project: project, priority: try parsedPriority(), batch: batch)
     }
 
     private func parsedPriority() throws -> Priority? {

@@ -75,7 +75,7 @@ public enum GatewayService {
     }
 
     private static func repo(_ context: HandlerContext) -> JobRepository {
-        JobRepository(runtime: context.runtime, connection: context.connection)
+        JobRepository(runtime: context.runtime, connection: context.connection, emitter: context.emitter)
     }
 
     private static func addRoutes(_ router: Router<SluiceRequestContext>, runtime: RuntimeContext, settings: GatewaySettings) {
@@ -100,6 +100,7 @@ public enum GatewayService {
         JobControlRoutes(api: api, runtime: runtime, jobRoutes: jobs).add()
         JobStreamRoute(api: api, jobRoutes: jobs).add()
         LimitProxyRoutes(api: api, client: client).add()
+        BatchRoutes(api: api, runtime: runtime, jobRoutes: jobs).add()
         DefinitionProxyRoutes(api: api, client: client).add()
         ScheduleProxyRoutes(api: api, client: client, jobRoutes: jobs).add()
         OperationsRoutes(api: api, client: client).add()

@@ -49,6 +49,17 @@ enum ChatMessage {
                                                                              "*Code*\n`\(escape(p.code))`"])])
     }
 
+    static func batch(_ p: BatchFinished) -> Payload {
+        let icon = p.state == "completed" ? ":white_check_mark:" : p.state == "cancelled" ? ":no_entry_sign:" : ":x:"
+        let text = "Batch *\(escape(p.name))* \(p.state): \(p.completed) of \(p.jobs) jobs completed "
+            + "(success rate \(Int((p.successRate * 100).rounded()))%)"
+        return Payload(text: text, blocks: [
+            .section("\(icon) " + text),
+            .fields(["*Failed*\n\(p.failed)", "*Cancelled*\n\(p.cancelled)", "*Rows valid*\n\(p.rowsValid)",
+                     "*Batch*\n`\(escape(p.batchId))`"]),
+        ])
+    }
+
     static func incident(_ p: IncidentAlert) -> Payload {
         let text = "[\(p.severity)] Incident *\(escape(p.title))* (\(escape(p.reason)))"
         return Payload(text: text, blocks: [

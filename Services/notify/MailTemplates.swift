@@ -52,6 +52,12 @@ struct MailTemplates: Sendable {
             [{{code}}] {{reason}}
             Tags: {{tags}}
             """),
+        "batch-finished": Template(subject: "Sluice batch {{name}} {{state}}: {{completed}} of {{jobs}} jobs completed", body: """
+            The batch "{{name}}" ({{batch}}, project {{project}}) has {{state}}.
+
+            Jobs: {{jobs}}   completed: {{completed}}   failed: {{failed}}   cancelled: {{cancelled}}
+            Success rate: {{rate}}%   Rows valid: {{valid}}   invalid: {{invalid}}
+            """),
         "incident-alert": Template(subject: "[{{severity}}] Sluice incident {{incident}}: {{title}}", body: """
             {{reason}}: {{title}}
 

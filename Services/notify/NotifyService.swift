@@ -1,4 +1,5 @@
 import Contracts
+import Foundation
 import Hosting
 import Hummingbird
 import Logging
@@ -45,6 +46,17 @@ public enum NotifyService {
                 json: try JSONCoding.encode(notice), chat: try JSONCoding.encode(ChatMessage.failed(p)),
                 mail: ("job-failed", jobValues(p.job).merging(["stage": p.stage, "code": p.code, "reason": p.reason]) { a, _ in a }),
                 event: "job.failed", subject: p.job.jobId, targets: targets, messageId: envelope.id)
+        }
+        spec.handlers.onDirect(BatchFinished.self) { envelope, runtime, _ in
+            let p = envelope.payload
+            guard let targets = p.notify, !targets.isEmpty else { return }
+            try await Channels(runtime: runtime, settings: settings, templates: templates).deliver(
+                json: try JSONCoding.encode(BatchNotice(p)), chat: try JSONCoding.encode(ChatMessage.batch(p)),
+                mail: ("batch-finished", ["batch": p.batchId, "name": p.name, "project": p.project, "state": p.state,
+                                          "jobs": "\(p.jobs)", "completed": "\(p.completed)", "failed": "\(p.failed)",
+                                          "cancelled": "\(p.cancelled)", "rate": "\(Int((p.successRate * 100).rounded()))",
+                                          "valid": "\(p.rowsValid)", "invalid": "\(p.rowsInvalid)"]),
+                event: "batch.finished", subject: p.batchId, targets: targets, messageId: envelope.id)
         }
         spec.handlers.onDirect(IncidentAlert.self) { envelope, runtime, _ in
             // One alert per incident state change (the incident service sends no more).
@@ -127,4 +139,39 @@ struct Notification: Codable, Sendable {
     var stage: String?
     var code: String?
     var reason: String?
+}
+
+/// The JSON body POSTed to a batch's webhooks when it finishes: the `batch.finished` payload
+/// without its targets, under `event`.
+struct BatchNotice: Codable, Sendable {
+    var event = "batch.finished"
+    var batchId: String
+    var name: String
+    var project: String
+    var state: String
+    var jobs: Int
+    var completed: Int
+    var failed: Int
+    var cancelled: Int
+    var successRate: Double
+    var rowsValid: Int
+    var rowsInvalid: Int
+    var createdAt: Date
+    var finishedAt: Date
+
+    init(_ p: BatchFinished) {
+        batchId = p.batchId
+        name = p.name
+        project = p.project
+        state = p.state
+        jobs = p.jobs
+        completed = p.completed
+        failed = p.failed
+        cancelled = p.cancelled
+        successRate = p.successRate
+        rowsValid = p.rowsValid
+        rowsInvalid = p.rowsInvalid
+        createdAt = p.createdAt
+        finishedAt = p.finishedAt
+    }
 }

@@ -36,6 +36,8 @@ public struct JobSubmit: MessagePayload, Hashable {
     public var submittedBy: String?
     /// How soon the job's work is done at every stage (absent: normal). See ``Priority``.
     public var priority: Priority?
+    /// The gateway batch the job belongs to (the gateway checks it; stages ignore it).
+    public var batch: String?
 
     /// Creates a submission.
     public init(jobId: String? = nil, idempotencyKey: String? = nil, name: String? = nil,
@@ -43,8 +45,9 @@ public struct JobSubmit: MessagePayload, Hashable {
                 tags: [String: String]? = nil, schema: TableSchema? = nil, schemaName: String? = nil,
                 plan: ProcessingPlan? = nil, planName: String? = nil, notify: NotifySpec? = nil,
                 options: JobOptions? = nil, project: String? = nil, submittedBy: String? = nil,
-                priority: Priority? = nil) {
+                priority: Priority? = nil, batch: String? = nil) {
         self.priority = priority
+        self.batch = batch
         self.jobId = jobId
         self.idempotencyKey = idempotencyKey
         self.name = name

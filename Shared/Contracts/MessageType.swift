@@ -19,6 +19,7 @@ public enum MessageType: String, Codable, Sendable, CaseIterable {
     case mailRequested = "mail.requested"
     case jobControl = "job.control"
     case jobStatus = "job.status"
+    case batchFinished = "batch.finished"
 
     /// The schema version producers write today. Consumers accept exactly the versions in
     /// `supportedVersions`; anything else is a permanent error (dead-lettered, never retried).
@@ -48,6 +49,7 @@ public enum MessageType: String, Codable, Sendable, CaseIterable {
         case .mailRequested: "Send one email from a template (account codes and notices; notify's SMTP channel)."
         case .jobControl: "An operator paused, resumed or cancelled a job, or paused or resumed a project's work."
         case .jobStatus: "A service tells where a job is: admitted, waiting for a retry, or over a rate limit."
+        case .batchFinished: "Every job of a batch has ended: how it went, for the batch's webhooks, chat and email."
         }
     }
 }

@@ -50,6 +50,14 @@ enum OperationTable {
         Operation("putProjectLimits", .put, "/api/v1/projects/{project}/limits", .projectsWrite, scoped: true),
         Operation("deleteProjectLimits", .delete, "/api/v1/projects/{project}/limits", .projectsWrite, scoped: true),
         Operation("rerunDatasets", .post, "/api/v1/projects/{project}/reruns", .jobsSubmit, scoped: true),
+        // Batches
+        Operation("listBatches", .get, "/api/v1/batches", .jobsRead, query: ["project", "state", "limit"]),
+        Operation("createBatch", .post, "/api/v1/batches", .jobsSubmit, scoped: true),
+        Operation("getBatch", .get, "/api/v1/batches/{batch}", .jobsRead, scoped: true),
+        Operation("closeBatch", .post, "/api/v1/batches/{batch}/close", .jobsSubmit, scoped: true),
+        Operation("pauseBatch", .post, "/api/v1/batches/{batch}/pause", .jobsControl, scoped: true),
+        Operation("resumeBatch", .post, "/api/v1/batches/{batch}/resume", .jobsControl, scoped: true),
+        Operation("cancelBatch", .post, "/api/v1/batches/{batch}/cancel", .jobsControl, scoped: true),
         // Schemas and plans, per project
         Operation("listSchemas", .get, "/api/v1/projects/{project}/schemas", .definitionsRead, scoped: true),
         Operation("getSchema", .get, "/api/v1/projects/{project}/schemas/{name}", .definitionsRead, scoped: true,

@@ -23,7 +23,7 @@ struct JobControlRoutes {
                 let runtime = self.runtime
                 try await Self.refusingBadTransitions {
                     try await runtime.transaction { connection, emitter in
-                        let jobs = JobRepository(runtime: runtime, connection: connection)
+                        let jobs = JobRepository(runtime: runtime, connection: connection, emitter: emitter)
                         guard try await jobs.control(job.id, action, actor: caller.userName, note: body.note, at: Date()) != nil
                         else { return }
                         try emitter.emit(Self.control(action, .job, job.id, project: job.project, actor: caller.userName,
@@ -40,7 +40,7 @@ struct JobControlRoutes {
                 let caller = try access.user
                 let runtime = self.runtime
                 let changed = try await runtime.transaction { connection, emitter in
-                    let jobs = JobRepository(runtime: runtime, connection: connection)
+                    let jobs = JobRepository(runtime: runtime, connection: connection, emitter: emitter)
                     if action != .cancel {
                         _ = try await jobs.setProject(project, paused: action == .pause, actor: caller.userName, note: body.note)
                         try emitter.emit(Self.control(action, .project, project, project: project, actor: caller.userName,

@@ -105,6 +105,7 @@ extension JobRoutes {
             if let replay = try await replay(key: key, caller: caller, digest: digest) { return (replay, true) }
             submit.idempotencyKey = "\(caller.userId):\(key)"
         }
+        let batchId = try await batch(submit.batch, project: project)
         let jobId = submit.jobId ?? "job-" + MessageID.random()
         if submit.jobId != nil, try await jobs.find(jobId) != nil {
             throw Problem(.conflict, "gateway.job-exists", "there is already a job \(jobId)")
@@ -124,7 +125,7 @@ extension JobRoutes {
             if let key, !(try await jobs.remember(userId: caller.userId, key: key, sha256: digest ?? "", jobId: jobId)) {
                 return false
             }
-            try await jobs.submitted(final, jobId: jobId, at: now)
+            try await jobs.submitted(final, jobId: jobId, at: now, batchId: batchId)
             try emitter.emit(envelope)
             return true
         }
@@ -132,6 +133,18 @@ extension JobRoutes {
         access.target(jobId)
         guard let job = try await jobs.find(jobId) else { throw Problem.notFound("job \(jobId)") }
         return (job, false)
+    }
+
+    /// The open batch of `project` a job joins, if it names one.
+    private func batch(_ id: String?, project: String) async throws -> String? {
+        guard let id else { return nil }
+        guard let batch = try await BatchRepository(runtime: runtime).find(id), batch.project == project else {
+            throw Problem.notFound("batch \(id) in project \(project)")
+        }
+        guard batch.state == "open" else {
+            throw Problem(.conflict, "gateway.batch-closed", "batch \(id) is \(batch.state): jobs join a batch only while it is open")
+        }
+        return id
     }
 
     /// The first job of an earlier submit with the same key, or 409 if that submit differed.

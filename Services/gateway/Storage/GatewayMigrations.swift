@@ -161,5 +161,24 @@ enum GatewayMigrations {
             )
             """,
         ]),
+        Migration(5, "batches", [
+            """
+            CREATE TABLE batches (
+                id           text PRIMARY KEY,
+                project      text NOT NULL,
+                name         text NOT NULL,
+                submitter    text,
+                notify       jsonb,
+                state        text NOT NULL CHECK (state IN ('open', 'running', 'completed', 'failed', 'cancelled')),
+                cancelled_at timestamptz,
+                created_at   timestamptz NOT NULL,
+                closed_at    timestamptz,
+                finished_at  timestamptz
+            )
+            """,
+            "CREATE INDEX batches_project ON batches (project, created_at DESC)",
+            "ALTER TABLE jobs ADD COLUMN batch_id text",
+            "CREATE INDEX jobs_batch ON jobs (batch_id, submitted_at) WHERE batch_id IS NOT NULL",
+        ]),
     ])
 }

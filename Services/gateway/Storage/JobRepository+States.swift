@@ -40,6 +40,7 @@ extension JobRepository {
                     finished_at = CASE WHEN \(next.isTerminal) THEN \(at) ELSE finished_at END
                 WHERE job_id = \(jobId)
                 """)
+            if next.isTerminal { try await ended(jobId, at: at) }
         }
         if let kind {
             let note = next == target ? "" : " (the job stays \(next.rawValue))"
@@ -84,6 +85,7 @@ extension JobRepository {
                 WHERE job_id = \(jobId)
                 """)
         }
+        if next.isTerminal { try await ended(jobId, at: at) }
         let scope = byProject ? "with its project" : ""
         try await event(jobId, action.pastTense, state: next, actor: actor,
                         message: ([action.pastTense, scope].filter { !$0.isEmpty }.joined(separator: " "))
@@ -102,6 +104,13 @@ extension JobRepository {
             counts.append(JobCount(state: state, priority: priority, count: Int(count)))
         }
         return counts
+    }
+
+    /// A job ended: its batch may be finished now.
+    private func ended(_ jobId: String, at: Date) async throws {
+        guard let emitter else { return }
+        let batches = BatchRepository(runtime: runtime, connection: connection)
+        if let batch = try await batches.batch(ofJob: jobId) { try await batches.settle(batch, at: at, emitter: emitter) }
     }
 
     /// Appends to the job's history.

@@ -9,10 +9,13 @@ import Runtime
 struct JobRepository {
     let runtime: RuntimeContext
     let connection: PostgresConnection?
+    /// Where a finished batch's `batch.finished` goes (in the caller's transaction).
+    let emitter: Emitter?
 
-    init(runtime: RuntimeContext, connection: PostgresConnection? = nil) {
+    init(runtime: RuntimeContext, connection: PostgresConnection? = nil, emitter: Emitter? = nil) {
         self.runtime = runtime
         self.connection = connection
+        self.emitter = emitter
     }
 
     @discardableResult
@@ -23,17 +26,18 @@ struct JobRepository {
 
     /// Records a submission (first writer wins: the gateway at submit, else the observed
     /// message). A job submitted into a paused project starts paused.
-    func submitted(_ submit: JobSubmit, jobId: String, at: Date, actor: String? = nil) async throws {
+    func submitted(_ submit: JobSubmit, jobId: String, at: Date, actor: String? = nil, batchId: String? = nil) async throws {
         let tags = String(decoding: try JSONCoding.encoder().encode(submit.tags ?? [:]), as: UTF8.self)
         let stages = submit.options?.stages?.rawValue
         let project = submit.project ?? "default"
         let inserted = try await run("""
             INSERT INTO jobs (job_id, project, submitter, name, tags, state, stages, source, dataset_key, submitted_at,
-                              updated_at, priority, resume_state, paused_by)
+                              updated_at, priority, resume_state, paused_by, batch_id)
             SELECT \(jobId), \(project), \(submit.submittedBy), \(submit.name ?? jobId), \(tags)::jsonb,
                    CASE WHEN p.state = 'paused' THEN 'paused' ELSE 'queued' END, \(stages), \(submit.source.kind.rawValue),
                    \(submit.options?.datasetKey), \(at), \(at), \((submit.priority ?? .normal).rawValue),
-                   CASE WHEN p.state = 'paused' THEN 'queued' END, CASE WHEN p.state = 'paused' THEN 'project' END
+                   CASE WHEN p.state = 'paused' THEN 'queued' END, CASE WHEN p.state = 'paused' THEN 'project' END,
+                   \(batchId)
             FROM (SELECT (SELECT state FROM project_controls WHERE project = \(project)) AS state) p
             ON CONFLICT (job_id) DO NOTHING
             RETURNING state

@@ -133,7 +133,7 @@ enum ContractSamples {
                          source: .init(kind: .path, content: "c", path: "p", uploadId: "u", url: "http://x", jobId: "j0"),
                          format: "csv", chunkSize: 10, tags: ["k": "v"], schema: schema, schemaName: "s", plan: plan,
                          planName: "p", notify: NotifySpec(webhooks: ["http://x"], chat: ["http://c"], emails: ["a@b.c"]), options: options, project: "school",
-                         submittedBy: "ann", priority: .urgent),
+                         submittedBy: "ann", priority: .urgent, batch: "bat-1"),
                JobSubmit(source: .init(kind: .inline), format: nil)),
         sample("JobIngested", JobIngested(job: job, chunkCount: 1, rowCount: 2, columns: ["a"],
                                           source: SourceInfo(format: "csv", encoding: "utf-8", bytes: 3, sha256: "h")),
@@ -181,5 +181,14 @@ enum ContractSamples {
         sample("JobStatusChanged", JobStatusChanged(jobId: "j", state: .retried, service: "validate", reason: "r",
                                                     notBefore: Date(timeIntervalSince1970: 1_800_000_000), attempt: 2),
                JobStatusChanged(jobId: "j", state: .dispatched, service: "ingest")),
+        sample("BatchFinished", BatchFinished(batchId: "b", name: "n", project: "p", state: "failed", jobs: 3, completed: 2, failed: 1,
+                                              cancelled: 0, successRate: 0.5, rowsValid: 4, rowsInvalid: 1,
+                                              createdAt: Date(timeIntervalSince1970: 1_800_000_000),
+                                              finishedAt: Date(timeIntervalSince1970: 1_800_000_100),
+                                              notify: NotifySpec(webhooks: ["http://x"], chat: ["http://c"], emails: ["a@b.c"])),
+               BatchFinished(batchId: "b", name: "n", project: "p", state: "completed", jobs: 0, completed: 0, failed: 0,
+                             cancelled: 0, successRate: 1, rowsValid: 0, rowsInvalid: 0,
+                             createdAt: Date(timeIntervalSince1970: 1_800_000_000),
+                             finishedAt: Date(timeIntervalSince1970: 1_800_000_000), notify: nil)),
     ]
 }

@@ -1,0 +1,117 @@
+import APIModels
+import Contracts
+import Foundation
+import Hosting
+import Hummingbird
+import Runtime
+
+/// Batches (docs/job-control.md#batches): many jobs grouped, their aggregate progress,
+/// statistics and status, pause, resume and cancel of all their jobs, and a callback through
+/// notify when the last one has ended.
+struct BatchRoutes {
+    let api: GatewayAPI
+    let runtime: RuntimeContext
+    let jobRoutes: JobRoutes
+
+    var batches: BatchRepository { BatchRepository(runtime: runtime) }
+
+    func add() {
+        api.add("createBatch") { request, _, access in
+            let body = try await BodyReader.decode(NewBatch.self, request, limit: 32 << 20)
+            guard !body.name.isEmpty, body.name.count <= 200 else {
+                throw Problem.badRequest("gateway.invalid-batch", "a batch needs a name of 1–200 characters")
+            }
+            guard (body.jobs?.count ?? 0) <= 10_000 else {
+                throw Problem.badRequest("gateway.batch-too-large", "at most 10,000 jobs per request; make an open batch and add more")
+            }
+            let caller = try access.user
+            let project = try jobRoutes.resolveProject(body.project, access: access)
+            let id = "bat-" + MessageID.random()
+            access.target(id)
+            try await batches.create(id: id, project: project, name: body.name, submitter: caller.userName, notify: body.notify,
+                                     open: true, at: Date())
+            if let jobs = body.jobs {
+                for (index, job) in jobs.enumerated() {
+                    var member = job
+                    member.project = project
+                    member.batch = id
+                    do {
+                        _ = try await jobRoutes.submit(member, request: request, access: access, digest: nil, idempotent: false)
+                    } catch let problem as Problem {
+                        throw Problem(problem.status, problem.code, "job \(index + 1) of the batch was refused: \(problem.detail) "
+                                      + "(batch \(id) holds the \(index) before it and is still open)")
+                    }
+                }
+                try await close(id)
+            }
+            var response = HTTPResponses.json(try await batches.find(id), status: .created)
+            response.headers[.location] = "/api/v1/batches/\(id)"
+            return response
+        }
+        api.add("listBatches") { request, _, access in
+            let caller = try access.user
+            let projects = try caller.projectFilter(request.query("project")).map { Array($0) }
+            let state = request.query("state")
+            if let state, !["open", "running", "completed", "failed", "cancelled"].contains(state) {
+                throw Problem.badRequest("request.invalid-parameter", "state must be open, running, completed, failed or cancelled")
+            }
+            return HTTPResponses.json(try await batches.list(projects: projects, state: state,
+                                                             limit: try request.query("limit", in: 1...500, fallback: 50)))
+        }
+        api.add("getBatch") { _, context, access in
+            let batch = try await find(context, access)
+            var jobs: [GatewayJob] = []
+            for id in try await batches.jobIds(batch.id, limit: 1000) {
+                if let job = try await jobRoutes.jobs.find(id) { jobs.append(job) }
+            }
+            return HTTPResponses.json(BatchDetail(batch: batch, jobs: jobs))
+        }
+        api.add("closeBatch") { _, context, access in
+            let batch = try await find(context, access)
+            try await close(batch.id)
+            return HTTPResponses.json(try await batches.find(batch.id) ?? batch)
+        }
+        for action in JobControl.Action.allCases {
+            api.add("\(action.rawValue)Batch") { request, context, access in
+                let batch = try await find(context, access)
+                let body = try await JobControlRoutes.body(request)
+                let caller = try access.user
+                let runtime = self.runtime
+                let ids = try await batches.jobIds(batch.id)
+                try await runtime.transaction { connection, emitter in
+                    let jobs = JobRepository(runtime: runtime, connection: connection, emitter: emitter)
+                    if action == .cancel {
+                        try await BatchRepository(runtime: runtime, connection: connection).markCancelled(batch.id, at: Date())
+                    }
+                    for id in ids {
+                        // A job that ended, or is already as asked, is left alone.
+                        guard (try? await jobs.control(id, action, actor: caller.userName, note: body.note, at: Date())) != nil
+                        else { continue }
+                        try emitter.emit(JobControlRoutes.control(action, .job, id, project: batch.project,
+                                                                  actor: caller.userName, note: body.note))
+                    }
+                    if action == .cancel {
+                        try await BatchRepository(runtime: runtime, connection: connection).settle(batch.id, at: Date(),
+                                                                                                   emitter: emitter)
+                    }
+                }
+                return HTTPResponses.json(try await batches.find(batch.id) ?? batch)
+            }
+        }
+    }
+
+    private func close(_ id: String) async throws {
+        let runtime = self.runtime
+        try await runtime.transaction { connection, emitter in
+            try await BatchRepository(runtime: runtime, connection: connection).close(id, at: Date(), emitter: emitter)
+        }
+    }
+
+    private func find(_ context: SluiceRequestContext, _ access: Access) async throws -> Batch {
+        let id = try context.path("batch")
+        guard let batch = try await batches.find(id) else { throw Problem.notFound("batch \(id)") }
+        try access.enter(batch.project, "batch \(id)")
+        access.target(id)
+        return batch
+    }
+}
