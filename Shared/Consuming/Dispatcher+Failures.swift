@@ -30,6 +30,13 @@ extension Dispatcher {
             logger.warning("observer ignored a message it cannot read", metadata: ["error": "\(fault)"])
             return .ack
         }
+        if retryInPlace && fault.disposition == .transient {
+            // Back on its own queue after a pause; redeliveries are counted, so a control that
+            // keeps failing ends as poison in the DLQ, never in a queue without its handler.
+            logger.warning("handler failed; requeued on its own queue", metadata: ["error": "\(fault)"])
+            try? await Task.sleep(for: .milliseconds(500))
+            return .requeue
+        }
         let policy = policies.policy(for: type)
         let attempts = override ?? Int(delivery.properties.headers[FaultHeader.attempts]?.intValue ?? 1)
         var properties = faultProperties(delivery, fault: fault, type: type)

@@ -41,6 +41,9 @@ public final class Dispatcher: Service, Sendable {
     let ledger: any DeliveryLedger
     let lanes: LaneWeights
     let queues: [String]?
+    /// Retries a transient failure by requeueing it on its own queue instead of through the
+    /// service's delay queues (which lead back to its work queue): the control queue's way.
+    let retryInPlace: Bool
 
     /// What becomes of a delivery: acked, requeued, or left unsettled (the process is being
     /// cancelled; the broker redelivers it once the connection closes).
@@ -48,7 +51,9 @@ public final class Dispatcher: Service, Sendable {
 
     package init(runtime: RuntimeContext, consumer: any MessageConsumer, handlers: MessageHandlers, policies: RetryPolicies,
          concurrency: Int, gate: StartupGate, hooks: DispatchHooks = DispatchHooks(), timeouts: RuntimeTimeouts,
-         ledger: (any DeliveryLedger)? = nil, lanes: LaneWeights = LaneWeights(), queues: [String]? = nil) {
+         ledger: (any DeliveryLedger)? = nil, lanes: LaneWeights = LaneWeights(), queues: [String]? = nil,
+         retryInPlace: Bool = false) {
+        self.retryInPlace = retryInPlace
         self.lanes = lanes
         self.queues = queues
         self.ledger = ledger ?? DeliveryCounter(database: runtime.database, logger: runtime.logger)
@@ -161,7 +166,8 @@ public final class Dispatcher: Service, Sendable {
                     done = []
                 }
                 if running == 0, suspects.isEmpty, pool.isDrained { break }
-                if !waiting, running < concurrency {
+                // Once consuming stopped nothing more arrives: just finish what runs.
+                if !waiting, running < concurrency, !pool.isDrained {
                     group.addTask { await pool.arrival(); return .arrived }
                     waiting = true
                 }

@@ -25,8 +25,12 @@ public enum JobControlHandler {
         case .resume: "running"
         case .cancel: "cancelled"
         }
-        try await JobControls.set(scope: control.scope.rawValue, target: control.target, state: state,
-                                  on: context.connection, logger: context.logger)
+        guard try await JobControls.set(scope: control.scope.rawValue, target: control.target, state: state,
+                                        sequence: control.sequence, on: context.connection, logger: context.logger) else {
+            context.logger.info("job control older than the one in force, or for a cancelled job: ignored",
+                                metadata: ["target": "\(control.target)", "action": "\(control.action.rawValue)"])
+            return
+        }
         switch control.action {
         case .pause:
             break
@@ -39,9 +43,8 @@ public enum JobControlHandler {
             let dropped = try await JobControls.discard(jobId: control.target, on: context.connection, logger: context.logger)
             context.logger.info("cancelled: held messages dropped", metadata: ["dropped": "\(dropped)"])
         }
-        // At once on this replica; the others read it within their next refresh.
-        context.runtime.controls.apply([.init(scope: control.scope.rawValue, target: control.target, state: state,
-                                              changedAt: Date())])
+        // Every replica, this one included, reads it from the database within 250 ms of the
+        // commit: a rolled-back or refused change never reaches a board.
     }
 
     /// Keeps the replica's board current (every 250 ms, the controls changed since) and sends

@@ -45,9 +45,14 @@ public struct JobControl: MessagePayload, Hashable {
     public var requestedBy: String?
     /// Why, in the operator's words.
     public var note: String?
+    /// Increasing with each control the gateway gives one job or project: a service applies
+    /// a control only if it is newer than the one it has (absent: always).
+    public var sequence: Int64?
 
     /// A control request.
-    public init(action: Action, scope: Scope, target: String, requestedBy: String? = nil, note: String? = nil) {
+    public init(action: Action, scope: Scope, target: String, requestedBy: String? = nil, note: String? = nil,
+                sequence: Int64? = nil) {
+        self.sequence = sequence
         self.action = action
         self.scope = scope
         self.target = target

@@ -77,7 +77,17 @@ public final class ServiceHost: Sendable {
                               logger: logger)
 
         var prepare: (@Sendable () async throws -> Void)?
-        if let hook = spec.prepare { prepare = { try await hook(runtime) } }
+        let hook = spec.prepare
+        if own.controlled {
+            // Operators' controls are known before the first delivery: paused or cancelled work
+            // waiting in the queues is never handled after a restart.
+            prepare = {
+                try await hook?(runtime)
+                try await runtime.controls.refresh(from: runtime.database, logger: runtime.logger)
+            }
+        } else if let hook {
+            prepare = { try await hook(runtime) }
+        }
         var members: [(String, any Service)] = [
             ("database", database),
             ("migrations", MigrationService(database: database, sets: sets, gate: gate, logger: logger, prepare: prepare)),
@@ -98,7 +108,8 @@ public final class ServiceHost: Sendable {
                                                   prefetch: 50, logger: logger)
             members.append(("controls", Dispatcher(runtime: runtime, consumer: controls, handlers: JobControlHandler.handlers,
                                                    policies: config.retry, concurrency: 1, gate: gate,
-                                                   timeouts: config.timeouts, queues: [names.controlQueue(config.service)])))
+                                                   timeouts: config.timeouts, queues: [names.controlQueue(config.service)],
+                                                   retryInPlace: true)))
             members.append(("control-board", JobControlHandler.refresher(runtime)))
         }
         // Last, so it is the first told of a shutdown (the group stops members in reverse).

@@ -56,11 +56,12 @@ public final class JobControlBoard: Sendable {
         }
     }
 
-    /// Reads the controls changed since the last refresh (with a margin for transactions that
-    /// commit after the time they stamped; applying a row twice changes nothing).
+    /// Reads the controls changed since the last refresh (with a minute's margin for
+    /// transactions that commit after the time they stamped; applying a row twice changes
+    /// nothing).
     public func refresh(from database: Database, logger: Logger) async throws {
         let since = state.get().since
-        let rows = try await JobControls.changes(since: since.map { $0.addingTimeInterval(-10) }, database: database,
+        let rows = try await JobControls.changes(since: since.map { $0.addingTimeInterval(-60) }, database: database,
                                                  logger: logger)
         apply(rows)
         if let last = rows.last?.changedAt { state.update { $0.since = max($0.since ?? last, last) } }

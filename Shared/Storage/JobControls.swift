@@ -26,15 +26,23 @@ public enum JobControls {
         }
     }
 
-    /// Records the state of `scope`/`target` in the caller's transaction. A cancelled job
-    /// stays cancelled: a late pause or resume of it changes nothing.
-    public static func set(scope: String, target: String, state: String, on connection: PostgresConnection,
-                           logger: Logger) async throws {
-        try await connection.query("""
-            INSERT INTO job_controls (scope, target, state) VALUES (\(scope), \(target), \(state))
-            ON CONFLICT (scope, target) DO UPDATE SET state = excluded.state, changed_at = clock_timestamp()
+    /// Records the state of `scope`/`target` in the caller's transaction, if it is news:
+    /// controls are applied in the order the gateway gave them (`sequence`), whatever order
+    /// the replicas commit them in, and a cancelled job stays cancelled. Returns whether the
+    /// stored state changed.
+    @discardableResult
+    public static func set(scope: String, target: String, state: String, sequence: Int64?,
+                           on connection: PostgresConnection, logger: Logger) async throws -> Bool {
+        let rows = try await connection.query("""
+            INSERT INTO job_controls (scope, target, state, seq) VALUES (\(scope), \(target), \(state), \(sequence))
+            ON CONFLICT (scope, target) DO UPDATE SET state = excluded.state, seq = excluded.seq, changed_at = clock_timestamp()
             WHERE job_controls.state <> 'cancelled'
+              AND (excluded.state = 'cancelled' OR excluded.seq IS NULL OR job_controls.seq IS NULL
+                   OR job_controls.seq < excluded.seq)
+            RETURNING 1
             """, logger: logger)
+        for try await _ in rows { return true }
+        return false
     }
 
     /// Controls changed at or after `since` (all of them for nil). Readers ask again with a

@@ -100,5 +100,8 @@ public struct MigrationSet: Sendable {
             "CREATE INDEX held_messages_job ON held_messages (job_id)",
             "CREATE INDEX held_messages_project ON held_messages (project)",
         ]),
+        Migration(5, "the order of job controls", [
+            "ALTER TABLE job_controls ADD COLUMN seq bigint",
+        ]),
     ])
 }

@@ -118,6 +118,13 @@ struct JobControlTests {
         let pipeline = world.pipeline
         let operatorToken = world.token("operator")
         let member = world.token("member-a")
+        // A running job paused on its own: the stages hold its work in their databases.
+        let own = try await pipeline.gatewayJSON(GatewayJob.self, "POST", "/jobs", token: member, json: JobSubmit(
+            name: "own", source: .inline(Self.csv(rows: 20_000)), format: "csv", chunkSize: 100))
+        _ = try await TestEnvironment.eventually(timeout: .seconds(30), every: .milliseconds(50)) {
+            try await Self.job(pipeline, own.id, token: member).chunksDone > 0
+        }
+        _ = try await pipeline.gatewayJSON(GatewayJob.self, "POST", "/jobs/\(own.id)/pause", token: member)
         let paused = try await pipeline.gatewayJSON(ProjectControlResult.self, "POST", "/projects/alpha/pause",
                                                     token: operatorToken, json: ControlRequest(note: "maintenance"))
         #expect(paused.state == "paused")
@@ -126,11 +133,9 @@ struct JobControlTests {
         let held = try await pipeline.gatewayJSON(GatewayJob.self, "POST", "/jobs", token: member, json: JobSubmit(
             name: "held", source: .inline(Self.csv(rows: 50)), format: "csv"))
         #expect(held.state == "paused", "a job submitted to a paused project starts paused")
-        let own = try await pipeline.gatewayJSON(GatewayJob.self, "POST", "/jobs", token: member, json: JobSubmit(
-            name: "own", source: .inline(Self.csv(rows: 50)), format: "csv"))
-        _ = try await pipeline.gatewayJSON(GatewayJob.self, "POST", "/jobs/\(own.id)/pause", token: member)
         try await Task.sleep(for: .seconds(2))
         #expect(try await Self.job(pipeline, held.id, token: member).chunksDone == 0)
+        let ownBefore = try await Self.job(pipeline, own.id, token: member).chunksDone
         // Every service restarts; the controls and the held work are in their databases.
         for name in TestPipeline.all { await pipeline.stop(name) }
         try await pipeline.start(TestPipeline.all)
@@ -143,12 +148,16 @@ struct JobControlTests {
             try await Self.job(pipeline, held.id, token: member).state == "completed"
         }
         #expect(done)
-        #expect(try await Self.job(pipeline, own.id, token: member).state == "paused")
+        let ownNow = try await Self.job(pipeline, own.id, token: member)
+        #expect(ownNow.state == "paused" && ownNow.chunksDone == ownBefore,
+                "held through the restart: \(ownBefore) → \(ownNow.chunksDone) chunks")
         _ = try await pipeline.gatewayJSON(GatewayJob.self, "POST", "/jobs/\(own.id)/resume", token: member)
-        let ownDone = try await TestEnvironment.eventually(timeout: .seconds(60)) {
+        let ownDone = try await TestEnvironment.eventually(timeout: .seconds(120)) {
             try await Self.job(pipeline, own.id, token: member).state == "completed"
         }
         #expect(ownDone)
+        let ownFinal = try await Self.job(pipeline, own.id, token: member)
+        #expect(ownFinal.rowsValid == 20_000 && ownFinal.chunksDone == 200, "every row once after the restart: \(ownFinal)")
         await pipeline.stopAll()
     }
 

@@ -1,3 +1,4 @@
+import Contracts
 import Foundation
 
 /// A real SMTP server for a test: aiosmtpd (Debian python3-aiosmtpd) as a child process on a
@@ -72,9 +73,13 @@ final class SMTPSink: @unchecked Sendable {
     /// Waits for the `count`-th mail to `address` whose subject contains `subject`.
     func waitForMail(to address: String, subject: String, count: Int = 1) async throws -> String {
         var found: [String] = []
-        _ = try await TestEnvironment.eventually(timeout: .seconds(30)) {
+        _ = try await TestEnvironment.eventually(timeout: .seconds(60)) {
             found = self.messages(to: address).filter { $0.contains(subject) }
             return found.count >= count
+        }
+        guard found.count >= count else {
+            throw SluiceError.permanent("test.no-mail", "no mail \(count) to \(address) with '\(subject)' within 60 s "
+                                        + "(\(self.messages().count) mails in all)")
         }
         return found[count - 1]
     }

@@ -81,14 +81,17 @@ struct BatchRoutes {
                 try await runtime.transaction { connection, emitter in
                     let jobs = JobRepository(runtime: runtime, connection: connection, emitter: emitter)
                     if action == .cancel {
-                        try await BatchRepository(runtime: runtime, connection: connection).markCancelled(batch.id, at: Date())
+                        // A cancelled batch takes no more jobs and finishes once its jobs have ended.
+                        let batches = BatchRepository(runtime: runtime, connection: connection)
+                        try await batches.markCancelled(batch.id, at: Date())
+                        try await batches.closeOnly(batch.id, at: Date())
                     }
                     for id in ids {
                         // A job that ended, or is already as asked, is left alone.
                         guard (try? await jobs.control(id, action, actor: caller.userName, note: body.note, at: Date())) != nil
                         else { continue }
-                        try emitter.emit(JobControlRoutes.control(action, .job, id, project: batch.project,
-                                                                  actor: caller.userName, note: body.note))
+                        try emitter.emit(try await JobControlRoutes.control(action, .job, id, project: batch.project,
+                                                                            actor: caller.userName, note: body.note, jobs: jobs))
                     }
                     if action == .cancel {
                         try await BatchRepository(runtime: runtime, connection: connection).settle(batch.id, at: Date(),

@@ -26,8 +26,8 @@ struct JobControlRoutes {
                         let jobs = JobRepository(runtime: runtime, connection: connection, emitter: emitter)
                         guard try await jobs.control(job.id, action, actor: caller.userName, note: body.note, at: Date()) != nil
                         else { return }
-                        try emitter.emit(Self.control(action, .job, job.id, project: job.project, actor: caller.userName,
-                                                      note: body.note))
+                        try emitter.emit(try await Self.control(action, .job, job.id, project: job.project,
+                                                                actor: caller.userName, note: body.note, jobs: jobs))
                     }
                 }
                 return HTTPResponses.json(try await jobRoutes.jobs.find(job.id) ?? job)
@@ -43,8 +43,8 @@ struct JobControlRoutes {
                     let jobs = JobRepository(runtime: runtime, connection: connection, emitter: emitter)
                     if action != .cancel {
                         _ = try await jobs.setProject(project, paused: action == .pause, actor: caller.userName, note: body.note)
-                        try emitter.emit(Self.control(action, .project, project, project: project, actor: caller.userName,
-                                                      note: body.note))
+                        try emitter.emit(try await Self.control(action, .project, project, project: project,
+                                                                actor: caller.userName, note: body.note, jobs: jobs))
                     }
                     var changed: [String] = []
                     for id in try await jobs.projectJobs(project, for: action) {
@@ -53,8 +53,8 @@ struct JobControlRoutes {
                                                        byProject: true, at: Date())) != nil else { continue }
                         changed.append(id)
                         if action == .cancel {
-                            try emitter.emit(Self.control(.cancel, .job, id, project: project, actor: caller.userName,
-                                                          note: body.note))
+                            try emitter.emit(try await Self.control(.cancel, .job, id, project: project,
+                                                                    actor: caller.userName, note: body.note, jobs: jobs))
                         }
                     }
                     return changed
@@ -77,12 +77,15 @@ struct JobControlRoutes {
         return buffer.readableBytes == 0 ? ControlRequest() : try BodyReader.decode(ControlRequest.self, Data(buffer.readableBytesView))
     }
 
+    /// The control message, numbered in the order controls are given (the caller holds the
+    /// job's or project's row lock).
     static func control(_ action: JobControl.Action, _ scope: JobControl.Scope, _ target: String, project: String,
-                        actor: String, note: String?) -> Envelope<JobControl> {
-        Envelope(id: "gateway/control/\(MessageID.random())", jobId: scope == .job ? target : nil,
-                 correlationId: scope == .job ? target : "project/\(project)", causationId: nil, producer: "gateway",
-                 project: project, payload: JobControl(action: action, scope: scope, target: target, requestedBy: actor,
-                                                       note: note))
+                        actor: String, note: String?, jobs: JobRepository) async throws -> Envelope<JobControl> {
+        let sequence = try await jobs.nextControlSequence()
+        return Envelope(id: "gateway/control/\(MessageID.random())", jobId: scope == .job ? target : nil,
+                        correlationId: scope == .job ? target : "project/\(project)", causationId: nil, producer: "gateway",
+                        project: project, payload: JobControl(action: action, scope: scope, target: target, requestedBy: actor,
+                                                              note: note, sequence: sequence))
     }
 
     /// A transition the state machine forbids is a 409 naming the state.

@@ -125,8 +125,12 @@ extension JobRoutes {
             if let key, !(try await jobs.remember(userId: caller.userId, key: key, sha256: digest ?? "", jobId: jobId)) {
                 return false
             }
+            if let batchId, !(try await BatchRepository(runtime: runtime, connection: connection).isOpen(batchId)) {
+                throw Problem(.conflict, "gateway.batch-closed", "batch \(batchId) was closed: jobs join a batch only while it is open")
+            }
             try await jobs.submitted(final, jobId: jobId, at: now, batchId: batchId)
-            try emitter.emit(envelope)
+            // A job of a paused project is kept here, not sent, until the project (or the job) resumes.
+            if try await !jobs.holdIfPaused(envelope) { try emitter.emit(envelope) }
             return true
         }
         if !claimed, let key, let replay = try await replay(key: key, caller: caller, digest: digest) { return (replay, true) }

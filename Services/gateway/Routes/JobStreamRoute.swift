@@ -43,6 +43,11 @@ struct JobStreamRoute {
                         shown = now
                     }
                     if JobState(rawValue: now.state)?.isTerminal == true, events.count < 500 {
+                        // The end's own history entry committed with the state: read it before ending.
+                        for event in try await jobs.events(job.id, after: after, limit: 500) {
+                            try await writer.write(Self.frame(event.kind, event, id: event.id))
+                            after = event.id
+                        }
                         try await writer.write(Self.frame("end", now, id: nil))
                         break
                     }

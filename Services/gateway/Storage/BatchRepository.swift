@@ -87,8 +87,22 @@ struct BatchRepository {
 
     /// No more jobs join; the batch may be done already.
     func close(_ id: String, at: Date, emitter: Emitter) async throws {
-        try await run("UPDATE batches SET state = 'running', closed_at = \(at) WHERE id = \(id) AND state = 'open'")
+        try await closeOnly(id, at: at)
         try await settle(id, at: at, emitter: emitter)
+    }
+
+    /// No more jobs join (the caller settles the batch).
+    func closeOnly(_ id: String, at: Date) async throws {
+        try await run("UPDATE batches SET state = 'running', closed_at = \(at) WHERE id = \(id) AND state = 'open'")
+    }
+
+    /// Whether a job may join the batch now: it is open, checked under a share lock in the
+    /// transaction that records the job, so a close waits for the join (or the join sees it).
+    func isOpen(_ id: String) async throws -> Bool {
+        for try await state in try await run("SELECT state FROM batches WHERE id = \(id) FOR SHARE").decode(String.self) {
+            return state == "open"
+        }
+        return false
     }
 
     func markCancelled(_ id: String, at: Date) async throws {

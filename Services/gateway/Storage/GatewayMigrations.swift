@@ -180,5 +180,9 @@ enum GatewayMigrations {
             "ALTER TABLE jobs ADD COLUMN batch_id text",
             "CREATE INDEX jobs_batch ON jobs (batch_id, submitted_at) WHERE batch_id IS NOT NULL",
         ]),
+        Migration(6, "the order of job controls; submissions held for a paused project", [
+            "CREATE SEQUENCE control_seq",
+            "ALTER TABLE jobs ADD COLUMN held_submit text",
+        ]),
     ])
 }

@@ -25,7 +25,9 @@ extension JobRepository {
         guard let (current, resume) = try await lock(jobId) else { return }
         var next = current
         if current == .paused {
-            if target.isTerminal || target == .stalled {
+            // A paused job stays paused until it ends; where it got to (stalled included) is
+            // where its resume takes it.
+            if target.isTerminal {
                 next = target
             } else if let resume, resume != target, resume.canMove(to: target) {
                 try await run("UPDATE jobs SET resume_state = \(target.rawValue) WHERE job_id = \(jobId)")
@@ -74,14 +76,21 @@ extension JobRepository {
                 WHERE job_id = \(jobId)
                 """)
         case .resume:
-            try await run("""
-                UPDATE jobs SET state = \(next.rawValue), resume_state = NULL, paused_by = NULL, updated_at = \(at)
+            for try await held in try await run("""
+                UPDATE jobs SET state = \(next.rawValue), resume_state = NULL, paused_by = NULL, updated_at = \(at),
+                    held_submit = NULL
                 WHERE job_id = \(jobId)
-                """)
+                RETURNING (SELECT held_submit FROM jobs WHERE job_id = \(jobId))
+                """).decode(String?.self) {
+                // Held here since it was submitted to a paused project: it is sent now.
+                if let held, let emitter {
+                    try emitter.emit(try JSONCoding.decode(Envelope<JobSubmit>.self, from: Array(held.utf8)))
+                }
+            }
         case .cancel:
             try await run("""
                 UPDATE jobs SET state = 'cancelled', resume_state = NULL, paused_by = NULL, updated_at = \(at),
-                    finished_at = \(at)
+                    finished_at = \(at), held_submit = NULL
                 WHERE job_id = \(jobId)
                 """)
         }
@@ -111,6 +120,23 @@ extension JobRepository {
         guard let emitter else { return }
         let batches = BatchRepository(runtime: runtime, connection: connection)
         if let batch = try await batches.batch(ofJob: jobId) { try await batches.settle(batch, at: at, emitter: emitter) }
+    }
+
+    /// Keeps a submission the gateway will not send yet (its job starts paused, with its
+    /// project); true when it was kept.
+    func holdIfPaused(_ envelope: Envelope<JobSubmit>) async throws -> Bool {
+        let text = String(decoding: try JSONCoding.encode(envelope), as: UTF8.self)
+        for try await _ in try await run("""
+            UPDATE jobs SET held_submit = \(text) WHERE job_id = \(envelope.jobId ?? "") AND state = 'paused' RETURNING 1
+            """) { return true }
+        return false
+    }
+
+    /// The next control's place in the order controls are given (taken while the job's or
+    /// project's row is locked, so the order is the order of the changes).
+    func nextControlSequence() async throws -> Int64 {
+        for try await value in try await run("SELECT nextval('control_seq')").decode(Int64.self) { return value }
+        return 0
     }
 
     /// Appends to the job's history.

@@ -38,7 +38,7 @@ struct JobRepository {
                    \(submit.options?.datasetKey), \(at), \(at), \((submit.priority ?? .normal).rawValue),
                    CASE WHEN p.state = 'paused' THEN 'queued' END, CASE WHEN p.state = 'paused' THEN 'project' END,
                    \(batchId)
-            FROM (SELECT (SELECT state FROM project_controls WHERE project = \(project)) AS state) p
+            FROM (SELECT (SELECT state FROM project_controls WHERE project = \(project) FOR SHARE) AS state) p
             ON CONFLICT (job_id) DO NOTHING
             RETURNING state
             """).decode(String.self)

@@ -176,7 +176,7 @@ enum ContractSamples {
                RedriveSucceeded(redriveId: "r", deadLetterId: "d", service: "s")),
         sample("MailRequested", MailRequested(to: ["a@b.c"], template: "verification-code", variables: ["code": "1"], subject: "u"),
                MailRequested(to: [], template: "t", variables: [:], subject: "u")),
-        sample("JobControl", JobControl(action: .pause, scope: .job, target: "j", requestedBy: "ann", note: "n"),
+        sample("JobControl", JobControl(action: .pause, scope: .job, target: "j", requestedBy: "ann", note: "n", sequence: 7),
                JobControl(action: .cancel, scope: .project, target: "p")),
         sample("JobStatusChanged", JobStatusChanged(jobId: "j", state: .retried, service: "validate", reason: "r",
                                                     notBefore: Date(timeIntervalSince1970: 1_800_000_000), attempt: 2),
