@@ -65,10 +65,7 @@ public enum Outbound {
     public static func post(url: String, body: [UInt8], contentType: String = "application/json",
                             method: String = "POST", headers: [String: String] = [:], timeout: Duration = .seconds(10),
                             maxResponseBytes: Int = 1 << 20, multipart: MultipartForm? = nil) async throws -> HTTPResult {
-        _ = globalInit
-        guard let scheme = URL(string: url)?.scheme?.lowercased(), scheme == "http" || scheme == "https" else {
-            throw OutboundError(code: "outbound.scheme-refused", message: "only http and https URLs are allowed: \(url)")
-        }
+        try checkScheme(url)
         return try await withCheckedThrowingContinuation { continuation in
             queue.async {
                 continuation.resume(with: Result {
@@ -85,10 +82,7 @@ public enum Outbound {
     /// error message).
     public static func stream(url: String, headers: [String: String] = [:], timeout: Duration,
                               onData: @escaping @Sendable ([UInt8]) -> Bool) async throws -> HTTPResult {
-        _ = globalInit
-        guard let scheme = URL(string: url)?.scheme?.lowercased(), scheme == "http" || scheme == "https" else {
-            throw OutboundError(code: "outbound.scheme-refused", message: "only http and https URLs are allowed: \(url)")
-        }
+        try checkScheme(url)
         return try await withCheckedThrowingContinuation { continuation in
             queue.async {
                 continuation.resume(with: Result {
@@ -96,6 +90,14 @@ public enum Outbound {
                                 timeout: timeout, maxResponseBytes: 64 << 10, multipart: nil, onData: onData)
                 })
             }
+        }
+    }
+
+    /// libcurl is initialized, and only http and https are allowed.
+    private static func checkScheme(_ url: String) throws {
+        _ = globalInit
+        guard let scheme = URL(string: url)?.scheme?.lowercased(), scheme == "http" || scheme == "https" else {
+            throw OutboundError(code: "outbound.scheme-refused", message: "only http and https URLs are allowed: \(url)")
         }
     }
 

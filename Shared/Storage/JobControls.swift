@@ -133,12 +133,7 @@ public enum JobControls {
                   END
             RETURNING queue, message_id, properties::text, body, id
             """, logger: logger)
-        var released: [(Int64, OutboxMessage)] = []
-        for try await (queue, messageId, properties, body, id) in rows.decode((String, String?, String, ByteBuffer, Int64).self) {
-            released.append((id, OutboxMessage(messageId: messageId, exchange: "", routingKey: queue,
-                                               properties: properties, body: Array(buffer: body))))
-        }
-        return released.sorted { $0.0 < $1.0 }.map(\.1)
+        return try await addressed(rows)
     }
 
     /// Removes and returns up to `limit` messages held for a rate limit whose time has come,
@@ -151,6 +146,11 @@ public enum JobControls {
                 ORDER BY id LIMIT \(limit) FOR UPDATE SKIP LOCKED)
             RETURNING queue, message_id, properties::text, body, id
             """, logger: logger)
+        return try await addressed(rows)
+    }
+
+    /// Deleted held rows as messages addressed back to their queues, in the order they were held.
+    private static func addressed(_ rows: PostgresRowSequence) async throws -> [OutboxMessage] {
         var released: [(Int64, OutboxMessage)] = []
         for try await (queue, messageId, properties, body, id) in rows.decode((String, String?, String, ByteBuffer, Int64).self) {
             released.append((id, OutboxMessage(messageId: messageId, exchange: "", routingKey: queue,

@@ -31,6 +31,7 @@ struct GatewayAccessTests {
                 let op = try #require(value as? Object)
                 var path = template
                 let values = ["job": world.alphaJob, "project": "alpha", "schedule": world.alphaSchedule, "user": "member-a",
+                              "batch": world.alphaBatch,
                               "name": template.contains("/artifacts/") ? "output.csv" : "grades", "token": "tok_nope",
                               "incident": "inc-nope", "deadLetter": "dl-nope", "redrive": "rd-nope", "knownError": "ke-nope"]
                 for (name, value) in values { path = path.replacingOccurrences(of: "{\(name)}", with: value) }

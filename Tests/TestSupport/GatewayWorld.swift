@@ -13,6 +13,7 @@ final class GatewayWorld: @unchecked Sendable {
     private(set) var tokens: [String: String] = [:]
     private(set) var alphaJob = ""
     private(set) var alphaSchedule = ""
+    private(set) var alphaBatch = ""
     /// Every secret handed out (session and API tokens), and the passwords used.
     private(set) var secrets: [String] = []
 
@@ -73,6 +74,9 @@ final class GatewayWorld: @unchecked Sendable {
             project: "alpha", name: "alpha-nightly-\(pipeline.prefix)", cron: "0 2 * * *",
             job: JobSubmit(name: "nightly", source: .inline("student,grade\nann,7\n"))))
         alphaSchedule = schedule.id
+        let batch = try await pipeline.gatewayJSON(Batch.self, "POST", "/batches", token: admin, json: NewBatch(
+            name: "alpha-batch", project: "alpha"))
+        alphaBatch = batch.id
     }
 
     /// Records a secret handed out during a test (to scan for later).

@@ -17,7 +17,11 @@ struct BatchRoutes {
 
     func add() {
         api.add("createBatch") { request, _, access in
-            let body = try await BodyReader.decode(NewBatch.self, request, limit: 32 << 20)
+            let buffer = try await BodyReader.bytes(request, limit: 32 << 20)
+            let data = Data(buffer.readableBytesView)
+            // The project first, leniently: 404 and 403 come before any complaint about the body.
+            _ = try jobRoutes.resolveProject(JobRoutes.ProjectField.named(in: data), access: access)
+            let body = try BodyReader.decode(NewBatch.self, data)
             guard !body.name.isEmpty, body.name.count <= 200 else {
                 throw Problem.badRequest("gateway.invalid-batch", "a batch needs a name of 1–200 characters")
             }
@@ -26,6 +30,8 @@ struct BatchRoutes {
             }
             let caller = try access.user
             let project = try jobRoutes.resolveProject(body.project, access: access)
+            guard try await jobRoutes.identity.project(project) != nil else { throw Problem.notFound("project \(project)") }
+            try JobRoutes.checkTargets(body.notify)
             let id = "bat-" + MessageID.random()
             access.target(id)
             try await batches.create(id: id, project: project, name: body.name, submitter: caller.userName, notify: body.notify,

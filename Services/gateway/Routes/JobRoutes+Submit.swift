@@ -80,6 +80,7 @@ extension JobRoutes {
         let caller = try access.user
         let project = try resolveProject(submit.project, access: access)
         guard try await identity.project(project) != nil else { throw Problem.notFound("project \(project)") }
+        try Self.checkTargets(submit.notify)
         switch submit.source.kind {
         case .path where !Permission.operationsManage.allows(caller.role):
             throw Problem(.forbidden, "gateway.path-source-forbidden",
@@ -137,6 +138,19 @@ extension JobRoutes {
         access.target(jobId)
         guard let job = try await jobs.find(jobId) else { throw Problem.notFound("job \(jobId)") }
         return (job, false)
+    }
+
+    /// Notification targets a person can be told at: absolute http(s) URLs and mail
+    /// addresses (400 now, rather than a failed delivery and an incident later).
+    static func checkTargets(_ spec: NotifySpec?) throws {
+        guard let spec else { return }
+        for url in spec.webhooks + (spec.chat ?? []) {
+            guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme?.lowercased() ?? ""),
+                  parsed.host?.isEmpty == false else {
+                throw Problem.badRequest("gateway.invalid-notify", "a webhook or chat target must be an http(s) URL, not '\(url)'")
+            }
+        }
+        for email in spec.emails ?? [] { try AdminRoutes.checkEmail(email) }
     }
 
     /// The open batch of `project` a job joins, if it names one.
