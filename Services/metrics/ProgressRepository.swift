@@ -87,9 +87,13 @@ struct ProgressRepository {
                 WHERE job_id = \(jobId)
                 """, logger: logger)
         case .chunkValidated(let valid, let invalid):
+            // Events are handled concurrently: one of a chunk may come after the job's
+            // publication, whose counts are final and are not added to again.
             try await connection.query("""
-                UPDATE job_progress SET chunks_validated = chunks_validated + 1, rows_valid = rows_valid + \(valid),
-                    rows_invalid = rows_invalid + \(invalid), updated_at = now() WHERE job_id = \(jobId)
+                UPDATE job_progress SET chunks_validated = chunks_validated + 1,
+                    rows_valid = CASE WHEN state = 'published' THEN rows_valid ELSE rows_valid + \(valid) END,
+                    rows_invalid = CASE WHEN state = 'published' THEN rows_invalid ELSE rows_invalid + \(invalid) END,
+                    updated_at = now() WHERE job_id = \(jobId)
                 """, logger: logger)
         case .chunkTransformed:
             try await connection.query("""
