@@ -104,14 +104,6 @@ struct LaneScheduler<Element> {
         count -= 1
         return lanes[chosen]!.removeFirst()
     }
-
-    /// Everything still waiting, in lane order (urgent first).
-    mutating func removeAll() -> [Element] {
-        var all: [Element] = []
-        for lane in Priority.allCases { while let element = lanes[lane]?.removeFirst() { all.append(element) } }
-        count = 0
-        return all
-    }
 }
 
 /// A first-in first-out queue with O(1) removal at the front.

@@ -67,11 +67,4 @@ public final class JobControlBoard: Sendable {
         if let last = rows.last?.changedAt { state.update { $0.since = max($0.since ?? last, last) } }
         else if since == nil { state.update { $0.since = Date(timeIntervalSince1970: 0) } }
     }
-
-    /// How many jobs and projects are paused or cancelled (for the status view).
-    public var counts: (pausedJobs: Int, cancelledJobs: Int, pausedProjects: Int) {
-        let current = state.get()
-        return (current.jobs.values.filter { $0 == "paused" }.count, current.jobs.values.filter { $0 == "cancelled" }.count,
-                current.projects.values.filter { $0 == "paused" }.count)
-    }
 }

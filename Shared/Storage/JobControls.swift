@@ -175,12 +175,4 @@ public enum JobControls {
         for try await _ in rows { count += 1 }
         return count
     }
-
-    /// How many messages are held, by reason (for `/metrics` and the status view).
-    public static func heldCounts(database: Database, logger: Logger) async throws -> [String: Int] {
-        var counts: [String: Int] = [:]
-        let rows = try await database.query("SELECT reason, count(*)::bigint FROM held_messages GROUP BY reason", logger: logger)
-        for try await (reason, count) in rows.decode((String, Int64).self) { counts[reason] = Int(count) }
-        return counts
-    }
 }

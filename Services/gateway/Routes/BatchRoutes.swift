@@ -66,11 +66,7 @@ struct BatchRoutes {
         }
         api.add("getBatch") { _, context, access in
             let batch = try await find(context, access)
-            var jobs: [GatewayJob] = []
-            for id in try await batches.jobIds(batch.id, limit: 1000) {
-                if let job = try await jobRoutes.jobs.find(id) { jobs.append(job) }
-            }
-            return HTTPResponses.json(BatchDetail(batch: batch, jobs: jobs))
+            return HTTPResponses.json(BatchDetail(batch: batch, jobs: try await jobRoutes.jobs.inBatch(batch.id, limit: 1000)))
         }
         api.add("closeBatch") { _, context, access in
             let batch = try await find(context, access)
@@ -92,13 +88,9 @@ struct BatchRoutes {
                         try await batches.markCancelled(batch.id, at: Date())
                         try await batches.closeOnly(batch.id, at: Date())
                     }
-                    for id in ids {
-                        // A job that ended, or is already as asked, is left alone.
-                        guard (try? await jobs.control(id, action, actor: caller.userName, note: body.note, at: Date())) != nil
-                        else { continue }
-                        try emitter.emit(try await JobControlRoutes.control(action, .job, id, project: batch.project,
-                                                                            actor: caller.userName, note: body.note, jobs: jobs))
-                    }
+                    _ = try await JobControlRoutes.controlJobs(ids, action, project: batch.project, actor: caller.userName,
+                                                               note: body.note, sendingJobControls: true, jobs: jobs,
+                                                               emitter: emitter)
                     if action == .cancel {
                         try await BatchRepository(runtime: runtime, connection: connection).settle(batch.id, at: Date(),
                                                                                                    emitter: emitter)

@@ -46,18 +46,11 @@ struct JobControlRoutes {
                         try emitter.emit(try await Self.control(action, .project, project, project: project,
                                                                 actor: caller.userName, note: body.note, jobs: jobs))
                     }
-                    var changed: [String] = []
-                    for id in try await jobs.projectJobs(project, for: action) {
-                        // A job that ended meanwhile is simply left out.
-                        guard (try? await jobs.control(id, action, actor: caller.userName, note: body.note,
-                                                       byProject: true, at: Date())) != nil else { continue }
-                        changed.append(id)
-                        if action == .cancel {
-                            try emitter.emit(try await Self.control(.cancel, .job, id, project: project,
-                                                                    actor: caller.userName, note: body.note, jobs: jobs))
-                        }
-                    }
-                    return changed
+                    // Pause and resume reach the stages as the project's own control; cancel, job by job.
+                    return try await Self.controlJobs(try await jobs.projectJobs(project, for: action), action,
+                                                      project: project, actor: caller.userName, note: body.note,
+                                                      byProject: true, sendingJobControls: action == .cancel,
+                                                      jobs: jobs, emitter: emitter)
                 }
                 return HTTPResponses.json(ProjectControlResult(project: project, state: action == .pause ? "paused" : "running",
                                                                jobs: changed))
@@ -86,6 +79,27 @@ struct JobControlRoutes {
                         correlationId: scope == .job ? target : "project/\(project)", causationId: nil, producer: "gateway",
                         project: project, payload: JobControl(action: action, scope: scope, target: target, requestedBy: actor,
                                                               note: note, sequence: sequence))
+    }
+
+    /// Applies `action` to many jobs (a project's or a batch's), leaving out those it does not
+    /// change or no longer fits (a job that ended meanwhile); returns the jobs it changed.
+    static func controlJobs(_ ids: [String], _ action: JobControl.Action, project: String, actor: String, note: String?,
+                            byProject: Bool = false, sendingJobControls: Bool, jobs: JobRepository,
+                            emitter: Emitter) async throws -> [String] {
+        var changed: [String] = []
+        for id in ids {
+            do {
+                guard try await jobs.control(id, action, actor: actor, note: note, byProject: byProject, at: Date()) != nil
+                else { continue }
+            } catch is JobTransitionError {
+                continue
+            }
+            changed.append(id)
+            if sendingJobControls {
+                try emitter.emit(try await control(action, .job, id, project: project, actor: actor, note: note, jobs: jobs))
+            }
+        }
+        return changed
     }
 
     /// A transition the state machine forbids is a 409 naming the state.

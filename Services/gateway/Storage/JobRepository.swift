@@ -134,6 +134,13 @@ struct JobRepository {
         return result
     }
 
+    /// A batch's jobs, in submission order.
+    func inBatch(_ batchId: String, limit: Int) async throws -> [GatewayJob] {
+        try await jobs("""
+            SELECT \(unescaped: Self.columns) FROM jobs WHERE batch_id = \(batchId) ORDER BY submitted_at, job_id LIMIT \(limit)
+            """)
+    }
+
     func find(_ jobId: String) async throws -> GatewayJob? {
         try await jobs("SELECT \(unescaped: Self.columns) FROM jobs WHERE job_id = \(jobId)").first
     }

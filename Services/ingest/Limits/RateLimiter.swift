@@ -108,7 +108,7 @@ struct RateLimiter: Sendable {
             try await runtime.database.query("DELETE FROM project_limits WHERE project = \(project)", logger: runtime.logger)
             return
         }
-        let burst = max(1, limits.jobsBurst ?? max(1, limits.jobsPerMinute))
+        let burst = TokenBucket.burst(limits.jobsBurst, perMinute: limits.jobsPerMinute)
         try await runtime.database.query("""
             INSERT INTO project_limits (project, jobs_per_minute, jobs_burst) VALUES (\(project), \(limits.jobsPerMinute), \(burst))
             ON CONFLICT (project) DO UPDATE SET jobs_per_minute = excluded.jobs_per_minute, jobs_burst = excluded.jobs_burst,

@@ -19,7 +19,8 @@ struct RateLimits: Sendable, Hashable, Codable {
     init(values: ConfigValues) throws {
         user = SlidingWindow(limit: try values.int("limits.jobs.user.count", 0),
                              seconds: Double(try values.int("limits.jobs.user.window.seconds", 60)))
-        let perMinute = Double(try values.int("limits.jobs.project.per.minute", 0))
-        project = TokenBucket(perMinute: perMinute, burst: Double(try values.int("limits.jobs.project.burst", max(1, Int(perMinute)))))
+        let perMinute = try values.int("limits.jobs.project.per.minute", 0)
+        let burst = values["limits.jobs.project.burst"] == nil ? nil : try values.int("limits.jobs.project.burst", 1)
+        project = TokenBucket(perMinute: Double(perMinute), burst: Double(TokenBucket.burst(burst, perMinute: perMinute)))
     }
 }

@@ -26,6 +26,9 @@ struct TokenBucket: Sendable, Hashable, Codable {
     /// Most tokens kept; a full bucket admits this many at once.
     var burst: Double
 
+    /// The burst when none is given: a minute's worth, at least 1.
+    static func burst(_ given: Int?, perMinute: Int) -> Int { max(1, given ?? perMinute) }
+
     /// The bucket's level at `now`, from `tokens` at `since`.
     func level(tokens: Double, since: Date, now: Date) -> Double {
         min(burst, tokens + max(0, now.timeIntervalSince(since)) * perMinute / 60)

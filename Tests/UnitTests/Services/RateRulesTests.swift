@@ -32,5 +32,7 @@ struct RateRulesTests {
         #expect(bucket.level(tokens: 0, since: t0, now: t0.addingTimeInterval(600)) == 2, "never above the burst")
         #expect(bucket.take(tokens: 0.5, since: t0, now: t0.addingTimeInterval(5)).0 == .admit)
         #expect(TokenBucket(perMinute: 0, burst: 1).take(tokens: 0, since: t0, now: t0).0 == .admit, "0: no limit")
+        #expect(TokenBucket.burst(nil, perMinute: 30) == 30 && TokenBucket.burst(nil, perMinute: 0) == 1)
+        #expect(TokenBucket.burst(5, perMinute: 30) == 5 && TokenBucket.burst(0, perMinute: 30) == 1)
     }
 }
