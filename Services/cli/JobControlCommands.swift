@@ -111,10 +111,12 @@ extension ProjectsCommand {
 extension ProjectsCommand {
     struct Limits: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Show a project's job rate limit, or set (admins) or reset it.")
+            abstract: "Show a project's job and call-item rate limits, or set (admins) or reset them.")
         @Argument var project: String
         @Option(help: "Jobs admitted per minute (0: no limit).") var jobsPerMinute: Int?
         @Option(help: "Jobs a full bucket admits at once (default: a minute's worth).") var burst: Int?
+        @Option(help: "Call-step items per minute across the project's jobs (0: no limit).") var itemsPerMinute: Int?
+        @Option(help: "Items a full bucket allows at once (default: a minute's worth).") var itemsBurst: Int?
         @Flag(help: "Go back to the configured default.") var reset = false
         @Flag var json = false
         @OptionGroup var global: GlobalOptions
@@ -126,15 +128,21 @@ extension ProjectsCommand {
                 let limits: ProjectLimits
                 if reset {
                     limits = try await api.send(ProjectLimits.self, "DELETE", path, body: ControlRequest())
-                } else if let jobsPerMinute {
-                    limits = try await api.send(ProjectLimits.self, "PUT", path,
-                                                body: ProjectLimits(jobsPerMinute: jobsPerMinute, jobsBurst: burst))
+                } else if jobsPerMinute != nil || itemsPerMinute != nil {
+                    // Whatever is not given stays as it is.
+                    var body = try await api.get(ProjectLimits.self, path)
+                    if let jobsPerMinute { body.jobsPerMinute = jobsPerMinute; body.jobsBurst = burst }
+                    if let itemsPerMinute { body.itemsPerMinute = itemsPerMinute; body.itemsBurst = itemsBurst }
+                    limits = try await api.send(ProjectLimits.self, "PUT", path, body: body)
                 } else {
                     limits = try await api.get(ProjectLimits.self, path)
                 }
                 if json { return try HTTPJSON.print(limits) }
                 print(limits.jobsPerMinute == 0 ? "project \(project): no job rate limit"
                       : "project \(project): \(limits.jobsPerMinute) jobs per minute, burst \(limits.jobsBurst ?? limits.jobsPerMinute)")
+                let items = limits.itemsPerMinute ?? 0
+                print(items == 0 ? "project \(project): no call-item rate limit"
+                      : "project \(project): \(items) call items per minute, burst \(limits.itemsBurst ?? items)")
             }
         }
     }

@@ -112,6 +112,13 @@ struct IngestRepository {
             )
             """,
         ]),
+        Migration(7, "item rate limits", [
+            """
+            ALTER TABLE project_limits
+                ADD COLUMN items_per_minute integer CHECK (items_per_minute >= 0),
+                ADD COLUMN items_burst      integer CHECK (items_burst >= 1)
+            """,
+        ]),
     ])
 
     private static let columns = "job_id, idempotency_key, submission_id, name, state, chunk_count, row_count, error"

@@ -9,8 +9,9 @@ extension SubmitHandler {
     /// Lets the job in, or throws ``IngestStop``: it (or its project, as the payload names it)
     /// is paused or cancelled, or a rate limit holds it. Admitted, the job's history and state
     /// say so before its first chunk.
+    /// Returns the call-step item limit the job runs under.
     func admit(_ submission: Envelope<JobSubmit>, job: JobContext, runtime: RuntimeContext,
-               traceparent: String?) async throws {
+               traceparent: String?) async throws -> ItemRate? {
         switch runtime.controls.verdict(jobId: job.jobId, project: submission.project) {
         case .run: break
         case .hold: throw IngestStop.paused
@@ -24,6 +25,10 @@ extension SubmitHandler {
         }
         await note(submission, JobStatusChanged(jobId: job.jobId, state: .dispatched, service: "ingest"),
                    id: "status/\(job.jobId)/dispatched", runtime: runtime, traceparent: traceparent)
+        // Only a plan with a call step has items (a stored plan may have one).
+        let plan = submission.payload.plan
+        guard submission.payload.planName != nil || plan?.steps.contains(where: { $0.op == "call" }) == true else { return nil }
+        return try await limiter.itemRate(submission.project ?? "default")
     }
 
     /// Paused: the submission is held, and on resume comes back and reads the input again

@@ -49,7 +49,7 @@ struct SubmitHandler: Sendable {
         }
         let outcome = JobOutcome(repository: repository, submission: submission, traceparent: traceparent)
         do {
-            try await admit(submission, job: job, runtime: runtime, traceparent: traceparent)
+            job.itemRate = try await admit(submission, job: job, runtime: runtime, traceparent: traceparent)
             try check(request)
             let stages = job.effectiveOptions.effectiveStages
             if stages == .publishOnly {
@@ -140,7 +140,7 @@ struct SubmitHandler: Sendable {
                               limits: settings.limits)
         if let plan = request.plan {
             chunker.checkHeader = { columns in
-                do { _ = try plan.compiled(columns: columns) } catch let error as PlanError {
+                do { _ = try plan.stages(columns: columns) } catch let error as PlanError {
                     throw SluiceError.permanent(error.code.rawValue, "the job's plan is invalid: \(error.message)")
                 }
             }

@@ -77,6 +77,49 @@ struct ResultsDocument: Codable, Sendable {
     var warnings: [String]
     var notes: [String]
     var artifacts: [String]
+    /// The plan's call steps, when it has any.
+    var calls: Calls?
+
+    /// What the call steps did: items, successes, failures (each with its error), success
+    /// rate and time per item.
+    struct Calls: Codable, Sendable {
+        struct Failure: Codable, Sendable {
+            var line: Int
+            var code: String
+            var message: String
+        }
+        var items: Int
+        var succeeded: Int
+        var failed: Int
+        var successRate: Double
+        var retries: Int
+        /// Items answered in an earlier delivery of their chunk, not called again.
+        var reused: Int
+        /// Calling time per item (attempts included, waits between them excluded).
+        var millisPerItem: Double
+        var maxMillis: Int
+        /// Every item that failed for good, in line order (the first 10,000).
+        var failures: [Failure]
+        var failuresOmitted: Int?
+        /// Dry run: the first requests it would have sent.
+        var wouldCall: [CallPreview]?
+
+        init(_ tally: CallTally, errors: [RecordError]) {
+            items = tally.items
+            succeeded = tally.succeeded
+            failed = tally.failed
+            let decided = tally.succeeded + tally.failed
+            successRate = decided == 0 ? 0 : (Double(tally.succeeded) / Double(decided) * 10_000).rounded() / 10_000
+            retries = tally.retries
+            reused = tally.reused
+            millisPerItem = decided == 0 ? 0 : (Double(tally.totalMillis) / Double(decided) * 10).rounded() / 10
+            maxMillis = tally.maxMillis
+            let all = errors.filter { $0.code.hasPrefix("call.") }.sorted { $0.line < $1.line }
+            failures = all.prefix(10_000).map { Failure(line: $0.line, code: $0.code, message: $0.message) }
+            failuresOmitted = all.count > 10_000 ? all.count - 10_000 : nil
+            wouldCall = tally.wouldCall
+        }
+    }
 
     static func stage(_ name: String, from start: Date?, to end: Date?) -> Stage {
         let seconds = start.flatMap { s in end.map { ($0.timeIntervalSince(s) * 1000).rounded() / 1000 } }

@@ -271,6 +271,7 @@ struct ChunkMeta: Codable, Sendable {
     var planRef: String?
     var validatedAt: Date?
     var transformedAt: Date?
+    var calls: CallTally?
 
     init() {}
 
@@ -284,5 +285,6 @@ struct ChunkMeta: Codable, Sendable {
         planRef = chunk.planRef
         validatedAt = chunk.validatedAt
         self.transformedAt = transformedAt
+        calls = chunk.calls
     }
 }

@@ -121,7 +121,8 @@ struct Reports {
                 ResultsDocument.stage("publish", from: meta.lastTransformed ?? ready.ingestedAt, to: now),
                 ResultsDocument.stage("total", from: job.submittedAt, to: now),
             ],
-            warnings: job.warnings ?? [], notes: meta.notes, artifacts: artifacts.sorted())
+            warnings: job.warnings ?? [], notes: meta.notes, artifacts: artifacts.sorted(),
+            calls: meta.calls.map { ResultsDocument.Calls($0, errors: errors) })
         return try await save(try Self.json(document), "results.json", "application/json")
     }
 

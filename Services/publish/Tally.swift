@@ -24,8 +24,15 @@ struct MetaSummary {
     var lastValidated: Date?
     var firstTransformed: Date?
     var lastTransformed: Date?
+    /// The chunks' call-step tallies added up (nil when the plan has no call step).
+    var calls: CallTally?
 
     mutating func add(_ meta: ChunkMeta) {
+        if let chunk = meta.calls {
+            var total = calls ?? CallTally()
+            total.add(chunk)
+            calls = total
+        }
         schemaRef = schemaRef ?? meta.schemaRef
         planRef = planRef ?? meta.planRef
         notes += meta.notes ?? []

@@ -1,5 +1,6 @@
 import Chunks
 import Columnar
+import Foundation
 import Contracts
 import Definitions
 import Plans
@@ -13,32 +14,66 @@ import Toolkit
 /// does not compile against the chunk's columns fails the job before any row is touched
 /// (one deterministic `job.failed` for all chunks); a stored plan that does not exist yet
 /// dead-letters the chunk instead (an operator stores it and re-drives).
+///
+/// The work runs before the handler's transaction (``prepare(_:runtime:)``): a plan's call
+/// steps make HTTP requests for minutes, which must not hold a transaction open. The
+/// transaction then only emits what the work produced.
 struct ChunkTransformer: Sendable {
     let plans: PlanCache
+    let settings: TransformSettings
 
-    func handle(_ envelope: Envelope<ChunkValidated>, context: HandlerContext) async throws {
+    /// What the work came to, emitted in the transaction.
+    enum Prepared: Sendable {
+        case failed(JobFailed)
+        case transformed(ChunkTransformed)
+    }
+
+    func prepare(_ envelope: Envelope<ChunkValidated>, runtime: RuntimeContext) async throws -> Prepared {
         let chunk = envelope.payload
         let job = chunk.job
-        let chunks = context.runtime.chunks
         let resolved: PlanCache.Resolved?
         do {
-            resolved = try await plans.resolve(job, columns: chunk.columns, runtime: context.runtime,
-                                               connection: context.connection)
+            resolved = try await plans.resolve(job, columns: chunk.columns, runtime: runtime,
+                                               maxConcurrency: settings.maxConcurrency)
+            if let missing = resolved?.stages.calls.flatMap({ $0.secrets.subtracting(settings.secrets.keys) }).sorted().first {
+                throw SluiceError.permanent("call.unknown-secret", "the job's plan uses {{secret:\(missing)}}, which the "
+                    + "transform service does not have; set call.secrets.\(missing) in its configuration")
+            }
         } catch let error as SluiceError where error.disposition == .permanent && error.code != "plan.not-found" {
             // A missing stored plan is not the job's fault: the chunk is dead-lettered, the
             // job stalls, and once an operator stores the plan a re-drive carries on.
-            try context.emit(Envelope(id: MessageID.job(job.jobId, .jobFailed), causedBy: envelope,
-                                      payload: JobFailed(job: job, stage: "transform", code: error.code,
-                                                         reason: error.message)))
-            return
+            return .failed(JobFailed(job: job, stage: "transform", code: error.code, reason: error.message))
         }
+        if let resolved, resolved.stages.single == nil {
+            return .transformed(try await withCalls(envelope, resolved: resolved, runtime: runtime))
+        }
+        return .transformed(try await rowsOnly(envelope, resolved: resolved, runtime: runtime))
+    }
+
+    func emit(_ envelope: Envelope<ChunkValidated>, _ prepared: Prepared, context: HandlerContext) throws {
+        switch prepared {
+        case .failed(let failure):
+            try context.emit(Envelope(id: MessageID.job(failure.job.jobId, .jobFailed), causedBy: envelope, payload: failure))
+        case .transformed(let transformed):
+            try context.emit(Envelope(id: MessageID.chunk(transformed.job.jobId, .chunkTransformed, transformed.chunkIndex),
+                                      causedBy: envelope, payload: transformed))
+        }
+    }
+
+    /// A plan without calls (or none): row steps only, untouched columns carried undecoded.
+    private func rowsOnly(_ envelope: Envelope<ChunkValidated>, resolved: PlanCache.Resolved?,
+                          runtime: RuntimeContext) async throws -> ChunkTransformed {
+        let chunk = envelope.payload
+        let job = chunk.job
+        let chunks = runtime.chunks
+        let compiled = resolved?.stages.single
         // Without a schema the cells are still text: read numbers as numbers first, so plan
         // expressions and statistics see them (with a schema, validate already typed them).
         let typed = job.schema != nil || job.schemaName != nil
         // Columns the plan neither reads nor writes stay columnar: never decoded, gathered
         // from this chunk into the next (docs/benchmarks.md has what that saves).
-        let carrying = typed && resolved != nil
-        let stored = try await chunks.readRecords(chunk.data, leaving: carrying ? resolved!.compiled.untouchedInputs : [],
+        let carrying = typed && compiled != nil
+        let stored = try await chunks.readRecords(chunk.data, leaving: carrying ? compiled!.untouchedInputs : [],
                                                   keepingColumns: carrying)
         var records = typed ? stored.records : stored.records.map(StandardCleanup.apply)
         var columns = chunk.columns
@@ -48,14 +83,14 @@ struct ChunkTransformer: Sendable {
         var filtered: Int?
         var appended: [Record]?
         var notes: [String]?
-        if let resolved {
-            let result = resolved.compiled.run(records)
+        if let compiled {
+            let result = compiled.run(records)
             records = result.records
-            columns = resolved.compiled.outputColumns
+            columns = compiled.outputColumns
             errors += result.errors
             invalid += result.dropped
             filtered = result.filtered
-            for (output, input) in resolved.compiled.carriedColumns where carrying && input < stored.columns.count {
+            for (output, input) in compiled.carriedColumns where carrying && input < stored.columns.count {
                 // An undecoded column is always gatherable; a placeholder written instead would lose it.
                 guard let kept = stored.columns[input].take(result.sourceRows) else {
                     precondition(stored.undecoded[input] == nil, "an undecoded column that cannot be gathered")
@@ -64,91 +99,88 @@ struct ChunkTransformer: Sendable {
                 carried[output] = kept
             }
             if chunk.chunkIndex == 0 {
-                let extra = resolved.compiled.appendedRecords()
+                let extra = compiled.appendedRecords()
                 appended = extra.records.isEmpty ? nil : extra.records
                 errors += extra.errors
-                notes = resolved.compiled.notes.isEmpty ? nil : resolved.compiled.notes
+                notes = compiled.notes.isEmpty ? nil : compiled.notes
             }
         }
-        // Stored before the transaction commits: the message it sends names them.
-        let data = try await chunks.writeRecords(records, columns: columns, jobId: job.jobId, stage: .transformed,
-                                                 index: chunk.chunkIndex, carried: carried)
-        let own = try await chunks.writeErrors(errors, jobId: job.jobId, stage: .transformErrors, index: chunk.chunkIndex)
-        try context.emit(Envelope(id: MessageID.chunk(job.jobId, .chunkTransformed, chunk.chunkIndex),
-                                  causedBy: envelope,
-                                  payload: ChunkTransformed(job: job, chunkIndex: chunk.chunkIndex, columns: columns,
-                                                            data: data, invalidCount: invalid,
-                                                            errors: [chunk.errors, own].compactMap { $0 },
-                                                            uniqueKeys: chunk.uniqueKeys, keys: chunk.keys,
-                                                            appended: appended,
-                                                            filteredCount: filtered, notes: notes,
-                                                            schemaRef: chunk.schemaRef, planRef: resolved?.reference,
-                                                            validatedAt: envelope.occurredAt)))
-    }
-}
-
-/// Compiled plans per job (bounded), so a job's chunks compile its plan once per replica.
-final class PlanCache: Sendable {
-    /// A job's plan, compiled, and where it came from.
-    struct Resolved: Sendable {
-        var compiled: CompiledPlan
-        /// `name@version` for a stored plan; nil for an inline one.
-        var reference: String?
+        return try await finish(envelope, records: records, columns: columns, carried: carried, errors: errors,
+                                invalid: invalid, filtered: filtered, appended: appended, notes: notes,
+                                planRef: resolved?.reference, calls: nil, runtime: runtime)
     }
 
-    private let entries = LockedValue<[(key: String, resolved: Resolved)]>([])
-    private let capacity = 64
-
-    func resolve(_ job: JobContext, columns: [String], runtime: RuntimeContext,
-                 connection: PostgresConnection? = nil) async throws -> Resolved? {
-        let key = job.jobId + "\u{1F}" + columns.joined(separator: "\u{1F}")
-        if let hit = entries.update({ $0.first { $0.key == key }?.resolved }) { return hit }
-        let plan: ProcessingPlan
-        var reference: String?
-        if let inline = job.plan {
-            plan = inline
-        } else if let name = job.planName {
-            let stored = try await DefinitionStore(runtime: runtime, kind: "plan").resolve(name, jobId: job.jobId,
-                                                                                          on: connection)
-            plan = try Self.decode(stored.body)
-            reference = stored.reference
-        } else {
-            return nil
-        }
-        let resolved = Resolved(compiled: try Self.compile(plan, columns: columns), reference: reference)
-        entries.update {
-            $0.append((key, resolved))
-            if $0.count > capacity { $0.removeFirst($0.count - capacity) }
-        }
-        return resolved
-    }
-
-    static func compile(_ plan: ProcessingPlan, columns: [String]) throws -> CompiledPlan {
-        do { return try plan.compiled(columns: columns) } catch {
-            throw SluiceError.permanent(error.code.rawValue, "the job's plan is invalid: \(error.message)")
-        }
-    }
-
-    static func decode(_ text: String) throws -> ProcessingPlan {
-        do { return try ProcessingPlan.parse(text: text) } catch {
-            throw SluiceError.permanent(error.code.rawValue, error.message)
-        }
-    }
-
-    /// Checks a plan (JSON or YAML) for storing; returns it as canonical JSON.
-    static func check(_ text: String) throws -> String {
-        let plan = try decode(text)
-        // Expressions are parsed now (columns are only known per job, so names are checked then).
-        for (index, step) in plan.steps.enumerated() {
-            var expressions: [String] = []
-            if case .derive(let derive) = step { expressions.append(derive.expression) }
-            if case .filter(let filter) = step { expressions += filter.condition.expressions }
-            for text in expressions {
-                do { _ = try PlanExpression(text) } catch {
-                    throw SluiceError.permanent(error.code.rawValue, "step \(index + 1) (\(step.op)): \(error.message)")
+    /// A plan with call steps: row stages run as usual, each call stage through the runner.
+    private func withCalls(_ envelope: Envelope<ChunkValidated>, resolved: PlanCache.Resolved,
+                           runtime: RuntimeContext) async throws -> ChunkTransformed {
+        let chunk = envelope.payload
+        let job = chunk.job
+        let typed = job.schema != nil || job.schemaName != nil
+        let stored = try await runtime.chunks.readRecords(chunk.data, leaving: [], keepingColumns: false)
+        var records = typed ? stored.records : stored.records.map(StandardCleanup.apply)
+        var errors: [RecordError] = []
+        var invalid = chunk.invalidCount
+        var filtered = 0
+        var tally = CallTally()
+        let runner = CallRunner(runtime: runtime, settings: settings)
+        for stage in resolved.stages.stages {
+            switch stage {
+            case .rows(let compiled):
+                let result = compiled.run(records)
+                records = result.records
+                errors += result.errors
+                invalid += result.dropped
+                filtered += result.filtered
+            case .call(let call):
+                let outcome: CallRunner.Outcome
+                do {
+                    outcome = try await runner.run(call, records: records, job: job, project: envelope.project,
+                                                   dryRun: job.options?.dryRun == true)
+                } catch WorkInterrupt.rateLimited(let until, let reason) {
+                    await noteRateLimited(envelope, until: until, reason: reason, runtime: runtime)
+                    throw WorkInterrupt.rateLimited(until: until, reason: reason)
                 }
+                records = outcome.records
+                errors += outcome.errors
+                invalid += outcome.dropped
+                tally.add(outcome.tally)
             }
         }
-        return plan.jsonText()
+        let notes = chunk.chunkIndex == 0 && !resolved.stages.notes.isEmpty ? resolved.stages.notes : nil
+        // Errors in line order, as a validation report lists them.
+        errors.sort { $0.line < $1.line }
+        return try await finish(envelope, records: records, columns: resolved.stages.outputColumns, carried: [:],
+                                errors: errors, invalid: invalid, filtered: filtered, appended: nil, notes: notes,
+                                planRef: resolved.reference, calls: tally, runtime: runtime)
+    }
+
+    /// Stores the chunk's records and errors (before the transaction: the message names them).
+    private func finish(_ envelope: Envelope<ChunkValidated>, records: [Record], columns: [String],
+                        carried: [Int: ArrowArray], errors: [RecordError], invalid: Int, filtered: Int?,
+                        appended: [Record]?, notes: [String]?, planRef: String?, calls: CallTally?,
+                        runtime: RuntimeContext) async throws -> ChunkTransformed {
+        let chunk = envelope.payload
+        let job = chunk.job
+        let data = try await runtime.chunks.writeRecords(records, columns: columns, jobId: job.jobId, stage: .transformed,
+                                                         index: chunk.chunkIndex, carried: carried)
+        let own = try await runtime.chunks.writeErrors(errors, jobId: job.jobId, stage: .transformErrors, index: chunk.chunkIndex)
+        return ChunkTransformed(job: job, chunkIndex: chunk.chunkIndex, columns: columns, data: data, invalidCount: invalid,
+                                errors: [chunk.errors, own].compactMap { $0 }, uniqueKeys: chunk.uniqueKeys, keys: chunk.keys,
+                                appended: appended, filteredCount: filtered, notes: notes, schemaRef: chunk.schemaRef,
+                                planRef: planRef, validatedAt: envelope.occurredAt, calls: calls)
+    }
+
+    /// The job's history says why its items wait (best effort: a note never stops the job).
+    private func noteRateLimited(_ envelope: Envelope<ChunkValidated>, until: Date, reason: String,
+                                 runtime: RuntimeContext) async {
+        let jobId = envelope.payload.job.jobId
+        let status = JobStatusChanged(jobId: jobId, state: .rateLimited, service: "transform", reason: reason, notBefore: until)
+        let stamp = Int(until.timeIntervalSince1970 * 1000)
+        do {
+            try await runtime.publish([Envelope(id: "status/\(jobId)/rate_limited/items/\(stamp)", causedBy: envelope,
+                                                jobId: jobId, payload: status)])
+        } catch {
+            runtime.logger.warning("job.status not published", metadata: ["job_id": "\(jobId)", "error": "\(error)"])
+        }
     }
 }

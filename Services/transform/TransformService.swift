@@ -16,10 +16,14 @@ public enum TransformService {
     /// The composition root: tables, handlers, routes and loops for `config`.
     public static func spec(config: RuntimeConfig) throws -> ServiceSpec {
         var spec = ServiceSpec()
-        spec.migrations = MigrationSet(component: "transform", migrations: [DefinitionStore.migration(1)])
-        let transformer = ChunkTransformer(plans: PlanCache())
-        spec.handlers.on(ChunkValidated.self) { envelope, context in
-            try await transformer.handle(envelope, context: context)
+        let settings = try TransformSettings(values: config.values)
+        spec.migrations = MigrationSet(component: "transform",
+                                       migrations: [DefinitionStore.migration(1)] + CallItemStore.migrations)
+        let transformer = ChunkTransformer(plans: PlanCache(), settings: settings)
+        spec.handlers.on(ChunkValidated.self, prepare: { envelope, runtime in
+            try await transformer.prepare(envelope, runtime: runtime)
+        }) { envelope, prepared, context in
+            try transformer.emit(envelope, prepared, context: context)
         }
         spec.routes = { router, runtime in
             DefinitionRoutes.add(to: router, path: "plans", store: { DefinitionStore(runtime: runtime, kind: "plan") },

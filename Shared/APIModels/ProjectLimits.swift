@@ -7,10 +7,16 @@ public struct ProjectLimits: Codable, Sendable, Hashable {
     public var jobsPerMinute: Int
     /// Jobs a full bucket admits at once (default: a minute's worth, at least 1).
     public var jobsBurst: Int?
+    /// Call-step items per minute across the project's jobs (0: no limit; absent: the default).
+    public var itemsPerMinute: Int?
+    /// Items a full bucket allows at once (default: a minute's worth, at least 1).
+    public var itemsBurst: Int?
 
     /// Limits.
-    public init(jobsPerMinute: Int, jobsBurst: Int? = nil) {
+    public init(jobsPerMinute: Int, jobsBurst: Int? = nil, itemsPerMinute: Int? = nil, itemsBurst: Int? = nil) {
         self.jobsPerMinute = jobsPerMinute
         self.jobsBurst = jobsBurst
+        self.itemsPerMinute = itemsPerMinute
+        self.itemsBurst = itemsBurst
     }
 }

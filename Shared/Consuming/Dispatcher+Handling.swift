@@ -33,6 +33,42 @@ extension Dispatcher {
             runtime.metrics.observe("sluice_handler_duration_seconds", ["service": runtime.service, "type": type],
                                     Double(elapsed.components.attoseconds) / 1e18 + Double(elapsed.components.seconds))
             return .ack
+        } catch let interrupt as WorkInterrupt {
+            return await settle(delivery, interrupt, type: type, logger: logger)
+        } catch {
+            if Task.isCancelled { return .abandon }
+            return await fail(delivery, fault: Self.classify(error), logger: logger)
+        }
+    }
+
+    /// Work stopped part-way at an item boundary: paused work is held and cancelled work
+    /// dropped, exactly as if it had not started; work over a rate limit is held until its
+    /// time. Resumed in the meantime, it is retried.
+    private func settle(_ delivery: Delivery, _ interrupt: WorkInterrupt, type: String, logger: Logger) async -> Outcome {
+        do {
+            switch interrupt {
+            case .controlled:
+                let verdict = try await obeyControls(delivery, type: type)
+                if verdict != .run {
+                    logger.info(verdict == .hold ? "job paused part-way: message held until it is resumed"
+                                                 : "job cancelled part-way: message dropped")
+                    return .ack
+                }
+                throw SluiceError.transient("job.resumed", "the job was resumed while its work was stopping; handling it again")
+            case .rateLimited(let until, let reason):
+                let headers = delivery.properties.headers
+                let lane = Self.lane(of: delivery, topology: runtime.topology, service: runtime.service)
+                let queue = runtime.topology.queue(runtime.service, lane: lane)
+                let held = JobControls.Held(jobId: headers["x-sluice-job-id"]?.stringValue,
+                                            project: headers["x-sluice-project"]?.stringValue, reason: "rate_limited",
+                                            notBefore: until, queue: queue,
+                                            message: try RuntimeContext.heldMessage(delivery, queue: queue))
+                try await runtime.database.transaction { [runtime] connection in
+                    try await JobControls.insert(held, on: connection, logger: runtime.logger)
+                }
+                logger.info("rate limited part-way: message held", metadata: ["until": "\(until)", "reason": "\(reason)"])
+                return .ack
+            }
         } catch {
             if Task.isCancelled { return .abandon }
             return await fail(delivery, fault: Self.classify(error), logger: logger)
@@ -102,7 +138,8 @@ extension Dispatcher {
         case .transactional(let prepare):
             let runtime = self.runtime
             // The body's own head (its job id even when the properties left it out).
-            let (stated, work) = try prepare(delivery.body, head)
+            let (stated, before, work) = try prepare(delivery.body, head)
+            if let before { try await before(runtime.with(logger: logger)) }
             try await runtime.transaction(traceparent: trace) { connection, emitter in
                 // A re-driven copy reports success even when the inbox knows it: either way
                 // the effect is applied exactly once.

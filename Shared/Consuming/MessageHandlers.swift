@@ -1,6 +1,7 @@
 import Contracts
 import Messaging
 import Runtime
+import Toolkit
 
 /// A service's handlers, keyed by message type. Registered once in the composition root.
 public struct MessageHandlers: Sendable {
@@ -8,9 +9,10 @@ public struct MessageHandlers: Sendable {
     /// (before any transaction or inbox claim, so a body that disagrees is refused, never
     /// mistaken for a duplicate), giving the body's own head and the work to run.
     enum Handler: Sendable {
-        /// Runs in a transaction that also records the inbox entry and the outbox rows.
+        /// Runs in a transaction that also records the inbox entry and the outbox rows,
+        /// after an optional first part outside it (slow I/O that must not hold a transaction).
         case transactional(@Sendable ([UInt8], EnvelopeHead) throws
-            -> (EnvelopeHead, @Sendable (HandlerContext) async throws -> Void))
+            -> (EnvelopeHead, (@Sendable (RuntimeContext) async throws -> Void)?, @Sendable (HandlerContext) async throws -> Void))
         /// Manages its own idempotency (large, re-derivable outputs such as ingest's chunks).
         /// The work's last argument is the incoming `traceparent`.
         case direct(@Sendable ([UInt8], EnvelopeHead) throws
@@ -57,7 +59,23 @@ public struct MessageHandlers: Sendable {
         _ body: @escaping @Sendable (Envelope<P>, HandlerContext) async throws -> Void) {
         handlers[P.messageType] = .transactional { bytes, head in
             let envelope = try Self.decode(P.self, bytes, head: head)
-            return (envelope.head, { context in try await body(envelope, context) })
+            return (envelope.head, nil, { context in try await body(envelope, context) })
+        }
+    }
+
+    /// Handles `P` in two parts: `prepare` outside any transaction (slow work such as a call
+    /// step's HTTP requests, which must be safe to repeat: it runs again on a redelivery, even
+    /// of a duplicate), then `body` with its result in the transaction, as ``on(_:_:)``.
+    public mutating func on<P: MessagePayload, Prepared: Sendable>(_ type: P.Type,
+        prepare: @escaping @Sendable (Envelope<P>, RuntimeContext) async throws -> Prepared,
+        _ body: @escaping @Sendable (Envelope<P>, Prepared, HandlerContext) async throws -> Void) {
+        handlers[P.messageType] = .transactional { bytes, head in
+            let envelope = try Self.decode(P.self, bytes, head: head)
+            let prepared = LockedValue<Prepared?>(nil)
+            return (envelope.head, { runtime in prepared.set(try await prepare(envelope, runtime)) }, { context in
+                guard let value = prepared.get() else { preconditionFailure("the prepared part did not run") }
+                try await body(envelope, value, context)
+            })
         }
     }
 

@@ -100,12 +100,15 @@ public struct ChunkTransformed: MessagePayload, Hashable {
     public var planRef: String?
     /// When validate finished this chunk (the `chunk.validated` envelope's time).
     public var validatedAt: Date?
+    /// What the plan's `call` steps did with this chunk's records, when it has any.
+    public var calls: CallTally?
 
     /// Creates the payload.
     public init(job: JobContext, chunkIndex: Int, columns: [String], data: ChunkRef,
                 invalidCount: Int, errors: [ChunkRef], uniqueKeys: [UniqueKey]? = nil, keys: ChunkRef? = nil,
                 appended: [Record]? = nil, filteredCount: Int? = nil, notes: [String]? = nil,
-                schemaRef: String? = nil, planRef: String? = nil, validatedAt: Date? = nil) {
+                schemaRef: String? = nil, planRef: String? = nil, validatedAt: Date? = nil, calls: CallTally? = nil) {
+        self.calls = calls
         self.job = job
         self.chunkIndex = chunkIndex
         self.columns = columns

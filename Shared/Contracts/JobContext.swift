@@ -27,14 +27,17 @@ public struct JobContext: Codable, Sendable, Hashable {
     public var warnings: [String]?
     /// The job's priority (absent: normal), as submitted.
     public var priority: Priority?
+    /// The project's limit on call-step items, as ingest admitted the job (absent: none).
+    public var itemRate: ItemRate?
 
     /// Creates a job context.
     public init(jobId: String, name: String, tags: [String: String] = [:],
                 schema: TableSchema? = nil, schemaName: String? = nil, plan: ProcessingPlan? = nil,
                 planName: String? = nil,
                 notify: NotifySpec? = nil, options: JobOptions? = nil, submittedAt: Date? = nil,
-                warnings: [String]? = nil, priority: Priority? = nil) {
+                warnings: [String]? = nil, priority: Priority? = nil, itemRate: ItemRate? = nil) {
         self.priority = priority
+        self.itemRate = itemRate
         self.jobId = jobId
         self.name = name
         self.tags = tags

@@ -65,21 +65,17 @@ public final class Database: Service, Sendable {
         let phase = LockedValue("waiting for a pooled connection")
         do {
             return try await withDeadline(config.transactionTimeout, "database transaction") { [closeWatch] in
-                try await client.withConnection { connection in
-                    // A close interrupts the transaction at once (its next statement would
-                    // hang); the server has rolled it back, or committed it if COMMIT got
-                    // there first, which the inbox makes harmless on the retry.
-                    // Cancelled (a deadline passed, or shutdown), the transaction may still be
-                    // writing: closing the connection ends it, and the close-watch then
-                    // releases the lease, so the pool never hands out a connection mid-use.
-                    var token = 0
-                    defer { closeWatch.stopWatching(connection, token: token) }
-                    return try await withTaskCancellationHandler {
-                        try await withInterruption({
-                            try await Self.runTransaction(on: connection, logger: logger, phase: phase, body)
-                        }, install: { token = closeWatch.watch(connection, $0) })
-                    } onCancel: {
-                        connection.close().whenComplete { _ in }  // the EventLoopFuture overload: no await in a cancel handler
+                // The pool can hand out a connection that has just closed (a cancelled
+                // transaction's, or one cut by a server restart) before it has noticed the
+                // close; nothing has been sent on it yet, so take another.
+                var stale = 0
+                while true {
+                    do {
+                        return try await Self.leaseOpen(client, closeWatch: closeWatch, logger: logger, phase: phase, body)
+                    } catch is StaleLease {
+                        stale += 1
+                        if stale == 20 { throw DatabaseUnavailable(reason: "every pooled connection offered has closed") }
+                        try await Task.sleep(for: .milliseconds(25))
                     }
                 }
             }
@@ -87,6 +83,33 @@ public final class Database: Service, Sendable {
             // Say where it stuck: an operator reading the retry's fault headers needs it.
             error.operation += " (stuck \(phase.get()))"
             throw error
+        }
+    }
+
+    /// A leased connection that was already closed before anything was sent on it.
+    struct StaleLease: Error {}
+
+    /// Runs the transaction on a leased connection, refusing one that has already closed.
+    static func leaseOpen<T: Sendable>(_ client: PostgresClient, closeWatch: ConnectionCloseWatch, logger: Logger,
+                                       phase: LockedValue<String>,
+                                       _ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        try await client.withConnection { connection in
+            if connection.isClosed { throw StaleLease() }
+            // A close interrupts the transaction at once (its next statement would
+            // hang); the server has rolled it back, or committed it if COMMIT got
+            // there first, which the inbox makes harmless on the retry.
+            // Cancelled (a deadline passed, or shutdown), the transaction may still be
+            // writing: closing the connection ends it, and the close-watch then
+            // releases the lease, so the pool never hands out a connection mid-use.
+            var token = 0
+            defer { closeWatch.stopWatching(connection, token: token) }
+            return try await withTaskCancellationHandler {
+                try await withInterruption({
+                    try await Self.runTransaction(on: connection, logger: logger, phase: phase, body)
+                }, install: { token = closeWatch.watch(connection, $0) })
+            } onCancel: {
+                connection.close().whenComplete { _ in }  // the EventLoopFuture overload: no await in a cancel handler
+            }
         }
     }
 

@@ -19,8 +19,10 @@ struct LimitProxyRoutes {
             let project = try enter(context, access)
             let limits = try await BodyReader.decode(ProjectLimits.self, request, limit: 16 << 10)
             guard limits.jobsPerMinute >= 0, limits.jobsPerMinute <= 1_000_000, (limits.jobsBurst ?? 1) >= 1,
-                  (limits.jobsBurst ?? 1) <= 1_000_000 else {
-                throw Problem.badRequest("gateway.invalid-limits", "jobsPerMinute must be 0 to 1000000 (0: no limit) and jobsBurst 1 to 1000000")
+                  (limits.jobsBurst ?? 1) <= 1_000_000, (0...1_000_000).contains(limits.itemsPerMinute ?? 0),
+                  (1...1_000_000).contains(limits.itemsBurst ?? 1) else {
+                throw Problem.badRequest("gateway.invalid-limits", "jobsPerMinute and itemsPerMinute must be 0 to 1000000 "
+                                         + "(0: no limit), jobsBurst and itemsBurst 1 to 1000000")
             }
             return HTTPResponses.json(try await client.json(ProjectLimits.self, "ingest", .PUT, path(project), body: limits,
                                                             actor: try access.user.userName))

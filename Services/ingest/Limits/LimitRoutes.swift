@@ -19,8 +19,10 @@ enum LimitRoutes {
                 return HTTPResponses.error(.badRequest, "limits.invalid",
                                            "expected {\"jobsPerMinute\": N, \"jobsBurst\": B}: \(error)")
             }
-            guard limits.jobsPerMinute >= 0, (limits.jobsBurst ?? 1) >= 1 else {
-                return HTTPResponses.error(.badRequest, "limits.invalid", "jobsPerMinute must be ≥ 0 and jobsBurst ≥ 1")
+            guard limits.jobsPerMinute >= 0, (limits.jobsBurst ?? 1) >= 1, (limits.itemsPerMinute ?? 0) >= 0,
+                  (limits.itemsBurst ?? 1) >= 1 else {
+                return HTTPResponses.error(.badRequest, "limits.invalid",
+                                           "jobsPerMinute and itemsPerMinute must be ≥ 0, jobsBurst and itemsBurst ≥ 1")
             }
             try await limiter.set(project, limits)
             return HTTPResponses.json(try await limiter.limits(project))

@@ -1,3 +1,4 @@
+import Contracts
 import APIModels
 import Foundation
 import PostgresNIO
@@ -109,21 +110,37 @@ struct RateLimiter: Sendable {
             return
         }
         let burst = TokenBucket.burst(limits.jobsBurst, perMinute: limits.jobsPerMinute)
+        let itemsBurst = limits.itemsPerMinute.map { TokenBucket.burst(limits.itemsBurst, perMinute: $0) }
         try await runtime.database.query("""
-            INSERT INTO project_limits (project, jobs_per_minute, jobs_burst) VALUES (\(project), \(limits.jobsPerMinute), \(burst))
+            INSERT INTO project_limits (project, jobs_per_minute, jobs_burst, items_per_minute, items_burst)
+            VALUES (\(project), \(limits.jobsPerMinute), \(burst), \(limits.itemsPerMinute), \(itemsBurst))
             ON CONFLICT (project) DO UPDATE SET jobs_per_minute = excluded.jobs_per_minute, jobs_burst = excluded.jobs_burst,
-                changed_at = now()
+                items_per_minute = excluded.items_per_minute, items_burst = excluded.items_burst, changed_at = now()
             """, logger: runtime.logger)
     }
 
-    /// A project's limits in force: its own, else the default.
+    /// A project's limits in force: its own, else the defaults (jobs and items separately).
     func limits(_ project: String) async throws -> ProjectLimits {
-        for try await (perMinute, burst) in try await runtime.database.query("""
-            SELECT jobs_per_minute, jobs_burst FROM project_limits WHERE project = \(project)
-            """, logger: runtime.logger).decode((Int, Int).self) {
-            return ProjectLimits(jobsPerMinute: perMinute, jobsBurst: burst)
+        var limits = ProjectLimits(jobsPerMinute: Int(defaults.project.perMinute), jobsBurst: Int(defaults.project.burst),
+                                   itemsPerMinute: Int(defaults.items.perMinute), itemsBurst: Int(defaults.items.burst))
+        for try await (perMinute, burst, itemsPerMinute, itemsBurst) in try await runtime.database.query("""
+            SELECT jobs_per_minute, jobs_burst, items_per_minute, items_burst FROM project_limits WHERE project = \(project)
+            """, logger: runtime.logger).decode((Int, Int, Int?, Int?).self) {
+            limits.jobsPerMinute = perMinute
+            limits.jobsBurst = burst
+            if let itemsPerMinute {
+                limits.itemsPerMinute = itemsPerMinute
+                limits.itemsBurst = itemsBurst ?? TokenBucket.burst(nil, perMinute: itemsPerMinute)
+            }
         }
-        return ProjectLimits(jobsPerMinute: Int(defaults.project.perMinute), jobsBurst: Int(defaults.project.burst))
+        return limits
+    }
+
+    /// The call-step item limit a job of `project` runs under (nil: none).
+    func itemRate(_ project: String) async throws -> ItemRate? {
+        let limits = try await limits(project)
+        guard let perMinute = limits.itemsPerMinute, perMinute > 0 else { return nil }
+        return ItemRate(perMinute: perMinute, burst: limits.itemsBurst ?? perMinute)
     }
 
     /// The buckets for the status view: each user with admissions in the current window, and

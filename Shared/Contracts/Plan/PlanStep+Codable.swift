@@ -14,6 +14,8 @@ extension PlanStep: Codable {
         "fill": ["column", "value"], "replace": ["column", "map", "pattern", "with"],
         "derive": ["column", "expression", "onError"], "filter": ["keep", "delete"],
         "append": ["records"], "dedupe": ["columns"], "note": ["text"],
+        "call": ["method", "url", "headers", "body", "map", "concurrency", "timeoutSeconds", "retry",
+                 "idempotencyKey", "idempotencyHeader", "onError"],
     ]
 
     /// Decodes one step object.
@@ -64,6 +66,15 @@ extension PlanStep: Codable {
             self = .filter(try PlanStep.decodeFilter(reader, place: place))
         case "append": self = .append(records: try reader.required("records"))
         case "dedupe": self = .dedupe(columns: try reader.required("columns"))
+        case "call":
+            self = .call(CallStep(method: try reader.optional("method") ?? "GET", url: try reader.required("url"),
+                                  headers: try reader.optional("headers"), body: try reader.optional("body"),
+                                  map: try reader.optional("map"), concurrency: try reader.optional("concurrency"),
+                                  timeoutSeconds: try reader.optional("timeoutSeconds"),
+                                  retry: try reader.optional("retry"),
+                                  idempotencyKey: try reader.optional("idempotencyKey"),
+                                  idempotencyHeader: try reader.optional("idempotencyHeader"),
+                                  onError: try reader.optionalChoice("onError", place: stepPlace) ?? .drop))
         default: self = .note(text: try reader.required("text"))
         }
     }
@@ -117,6 +128,18 @@ extension PlanStep: Codable {
         case .filter(let step): try put(step.condition, step.mode.rawValue)
         case .append(let records): try put(records, "records")
         case .note(let text): try put(text, "text")
+        case .call(let step):
+            try put(step.method, "method")
+            try put(step.url, "url")
+            try put(step.headers, "headers")
+            try put(step.body, "body")
+            try put(step.map, "map")
+            try put(step.concurrency, "concurrency")
+            try put(step.timeoutSeconds, "timeoutSeconds")
+            try put(step.retry, "retry")
+            try put(step.idempotencyKey, "idempotencyKey")
+            try put(step.idempotencyHeader, "idempotencyHeader")
+            try put(step.onError, "onError")
         }
     }
 }

@@ -38,6 +38,9 @@ public enum PlanStep: Sendable, Hashable {
     case dedupe(columns: [String])
     /// `note` — a human instruction kept with the plan; changes nothing.
     case note(text: String)
+    /// `call` — one HTTP request per record, its JSON answer mapped into columns; runs in
+    /// the transform service (see `CallStep`).
+    case call(CallStep)
 
     /// The `"op"` name of the step.
     public var op: String {
@@ -56,6 +59,7 @@ public enum PlanStep: Sendable, Hashable {
         case .append: "append"
         case .dedupe: "dedupe"
         case .note: "note"
+        case .call: "call"
         }
     }
 
@@ -73,7 +77,7 @@ public enum PlanStep: Sendable, Hashable {
     /// Every op name, in documentation order.
     public static let operations = [
         "rename", "select", "drop", "reorder", "trim", "case", "cast", "fill", "replace",
-        "derive", "filter", "append", "dedupe", "note",
+        "derive", "filter", "append", "dedupe", "note", "call",
     ]
 }
 

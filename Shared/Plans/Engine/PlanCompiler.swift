@@ -114,6 +114,9 @@ struct PlanCompiler {
             steps.append(DedupeOperation(slots: slots))
         case .note(let text):
             notes.append(text)
+        case .call:
+            // Calls are asynchronous I/O: `stages(columns:)` cuts the plan around them.
+            throw PlanError(code: .invalidStep, detail: "a call step runs in the transform service; compile the plan with stages(columns:)")
         }
     }
 

@@ -118,7 +118,8 @@ enum ContractSamples {
                                     sheet: "s", encoding: "auto", textColumn: "code", datasetKey: "d", force: true)
     static let job = JobContext(jobId: "j", name: "n", tags: ["k": "v"], schema: schema, schemaName: "s@1", plan: plan,
                                 planName: "p@2", notify: NotifySpec(webhooks: ["http://x"], chat: ["http://c"], emails: ["a@b.c"]), options: options,
-                                submittedAt: Date(timeIntervalSince1970: 1_800_000_000), warnings: ["w"], priority: .low)
+                                submittedAt: Date(timeIntervalSince1970: 1_800_000_000), warnings: ["w"], priority: .low,
+                                itemRate: ItemRate(perMinute: 60, burst: 10))
     static let minimalJob = JobContext(jobId: "j", name: "n", tags: [:])
     static let record = Record(line: 2, values: [.string("x"), .integer(1), .number(1.5), .bool(true), .null],
                                keys: ["f", nil], dedupe: "d")
@@ -146,7 +147,11 @@ enum ContractSamples {
         sample("ChunkTransformed", ChunkTransformed(job: job, chunkIndex: 0, columns: ["a"], data: ref,
                                                     invalidCount: 1, errors: [errorsRef], uniqueKeys: keys, keys: ref, appended: [record],
                                                     filteredCount: 2, notes: ["n"], schemaRef: "s@1", planRef: "p@2",
-                                                    validatedAt: Date(timeIntervalSince1970: 1_800_000_000)),
+                                                    validatedAt: Date(timeIntervalSince1970: 1_800_000_000),
+                                                    calls: CallTally(items: 3, succeeded: 2, failed: 1, retries: 4, reused: 1,
+                                                                     totalMillis: 30, maxMillis: 20,
+                                                                     wouldCall: [CallPreview(line: 2, step: 1, method: "POST", url: "https://x/1",
+                                                                                             headers: ["Idempotency-Key": "k"], body: "{}")])),
                ChunkTransformed(job: minimalJob, chunkIndex: 0, columns: [], data: ref, invalidCount: 0, errors: [])),
         sample("JobPublished", JobPublished(job: job, artifacts: [ArtifactRef(name: "a", contentType: "t", bytes: 1, sha256: "s")],
                                             rowsTotal: 1, rowsValid: 1, rowsInvalid: 0),

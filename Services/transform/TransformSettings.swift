@@ -1,0 +1,38 @@
+import Contracts
+import Outbound
+import Runtime
+
+/// The transform service's configuration for call steps, read once at start.
+struct TransformSettings: Sendable {
+    /// Secrets call-step headers may name (`call.secrets.NAME`); never taken from a job.
+    var secrets: [String: String]
+    /// Networks calls may reach although they are not public (`call.fetch.allow`; empty:
+    /// public addresses only).
+    var policy: AddressPolicy
+    /// The most calls in flight at once per chunk, whatever a plan asks (`call.concurrency.max`).
+    var maxConcurrency: Int
+    /// The largest answer read, in bytes (`call.max.bytes`).
+    var maxAnswerBytes: Int
+    /// The longest wait for the item rate limit spent sleeping in the handler
+    /// (`call.rate.wait.ms`); a longer wait holds the chunk until then instead.
+    var maxRateWait: Duration
+
+    init(values: ConfigValues) throws {
+        var secrets: [String: String] = [:]
+        for key in values.keys(withPrefix: "call.secrets.") {
+            secrets[String(key.dropFirst("call.secrets.".count))] = values[key]
+        }
+        self.secrets = secrets
+        var allowed: [IPNetwork] = []
+        for text in values.list("call.fetch.allow", []) {
+            guard let network = IPNetwork(text) else {
+                throw SluiceError.permanent("config.invalid-network", "call.fetch.allow: '\(text)' is not an IP address or CIDR network such as 10.0.0.0/8")
+            }
+            allowed.append(network)
+        }
+        policy = AddressPolicy(allowed: allowed)
+        maxConcurrency = max(1, try values.int("call.concurrency.max", 64))
+        maxAnswerBytes = try values.int("call.max.bytes", 1 << 20)
+        maxRateWait = .milliseconds(try values.int("call.rate.wait.ms", 5_000))
+    }
+}

@@ -1,0 +1,162 @@
+import Contracts
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+@testable import TestSupport
+import Testing
+import Toolkit
+
+/// The call step against a real HTTP server on loopback that is slow, sometimes answers
+/// 429 or 503, and refuses some items for good.
+@Suite("Call step (real RabbitMQ, PostgreSQL and a flaky HTTP server)", .serialized)
+struct CallStepTests {
+    /// What the server saw.
+    struct Ledger: Sendable {
+        var attempts: [String: Int] = [:]
+        var succeeded: Set<String> = []
+        var calledAfterSuccess = 0
+        var badSecret = 0
+        var keys: [String: String] = [:]
+        var requests = 0
+    }
+
+    /// Item `id`: every tenth refused for good (422); ids ending in 1 answer 503 once, ids
+    /// ending in 2 answer 429 with `Retry-After: 1` once; all answer after 5–25 ms.
+    static func server(_ ledger: LockedValue<Ledger>) -> Router<BasicRequestContext> {
+        let router = Router()
+        router.post("items/:id") { request, context -> Response in
+            let id = try context.parameters.require("id", as: Int.self)
+            let key = request.headers[HTTPField.Name("Idempotency-Key")!] ?? ""
+            let secret = request.headers[.authorization]
+            let body = try await request.body.collect(upTo: 4096)
+            try await Task.sleep(for: .milliseconds(Int.random(in: 5...25)))
+            let attempt = ledger.update { ledger -> Int in
+                ledger.requests += 1
+                if ledger.succeeded.contains(key) { ledger.calledAfterSuccess += 1 }
+                if secret != "Bearer s3cret" { ledger.badSecret += 1 }
+                ledger.keys["\(id)"] = key
+                ledger.attempts[key, default: 0] += 1
+                return ledger.attempts[key]!
+            }
+            let sent = try JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any]
+            if id % 10 == 0 {
+                return Response(status: .unprocessableContent, body: .init(byteBuffer: ByteBuffer(string: #"{"error":"unknown UPC"}"#)))
+            }
+            if id % 10 == 1 && attempt == 1 { return Response(status: .serviceUnavailable) }
+            if id % 10 == 2 && attempt == 1 {
+                return Response(status: .tooManyRequests, headers: [.retryAfter: "1"])
+            }
+            ledger.update { _ = $0.succeeded.insert(key) }
+            let qty = sent?["qty"] as? Int ?? -1
+            let json = #"{"product":{"title":"Item \#(id)","price":\#(Double(id) * 1.5),"qty":\#(qty)}}"#
+            return Response(status: .ok, headers: [.contentType: "application/json"],
+                            body: .init(byteBuffer: ByteBuffer(string: json)))
+        }
+        return router
+    }
+
+    static func plan(base: String) -> ProcessingPlan {
+        ProcessingPlan(name: "lookup", steps: [
+            .call(CallStep(method: "POST", url: "\(base)/items/{{upc}}",
+                           headers: ["Authorization": "Bearer {{secret:catalog}}"],
+                           body: .object(["upc": .string("{{upc}}"), "qty": .string("{{qty}}"), "source": .string("sluice")]),
+                           map: ["title": "/product/title", "price": "/product/price", "echoed": "/product/qty"],
+                           concurrency: 16)),
+            .derive(DeriveStep(column: "value", expression: "price * qty")),
+        ])
+    }
+
+    struct Results: Decodable {
+        struct Calls: Decodable {
+            struct Failure: Decodable { var line: Int; var code: String; var message: String }
+            var items: Int
+            var succeeded: Int
+            var failed: Int
+            var successRate: Double
+            var retries: Int
+            var millisPerItem: Double
+            var failures: [Failure]
+            var wouldCall: [CallPreview]?
+        }
+        var calls: Calls?
+    }
+
+    @Test("1,000 items, 10% failing for good, 20% transiently: exactly 900 succeed, 100 reported, 90%, none called twice after success")
+    func flakyServer() async throws {
+        let ledger = LockedValue(Ledger())
+        let port = LockedValue<Int?>(nil)
+        let app = Application(router: Self.server(ledger), configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                              onServerRunning: { channel in port.set(channel.localAddress?.port) },
+                              logger: Logger(label: "call-test"))
+        let pipeline = try TestPipeline(overrides: ["call.fetch.allow": "127.0.0.0/8", "call.secrets.catalog": "s3cret"])
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await app.runService() }
+            while port.get() == nil { try await Task.sleep(for: .milliseconds(20)) }
+            do {
+                try await Self.run(pipeline, base: "http://127.0.0.1:\(port.get()!)", ledger: ledger)
+            } catch {
+                // Stop the callers first: a server cancelled with calls still arriving crashes NIO.
+                await pipeline.stopAll()
+                group.cancelAll()
+                throw error
+            }
+            await pipeline.stopAll()
+            group.cancelAll()
+        }
+    }
+
+    static func run(_ pipeline: TestPipeline, base: String, ledger: LockedValue<Ledger>) async throws {
+        try await pipeline.start()
+        let csv = "upc,qty\n" + (1...1000).map { "\($0),\($0 % 7 + 1)" }.joined(separator: "\n") + "\n"
+        let jobId = "call-" + UUID().uuidString.prefix(8).lowercased()
+        try await pipeline.submit(JobSubmit(jobId: jobId, idempotencyKey: jobId, name: "upcs", source: .inline(csv),
+                                            format: "csv", chunkSize: 100, plan: Self.plan(base: base)))
+        let end = try await pipeline.waitForEnd(jobId, timeout: .seconds(180))
+        print("call job ended: \(end)")
+        #expect(end.state == "published", "\(end)")
+        #expect(end.rowsValid == 900 && end.rowsInvalid == 100, "\(end)")
+        let seen = ledger.get()
+        #expect(seen.calledAfterSuccess == 0, "no item is called again after it succeeded")
+        #expect(seen.badSecret == 0, "the secret from configuration is sent in the header")
+        #expect(seen.succeeded.count == 900)
+        #expect(seen.keys.count == 1000 && Set(seen.keys.values).count == 1000, "one idempotency key per item")
+        #expect(seen.keys["7"] == "\(jobId):1:8", "the default key is job, step and source line")
+        let transient = seen.keys.filter { (Int($0.key) ?? 0) % 10 == 1 || (Int($0.key) ?? 0) % 10 == 2 }
+        #expect(transient.allSatisfy { seen.attempts[$0.value] == 2 }, "each transient item was tried exactly twice")
+
+        let results = try JSONCoding.decoder().decode(Results.self, from: Data(try await pipeline.artifact(jobId, "results.json")))
+        let calls = try #require(results.calls)
+        #expect(calls.items == 1000 && calls.succeeded == 900 && calls.failed == 100, "\(calls.items) \(calls.succeeded) \(calls.failed)")
+        #expect(calls.successRate == 0.9)
+        #expect(calls.retries == 200, "\(calls.retries)")
+        #expect(calls.millisPerItem > 0)
+        #expect(calls.failures.count == 100)
+        #expect(calls.failures.allSatisfy { ($0.line - 1) % 10 == 0 && $0.code == "call.refused" && $0.message.contains("HTTP 422") },
+                "\(calls.failures.prefix(2))")
+        let report = String(decoding: try await pipeline.artifact(jobId, "validation.csv"), as: UTF8.self)
+        #expect(report.split(separator: "\n").filter { $0.contains("call.refused") }.count == 100)
+        #expect(report.contains("unknown UPC"), "the answer's body is in the error")
+        let output = String(decoding: try await pipeline.artifact(jobId, "output.csv"), as: UTF8.self)
+        let lines = output.split(separator: "\n")
+        #expect(lines.first == "upc,qty,echoed,price,title,value", "\(lines.first ?? "")")
+        #expect(lines.contains("7,1,1,10.5,Item 7,10.5"), "\(lines.prefix(8))")
+        #expect(lines.count == 901)
+
+        // A dry run calls nothing and shows what it would call, secrets named, not shown.
+        let before = ledger.get().requests
+        let dryId = jobId + "-dry"
+        try await pipeline.submit(JobSubmit(jobId: dryId, idempotencyKey: dryId, name: "upcs", source: .inline(csv),
+                                            format: "csv", chunkSize: 500, plan: Self.plan(base: base),
+                                            options: JobOptions(dryRun: true)))
+        let dry = try await pipeline.waitForEnd(dryId, timeout: .seconds(60))
+        #expect(dry.state == "published" || dry.state == "dry-run", "\(dry)")
+        #expect(ledger.get().requests == before, "a dry run makes no calls")
+        let dryResults = try JSONCoding.decoder().decode(Results.self, from: Data(try await pipeline.artifact(dryId, "results.json")))
+        let preview = try #require(dryResults.calls?.wouldCall?.first)
+        #expect(preview.url == "\(base)/items/1" && preview.method == "POST")
+        #expect(preview.headers["Authorization"] == "Bearer [secret catalog]")
+        #expect(preview.body == #"{"qty":2,"source":"sluice","upc":1}"#, "\(preview.body ?? "")")
+    }
+}
