@@ -1,3 +1,4 @@
+import APIModels
 import Contracts
 import Foundation
 import HTTPTypes
@@ -158,5 +159,127 @@ struct CallStepTests {
         #expect(preview.url == "\(base)/items/1" && preview.method == "POST")
         #expect(preview.headers["Authorization"] == "Bearer [secret catalog]")
         #expect(preview.body == #"{"qty":2,"source":"sluice","upc":1}"#, "\(preview.body ?? "")")
+    }
+
+    /// A slow server (every item answers after `delay`), recording when each item was called.
+    static func slowServer(_ ledger: LockedValue<Ledger>, times: LockedValue<[Date]>, delay: Duration) -> Router<BasicRequestContext> {
+        let router = Router()
+        router.get("slow/:id") { request, context -> Response in
+            let key = request.headers[HTTPField.Name("Idempotency-Key")!] ?? ""
+            ledger.update {
+                $0.requests += 1
+                if $0.succeeded.contains(key) { $0.calledAfterSuccess += 1 }
+            }
+            times.update { $0.append(Date()) }
+            try await Task.sleep(for: delay)
+            ledger.update { _ = $0.succeeded.insert(key) }
+            let id = try context.parameters.require("id")
+            return Response(status: .ok, headers: [.contentType: "application/json"],
+                            body: .init(byteBuffer: ByteBuffer(string: #"{"id":"\#(id)"}"#)))
+        }
+        return router
+    }
+
+    static func slowPlan(_ base: String, concurrency: Int = 4) -> ProcessingPlan {
+        ProcessingPlan(name: "slow", steps: [.call(CallStep(url: "\(base)/slow/{{upc}}", map: ["echo": "/id"], concurrency: concurrency))])
+    }
+
+    /// Runs `body` with a server on loopback and a gateway world whose transform may call it.
+    static func withServer(_ router: Router<BasicRequestContext>, overrides: [String: String] = [:],
+                           _ body: @escaping @Sendable (GatewayWorld, String) async throws -> Void) async throws {
+        let port = LockedValue<Int?>(nil)
+        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                              onServerRunning: { channel in port.set(channel.localAddress?.port) },
+                              logger: Logger(label: "call-test"))
+        let world = try GatewayWorld(overrides: ["call.fetch.allow": "127.0.0.0/8"].merging(overrides) { $1 })
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await app.runService() }
+            while port.get() == nil { try await Task.sleep(for: .milliseconds(20)) }
+            do {
+                try await world.start()
+                try await body(world, "http://127.0.0.1:\(port.get()!)")
+            } catch {
+                await world.pipeline.stopAll()
+                group.cancelAll()
+                throw error
+            }
+            await world.pipeline.stopAll()
+            group.cancelAll()
+        }
+    }
+
+    @Test("pause stops a chunk at the next item and resume calls only what is open; cancel stops calls within 2 s")
+    func pauseResumeCancel() async throws {
+        let ledger = LockedValue(Ledger())
+        let times = LockedValue<[Date]>([])
+        try await Self.withServer(Self.slowServer(ledger, times: times, delay: .milliseconds(100))) { world, base in
+            let pipeline = world.pipeline
+            let member = world.token("member-a")
+            let csv = "upc\n" + (1...300).map(String.init).joined(separator: "\n") + "\n"
+            let job = try await pipeline.gatewayJSON(GatewayJob.self, "POST", "/jobs", token: member, json: JobSubmit(
+                name: "slow", source: .inline(csv), format: "csv", chunkSize: 1000, plan: Self.slowPlan(base)))
+            _ = try await TestEnvironment.eventually(timeout: .seconds(60), every: .milliseconds(20)) { ledger.get().requests >= 40 }
+            _ = try await pipeline.gateway("POST", "/jobs/\(job.id)/pause", token: member)
+            try await Task.sleep(for: .seconds(1.5))
+            let held = ledger.get().requests
+            try await Task.sleep(for: .seconds(2))
+            #expect(ledger.get().requests == held, "no calls while paused")
+            #expect(held < 300, "the pause came before the chunk was done")
+            _ = try await pipeline.gateway("POST", "/jobs/\(job.id)/resume", token: member)
+            let done = try await TestEnvironment.eventually(timeout: .seconds(120)) {
+                try await pipeline.gatewayJSON(GatewayJob.self, "GET", "/jobs/\(job.id)", token: member).state == "completed"
+            }
+            #expect(done)
+            #expect(ledger.get().calledAfterSuccess == 0, "no item called again after it succeeded")
+            let results = try JSONCoding.decoder().decode(Results.self, from: Data(try await pipeline.artifact(job.id, "results.json")))
+            #expect(results.calls?.succeeded == 300 && results.calls?.items == 300)
+            let requests = ledger.get().requests
+            #expect(requests >= 300 && requests <= 300 + 4, "only the items in flight at the pause are called again: \(requests)")
+
+            // Cancel: calls stop within 2 s, the job ends cancelled, nothing is published.
+            let second = try await pipeline.gatewayJSON(GatewayJob.self, "POST", "/jobs", token: member, json: JobSubmit(
+                name: "slow-2", source: .inline(csv), format: "csv", chunkSize: 1000, plan: Self.slowPlan(base)))
+            let start = ledger.get().requests
+            _ = try await TestEnvironment.eventually(timeout: .seconds(60), every: .milliseconds(20)) { ledger.get().requests >= start + 20 }
+            _ = try await pipeline.gateway("POST", "/jobs/\(second.id)/cancel", token: member)
+            let cancelledAt = Date()
+            try await Task.sleep(for: .seconds(3))
+            let late = times.get().filter { $0 > cancelledAt.addingTimeInterval(2) }
+            #expect(late.isEmpty, "\(late.count) calls more than 2 s after the cancel")
+            let state = try await pipeline.gatewayJSON(GatewayJob.self, "GET", "/jobs/\(second.id)", token: member).state
+            #expect(state == "cancelled")
+        }
+    }
+
+    @Test("a project's call-item limit through the API: items over it wait, the chunk is held as rate_limited, then completes")
+    func itemRateLimit() async throws {
+        let ledger = LockedValue(Ledger())
+        let times = LockedValue<[Date]>([])
+        try await Self.withServer(Self.slowServer(ledger, times: times, delay: .milliseconds(5)),
+                                  overrides: ["call.rate.wait.ms": "1000"]) { world, base in
+            let pipeline = world.pipeline
+            let admin = world.token("admin")
+            let member = world.token("member-a")
+            let set = try await pipeline.gatewayJSON(ProjectLimits.self, "PUT", "/projects/alpha/limits", token: admin,
+                                                     json: ProjectLimits(jobsPerMinute: 0, itemsPerMinute: 12, itemsBurst: 2))
+            #expect(set.itemsPerMinute == 12 && set.itemsBurst == 2, "\(set)")
+            let csv = "upc\n" + (1...5).map(String.init).joined(separator: "\n") + "\n"
+            let job = try await pipeline.gatewayJSON(GatewayJob.self, "POST", "/jobs", token: member, json: JobSubmit(
+                name: "limited", source: .inline(csv), format: "csv", plan: Self.slowPlan(base)))
+            let done = try await TestEnvironment.eventually(timeout: .seconds(90)) {
+                try await pipeline.gatewayJSON(GatewayJob.self, "GET", "/jobs/\(job.id)", token: member).state == "completed"
+            }
+            #expect(done)
+            let seen = times.get().sorted()
+            #expect(seen.count == 5)
+            // Two at once (the burst), then one token every 5 s.
+            for index in 2..<seen.count {
+                #expect(seen[index].timeIntervalSince(seen[index - 1]) > 4.0, "item \(index + 1) came too soon")
+            }
+            let events = try await pipeline.gatewayJSON(JobEventPage.self, "GET", "/jobs/\(job.id)/events", token: member).items
+            let wait = try #require(events.first { $0.kind == "rate_limited" }, "\(events.map(\.kind))")
+            #expect(wait.message.contains("over 12 call items per minute") && wait.notBefore != nil, "\(wait)")
+            _ = try await pipeline.gateway("DELETE", "/projects/alpha/limits", token: admin)
+        }
     }
 }

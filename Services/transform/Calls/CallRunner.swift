@@ -45,8 +45,8 @@ struct CallRunner: Sendable {
         return assemble(records, call: call, done: done, tally: CallTally(items: records.count, retries: retries, reused: reused))
     }
 
-    /// Calls `records` with the step's concurrency, while a watcher stops everything within
-    /// a moment of the job being paused or cancelled.
+    /// Calls `records` with the step's concurrency. Paused, no new attempt starts and those in
+    /// flight finish (the item boundary); cancelled, a watcher aborts everything at once.
     private func callAll(_ records: [Record], call: CompiledCall, job: JobContext, project: String?,
                          store: CallItemStore) async throws -> [CallItemStore.Item] {
         let purse = job.itemRate.map { TokenPurse(limiter: ItemRateLimiter(runtime: runtime), project: project ?? "default",
@@ -64,9 +64,9 @@ struct CallRunner: Sendable {
         return results.get()
     }
 
-    /// Throws ``WorkInterrupt/controlled`` once the job or its project is paused or cancelled.
+    /// Throws ``WorkInterrupt/controlled`` once the job is cancelled.
     private func watch(jobId: String, project: String?) async throws {
-        while runtime.controls.verdict(jobId: jobId, project: project) == .run {
+        while runtime.controls.verdict(jobId: jobId, project: project) != .drop {
             try await Task.sleep(for: .milliseconds(200))
         }
         throw WorkInterrupt.controlled
@@ -76,38 +76,60 @@ struct CallRunner: Sendable {
     private func callWindow(_ records: [Record], call: CompiledCall, job: JobContext, project: String?,
                             store: CallItemStore, purse: TokenPurse?, results: LockedValue<[CallItemStore.Item]>) async throws {
         let slots = CallSlots(call.policy.concurrency)
-        try await withThrowingTaskGroup(of: CallItemStore.Item.self) { group in
+        // A pause or the rate limit stops new attempts; those in flight finish and are kept.
+        let stop = try await withThrowingTaskGroup(of: ItemOutcome.self) { group in
             var next = 0
+            var stop: WorkInterrupt?
             func start() {
                 let record = records[next]
                 next += 1
                 group.addTask { try await self.item(record, call: call, job: job, project: project, slots: slots, purse: purse) }
             }
             while next < min(call.policy.concurrency * 4, records.count) { start() }
-            while let item = try await group.next() {
-                try await store.save(jobId: job.jobId, step: call.number, item)
-                results.update { $0.append(item) }
-                if next < records.count { start() }
+            while let outcome = try await group.next() {
+                switch outcome {
+                case .done(let item):
+                    try await store.save(jobId: job.jobId, step: call.number, item)
+                    results.update { $0.append(item) }
+                case .stopped(let interrupt):
+                    stop = stop ?? interrupt
+                }
+                if next < records.count && stop == nil { start() }
             }
+            return stop
         }
+        if let stop { throw stop }
     }
 
-    /// One item to its end: success, or failure for good (thrown only when stopped).
+    /// How an item's task ended.
+    enum ItemOutcome: Sendable {
+        /// Succeeded or failed for good.
+        case done(CallItemStore.Item)
+        /// Not attempted again: paused, or over the rate limit (it is called after the hold).
+        case stopped(WorkInterrupt)
+    }
+
+    /// Whether the job may start another attempt now.
+    private func mayGoOn(_ job: JobContext, _ project: String?) -> Bool {
+        runtime.controls.verdict(jobId: job.jobId, project: project) == .run
+    }
+
+    /// One item to its end: success, or failure for good; or stopped before its next attempt.
     private func item(_ record: Record, call: CompiledCall, job: JobContext, project: String?, slots: CallSlots,
-                      purse: TokenPurse?) async throws -> CallItemStore.Item {
+                      purse: TokenPurse?) async throws -> ItemOutcome {
         let policy = call.policy
         let request = call.request(for: record, jobId: job.jobId, secrets: settings.secrets)
         var attempts = 0
         var millis = 0
-        func failed(_ code: String, _ message: String) -> CallItemStore.Item {
-            CallItemStore.Item(line: record.line, succeeded: false, code: code,
+        func failed(_ code: String, _ message: String) -> ItemOutcome {
+            .done(CallItemStore.Item(line: record.line, succeeded: false, code: code,
                                error: "step \(call.number) (call): \(request.method) \(request.url) \(message)"
                                    + " (\(attempts) attempt\(attempts == 1 ? "" : "s"))",
-                               attempts: attempts, millis: millis)
+                               attempts: attempts, millis: millis))
         }
         while true {
-            if runtime.controls.verdict(jobId: job.jobId, project: project) != .run { throw WorkInterrupt.controlled }
-            try await purse?.take()
+            guard mayGoOn(job, project) else { return .stopped(.controlled) }
+            do { try await purse?.take() } catch let interrupt as WorkInterrupt { return .stopped(interrupt) }
             attempts += 1
             await slots.acquire()
             let started = ContinuousClock.now
@@ -138,8 +160,8 @@ struct CallRunner: Sendable {
                             return failed("call.invalid-answer", "answered HTTP \(answer.status) with a body that is not JSON")
                         }
                     }
-                    return CallItemStore.Item(line: record.line, succeeded: true, values: call.mappedText(from: document),
-                                              attempts: attempts, millis: millis)
+                    return .done(CallItemStore.Item(line: record.line, succeeded: true, values: call.mappedText(from: document),
+                                                    attempts: attempts, millis: millis))
                 case .permanent:
                     return failed("call.refused", "answered HTTP \(answer.status): \(Self.snippet(answer.body))")
                 case .transient:
@@ -154,8 +176,11 @@ struct CallRunner: Sendable {
                 return failed(lastProblem.code == "call.exhausted" ? "call.exhausted" : lastProblem.code,
                               "\(lastProblem.message); no retries left")
             }
-            let backoff = policy.backoff(retry: attempts, unit: Double.random(in: 0..<1))
-            try await Task.sleep(for: max(backoff, wait ?? .zero))
+            // The wait is cut short by a pause, checked every 200 ms.
+            let until = ContinuousClock.now + max(policy.backoff(retry: attempts, unit: Double.random(in: 0..<1)), wait ?? .zero)
+            while ContinuousClock.now < until && mayGoOn(job, project) {
+                try await Task.sleep(for: min(.milliseconds(200), until - ContinuousClock.now))
+            }
         }
     }
 
