@@ -59,7 +59,7 @@ public enum GatewayService {
             let p = envelope.payload
             let message = "\(p.service): " + (p.reason ?? p.state.rawValue.replacingOccurrences(of: "_", with: " "))
                 + (p.attempt.map { " (attempt \($0))" } ?? "")
-            try await repo(context).observe(p.jobId, p.state, kind: p.state.rawValue, message: message,
+            try await repo(context).observe(p.jobId, p.state, kind: p.kind ?? p.state.rawValue, message: message,
                                             at: envelope.occurredAt, notBefore: p.notBefore)
         }
         // The project of jobs that name none must exist (the migration made it; a restore or

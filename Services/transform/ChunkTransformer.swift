@@ -57,7 +57,22 @@ struct ChunkTransformer: Sendable {
         case .transformed(let transformed):
             try context.emit(Envelope(id: MessageID.chunk(transformed.job.jobId, .chunkTransformed, transformed.chunkIndex),
                                       causedBy: envelope, payload: transformed))
+            if let note = Self.callNote(transformed) {
+                let jobId = transformed.job.jobId
+                try context.emit(Envelope(id: "status/\(jobId)/calls/\(transformed.chunkIndex)", causedBy: envelope, jobId: jobId,
+                                          payload: note))
+            }
         }
+    }
+
+    /// The job's history shows a chunk's item failures and retries (one event per chunk, not per item).
+    static func callNote(_ chunk: ChunkTransformed) -> JobStatusChanged? {
+        guard let calls = chunk.calls, calls.failed > 0 || calls.retries > 0 else { return nil }
+        var text = "chunk \(chunk.chunkIndex + 1): \(calls.succeeded) of \(calls.items) call items succeeded"
+        if calls.failed > 0 { text += ", \(calls.failed) failed for good" }
+        if calls.retries > 0 { text += ", \(calls.retries) retries" }
+        return JobStatusChanged(jobId: chunk.job.jobId, state: .inProgress, service: "transform", reason: text,
+                                kind: calls.failed > 0 ? "items_failed" : "items_retried")
     }
 
     /// A plan without calls (or none): row steps only, untouched columns carried undecoded.

@@ -62,8 +62,9 @@ public struct JobControl: MessagePayload, Hashable {
 }
 
 /// `job.status`: a service tells where a job is, for states no other event shows: admitted
-/// (`dispatched`), waiting for a retry (`retried`) or over a rate limit (`rate_limited`).
-/// The gateway keeps these in the job's event history and state.
+/// (`dispatched`), waiting for a retry (`retried`) or over a rate limit (`rate_limited`); or,
+/// with `kind`, something the job's history should show that changes no state (a call
+/// step's item failures). The gateway keeps these in the job's event history and state.
 public struct JobStatusChanged: MessagePayload, Hashable {
     /// The message type (routing key) this payload travels as.
     public static let messageType = MessageType.jobStatus
@@ -80,10 +81,13 @@ public struct JobStatusChanged: MessagePayload, Hashable {
     public var notBefore: Date?
     /// The attempt that failed, for `retried`.
     public var attempt: Int?
+    /// The history event's kind when it is not the state's name (`items_failed`).
+    public var kind: String?
 
     /// A status change.
     public init(jobId: String, state: JobState, service: String, reason: String? = nil, notBefore: Date? = nil,
-                attempt: Int? = nil) {
+                attempt: Int? = nil, kind: String? = nil) {
+        self.kind = kind
         self.jobId = jobId
         self.state = state
         self.service = service

@@ -87,33 +87,17 @@ struct CallStepTests {
     @Test("1,000 items, 10% failing for good, 20% transiently: exactly 900 succeed, 100 reported, 90%, none called twice after success")
     func flakyServer() async throws {
         let ledger = LockedValue(Ledger())
-        let port = LockedValue<Int?>(nil)
-        let app = Application(router: Self.server(ledger), configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                              onServerRunning: { channel in port.set(channel.localAddress?.port) },
-                              logger: Logger(label: "call-test"))
-        let pipeline = try TestPipeline(overrides: ["call.fetch.allow": "127.0.0.0/8", "call.secrets.catalog": "s3cret"])
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await app.runService() }
-            while port.get() == nil { try await Task.sleep(for: .milliseconds(20)) }
-            do {
-                try await Self.run(pipeline, base: "http://127.0.0.1:\(port.get()!)", ledger: ledger)
-            } catch {
-                // Stop the callers first: a server cancelled with calls still arriving crashes NIO.
-                await pipeline.stopAll()
-                group.cancelAll()
-                throw error
-            }
-            await pipeline.stopAll()
-            group.cancelAll()
+        try await Self.withServer(Self.server(ledger), overrides: ["call.secrets.catalog": "s3cret"]) { world, base in
+            try await Self.run(world, base: base, ledger: ledger)
         }
     }
 
-    static func run(_ pipeline: TestPipeline, base: String, ledger: LockedValue<Ledger>) async throws {
-        try await pipeline.start()
+    static func run(_ world: GatewayWorld, base: String, ledger: LockedValue<Ledger>) async throws {
+        let pipeline = world.pipeline
+        let member = world.token("member-a")
         let csv = "upc,qty\n" + (1...1000).map { "\($0),\($0 % 7 + 1)" }.joined(separator: "\n") + "\n"
-        let jobId = "call-" + UUID().uuidString.prefix(8).lowercased()
-        try await pipeline.submit(JobSubmit(jobId: jobId, idempotencyKey: jobId, name: "upcs", source: .inline(csv),
-                                            format: "csv", chunkSize: 100, plan: Self.plan(base: base)))
+        let jobId = try await pipeline.gatewayJSON(GatewayJob.self, "POST", "/jobs", token: member, json: JobSubmit(
+            name: "upcs", source: .inline(csv), format: "csv", chunkSize: 100, plan: Self.plan(base: base))).id
         let end = try await pipeline.waitForEnd(jobId, timeout: .seconds(180))
         print("call job ended: \(end)")
         #expect(end.state == "published", "\(end)")
@@ -144,13 +128,18 @@ struct CallStepTests {
         #expect(lines.first == "upc,qty,echoed,price,title,value", "\(lines.first ?? "")")
         #expect(lines.contains("7,1,1,10.5,Item 7,10.5"), "\(lines.prefix(8))")
         #expect(lines.count == 901)
+        // The history has one note per chunk with its item failures and retries.
+        let events = try await pipeline.gatewayJSON(JobEventPage.self, "GET", "/jobs/\(jobId)/events?limit=500", token: member).items
+        let failures = events.filter { $0.kind == "items_failed" }
+        #expect(failures.count == 10, "\(events.map(\.kind))")
+        #expect(failures.allSatisfy { $0.message.contains("90 of 100 call items succeeded, 10 failed for good, 20 retries") },
+                "\(failures.first?.message ?? "")")
 
         // A dry run calls nothing and shows what it would call, secrets named, not shown.
         let before = ledger.get().requests
-        let dryId = jobId + "-dry"
-        try await pipeline.submit(JobSubmit(jobId: dryId, idempotencyKey: dryId, name: "upcs", source: .inline(csv),
-                                            format: "csv", chunkSize: 500, plan: Self.plan(base: base),
-                                            options: JobOptions(dryRun: true)))
+        let dryId = try await pipeline.gatewayJSON(GatewayJob.self, "POST", "/jobs", token: member, json: JobSubmit(
+            name: "upcs", source: .inline(csv), format: "csv", chunkSize: 500, plan: Self.plan(base: base),
+            options: JobOptions(dryRun: true))).id
         let dry = try await pipeline.waitForEnd(dryId, timeout: .seconds(60))
         #expect(dry.state == "published" || dry.state == "dry-run", "\(dry)")
         #expect(ledger.get().requests == before, "a dry run makes no calls")
