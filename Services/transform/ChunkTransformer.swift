@@ -15,17 +15,22 @@ import Toolkit
 /// (one deterministic `job.failed` for all chunks); a stored plan that does not exist yet
 /// dead-letters the chunk instead (an operator stores it and re-drives).
 ///
-/// The work runs before the handler's transaction (``prepare(_:runtime:)``): a plan's call
-/// steps make HTTP requests for minutes, which must not hold a transaction open. The
-/// transaction then only emits what the work produced.
+/// A plan with call steps does its work before the handler's transaction
+/// (``prepare(_:runtime:)``): its HTTP requests take minutes, which must not hold a
+/// transaction open, and the transaction only emits what they produced. Any other chunk is
+/// transformed in the transaction, after the inbox claim, so a duplicate costs nothing.
 struct ChunkTransformer: Sendable {
     let plans: PlanCache
     let settings: TransformSettings
 
-    /// What the work came to, emitted in the transaction.
+    /// What the part before the transaction came to.
     enum Prepared: Sendable {
+        /// The job fails (its plan does not compile, or names a secret the service lacks).
         case failed(JobFailed)
+        /// Called and transformed: only to emit.
         case transformed(ChunkTransformed)
+        /// No call step: transform in the transaction.
+        case rows(PlanCache.Resolved?)
     }
 
     func prepare(_ envelope: Envelope<ChunkValidated>, runtime: RuntimeContext) async throws -> Prepared {
@@ -47,10 +52,14 @@ struct ChunkTransformer: Sendable {
         if let resolved, resolved.stages.single == nil {
             return .transformed(try await withCalls(envelope, resolved: resolved, runtime: runtime))
         }
-        return .transformed(try await rowsOnly(envelope, resolved: resolved, runtime: runtime))
+        return .rows(resolved)
     }
 
-    func emit(_ envelope: Envelope<ChunkValidated>, _ prepared: Prepared, context: HandlerContext) throws {
+    func complete(_ envelope: Envelope<ChunkValidated>, _ prepared: Prepared, context: HandlerContext) async throws {
+        var prepared = prepared
+        if case .rows(let resolved) = prepared {
+            prepared = .transformed(try await rowsOnly(envelope, resolved: resolved, runtime: context.runtime))
+        }
         switch prepared {
         case .failed(let failure):
             try context.emit(Envelope(id: MessageID.job(failure.job.jobId, .jobFailed), causedBy: envelope, payload: failure))
@@ -62,6 +71,8 @@ struct ChunkTransformer: Sendable {
                 try context.emit(Envelope(id: "status/\(jobId)/calls/\(transformed.chunkIndex)", causedBy: envelope, jobId: jobId,
                                           payload: note))
             }
+        case .rows:
+            break
         }
     }
 

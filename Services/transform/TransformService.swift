@@ -23,8 +23,9 @@ public enum TransformService {
         spec.handlers.on(ChunkValidated.self, prepare: { envelope, runtime in
             try await transformer.prepare(envelope, runtime: runtime)
         }) { envelope, prepared, context in
-            try transformer.emit(envelope, prepared, context: context)
+            try await transformer.complete(envelope, prepared, context: context)
         }
+        spec.loops.append { runtime in CallItemRetention(runtime: runtime, days: settings.retentionDays).loop() }
         spec.routes = { router, runtime in
             DefinitionRoutes.add(to: router, path: "plans", store: { DefinitionStore(runtime: runtime, kind: "plan") },
                                  check: PlanCache.check)

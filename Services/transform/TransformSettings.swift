@@ -16,6 +16,8 @@ struct TransformSettings: Sendable {
     /// The longest wait for the item rate limit spent sleeping in the handler
     /// (`call.rate.wait.ms`); a longer wait holds the chunk until then instead.
     var maxRateWait: Duration
+    /// Days a call item's stored outcome is kept (`call.items.retention.days`).
+    var retentionDays: Int
 
     init(values: ConfigValues) throws {
         var secrets: [String: String] = [:]
@@ -34,5 +36,6 @@ struct TransformSettings: Sendable {
         maxConcurrency = max(1, try values.int("call.concurrency.max", 64))
         maxAnswerBytes = try values.int("call.max.bytes", 1 << 20)
         maxRateWait = .milliseconds(try values.int("call.rate.wait.ms", 5_000))
+        retentionDays = max(1, try values.int("call.items.retention.days", 7))
     }
 }

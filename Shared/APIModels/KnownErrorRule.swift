@@ -82,8 +82,11 @@ public struct KnownErrorRule: Codable, Sendable, Hashable {
     /// The rule with its patterns compiled, or an error naming the bad pattern.
     public func compiled() throws -> CompiledKnownError { try CompiledKnownError(self) }
 
-    /// Checks the rule: an id, a known severity, a title, at least one pattern, and patterns
-    /// that compile.
+    /// The priorities a rule may have.
+    public static let priorities = -1_000_000...1_000_000
+
+    /// Checks the rule: an id, a known severity, a title, a priority in range, at least one
+    /// pattern, and patterns that compile.
     public func validate() throws {
         func bad(_ message: String) -> SluiceError { .permanent("known-error.invalid", message) }
         guard !id.isEmpty, id.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) else {
@@ -93,6 +96,10 @@ public struct KnownErrorRule: Codable, Sendable, Hashable {
             throw bad("severity must be one of \(Self.severities.joined(separator: ", ")), got '\(severity)'")
         }
         guard !title.trimmingCharacters(in: .whitespaces).isEmpty else { throw bad("a rule needs a title") }
+        // Stored as a 32-bit integer; a wider value would fail in the database, not here.
+        guard Self.priorities.contains(priority) else {
+            throw bad("priority must be \(Self.priorities.lowerBound) to \(Self.priorities.upperBound), got \(priority)")
+        }
         guard [errorPattern, errorTypePattern, servicePattern, messageTypePattern].contains(where: { !($0 ?? "").isEmpty }) else {
             throw bad("a rule needs at least one pattern (errorPattern, errorTypePattern, servicePattern, messageTypePattern)")
         }

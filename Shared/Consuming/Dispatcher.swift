@@ -44,6 +44,9 @@ public final class Dispatcher: Service, Sendable {
     /// Retries a transient failure by requeueing it on its own queue instead of through the
     /// service's delay queues (which lead back to its work queue): the control queue's way.
     let retryInPlace: Bool
+    /// Fresh deliveries an observer handles in one transaction (``handleBatch(_:)``); 1 for
+    /// stage workers, whose handlers do real work per message.
+    let batch: Int
 
     /// What becomes of a delivery: acked, requeued, or left unsettled (the process is being
     /// cancelled; the broker redelivers it once the connection closes).
@@ -52,8 +55,9 @@ public final class Dispatcher: Service, Sendable {
     package init(runtime: RuntimeContext, consumer: any MessageConsumer, handlers: MessageHandlers, policies: RetryPolicies,
          concurrency: Int, gate: StartupGate, hooks: DispatchHooks = DispatchHooks(), timeouts: RuntimeTimeouts,
          ledger: (any DeliveryLedger)? = nil, lanes: LaneWeights = LaneWeights(), queues: [String]? = nil,
-         retryInPlace: Bool = false) {
+         retryInPlace: Bool = false, batch: Int = 1) {
         self.retryInPlace = retryInPlace
+        self.batch = handlers.observesOnly ? max(1, batch) : 1
         self.lanes = lanes
         self.queues = queues
         self.ledger = ledger ?? DeliveryCounter(database: runtime.database, logger: runtime.logger)
@@ -112,7 +116,7 @@ public final class Dispatcher: Service, Sendable {
     }
 
     /// What a handler slot reports: a delivery handled, or new deliveries waiting.
-    private enum Event: Sendable { case handled(Delivery, Outcome), arrived }
+    private enum Event: Sendable { case handled([(Delivery, Outcome)]), arrived }
 
     /// Runs the pool's deliveries in up to `concurrency` slots, taking the next by lane
     /// weight each time a slot frees, and settles fresh deliveries in groups (one hop per
@@ -129,9 +133,9 @@ public final class Dispatcher: Service, Sendable {
             var startedSinceSuspect = 0
             func record(_ event: Event) {
                 switch event {
-                case .handled(let delivery, let outcome):
+                case .handled(let outcomes):
                     running -= 1
-                    if outcome != .abandon { done.append((delivery, outcome)) }
+                    done += outcomes.filter { $0.1 != .abandon }
                 case .arrived:
                     waiting = false
                 }
@@ -142,9 +146,14 @@ public final class Dispatcher: Service, Sendable {
                         suspects.append(next)
                         continue
                     }
-                    group.addTask { .handled(next, await self.handle(next)) }
+                    var taken = [next]
+                    while taken.count < batch, let more = pool.take() {
+                        if isSuspect(more) { suspects.append(more) } else { taken.append(more) }
+                    }
+                    let work = taken
+                    group.addTask { .handled(work.count == 1 ? [(next, await self.handle(next))] : await self.handleBatch(work)) }
                     running += 1
-                    startedSinceSuspect += 1
+                    startedSinceSuspect += work.count
                 }
                 if !suspects.isEmpty, pool.isEmpty || startedSinceSuspect >= 4 * concurrency {
                     while running > 0, let event = await group.next() { record(event) }

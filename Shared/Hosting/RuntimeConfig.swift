@@ -28,6 +28,9 @@ public struct RuntimeConfig: Sendable {
     public var prefetch: Int
     /// Deliveries handled at once.
     public var concurrency: Int
+    /// Fresh deliveries an observer (metrics, the gateway) handles in one transaction
+    /// (`consumer.batch`).
+    public var observerBatch: Int
     /// How the priority lanes share the handler slots (`consumer.lanes`).
     public var lanes: LaneWeights
     /// Bounds on waits, shutdown and stalls.
@@ -79,6 +82,7 @@ public struct RuntimeConfig: Sendable {
         storage = try Self.storage(values)
         prefetch = try values.int("consumer.prefetch", 200)
         concurrency = try values.int("consumer.concurrency", 8)
+        observerBatch = max(1, try values.int("consumer.batch", 32))
         lanes = try LaneWeights(parsing: values.string("consumer.lanes", LaneWeights().description))
     }
 }

@@ -100,7 +100,8 @@ public final class ServiceHost: Sendable {
             members.append(("consumer", Dispatcher(runtime: runtime, consumer: consumer, handlers: spec.handlers,
                                                    policies: config.retry, concurrency: config.concurrency, gate: gate,
                                                    hooks: hooks ?? DispatchHooks(faults: config.faults),
-                                                   timeouts: config.timeouts, lanes: config.lanes)))
+                                                   timeouts: config.timeouts, lanes: config.lanes,
+                                                   batch: config.observerBatch)))
         }
         if own.controlled {
             // Operators' controls on a connection of their own, never behind the work.

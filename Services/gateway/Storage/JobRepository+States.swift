@@ -44,7 +44,9 @@ extension JobRepository {
                 """)
             if next.isTerminal { try await ended(jobId, at: at) }
         }
-        if let kind {
+        // Progress observed after the end (events are handled concurrently) adds nothing to a
+        // history that already ends with the outcome.
+        if let kind, !(kind == "progress" && current.isTerminal) {
             let note = next == target ? "" : " (the job stays \(next.rawValue))"
             try await event(jobId, kind, state: next, message: message + note, at: at, notBefore: notBefore)
         }

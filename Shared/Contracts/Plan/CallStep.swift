@@ -60,6 +60,7 @@ public struct CallStep: Sendable, Hashable {
 
 /// Retries of one item: exponential backoff with full jitter, `Retry-After` honoured.
 public struct CallRetry: Sendable, Hashable, Codable {
+    private enum CodingKeys: String, CodingKey, CaseIterable { case retries, initialSeconds, factor, capSeconds }
     /// Retries after the first attempt (default 5).
     public var retries: Int?
     /// The first delay in seconds (default 1).
@@ -75,6 +76,17 @@ public struct CallRetry: Sendable, Hashable, Codable {
         self.initialSeconds = initialSeconds
         self.factor = factor
         self.capSeconds = capSeconds
+    }
+
+    /// Decodes strictly: a misspelt field is an error, not a default silently used.
+    public init(from decoder: any Decoder) throws {
+        try PlanCodingKey.rejectUnknown(in: try decoder.container(keyedBy: PlanCodingKey.self),
+                                        allowed: CodingKeys.allCases.map(\.rawValue), context: "call retry")
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        retries = try container.decodeIfPresent(Int.self, forKey: .retries)
+        initialSeconds = try container.decodeIfPresent(Double.self, forKey: .initialSeconds)
+        factor = try container.decodeIfPresent(Double.self, forKey: .factor)
+        capSeconds = try container.decodeIfPresent(Double.self, forKey: .capSeconds)
     }
 }
 

@@ -27,6 +27,9 @@ struct CallStepRuleTests {
         #expect(throws: (any Error).self) {
             try ProcessingPlan.parse(text: #"{"name": "p", "steps": [{"op": "call", "url": "https://x", "mapp": {}}]}"#)
         }
+        #expect(throws: (any Error).self) {
+            try ProcessingPlan.parse(text: #"{"name": "p", "steps": [{"op": "call", "url": "https://x", "retry": {"retires": 2}}]}"#)
+        }
     }
 
     @Test("requests are built from the record: URL values percent-encoded, typed body values, secrets only in headers")

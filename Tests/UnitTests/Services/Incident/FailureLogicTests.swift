@@ -87,6 +87,10 @@ struct FailureLogicTests {
         #expect(throws: SluiceError.self) { try KnownErrorRule(id: "x", errorPattern: "a", severity: "urgent", title: "t").validate() }
         #expect(throws: SluiceError.self) { try KnownErrorRule(id: "x", severity: "low", title: "t").validate() }
         #expect(throws: SluiceError.self) { try KnownErrorRule(id: "a b", errorPattern: "a", severity: "low", title: "t").validate() }
+        // Found by schemathesis: a priority wider than the column became a server error.
+        #expect(throws: SluiceError.self) {
+            try KnownErrorRule(id: "x", errorPattern: "a", severity: "low", title: "t", priority: -3_004_372_969).validate()
+        }
     }
 
     @Test("the built-in catalog is valid, covers the pipeline's own causes, and its runbook links exist")
