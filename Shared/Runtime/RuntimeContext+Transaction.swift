@@ -7,8 +7,9 @@ import Storage
 
 extension RuntimeContext {
     /// Runs `body` in a transaction whose emitted messages go through the outbox: stored in
-    /// the same commit, then published with confirms and marked sent. If the process dies
-    /// after the commit, the outbox relay publishes them.
+    /// the same commit, then published with confirms and marked sent (a moment later, with
+    /// others: ``SentMarks``). If the process dies after the commit, the outbox relay
+    /// publishes them.
     public func transaction<T: Sendable>(traceparent: String? = nil,
         _ body: @escaping @Sendable (PostgresConnection, Emitter) async throws -> T) async throws -> T {
         let outputs = OutputCollector()
@@ -25,7 +26,7 @@ extension RuntimeContext {
             for message in messages {
                 metrics.increment("sluice_messages_published_total", ["service": service, "type": message.routingKey])
             }
-            try await Outbox.markSent(rows, database: database, logger: logger)
+            sentMarks.add(rows, database: database, logger: logger)
         } catch {
             // Committed: the rows are durable and the relay publishes them. The caused messages
             // are not lost, so the effect is not a failure (and must not be retried or filed).

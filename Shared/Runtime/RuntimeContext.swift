@@ -29,10 +29,13 @@ public struct RuntimeContext: Sendable {
     /// Operators' pauses and cancellations as this replica knows them (stage work checks it).
     public let controls: JobControlBoard
     package let gate: StartupGate
+    /// Outbox rows to mark sent, gathered across transactions.
+    let sentMarks: SentMarks
 
     package init(service: String, database: Database, publisher: any MessagePublisher, topology: SluiceTopology,
          metrics: MetricsRegistry, logger: Logger, values: ConfigValues, objects: any ObjectStore, gate: StartupGate,
-         controls: JobControlBoard = JobControlBoard()) {
+         controls: JobControlBoard = JobControlBoard(), sentMarks: SentMarks = SentMarks()) {
+        self.sentMarks = sentMarks
         self.gate = gate
         self.controls = controls
         self.objects = objects
@@ -48,7 +51,8 @@ public struct RuntimeContext: Sendable {
     /// The same runtime logging with `logger` (which carries a message's ids).
     package func with(logger: Logger) -> RuntimeContext {
         RuntimeContext(service: service, database: database, publisher: publisher, topology: topology, metrics: metrics,
-                       logger: logger, values: values, objects: objects, gate: gate, controls: controls)
+                       logger: logger, values: values, objects: objects, gate: gate, controls: controls,
+                       sentMarks: sentMarks)
     }
 
     /// The chunk store (claim checks) over ``objects``.
