@@ -39,14 +39,9 @@ struct IngestSettings: Sendable {
         maxChunkBytes = try values.int("ingest.chunk.bytes", 4 << 20)
         maxSourceBytes = try values.int("ingest.max.bytes", 2 << 30)
         publishBatch = try values.int("ingest.publish.batch", 2)
-        var allowed: [IPNetwork] = []
-        for text in values.list("ingest.fetch.allow", []) {
-            guard let network = IPNetwork(text) else {
-                throw SluiceError.permanent("config.invalid-network", "ingest.fetch.allow: '\(text)' is not an IP address or CIDR network such as 10.0.0.0/8")
-            }
-            allowed.append(network)
+        fetchPolicy = try AddressPolicy(listed: values.list("ingest.fetch.allow", [])) {
+            SluiceError.permanent("config.invalid-network", "ingest.fetch.allow: '\($0)' is not an IP address or CIDR network such as 10.0.0.0/8")
         }
-        fetchPolicy = AddressPolicy(allowed: allowed)
         fetchLimits = FetchLimits(maxBytes: try values.int("ingest.fetch.max.bytes", maxSourceBytes),
                                   timeout: .milliseconds(try values.int("ingest.fetch.timeout.ms", 300_000)),
                                   maxRedirects: try values.int("ingest.fetch.redirects", 5))

@@ -25,14 +25,9 @@ struct TransformSettings: Sendable {
             secrets[String(key.dropFirst("call.secrets.".count))] = values[key]
         }
         self.secrets = secrets
-        var allowed: [IPNetwork] = []
-        for text in values.list("call.fetch.allow", []) {
-            guard let network = IPNetwork(text) else {
-                throw SluiceError.permanent("config.invalid-network", "call.fetch.allow: '\(text)' is not an IP address or CIDR network such as 10.0.0.0/8")
-            }
-            allowed.append(network)
+        policy = try AddressPolicy(listed: values.list("call.fetch.allow", [])) {
+            SluiceError.permanent("config.invalid-network", "call.fetch.allow: '\($0)' is not an IP address or CIDR network such as 10.0.0.0/8")
         }
-        policy = AddressPolicy(allowed: allowed)
         maxConcurrency = max(1, try values.int("call.concurrency.max", 64))
         maxAnswerBytes = try values.int("call.max.bytes", 1 << 20)
         maxRateWait = .milliseconds(try values.int("call.rate.wait.ms", 5_000))

@@ -87,6 +87,17 @@ public struct AddressPolicy: Sendable, Hashable {
     /// Creates a policy.
     public init(allowed: [IPNetwork] = []) { self.allowed = allowed }
 
+    /// A policy allowing the networks listed in configuration (`10.0.0.0/8`, `127.0.0.1`);
+    /// throws `invalid` with the first entry that is not an address or network.
+    public init(listed: [String], invalid: (String) -> any Error) throws {
+        var allowed: [IPNetwork] = []
+        for text in listed {
+            guard let network = IPNetwork(text) else { throw invalid(text) }
+            allowed.append(network)
+        }
+        self.init(allowed: allowed)
+    }
+
     /// Ranges refused by default: not reachable publicly, or reaching the host itself or
     /// cloud metadata endpoints (`169.254.169.254`).
     public static let refused: [IPNetwork] = [
