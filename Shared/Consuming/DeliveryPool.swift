@@ -49,6 +49,9 @@ final class DeliveryPool: @unchecked Sendable {
     /// Whether nothing waits right now.
     var isEmpty: Bool { lock.withLock { scheduler.isEmpty } }
 
+    /// How many deliveries wait right now.
+    var count: Int { lock.withLock { scheduler.count } }
+
     /// Returns once a delivery waits, consuming has stopped, or the task is cancelled.
     /// One caller at a time (the dispatcher's loop).
     func arrival() async {

@@ -74,6 +74,12 @@ extension Dispatcher {
               RedriveReceipt(delivery, service: runtime.service) == nil,
               let head = try? EnvelopeCheck.head(of: delivery),
               let type = MessageType(rawValue: head.type), type.supportedVersions.contains(head.version) else { return nil }
+        // Stage work of a paused or cancelled job is held or dropped by the one-by-one path.
+        if type.isLaneWork {
+            let headers = delivery.properties.headers
+            guard runtime.controls.verdict(jobId: headers["x-sluice-job-id"]?.stringValue,
+                                           project: headers["x-sluice-project"]?.stringValue) == .run else { return nil }
+        }
         let logger = logger(for: delivery)
         guard let handler = handlers.handlers[type] else {
             guard handlers.observesOnly, EnvelopeCheck.undecodableHead(delivery.body) == nil else { return nil }

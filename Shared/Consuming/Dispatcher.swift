@@ -44,8 +44,8 @@ public final class Dispatcher: Service, Sendable {
     /// Retries a transient failure by requeueing it on its own queue instead of through the
     /// service's delay queues (which lead back to its work queue): the control queue's way.
     let retryInPlace: Bool
-    /// Fresh deliveries an observer handles in one transaction (``handleBatch(_:)``); 1 for
-    /// stage workers, whose handlers do real work per message.
+    /// Fresh deliveries handled in one transaction at most (``handleBatch(_:)``), for services
+    /// whose handlers allow it (``MessageHandlers/batchesDeliveries``); else 1.
     let batch: Int
 
     /// What becomes of a delivery: acked, requeued, or left unsettled (the process is being
@@ -57,7 +57,7 @@ public final class Dispatcher: Service, Sendable {
          ledger: (any DeliveryLedger)? = nil, lanes: LaneWeights = LaneWeights(), queues: [String]? = nil,
          retryInPlace: Bool = false, batch: Int = 1) {
         self.retryInPlace = retryInPlace
-        self.batch = handlers.observesOnly ? max(1, batch) : 1
+        self.batch = handlers.batchesDeliveries ? max(1, batch) : 1
         self.lanes = lanes
         self.queues = queues
         self.ledger = ledger ?? DeliveryCounter(database: runtime.database, logger: runtime.logger)
@@ -146,8 +146,11 @@ public final class Dispatcher: Service, Sendable {
                         suspects.append(next)
                         continue
                     }
+                    // A fair share of what waits, so every slot has work: a batch never takes
+                    // the parallelism away (a big job's chunks still run side by side).
+                    let share = min(batch, 1 + pool.count / max(1, concurrency - running))
                     var taken = [next]
-                    while taken.count < batch, let more = pool.take() {
+                    while taken.count < share, let more = pool.take() {
                         if isSuspect(more) { suspects.append(more) } else { taken.append(more) }
                     }
                     let work = taken

@@ -22,6 +22,16 @@ public struct MessageHandlers: Sendable {
     var handlers: [MessageType: Handler] = [:]
     var deadLetter: (@Sendable (Delivery, RuntimeContext) async throws -> Void)?
 
+    /// Whether fresh deliveries may be handled many in one transaction (one commit for the
+    /// lot; a batch that fails is handled one by one). On for observers; a stage worker turns
+    /// it on when its handlers' effects outside the database can be repeated harmlessly
+    /// (chunk objects under deterministic keys), never for one that calls out (notify).
+    public var batchesDeliveries: Bool {
+        get { batching ?? observesOnly }
+        set { batching = newValue }
+    }
+    private var batching: Bool?
+
     /// A passive observer (metrics binds every key) does not dead-letter messages it cannot
     /// read: their owning consumer does that, and one bad message must not become one
     /// incident per observer. Observers count such messages
