@@ -25,9 +25,6 @@ public enum PublishService {
         }
         // Built with the runtime (the store is only known then); shared by the handlers.
         let boards = BoardHolder(xlsxLevel: Int32(level))
-        // Effects outside the database are chunk objects and artifacts under deterministic
-        // names: a batch rolled back and handled again one by one rewrites the same bytes.
-        spec.handlers.batchesDeliveries = true
         spec.handlers.on(JobIngested.self) { envelope, context in
             // An ingest-only (download-only) job ends at ingest.
             guard envelope.payload.job.effectiveOptions.effectiveStages != .ingestOnly else { return }

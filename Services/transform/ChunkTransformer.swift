@@ -40,9 +40,14 @@ struct ChunkTransformer: Sendable {
         do {
             resolved = try await plans.resolve(job, columns: chunk.columns, runtime: runtime,
                                                maxConcurrency: settings.maxConcurrency)
-            if let missing = resolved?.stages.calls.flatMap({ $0.secrets.subtracting(settings.secrets.keys) }).sorted().first {
+            let named = Set(resolved?.stages.calls.flatMap(\.secrets) ?? [])
+            if let missing = named.subtracting(settings.secrets.keys).sorted().first {
                 throw SluiceError.permanent("call.unknown-secret", "the job's plan uses {{secret:\(missing)}}, which the "
                     + "transform service does not have; set call.secrets.\(missing) in its configuration")
+            }
+            if let unbound = named.filter({ (settings.secretHosts[$0] ?? []).isEmpty }).sorted().first {
+                throw SluiceError.permanent("call.secret-without-hosts", "the job's plan uses {{secret:\(unbound)}}, which "
+                    + "may be sent nowhere yet; list the hosts it may go to in call.hosts.\(unbound)")
             }
         } catch let error as SluiceError where error.disposition == .permanent && error.code != "plan.not-found" {
             // A missing stored plan is not the job's fault: the chunk is dead-lettered, the

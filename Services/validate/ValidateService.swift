@@ -19,9 +19,6 @@ public enum ValidateService {
         var spec = ServiceSpec()
         spec.migrations = ValidateRepository.migrations
         let validator = ChunkValidator(schemas: SchemaCache())
-        // Effects outside the database are chunk objects and artifacts under deterministic
-        // names: a batch rolled back and handled again one by one rewrites the same bytes.
-        spec.handlers.batchesDeliveries = true
         spec.handlers.on(ChunkIngested.self) { envelope, context in
             try await validator.handle(envelope, context: context)
         }

@@ -19,6 +19,8 @@ extension Dispatcher {
         let type: String
         /// nil: the observer has nothing to do for this type (acked).
         let id: String?
+        /// For stage work: the job and project whose controls it obeys.
+        let job: (id: String?, project: String?)?
         let work: (@Sendable (HandlerContext) async throws -> Void)?
     }
 
@@ -43,6 +45,11 @@ extension Dispatcher {
                 try await withDeadline(timeouts.handler, "handling a batch of \(items.count)") {
                     try await runtime.transaction { connection, emitter in
                         for item in batch {
+                            // Paused or cancelled since the batch formed: roll back, and the
+                            // one-by-one path holds or drops what belongs to the job.
+                            if let job = item.job, runtime.controls.verdict(jobId: job.id, project: job.project) != .run {
+                                throw WorkInterrupt.controlled
+                            }
                             guard let id = item.id, let work = item.work else { continue }
                             guard try await Inbox.claim(id, type: item.type, on: connection, logger: item.logger) else { continue }
                             try await work(HandlerContext(connection: connection, runtime: runtime, logger: item.logger,
@@ -75,21 +82,22 @@ extension Dispatcher {
               let head = try? EnvelopeCheck.head(of: delivery),
               let type = MessageType(rawValue: head.type), type.supportedVersions.contains(head.version) else { return nil }
         // Stage work of a paused or cancelled job is held or dropped by the one-by-one path.
+        var job: (id: String?, project: String?)?
         if type.isLaneWork {
             let headers = delivery.properties.headers
-            guard runtime.controls.verdict(jobId: headers["x-sluice-job-id"]?.stringValue,
-                                           project: headers["x-sluice-project"]?.stringValue) == .run else { return nil }
+            job = (headers["x-sluice-job-id"]?.stringValue, headers["x-sluice-project"]?.stringValue)
+            guard runtime.controls.verdict(jobId: job?.id, project: job?.project) == .run else { return nil }
         }
         let logger = logger(for: delivery)
         guard let handler = handlers.handlers[type] else {
             guard handlers.observesOnly, EnvelopeCheck.undecodableHead(delivery.body) == nil else { return nil }
             hooks.beforeHandle?(delivery, logger)
-            return BatchItem(delivery: delivery, logger: logger, type: head.type, id: nil, work: nil)
+            return BatchItem(delivery: delivery, logger: logger, type: head.type, id: nil, job: job, work: nil)
         }
         guard case .transactional(let prepare) = handler, let (stated, before, work) = try? prepare(delivery.body, head),
               before == nil else { return nil }
         hooks.beforeHandle?(delivery, logger)
-        return BatchItem(delivery: delivery, logger: logger, type: type.rawValue, id: stated.id, work: work)
+        return BatchItem(delivery: delivery, logger: logger, type: type.rawValue, id: stated.id, job: job, work: work)
     }
 }
 

@@ -15,8 +15,10 @@ public final class CallEngine: @unchecked Sendable {
     private var cancelled: Set<Int> = []
     private var nextId = 0
     private let multi: UnsafeMutableRawPointer
-    /// Resolved and checked addresses by host, for a minute (thousands of items call one host).
-    private var addresses: [String: (address: String, until: ContinuousClock.Instant)] = [:]
+    /// Resolved and checked addresses by host, for a minute (thousands of items call one host);
+    /// a refusal or failed lookup for 10 s. The lookup runs on this thread: a slow resolver
+    /// delays every call, once a minute per host.
+    private var addresses: [String: (result: Result<String, any Error>, until: ContinuousClock.Instant)] = [:]
 
     private init() {
         _ = curl_global_init(Int(CURL_GLOBAL_DEFAULT))
@@ -96,9 +98,14 @@ public final class CallEngine: @unchecked Sendable {
     /// The host's address, checked against the policy (cached for a minute per policy and host).
     private func address(of target: FetchTarget, policy: AddressPolicy) throws -> String {
         let key = "\(policy.allowed.map(\.description).joined(separator: ","))|\(target.host)"
-        if let cached = addresses[key], cached.until > .now { return cached.address }
-        let address = try target.resolve(policy: policy)
-        addresses[key] = (address, .now + .seconds(60))
-        return address
+        if let cached = addresses[key], cached.until > .now { return try cached.result.get() }
+        if addresses.count > 1000 { addresses = addresses.filter { $0.value.until > .now } }
+        let result = Result { try target.resolve(policy: policy) }
+        addresses[key] = (result, .now + (result.isSuccess ? .seconds(60) : .seconds(10)))
+        return try result.get()
     }
+}
+
+extension Result {
+    var isSuccess: Bool { if case .success = self { true } else { false } }
 }

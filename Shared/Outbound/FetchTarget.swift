@@ -55,7 +55,7 @@ struct FetchTarget {
             let found = candidates.map(\.text).joined(separator: ", ")
             throw OutboundError(code: "fetch.address-refused",
                 message: "'\(host)' resolves to \(found), which is loopback, private, link-local or reserved; "
-                    + "fetching it is refused (an operator can allow a network with ingest.fetch.allow)",
+                    + "fetching it is refused (an operator can allow a network: ingest.fetch.allow for sources, call.fetch.allow for call steps)",
                 transient: false)
         }
         return chosen.text

@@ -87,7 +87,7 @@ struct CallStepTests {
     @Test("1,000 items, 10% failing for good, 20% transiently: exactly 900 succeed, 100 reported, 90%, none called twice after success")
     func flakyServer() async throws {
         let ledger = LockedValue(Ledger())
-        try await Self.withServer(Self.server(ledger), overrides: ["call.secrets.catalog": "s3cret"]) { world, base in
+        try await Self.withServer(Self.server(ledger), overrides: ["call.secrets.catalog": "s3cret", "call.hosts.catalog": "127.0.0.1"]) { world, base in
             try await Self.run(world, base: base, ledger: ledger)
         }
     }
@@ -269,6 +269,38 @@ struct CallStepTests {
             let wait = try #require(events.first { $0.kind == "rate_limited" }, "\(events.map(\.kind))")
             #expect(wait.message.contains("over 12 call items per minute") && wait.notBefore != nil, "\(wait)")
             _ = try await pipeline.gateway("DELETE", "/projects/alpha/limits", token: admin)
+        }
+    }
+
+    @Test("refused before sending: an empty URL value, a header with a line break, a secret bound for other hosts")
+    func refusals() async throws {
+        let ledger = LockedValue(Ledger())
+        let times = LockedValue<[Date]>([])
+        let overrides = ["call.secrets.catalog": "s3cret", "call.hosts.catalog": "127.0.0.1",
+                         "call.secrets.other": "elsewhere", "call.hosts.other": "api.example.org,*.example.net"]
+        try await Self.withServer(Self.slowServer(ledger, times: times, delay: .milliseconds(1)), overrides: overrides) { world, base in
+            let pipeline = world.pipeline
+            let member = world.token("member-a")
+            func plan(_ secret: String) -> ProcessingPlan {
+                ProcessingPlan(name: "checked", steps: [.call(CallStep(url: "\(base)/slow/{{upc}}",
+                                                                       headers: ["X-Name": "{{name}}", "X-Key": "{{secret:\(secret)}}"],
+                                                                       map: ["echo": "/id"]))])
+            }
+            let csv = "upc,name\n,blank\n5,\"two\r\nlines\"\n6,fine\n"
+            let job = try await pipeline.gatewayJSON(GatewayJob.self, "POST", "/jobs", token: member, json: JobSubmit(
+                name: "checked", source: .inline(csv), format: "csv", plan: plan("catalog")))
+            let end = try await pipeline.waitForEnd(job.id, timeout: .seconds(60))
+            #expect(end.rowsValid == 1 && end.rowsInvalid == 2, "\(end)")
+            let results = try JSONCoding.decoder().decode(Results.self, from: Data(try await pipeline.artifact(job.id, "results.json")))
+            #expect(results.calls?.failures.map(\.code) == ["call.empty-value", "call.bad-header"], "\(results.calls?.failures ?? [])")
+            #expect(ledger.get().requests == 1, "only the good item was sent")
+            let elsewhere = try await pipeline.gatewayJSON(GatewayJob.self, "POST", "/jobs", token: member, json: JobSubmit(
+                name: "elsewhere", source: .inline("upc,name\n7,a\n"), format: "csv", plan: plan("other")))
+            _ = try await pipeline.waitForEnd(elsewhere.id, timeout: .seconds(60))
+            let refused = try JSONCoding.decoder().decode(Results.self, from: Data(try await pipeline.artifact(elsewhere.id, "results.json")))
+            let failure = try #require(refused.calls?.failures.first)
+            #expect(failure.code == "call.secret-host-refused" && failure.message.contains("api.example.org"), "\(failure)")
+            #expect(ledger.get().requests == 1, "the secret never left")
         }
     }
 }

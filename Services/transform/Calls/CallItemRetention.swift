@@ -16,7 +16,7 @@ struct CallItemRetention: Sendable {
                 while !Task.isCancelled {
                     do {
                         try await runtime.database.query("""
-                            DELETE FROM call_items WHERE done_at < now() - make_interval(days => \(days))
+                            DELETE FROM call_items WHERE done_at < now() - make_interval(days => \(days)::integer)
                             """, logger: runtime.logger)
                     } catch is CancellationError {
                         return

@@ -83,7 +83,9 @@ struct CallRunner: Sendable {
             func start() {
                 let record = records[next]
                 next += 1
-                group.addTask { try await self.item(record, call: call, job: job, project: project, slots: slots, purse: purse) }
+                group.addTask {
+                    try await self.item(record, call: call, job: job, project: project, slots: slots, purse: purse, store: store)
+                }
             }
             while next < min(call.policy.concurrency * 4, records.count) { start() }
             while let outcome = try await group.next() {
@@ -116,22 +118,34 @@ struct CallRunner: Sendable {
 
     /// One item to its end: success, or failure for good; or stopped before its next attempt.
     private func item(_ record: Record, call: CompiledCall, job: JobContext, project: String?, slots: CallSlots,
-                      purse: TokenPurse?) async throws -> ItemOutcome {
+                      purse: TokenPurse?, store: CallItemStore) async throws -> ItemOutcome {
         let policy = call.policy
         let request = call.request(for: record, jobId: job.jobId, secrets: settings.secrets)
         var attempts = 0
         var millis = 0
         func failed(_ code: String, _ message: String) -> ItemOutcome {
-            .done(CallItemStore.Item(line: record.line, succeeded: false, code: code,
-                               error: "step \(call.number) (call): \(request.method) \(request.url) \(message)"
-                                   + " (\(attempts) attempt\(attempts == 1 ? "" : "s"))",
-                               attempts: attempts, millis: millis))
+            // Every code of a call step's item starts with `call.` (`fetch.address-refused` → `call.address-refused`).
+            let code = code.hasPrefix("call.") ? code : "call." + (code.split(separator: ".").last.map(String.init) ?? code)
+            return .done(CallItemStore.Item(line: record.line, succeeded: false, code: code,
+                                            error: "step \(call.number) (call): \(request.method) \(request.url) \(message)"
+                                                + " (\(attempts) attempt\(attempts == 1 ? "" : "s"))",
+                                            attempts: attempts, millis: millis))
+        }
+        if let problem = refusal(request, record: record, call: call) { return failed(problem.code, problem.message) }
+        // Another delivery of this chunk (a re-send handled at the same time) may have done it.
+        if let done = try await store.load(jobId: job.jobId, step: call.number, lines: [record.line])[record.line] {
+            return .done(done)
         }
         while true {
             guard mayGoOn(job, project) else { return .stopped(.controlled) }
             do { try await purse?.take() } catch let interrupt as WorkInterrupt { return .stopped(interrupt) }
             attempts += 1
             await slots.acquire()
+            // Paused while waiting for a slot: no new call starts.
+            guard mayGoOn(job, project) else {
+                await slots.release()
+                return .stopped(.controlled)
+            }
             let started = ContinuousClock.now
             let result: Result<CallAnswer, any Error>
             do {
@@ -163,9 +177,9 @@ struct CallRunner: Sendable {
                     return .done(CallItemStore.Item(line: record.line, succeeded: true, values: call.mappedText(from: document),
                                                     attempts: attempts, millis: millis))
                 case .permanent:
-                    return failed("call.refused", "answered HTTP \(answer.status): \(Self.snippet(answer.body))")
+                    return failed("call.refused", "answered HTTP \(answer.status): \(snippet(answer.body))")
                 case .transient:
-                    lastProblem = ("call.exhausted", "answered HTTP \(answer.status): \(Self.snippet(answer.body))")
+                    lastProblem = ("call.exhausted", "answered HTTP \(answer.status): \(snippet(answer.body))")
                     wait = CallPolicy.retryAfter(answer.retryAfter)
                     if let asked = wait, asked > policy.cap {
                         return failed("call.retry-after-too-long", "answered HTTP \(answer.status) asking to wait \(asked), longer than the \(policy.cap) cap")
@@ -203,11 +217,5 @@ struct CallRunner: Sendable {
             if call.step.onError == .drop { outcome.dropped += 1 } else { outcome.records.append(call.unanswered(record)) }
         }
         return outcome
-    }
-
-    /// The start of an error answer, for the report.
-    static func snippet(_ body: [UInt8]) -> String {
-        let text = String(decoding: body.prefix(200), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        return text.isEmpty ? "(no body)" : text + (body.count > 200 ? "…" : "")
     }
 }

@@ -19,6 +19,11 @@ public struct CallTemplate: Sendable, Hashable {
         parts.compactMap { if case .secret(let name) = $0 { name } else { nil } }
     }
 
+    /// The columns the template names, as (slot, name).
+    var columns: [(slot: Int, name: String)] {
+        parts.compactMap { if case .column(let slot, let name) = $0 { (slot, name) } else { nil } }
+    }
+
     /// When the template is exactly one column placeholder: its slot (a body value then
     /// keeps the cell's type).
     var soleColumn: Int? {

@@ -62,6 +62,13 @@ extension CompiledCall {
         }
     }
 
+    /// The columns the URL names whose value is empty (null or blank text) in `record`.
+    public func blankURLColumns(_ record: Record) -> [String] {
+        url.columns.filter { slot, _ in
+            slot >= record.values.count || record.values[slot].csvText.trimmingCharacters(in: .whitespaces).isEmpty
+        }.map(\.name)
+    }
+
     /// The answer's mapped fields, as a JSON array in the step's map order (null for a field
     /// the answer lacks): what the service keeps of a successful item.
     public func mappedText(from document: JSONValue?) -> String {

@@ -3,6 +3,7 @@ import Foundation
 import Plans
 import Tabular
 import Testing
+@testable import TransformService
 
 /// The call step's rules as plain values: decoding, templates, JSON Pointer, backoff,
 /// `Retry-After`, and the plan cut around calls.
@@ -63,6 +64,24 @@ struct CallStepRuleTests {
         #expect { _ = try CompiledCall(step, number: 1, columns: ["a"], maxConcurrency: 8) } throws: { error in
             "\(error)".contains(message)
         }
+    }
+
+    @Test("a secret goes only to its listed hosts: exact names, or subdomains with *.")
+    func secretHosts() {
+        let hosts = ["api.example.org", "*.example.net"]
+        #expect(TransformSettings.host("api.example.org", matches: hosts))
+        #expect(TransformSettings.host("a.b.example.net", matches: hosts))
+        #expect(!TransformSettings.host("example.net", matches: hosts), "*. is for subdomains only")
+        #expect(!TransformSettings.host("evilexample.net", matches: hosts))
+        #expect(!TransformSettings.host("api.example.org.evil.com", matches: hosts))
+        #expect(!TransformSettings.host("x", matches: []))
+    }
+
+    @Test("a URL placeholder with an empty value is found before the request is sent")
+    func blankURLValues() throws {
+        let call = try CompiledCall(Self.step, number: 1, columns: ["upc", "name"], maxConcurrency: 8)
+        #expect(call.blankURLColumns(Record(line: 2, values: [.null, .string(" ")])) == ["upc", "name"])
+        #expect(call.blankURLColumns(Record(line: 2, values: [.integer(0), .string("x")])).isEmpty)
     }
 
     @Test("answers are mapped by JSON Pointer into typed cells; a missing field is null")
