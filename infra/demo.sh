@@ -17,7 +17,13 @@ mkdir -p var/logs var/results
 if [ -f var/dev.pid ] && kill -0 "$(cat var/dev.pid)" 2>/dev/null; then
   kill "$(cat var/dev.pid)"; while kill -0 "$(cat var/dev.pid)" 2>/dev/null; do sleep 0.2; done
 fi
-nohup "$SLUICE" dev > var/logs/dev.log 2>&1 &
+# The upc-lookup example's call step asks a stand-in product catalog on loopback
+# (examples/upc-lookup/catalog_server.py) with a key only the transform service holds.
+if [ -f var/catalog.pid ] && kill -0 "$(cat var/catalog.pid)" 2>/dev/null; then kill "$(cat var/catalog.pid)"; fi
+nohup python3 examples/upc-lookup/catalog_server.py 8099 > var/logs/catalog.log 2>&1 &
+echo $! > var/catalog.pid
+nohup "$SLUICE" dev --set call.fetch.allow=127.0.0.1 --set call.secrets.catalog=demo-catalog-key \
+  --set call.hosts.catalog=127.0.0.1 > var/logs/dev.log 2>&1 &
 echo $! > var/dev.pid
 echo "==> services starting (logs: var/logs/dev.log)"
 for port in 8080 8081 8082 8083 8084 8085 8086 8087 8088; do
@@ -68,11 +74,12 @@ done
 cat <<MSG
 
 Done. Results are under $PWD/var/results/<example>/.
-The services keep running (pid $(cat var/dev.pid)); you are signed in as demo-admin. Try:
+The services keep running (pid $(cat var/dev.pid)), and the stand-in catalog the upc-lookup
+example calls (pid $(cat var/catalog.pid)); you are signed in as demo-admin. Try:
   $SLUICE jobs list
   $SLUICE incidents list
   curl -H "Authorization: Bearer \$(sed -n 's/.*"token" : "\(.*\)".*/\1/p' ~/.config/sluice/credentials.json)" http://127.0.0.1:8080/api/v1/jobs
   The API: http://127.0.0.1:8080/api/v1 (OpenAPI document: /api/v1/openapi.json, docs/access.md)
-Stop them with: kill \$(cat var/dev.pid)      Stop RabbitMQ/PostgreSQL: infra/local/down.sh
+Stop them with: kill \$(cat var/dev.pid) \$(cat var/catalog.pid)      Stop RabbitMQ/PostgreSQL: infra/local/down.sh
 MSG
 exit $status

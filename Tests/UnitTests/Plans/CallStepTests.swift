@@ -3,6 +3,7 @@ import Foundation
 import Plans
 import Tabular
 import Testing
+@testable import TestSupport
 @testable import TransformService
 
 /// The call step's rules as plain values: decoding, templates, JSON Pointer, backoff,
@@ -64,6 +65,15 @@ struct CallStepRuleTests {
         #expect { _ = try CompiledCall(step, number: 1, columns: ["a"], maxConcurrency: 8) } throws: { error in
             "\(error)".contains(message)
         }
+    }
+
+    @Test("the upc-lookup example's plan compiles against its schema's columns, one call step then a derive")
+    func example() throws {
+        let url = TestEnvironment.packageRoot.appendingPathComponent("examples/upc-lookup/plan.yaml")
+        let plan = try ProcessingPlan.parse(text: String(contentsOf: url, encoding: .utf8))
+        let stages = try plan.stages(columns: ["upc", "quantity", "shelf"])
+        #expect(stages.calls.first?.secrets == ["catalog"])
+        #expect(stages.outputColumns == ["upc", "quantity", "shelf", "currency", "price", "title", "stock_value"])
     }
 
     @Test("a secret goes only to its listed hosts: exact names, or subdomains with *.")
