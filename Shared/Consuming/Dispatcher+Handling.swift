@@ -26,7 +26,7 @@ extension Dispatcher {
                 return .ack
             }
             try await withDeadline(timeouts.handler, "handling \(type)") { [self] in
-                try await dispatch(delivery, logger: logger)
+                try await letGoIfCancelled(delivery, type: type) { [self] in try await dispatch(delivery, logger: logger) }
             }
             let elapsed = ContinuousClock.now - started
             runtime.metrics.increment("sluice_messages_consumed_total", ["service": runtime.service, "type": type, "outcome": "ok"])
@@ -73,6 +73,30 @@ extension Dispatcher {
             if Task.isCancelled { return .abandon }
             return await fail(delivery, fault: Self.classify(error), logger: logger)
         }
+    }
+
+    /// Stage work of a job cancelled while it runs is let go within 100 ms: the delivery is
+    /// dropped (acked, as if the cancel had come first) and the work cancelled and left
+    /// behind, so a big chunk's validation does not keep a cancelled job going for seconds.
+    /// Its transaction, cancelled, closes its connection and commits nothing (or, if COMMIT
+    /// won the race, what it sends is dropped by the next stage).
+    private func letGoIfCancelled(_ delivery: Delivery, type: String,
+                                  _ body: @escaping @Sendable () async throws -> Void) async throws {
+        guard MessageType(rawValue: type)?.isLaneWork == true, runtime.topology.serviceOfDeadLetterQueue(delivery.queue) == nil,
+              let jobId = delivery.properties.headers["x-sluice-job-id"]?.stringValue else { return try await body() }
+        let controls = runtime.controls
+        let watcher = LockedValue<Task<Void, Never>?>(nil)
+        defer { watcher.get()?.cancel() }
+        try await withInterruption(body, install: { interruption in
+            watcher.set(Task {
+                while !Task.isCancelled {
+                    if controls.verdict(jobId: jobId, project: nil) == .drop {
+                        return interruption.interrupt(with: WorkInterrupt.controlled)
+                    }
+                    try? await Task.sleep(for: .milliseconds(100))
+                }
+            })
+        })
     }
 
     /// Stage work of a paused job or project is held, of a cancelled job dropped
