@@ -23,8 +23,8 @@ extension SubmitHandler {
                                                                           project: submission.project ?? "default") {
             throw IngestStop.rateLimited(until: until, reason: reason)
         }
-        await note(submission, JobStatusChanged(jobId: job.jobId, state: .dispatched, service: "ingest"),
-                   id: "status/\(job.jobId)/dispatched", runtime: runtime, traceparent: traceparent)
+        await runtime.note(JobStatusChanged(jobId: job.jobId, state: .dispatched, service: "ingest"),
+                           id: "status/\(job.jobId)/dispatched", causedBy: submission, traceparent: traceparent)
         // Only a plan with a call step has items (a stored plan may have one).
         let plan = submission.payload.plan
         guard submission.payload.planName != nil || plan?.steps.contains(where: { $0.op == "call" }) == true else { return nil }
@@ -53,9 +53,9 @@ extension SubmitHandler {
             }
             runtime.logger.info("job rate limited", metadata: ["job_id": "\(job.jobId)", "until": "\(until)", "reason": "\(reason)"])
             let stamp = Int(until.timeIntervalSince1970 * 1000)
-            await note(submission, JobStatusChanged(jobId: job.jobId, state: .rateLimited, service: "ingest", reason: reason,
-                                                    notBefore: until),
-                       id: "status/\(job.jobId)/rate_limited/\(stamp)", runtime: runtime, traceparent: traceparent)
+            await runtime.note(JobStatusChanged(jobId: job.jobId, state: .rateLimited, service: "ingest", reason: reason,
+                                                notBefore: until),
+                               id: "status/\(job.jobId)/rate_limited/\(stamp)", causedBy: submission, traceparent: traceparent)
             return
         }
         switch verdict {
@@ -66,17 +66,6 @@ extension SubmitHandler {
             runtime.logger.info("job cancelled at ingest", metadata: ["job_id": "\(job.jobId)"])
         case .run:
             throw SluiceError.transient("ingest.resumed", "the job was resumed while ingest was pausing it; reading it again")
-        }
-    }
-
-    /// A `job.status` for the job's history, best effort: a note never stops the job.
-    private func note(_ submission: Envelope<JobSubmit>, _ status: JobStatusChanged, id: String, runtime: RuntimeContext,
-                      traceparent: String?) async {
-        do {
-            try await runtime.publish([Envelope(id: id, causedBy: submission, jobId: status.jobId, payload: status)],
-                                      traceparent: traceparent)
-        } catch {
-            runtime.logger.warning("job.status not published", metadata: ["job_id": "\(status.jobId)", "error": "\(error)"])
         }
     }
 }

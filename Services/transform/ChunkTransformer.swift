@@ -207,11 +207,6 @@ struct ChunkTransformer: Sendable {
         let jobId = envelope.payload.job.jobId
         let status = JobStatusChanged(jobId: jobId, state: .rateLimited, service: "transform", reason: reason, notBefore: until)
         let stamp = Int(until.timeIntervalSince1970 * 1000)
-        do {
-            try await runtime.publish([Envelope(id: "status/\(jobId)/rate_limited/items/\(stamp)", causedBy: envelope,
-                                                jobId: jobId, payload: status)])
-        } catch {
-            runtime.logger.warning("job.status not published", metadata: ["job_id": "\(jobId)", "error": "\(error)"])
-        }
+        await runtime.note(status, id: "status/\(jobId)/rate_limited/items/\(stamp)", causedBy: envelope)
     }
 }

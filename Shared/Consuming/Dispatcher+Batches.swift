@@ -20,12 +20,12 @@ extension Dispatcher {
         /// nil: the observer has nothing to do for this type (acked).
         let id: String?
         /// For stage work: the job and project whose controls it obeys.
-        let job: (id: String?, project: String?)?
+        let job: (jobId: String?, project: String?)?
         let work: (@Sendable (HandlerContext) async throws -> Void)?
     }
 
     func handleBatch(_ deliveries: [Delivery]) async -> [(Delivery, Outcome)] {
-        guard deliveries.count > 1 else { return await deliveries.asyncMap { ($0, await handle($0)) } }
+        if deliveries.count == 1 { return [(deliveries[0], await handle(deliveries[0]))] }
         var items: [BatchItem] = []
         var alone: [Delivery] = []
         for delivery in deliveries {
@@ -47,7 +47,7 @@ extension Dispatcher {
                         for item in batch {
                             // Paused or cancelled since the batch formed: roll back, and the
                             // one-by-one path holds or drops what belongs to the job.
-                            if let job = item.job, runtime.controls.verdict(jobId: job.id, project: job.project) != .run {
+                            if let job = item.job, runtime.controls.verdict(jobId: job.jobId, project: job.project) != .run {
                                 throw WorkInterrupt.controlled
                             }
                             guard let id = item.id, let work = item.work else { continue }
@@ -82,12 +82,8 @@ extension Dispatcher {
               let head = try? EnvelopeCheck.head(of: delivery),
               let type = MessageType(rawValue: head.type), type.supportedVersions.contains(head.version) else { return nil }
         // Stage work of a paused or cancelled job is held or dropped by the one-by-one path.
-        var job: (id: String?, project: String?)?
-        if type.isLaneWork {
-            let headers = delivery.properties.headers
-            job = (headers["x-sluice-job-id"]?.stringValue, headers["x-sluice-project"]?.stringValue)
-            guard runtime.controls.verdict(jobId: job?.id, project: job?.project) == .run else { return nil }
-        }
+        let job = controlled(delivery, type: head.type)
+        if let job, runtime.controls.verdict(jobId: job.jobId, project: job.project) != .run { return nil }
         let logger = logger(for: delivery)
         guard let handler = handlers.handlers[type] else {
             guard handlers.observesOnly, EnvelopeCheck.undecodableHead(delivery.body) == nil else { return nil }
@@ -98,14 +94,5 @@ extension Dispatcher {
               before == nil else { return nil }
         hooks.beforeHandle?(delivery, logger)
         return BatchItem(delivery: delivery, logger: logger, type: type.rawValue, id: stated.id, job: job, work: work)
-    }
-}
-
-extension Array {
-    /// `transform` applied to each element in turn.
-    func asyncMap<T>(_ transform: (Element) async -> T) async -> [T] {
-        var out: [T] = []
-        for element in self { out.append(await transform(element)) }
-        return out
     }
 }

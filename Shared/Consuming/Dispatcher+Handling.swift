@@ -56,11 +56,9 @@ extension Dispatcher {
                 }
                 throw SluiceError.transient("job.resumed", "the job was resumed while its work was stopping; handling it again")
             case .rateLimited(let until, let reason):
-                let headers = delivery.properties.headers
-                let lane = Self.lane(of: delivery, topology: runtime.topology, service: runtime.service)
-                let queue = runtime.topology.queue(runtime.service, lane: lane)
-                let held = JobControls.Held(jobId: headers["x-sluice-job-id"]?.stringValue,
-                                            project: headers["x-sluice-project"]?.stringValue, reason: "rate_limited",
+                let job = controlled(delivery, type: type)
+                let queue = laneQueue(of: delivery)
+                let held = JobControls.Held(jobId: job?.jobId, project: job?.project, reason: "rate_limited",
                                             notBefore: until, queue: queue,
                                             message: try RuntimeContext.heldMessage(delivery, queue: queue))
                 try await runtime.database.transaction { [runtime] connection in
@@ -82,8 +80,7 @@ extension Dispatcher {
     /// won the race, what it sends is dropped by the next stage).
     private func letGoIfCancelled(_ delivery: Delivery, type: String,
                                   _ body: @escaping @Sendable () async throws -> Void) async throws {
-        guard MessageType(rawValue: type)?.isLaneWork == true, runtime.topology.serviceOfDeadLetterQueue(delivery.queue) == nil,
-              let jobId = delivery.properties.headers["x-sluice-job-id"]?.stringValue else { return try await body() }
+        guard let jobId = controlled(delivery, type: type)?.jobId else { return try await body() }
         let controls = runtime.controls
         let watcher = LockedValue<Task<Void, Never>?>(nil)
         defer { watcher.get()?.cancel() }
@@ -102,16 +99,24 @@ extension Dispatcher {
     /// Stage work of a paused job or project is held, of a cancelled job dropped
     /// (docs/job-control.md); anything else runs.
     private func obeyControls(_ delivery: Delivery, type: String) async throws -> JobControlBoard.Verdict {
-        guard MessageType(rawValue: type)?.isLaneWork == true,
-              runtime.topology.serviceOfDeadLetterQueue(delivery.queue) == nil else { return .run }
-        let headers = delivery.properties.headers
-        let jobId = headers["x-sluice-job-id"]?.stringValue
-        let project = headers["x-sluice-project"]?.stringValue
-        guard jobId != nil || project != nil else { return .run }
-        let lane = Self.lane(of: delivery, topology: runtime.topology, service: runtime.service)
-        let queue = runtime.topology.queue(runtime.service, lane: lane)
+        guard let (jobId, project) = controlled(delivery, type: type), jobId != nil || project != nil else { return .run }
+        let queue = laneQueue(of: delivery)
         return try await runtime.obeyControls(jobId: jobId, project: project,
                                               message: try RuntimeContext.heldMessage(delivery, queue: queue), queue: queue)
+    }
+
+    /// The job and project whose controls a delivery obeys: stage work only (not a dead
+    /// letter, not an event for observers), from its headers.
+    func controlled(_ delivery: Delivery, type: String) -> (jobId: String?, project: String?)? {
+        guard MessageType(rawValue: type)?.isLaneWork == true,
+              runtime.topology.serviceOfDeadLetterQueue(delivery.queue) == nil else { return nil }
+        let headers = delivery.properties.headers
+        return (headers["x-sluice-job-id"]?.stringValue, headers["x-sluice-project"]?.stringValue)
+    }
+
+    /// The service's queue of the delivery's lane, where held work goes back.
+    func laneQueue(of delivery: Delivery) -> String {
+        runtime.topology.queue(runtime.service, lane: Self.lane(of: delivery, topology: runtime.topology, service: runtime.service))
     }
 
     /// The delivery's message type: the `type` property, else the routing key it was first

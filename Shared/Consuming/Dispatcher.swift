@@ -154,7 +154,7 @@ public final class Dispatcher: Service, Sendable {
                         if isSuspect(more) { suspects.append(more) } else { taken.append(more) }
                     }
                     let work = taken
-                    group.addTask { .handled(work.count == 1 ? [(next, await self.handle(next))] : await self.handleBatch(work)) }
+                    group.addTask { .handled(await self.handleBatch(work)) }
                     running += 1
                     startedSinceSuspect += work.count
                 }

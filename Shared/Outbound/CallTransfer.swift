@@ -46,26 +46,12 @@ final class CallTransfer: @unchecked Sendable {
             throw OutboundError(code: "call.init-failed", message: "curl_easy_init failed", transient: true)
         }
         self.handle = handle
-        if !target.isLiteral {
-            let pinned = address.contains(":") ? "[\(address)]" : address
-            resolve = curl_slist_append(nil, "\(target.host):\(target.port):\(pinned)")
-        }
+        resolve = target.pin(handle, to: address, timeout: timeout, userAgent: "sluice-call")
         for line in ["Expect:", "Accept: application/json"] + (body == nil ? [] : ["Content-Type: application/json"])
             + headers.sorted(by: { $0.key < $1.key }).map({ "\($0.key): \($0.value)" }) {
             list = curl_slist_append(list, line)
         }
-        let milliseconds = max(1, Int(timeout.components.seconds) * 1000 + Int(timeout.components.attoseconds / 1_000_000_000_000_000))
-        _ = sluice_curl_setopt_string(handle, CURLOPT_URL, target.url)
-        _ = sluice_curl_setopt_string(handle, CURLOPT_PROTOCOLS_STR, "http,https")
-        _ = sluice_curl_setopt_long(handle, CURLOPT_FOLLOWLOCATION, 0)
-        _ = sluice_curl_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
-        // No proxy from the environment: a proxy would resolve the host itself and defeat the pin.
-        _ = sluice_curl_setopt_string(handle, CURLOPT_PROXY, "")
-        _ = sluice_curl_setopt_long(handle, CURLOPT_TIMEOUT_MS, milliseconds)
-        _ = sluice_curl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, min(milliseconds, 10_000))
-        _ = sluice_curl_setopt_slist(handle, CURLOPT_RESOLVE, resolve)
         _ = sluice_curl_setopt_slist(handle, CURLOPT_HTTPHEADER, list)
-        _ = sluice_curl_setopt_string(handle, CURLOPT_USERAGENT, "sluice-call")
         if method == "GET" {
             _ = sluice_curl_setopt_long(handle, CURLOPT_HTTPGET, 1)
         } else {

@@ -99,26 +99,10 @@ public enum SafeFetcher {
         defer { fclose(file) }
         let sink = Unmanaged.passRetained(FileSink(file: file, limit: limits.maxBytes))
         defer { sink.release() }
-        var resolve: UnsafeMutablePointer<curl_slist>?
-        if !target.isLiteral {
-            let pinned = address.contains(":") ? "[\(address)]" : address
-            resolve = curl_slist_append(nil, "\(target.host):\(target.port):\(pinned)")
-        }
+        let resolve = target.pin(handle, to: address, timeout: timeout, userAgent: "sluice-ingest")
         defer { curl_slist_free_all(resolve) }
-        let milliseconds = max(1, Int(timeout.components.seconds) * 1000 + Int(timeout.components.attoseconds / 1_000_000_000_000_000))
-        _ = sluice_curl_setopt_string(handle, CURLOPT_URL, target.url)
-        _ = sluice_curl_setopt_string(handle, CURLOPT_PROTOCOLS_STR, "http,https")
-        _ = sluice_curl_setopt_string(handle, CURLOPT_REDIR_PROTOCOLS_STR, "http,https")
-        _ = sluice_curl_setopt_long(handle, CURLOPT_FOLLOWLOCATION, 0)
-        _ = sluice_curl_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
         _ = sluice_curl_setopt_long(handle, CURLOPT_HTTPGET, 1)
-        // No proxy from the environment: a proxy would resolve the host itself and defeat the pin.
-        _ = sluice_curl_setopt_string(handle, CURLOPT_PROXY, "")
-        _ = sluice_curl_setopt_long(handle, CURLOPT_TIMEOUT_MS, milliseconds)
-        _ = sluice_curl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, min(milliseconds, 10_000))
         _ = sluice_curl_setopt_offset(handle, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(limits.maxBytes))
-        _ = sluice_curl_setopt_slist(handle, CURLOPT_RESOLVE, resolve)
-        _ = sluice_curl_setopt_string(handle, CURLOPT_USERAGENT, "sluice-ingest")
         _ = sluice_curl_setopt_write(handle, CURLOPT_WRITEFUNCTION) { data, size, count, user in
             guard let data, let user else { return 0 }
             let sink = Unmanaged<FileSink>.fromOpaque(user).takeUnretainedValue()

@@ -72,6 +72,17 @@ public struct RuntimeContext: Sendable {
                           by: Double(messages.count))
     }
 
+    /// Publishes a `job.status` note for the job's history, best effort: a note never stops or
+    /// undoes the work it describes, so a failure to send it is only logged.
+    public func note<C: MessagePayload>(_ status: JobStatusChanged, id: String, causedBy cause: Envelope<C>,
+                                        traceparent: String? = nil) async {
+        do {
+            try await publish([Envelope(id: id, causedBy: cause, jobId: status.jobId, payload: status)], traceparent: traceparent)
+        } catch {
+            logger.warning("job.status not published", metadata: ["job_id": "\(status.jobId)", "error": "\(error)"])
+        }
+    }
+
     /// Stores envelopes in the outbox in the caller's transaction; the relay sends them.
     public func enqueue<P: MessagePayload>(_ envelopes: [Envelope<P>], on connection: PostgresConnection) async throws {
         let messages = try envelopes.map { try OutgoingMessage.event($0.from(service), topology: topology) }

@@ -76,4 +76,36 @@ struct ObserverBatchTests {
             _ = await task.result
         }
     }
+
+    @Test("outbox rows are marked sent a moment after their confirms, well before the relay would send them again")
+    func sentMarks() async throws {
+        try await TestEnvironment.withFreshSchema { database, _ in
+            let logger = TestEnvironment.logger
+            try await Migrator.migrate(database, [MigrationSet.runtime], logger: logger)
+            let broker = InMemoryBroker()
+            let topology = SluiceTopology(prefix: "s", subscriptions: [.init(service: "metrics", keys: ["#"])])
+            let declared = topology.all(policies: RetryPolicies(base: RetryPolicy()))
+            let gate = StartupGate()
+            await gate.finish(.success(()))
+            let runtime = RuntimeContext(service: "validate", database: database,
+                                         publisher: broker.makePublisher(name: "p", topology: declared, logger: logger),
+                                         topology: topology, metrics: MetricsRegistry(), logger: logger, values: ConfigValues([:]),
+                                         objects: LocalObjectStore(root: NSTemporaryDirectory() + "sluice-objects"), gate: gate)
+            for index in 0..<5 {
+                try await runtime.transaction { _, emitter in
+                    try emitter.emit(Envelope(id: "m-\(index)", jobId: "job", correlationId: "job", causationId: nil, producer: "test",
+                                              payload: JobSubmit(source: .inline("a\n1\n"))))
+                }
+            }
+            func unsent() async throws -> Int {
+                var count = -1
+                for try await n in try await database.query("SELECT count(*)::int FROM outbox WHERE sent_at IS NULL",
+                                                            logger: logger).decode(Int.self) { count = n }
+                return count
+            }
+            let marked = try await TestEnvironment.eventually(timeout: .seconds(1), every: .milliseconds(20)) { try await unsent() == 0 }
+            let left = try await unsent()
+            #expect(marked, "\(left) of 5 rows still unmarked after 1 s (the relay re-sends after 3 s)")
+        }
+    }
 }

@@ -27,7 +27,7 @@ actor TokenPurse {
                 return
             case .wait(let until):
                 let wait = until.timeIntervalSinceNow
-                guard wait <= Double(maxWait.components.seconds) + Double(maxWait.components.attoseconds) / 1e18 else {
+                guard wait <= maxWait / .seconds(1) else {
                     throw WorkInterrupt.rateLimited(until: until, reason:
                         "project \(project) is over \(rate.perMinute) call items per minute (burst \(rate.burst))")
                 }

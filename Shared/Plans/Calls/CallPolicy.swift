@@ -51,9 +51,7 @@ public struct CallPolicy: Sendable, Hashable {
     /// The wait before retry `retry` (1-based): a uniformly random fraction ("full jitter")
     /// of `initial × factor^(retry-1)`, capped; `unit` is the random draw in [0, 1).
     public func backoff(retry: Int, unit: Double) -> Duration {
-        let base = Double(initial.components.seconds) + Double(initial.components.attoseconds) / 1e18
-        let capSeconds = Double(cap.components.seconds) + Double(cap.components.attoseconds) / 1e18
-        let ceiling = min(capSeconds, base * pow(factor, Double(max(0, retry - 1))))
+        let ceiling = min(cap / .seconds(1), initial / .seconds(1) * pow(factor, Double(max(0, retry - 1))))
         return .milliseconds(Int64(ceiling * min(max(unit, 0), 1) * 1000))
     }
 

@@ -35,9 +35,9 @@ extension CompiledCall {
         case .literal(let template): literal(template)
         case .text(let template):
             if let slot = template.soleColumn { cellJSON(slot < values.count ? values[slot] : .null) }
-            else { JSONValue.quote(template.render(values, secrets: [:])) }
+            else { JSONString.quoted(template.render(values, secrets: [:])) }
         case .array(let items): "[" + items.map { render($0, values) }.joined(separator: ",") + "]"
-        case .object(let fields): "{" + fields.map { JSONValue.quote($0.0) + ":" + render($0.1, values) }.joined(separator: ",") + "}"
+        case .object(let fields): "{" + fields.map { JSONString.quoted($0.0) + ":" + render($0.1, values) }.joined(separator: ",") + "}"
         }
     }
 
@@ -46,16 +46,16 @@ extension CompiledCall {
         case .null: "null"
         case .bool(let value): value ? "true" : "false"
         case .number(let value): value == value.rounded() && abs(value) < 9e15 ? String(Int64(value)) : value.description
-        case .string(let value): JSONValue.quote(value)
+        case .string(let value): JSONString.quoted(value)
         case .array(let items): "[" + items.map(literal).joined(separator: ",") + "]"
-        case .object(let fields): "{" + fields.keys.sorted().map { JSONValue.quote($0) + ":" + literal(fields[$0]!) }.joined(separator: ",") + "}"
+        case .object(let fields): "{" + fields.keys.sorted().map { JSONString.quoted($0) + ":" + literal(fields[$0]!) }.joined(separator: ",") + "}"
         }
     }
 
     private static func cellJSON(_ cell: CellValue) -> String {
         switch cell {
         case .null: "null"
-        case .string(let text): JSONValue.quote(text)
+        case .string(let text): JSONString.quoted(text)
         case .integer(let value): String(value)
         case .number(let value): value.isFinite ? value.description : "null"
         case .bool(let value): value ? "true" : "false"

@@ -55,26 +55,10 @@ public indirect enum JSONValue: Sendable, Hashable, Decodable {
         case .bool(let value): value ? "true" : "false"
         case .integer(let value): String(value)
         case .number(let value): value.isFinite ? value.description : "null"
-        case .string(let value): JSONValue.quote(value)
+        case .string(let value): JSONString.quoted(value)
         case .array(let items): "[" + items.map(\.jsonText).joined(separator: ",") + "]"
         case .object(let fields):
-            "{" + fields.keys.sorted().map { JSONValue.quote($0) + ":" + fields[$0]!.jsonText }.joined(separator: ",") + "}"
+            "{" + fields.keys.sorted().map { JSONString.quoted($0) + ":" + fields[$0]!.jsonText }.joined(separator: ",") + "}"
         }
-    }
-
-    static func quote(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
     }
 }
