@@ -12,7 +12,9 @@ import ServiceLifecycle
 /// Deletes a finished job's intermediate chunks (`ingested`, `validated`, `transformed`, their
 /// error and key chunks) once it has been finished for `retention.chunks.seconds`, unless an
 /// incident not yet resolved refers to the job: a re-drive needs the chunks, so they stay
-/// until the incident is resolved. Artifacts are not touched (they are the job's results).
+/// until the incident is resolved. A failed job whose failure the incident service has not
+/// recorded yet is held too, so a busy incident service never loses a re-drive's chunks.
+/// Artifacts are not touched (they are the job's results).
 ///
 /// Metrics runs it because it is the one service that sees every job end, whatever the stage.
 /// The incident service answers which jobs are held; when it cannot be asked, nothing is
@@ -51,7 +53,7 @@ struct ChunkRetention: Sendable {
         guard !due.isEmpty else { return [] }
         let held = try await heldJobs(due)
         var deleted: [String] = []
-        for jobId in due where !held.contains(jobId) {
+        for (jobId, _) in due where !held.contains(jobId) {
             for stage in ChunkStore.Stage.allCases {
                 try await runtime.objects.delete(prefix: ChunkStore.jobPrefix(jobId) + stage.rawValue + "/")
             }
@@ -66,9 +68,11 @@ struct ChunkRetention: Sendable {
         return deleted
     }
 
-    /// The jobs an unresolved incident refers to; throws when the incident service cannot say.
-    private func heldJobs(_ ids: [String]) async throws -> Set<String> {
-        let query = ids.map { "job=" + PercentEncoding.encode($0) }.joined(separator: "&")
+    /// The jobs whose chunks stay: those an unresolved incident refers to, and failed jobs
+    /// whose failure the incident service has not recorded yet (it may be about to open an
+    /// incident for them). Throws when the incident service cannot say.
+    private func heldJobs(_ jobs: [(jobId: String, failed: Bool)]) async throws -> Set<String> {
+        let query = jobs.map { "job=" + PercentEncoding.encode($0.jobId) }.joined(separator: "&")
         let result = try await Outbound.post(url: settings.incidentURL + "/jobs/held?" + query, body: [], method: "GET",
                                              headers: settings.internalAuthorization.map { ["Authorization": $0] } ?? [:],
                                              timeout: .seconds(10), maxResponseBytes: 64 << 20)
@@ -76,7 +80,17 @@ struct ChunkRetention: Sendable {
             throw SluiceError.transient("retention.incident-unavailable",
                                         "the incident service answered \(result.status) at \(settings.incidentURL)/jobs/held")
         }
-        return Set(try JSONCoding.decode(HeldJobs.self, from: result.body).held)
+        return Self.kept(jobs, answer: try JSONCoding.decode(HeldJobs.self, from: result.body))
+    }
+
+    /// The rule: held by an unresolved incident, or failed and not yet recorded by the
+    /// incident service (an answer without `recorded` holds only the first).
+    static func kept(_ jobs: [(jobId: String, failed: Bool)], answer: HeldJobs) -> Set<String> {
+        var held = Set(answer.held)
+        if let recorded = answer.recorded.map(Set.init) {
+            held.formUnion(jobs.filter { $0.failed && !recorded.contains($0.jobId) }.map(\.jobId))
+        }
+        return held
     }
 
     /// The loop: a round every `interval` after the first; a failed round is logged and the

@@ -44,16 +44,16 @@ struct ProgressRepository {
 
     /// Finished jobs (published, failed, skipped or stored) whose intermediate chunks are still
     /// there, finished before `cutoff`, oldest first.
-    func retainedChunks(finishedBefore cutoff: Date, limit: Int) async throws -> [String] {
+    func retainedChunks(finishedBefore cutoff: Date, limit: Int) async throws -> [(jobId: String, failed: Bool)] {
         let rows = try await runtime.database.query("""
-            SELECT job_id FROM job_progress
+            SELECT job_id, state = 'failed' FROM job_progress
             WHERE chunks_deleted_at IS NULL AND finished_at < \(cutoff)
               AND state IN ('published', 'failed', 'skipped', 'stored')
             ORDER BY finished_at LIMIT \(limit)
             """, logger: runtime.logger)
-        var ids: [String] = []
-        for try await id in rows.decode(String.self) { ids.append(id) }
-        return ids
+        var jobs: [(jobId: String, failed: Bool)] = []
+        for try await (id, failed) in rows.decode((String, Bool).self) { jobs.append((id, failed)) }
+        return jobs
     }
 
     /// Records that the job's intermediate chunks were deleted.

@@ -11,11 +11,11 @@ enum IncidentRoutes {
     static func add(to router: Router<SluiceRequestContext>, runtime: RuntimeContext, settings: IncidentSettings) {
         let incidents = IncidentRepository(runtime: runtime)
         let lifecycle = IncidentLifecycle(runtime: runtime)
-        // Which of these jobs an unresolved incident still refers to (`?job=a&job=b`): chunk
-        // retention keeps their intermediate chunks for a re-drive.
+        // Which of these jobs an unresolved incident still refers to, and which any failure
+        // refers to (`?job=a&job=b`): chunk retention keeps their chunks for a re-drive.
         router.get("jobs/held") { request, _ in
             let ids = request.uri.queryParameters.getAll("job").prefix(1000).map { String($0) }
-            return HTTPResponses.json(HeldJobs(held: try await DeadLetterRepository(runtime: runtime).heldJobs(ids)))
+            return HTTPResponses.json(try await DeadLetterRepository(runtime: runtime).heldJobs(ids))
         }
         router.get("incidents") { request, _ in
             let q = request.uri.queryParameters

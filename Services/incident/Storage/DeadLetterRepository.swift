@@ -128,17 +128,22 @@ struct DeadLetterRepository {
         return changed
     }
 
-    /// Those of `jobIds` that a failure of an incident not yet resolved refers to: their
-    /// intermediate chunks must stay, a re-drive needs them (chunk retention asks).
-    func heldJobs(_ jobIds: [String]) async throws -> [String] {
-        guard !jobIds.isEmpty else { return [] }
+    /// Of `jobIds`: those a failure of an unresolved incident refers to (their intermediate
+    /// chunks must stay, a re-drive needs them), and those any recorded failure refers to (a
+    /// failed job not among them has a `job.failed` not recorded yet). Chunk retention asks.
+    func heldJobs(_ jobIds: [String]) async throws -> HeldJobs {
+        guard !jobIds.isEmpty else { return HeldJobs(held: [], recorded: []) }
         let rows = try await runtime.database.query("""
-            SELECT DISTINCT d.job_id FROM dead_letters d JOIN incidents i ON i.id = d.incident_id
-            WHERE d.job_id = ANY(\(jobIds)) AND i.state NOT IN ('resolved', 'archived') ORDER BY d.job_id
+            SELECT d.job_id, COALESCE(bool_or(i.state NOT IN ('resolved', 'archived')), false)
+            FROM dead_letters d LEFT JOIN incidents i ON i.id = d.incident_id
+            WHERE d.job_id = ANY(\(jobIds)) GROUP BY d.job_id ORDER BY d.job_id
             """, logger: runtime.logger)
-        var held: [String] = []
-        for try await id in rows.decode(String.self) { held.append(id) }
-        return held
+        var answer = HeldJobs(held: [], recorded: [])
+        for try await (id, held) in rows.decode((String, Bool).self) {
+            answer.recorded?.append(id)
+            if held { answer.held.append(id) }
+        }
+        return answer
     }
 
     /// How many of an incident's failures are in each state.
