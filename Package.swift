@@ -82,7 +82,7 @@ var targets: [Target] = [
         .product(name: "PostgresNIO", package: "postgres-nio"),
     ], path: "Shared/Consuming", swiftSettings: strict),
     .target(name: "Hosting", dependencies: [
-        "Contracts", "Messaging", "Storage", "Toolkit", "Runtime", "Consuming",
+        "Contracts", "Messaging", "Storage", "Toolkit", "Runtime", "Consuming", "Chunks",
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "Logging", package: "swift-log"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -1,5 +1,6 @@
 import Contracts
 import Crypto
+import Foundation
 import ObjectStorage
 
 /// The claim-check side of the object store: stages write their output here once, under a
@@ -9,11 +10,24 @@ import ObjectStorage
 /// Failures become `SluiceError`s the dispatcher already knows how to treat: an unreachable
 /// or full store is transient (retried), a missing object or a checksum mismatch permanent
 /// (dead-lettered, one incident naming the key; a re-drive works once the object is back).
+///
+/// A chunk of at most ``inlineLimit`` bytes is not stored: its reference carries it
+/// (``ChunkRef/inline``). A tiny job then writes no chunk file, and pays no `fsync`, at any
+/// stage; a redelivery still produces the same reference, the reader the same checks.
 public struct ChunkStore: Sendable {
     /// The store the chunks live in.
     public let objects: any ObjectStore
+    /// The largest chunk carried in its reference (`chunks.inline.bytes`); 0 stores every one.
+    public let inlineLimit: Int
 
-    public init(objects: any ObjectStore) { self.objects = objects }
+    /// A chunk store over `objects`, carrying chunks of at most `inlineLimit` bytes inline.
+    public init(objects: any ObjectStore, inlineLimit: Int = 0) {
+        self.objects = objects
+        self.inlineLimit = inlineLimit
+    }
+
+    /// The default `chunks.inline.bytes`: a few rows, well under the size a message should be.
+    public static let defaultInlineLimit = 4096
 
     /// The stages whose output is stored.
     public enum Stage: String, Sendable, CaseIterable {
@@ -42,6 +56,9 @@ public struct ChunkStore: Sendable {
     public func write(_ bytes: [UInt8], key: String, rows: Int) async throws -> ChunkRef {
         let objectKey = try Self.objectKey(key)
         let digest = Self.sha256(bytes)
+        if bytes.count <= inlineLimit {
+            return ChunkRef(key: key, sha256: digest, bytes: bytes.count, rows: rows, inline: Data(bytes).base64EncodedString())
+        }
         do {
             try await objects.put(objectKey, bytes: bytes)
         } catch {
@@ -53,16 +70,25 @@ public struct ChunkStore: Sendable {
     /// Reads the object `ref` names and checks it is the one that was written.
     public func read(_ ref: ChunkRef) async throws -> [UInt8] {
         let bytes: [UInt8]
-        do {
-            bytes = try await objects.get(try Self.objectKey(ref.key))
-        } catch {
-            throw Self.fault(error)
+        if let inline = ref.inline {
+            guard let data = Data(base64Encoded: inline) else {
+                throw SluiceError.permanent("chunk.unreadable", "the inline chunk \(ref.key) is not valid base64")
+            }
+            bytes = Array(data)
+        } else {
+            do {
+                bytes = try await objects.get(try Self.objectKey(ref.key))
+            } catch {
+                throw Self.fault(error)
+            }
         }
         let digest = Self.sha256(bytes)
         guard digest == ref.sha256, bytes.count == ref.bytes else {
+            let what = ref.inline == nil ? "the object \(ref.key) in \(objects.location)" : "the inline chunk \(ref.key)"
+            let fix = ref.inline == nil ? "restore it (or re-run the job), then re-drive" : "the message was altered; re-run the job"
             throw SluiceError.permanent("chunk.checksum-mismatch", """
-                the object \(ref.key) in \(objects.location) is not the one that was written: \(bytes.count) bytes with \
-                SHA-256 \(digest), expected \(ref.bytes) bytes with \(ref.sha256); restore it (or re-run the job), then re-drive
+                \(what) is not the one that was written: \(bytes.count) bytes with SHA-256 \(digest), expected \(ref.bytes) \
+                bytes with \(ref.sha256); \(fix)
                 """)
         }
         return bytes

@@ -1,3 +1,4 @@
+import Chunks
 import Consuming
 import Contracts
 import Logging
@@ -37,6 +38,8 @@ public struct RuntimeConfig: Sendable {
     public var timeouts: RuntimeTimeouts
     /// Where chunks and artifacts are stored.
     public var storage: ObjectStoreConfig
+    /// The largest chunk carried inline in its message (`chunks.inline.bytes`, 0 to 65,536).
+    public var chunkInlineLimit: Int
     /// The raw values, for service-specific settings.
     public var values: ConfigValues
 
@@ -80,6 +83,10 @@ public struct RuntimeConfig: Sendable {
         retry = try RetryPolicies(service: service, values: values)
         faults = FaultInjection(crashMatch: values["fault.crash.match"])
         storage = try Self.storage(values)
+        chunkInlineLimit = try values.int("chunks.inline.bytes", ChunkStore.defaultInlineLimit)
+        guard (0...65_536).contains(chunkInlineLimit) else {
+            throw SluiceError.permanent("config.invalid-inline-limit", "chunks.inline.bytes must be 0 to 65536, got \(chunkInlineLimit)")
+        }
         prefetch = try values.int("consumer.prefetch", 200)
         concurrency = try values.int("consumer.concurrency", 8)
         observerBatch = max(1, try values.int("consumer.batch", 32))

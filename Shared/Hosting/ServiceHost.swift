@@ -53,7 +53,7 @@ public final class ServiceHost: Sendable {
         let runtime = RuntimeContext(service: config.service, database: database, publisher: publisher,
                                      topology: names, metrics: metrics, logger: logger,
                                      values: config.values, objects: config.faults.wrapping(config.storage.makeStore(), logger: logger),
-                                     gate: gate)
+                                     gate: gate, chunkInlineLimit: config.chunkInlineLimit)
         self.runtime = runtime
         var sets = [MigrationSet.runtime]
         if let own = spec.migrations { sets.append(own) }

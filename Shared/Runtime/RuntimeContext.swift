@@ -31,11 +31,14 @@ public struct RuntimeContext: Sendable {
     package let gate: StartupGate
     /// Outbox rows to mark sent, gathered across transactions.
     let sentMarks: SentMarks
+    /// The largest chunk carried in its message rather than stored (`chunks.inline.bytes`).
+    public let chunkInlineLimit: Int
 
     package init(service: String, database: Database, publisher: any MessagePublisher, topology: SluiceTopology,
          metrics: MetricsRegistry, logger: Logger, values: ConfigValues, objects: any ObjectStore, gate: StartupGate,
-         controls: JobControlBoard = JobControlBoard(), sentMarks: SentMarks = SentMarks()) {
+         controls: JobControlBoard = JobControlBoard(), sentMarks: SentMarks = SentMarks(), chunkInlineLimit: Int = 0) {
         self.sentMarks = sentMarks
+        self.chunkInlineLimit = chunkInlineLimit
         self.gate = gate
         self.controls = controls
         self.objects = objects
@@ -52,11 +55,11 @@ public struct RuntimeContext: Sendable {
     package func with(logger: Logger) -> RuntimeContext {
         RuntimeContext(service: service, database: database, publisher: publisher, topology: topology, metrics: metrics,
                        logger: logger, values: values, objects: objects, gate: gate, controls: controls,
-                       sentMarks: sentMarks)
+                       sentMarks: sentMarks, chunkInlineLimit: chunkInlineLimit)
     }
 
     /// The chunk store (claim checks) over ``objects``.
-    public var chunks: ChunkStore { ChunkStore(objects: objects) }
+    public var chunks: ChunkStore { ChunkStore(objects: objects, inlineLimit: chunkInlineLimit) }
 
     /// Waits until the service's migrations are applied (background loops call this first).
     public func waitUntilReady() async throws { try await gate.wait() }

@@ -20,7 +20,8 @@ struct RetentionTests {
 
     @Test("chunks go after the retention time while artifacts stay; an open incident holds a failed job's chunks until it is resolved")
     func retention() async throws {
-        let pipeline = try TestPipeline(overrides: ["retention.chunks.seconds": "1", "retention.interval.seconds": "1"])
+        let pipeline = try TestPipeline(overrides: ["retention.chunks.seconds": "1", "retention.interval.seconds": "1",
+                                                    "chunks.inline.bytes": "0"])
         try await pipeline.start(["incident"])
         try await pipeline.start(TestPipeline.all.filter { $0 != "incident" })
         let content = FaultTests.csv(rows: 30)

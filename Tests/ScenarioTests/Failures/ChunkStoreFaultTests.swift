@@ -13,11 +13,13 @@ import Testing
 @Suite("Chunk store faults (real RabbitMQ and PostgreSQL)")
 struct ChunkStoreFaultTests {
     let env = TestEnvironment.self
+    /// These tests look at (or break) chunk objects, so no chunk travels inline.
+    static let stored = ["chunks.inline.bytes": "0"]
 
     @Test("a missing or damaged chunk: one incident naming the key; restored and re-driven, the job completes",
           arguments: [("validate", "chunk.missing"), ("validate", "chunk.checksum-mismatch"), ("publish", "chunk.missing")])
     func missingOrDamagedChunk(reader: String, fault: String) async throws {
-        let pipeline = try TestPipeline()
+        let pipeline = try TestPipeline(overrides: Self.stored)
         try await pipeline.start(TestPipeline.all.filter { $0 != reader })
         let content = FaultTests.csv(rows: 30)
         func job(_ id: String) -> JobSubmit {
@@ -75,7 +77,8 @@ struct ChunkStoreFaultTests {
 
     @Test("a store that cannot be written is a transient failure: retried until it can, nothing lost or half-written")
     func unwritableStore() async throws {
-        let pipeline = try TestPipeline(overrides: ["retry.initial.ms": "300", "retry.max.ms": "1000", "retry.attempts": "20"])
+        let pipeline = try TestPipeline(overrides: Self.stored.merging(["retry.initial.ms": "300", "retry.max.ms": "1000",
+                                                                         "retry.attempts": "20"]) { $1 })
         try await pipeline.start()
         let content = FaultTests.csv(rows: 30)
         let faulty = "job-store-\(UUID().uuidString.lowercased())"
@@ -96,7 +99,7 @@ struct ChunkStoreFaultTests {
 
     @Test("pyarrow reads every stage's chunks of a job and finds its rows, typed after validation")
     func pyarrowReadsEveryStage() async throws {
-        let pipeline = try TestPipeline()
+        let pipeline = try TestPipeline(overrides: Self.stored)
         try await pipeline.start()
         let schema = try JSONCoding.decode(TableSchema.self, from: Array("""
             {"fields": [{"name": "student_id", "type": "string", "constraints": {"required": true}},
@@ -141,7 +144,7 @@ struct ChunkStoreFaultTests {
             let pipeline = try TestPipeline(overrides: [
                 "storage.backend": backend, "storage.s3.endpoint": env.s3Endpoint, "storage.s3.bucket": env.s3Bucket,
                 "storage.s3.access.key": env.s3AccessKey, "storage.s3.secret.key": env.s3SecretKey,
-                "storage.s3.spool": NSTemporaryDirectory() + "sluice-s3-spool"])
+                "storage.s3.spool": NSTemporaryDirectory() + "sluice-s3-spool", "chunks.inline.bytes": "0"])
             try await pipeline.start()
             let id = "job-\(backend)-\(UUID().uuidString.lowercased())"
             try await pipeline.submit(JobSubmit(jobId: id, idempotencyKey: id, name: "backend.csv", source: .inline(content),

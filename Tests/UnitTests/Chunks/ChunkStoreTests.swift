@@ -45,6 +45,37 @@ struct ChunkStoreTests {
         #expect(try await chunks.deleteJob("j") == 1)
     }
 
+    @Test("a chunk within the inline limit travels in its reference: no object, the same checks on read")
+    func inlineChunks() async throws {
+        let root = NSTemporaryDirectory() + "sluice-chunks-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let chunks = ChunkStore(objects: LocalObjectStore(root: root), inlineLimit: 4)
+        let key = ChunkStore.key(jobId: "j", stage: .ingested, index: 0)
+        let ref = try await chunks.write([1, 2, 3], key: key, rows: 3)
+        #expect(ref.inline == "AQID" && ref.bytes == 3 && ref.sha256 == "039058c6f2c0cb492c533b0a4d14ef77cc0f78abccced5287d84a1a2011cfb81")
+        #expect(!FileManager.default.fileExists(atPath: root + "/" + key), "nothing is stored")
+        #expect(try await chunks.read(ref) == [1, 2, 3])
+        #expect(try await chunks.write([1, 2, 3], key: key, rows: 3) == ref, "a redelivery makes the same reference")
+        let json = String(decoding: try JSONCoding.encode(ref), as: UTF8.self)
+        #expect(json.contains("\"inline\":\"AQID\""))
+
+        // Above the limit: stored, and the reference carries no bytes.
+        let big = try await chunks.write([1, 2, 3, 4, 5], key: key, rows: 5)
+        #expect(big.inline == nil && FileManager.default.fileExists(atPath: root + "/" + key))
+        #expect(!String(decoding: try JSONCoding.encode(big), as: UTF8.self).contains("inline"))
+
+        // Altered in the message: the same permanent errors as a damaged object.
+        var altered = ref
+        altered.inline = "AQIE"
+        await #expect { try await chunks.read(altered) } throws: { error in
+            (error as? SluiceError).map { $0.code == "chunk.checksum-mismatch" && $0.message.contains("inline chunk") } ?? false
+        }
+        altered.inline = "not base64!"
+        await #expect { try await chunks.read(altered) } throws: { error in
+            (error as? SluiceError)?.code == "chunk.unreadable"
+        }
+    }
+
     @Test func anUnwritableStoreIsAStoreFault() async throws {
         let chunks = ChunkStore(objects: LocalObjectStore(root: "/proc/sluice-no"))
         await #expect { _ = try await chunks.write([1], key: "jobs/j/ingested/000000.arrows", rows: 1) } throws: { error in

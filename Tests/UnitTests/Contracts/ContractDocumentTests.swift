@@ -124,9 +124,12 @@ enum ContractSamples {
     static let record = Record(line: 2, values: [.string("x"), .integer(1), .number(1.5), .bool(true), .null],
                                keys: ["f", nil], dedupe: "d")
     static let keys = [UniqueKey(fields: ["a"], kind: "primary-key")]
-    static let ref = ChunkRef(key: "jobs/j/ingested/000000.arrows", sha256: String(repeating: "0", count: 64), bytes: 1, rows: 1)
-    static let errorsRef = ChunkRef(key: "jobs/j/validated-errors/000000.arrows", sha256: String(repeating: "1", count: 64),
+    static let ref = ChunkRef(key: "jobs/j/ingested/000000.arrows", sha256: String(repeating: "0", count: 64), bytes: 1, rows: 1,
+                              inline: "AA==")
+    static let storedRef = ChunkRef(key: "jobs/j/ingested/000000.arrows", sha256: String(repeating: "0", count: 64),
                                     bytes: 1, rows: 1)
+    static let errorsRef = ChunkRef(key: "jobs/j/validated-errors/000000.arrows", sha256: String(repeating: "1", count: 64),
+                                    bytes: 1, rows: 1, inline: "AQ==")
 
     static let all: [Sample] = [
         sample("JobSubmit",
@@ -140,10 +143,10 @@ enum ContractSamples {
                                           source: SourceInfo(format: "csv", encoding: "utf-8", bytes: 3, sha256: "h")),
                JobIngested(job: minimalJob, chunkCount: 0, rowCount: 0, columns: [])),
         sample("ChunkIngested", ChunkIngested(job: job, chunkIndex: 0, columns: ["a"], data: ref),
-               ChunkIngested(job: minimalJob, chunkIndex: 0, columns: [], data: ref)),
+               ChunkIngested(job: minimalJob, chunkIndex: 0, columns: [], data: storedRef)),
         sample("ChunkValidated", ChunkValidated(job: job, chunkIndex: 0, columns: ["a"], data: ref,
                                                 invalidCount: 1, errors: errorsRef, uniqueKeys: keys, keys: ref, schemaRef: "s@1"),
-               ChunkValidated(job: minimalJob, chunkIndex: 0, columns: [], data: ref, invalidCount: 0, errors: nil)),
+               ChunkValidated(job: minimalJob, chunkIndex: 0, columns: [], data: storedRef, invalidCount: 0, errors: nil)),
         sample("ChunkTransformed", ChunkTransformed(job: job, chunkIndex: 0, columns: ["a"], data: ref,
                                                     invalidCount: 1, errors: [errorsRef], uniqueKeys: keys, keys: ref, appended: [record],
                                                     filteredCount: 2, notes: ["n"], schemaRef: "s@1", planRef: "p@2",
@@ -152,7 +155,7 @@ enum ContractSamples {
                                                                      totalMillis: 30, maxMillis: 20,
                                                                      wouldCall: [CallPreview(line: 2, step: 1, method: "POST", url: "https://x/1",
                                                                                              headers: ["Idempotency-Key": "k"], body: "{}")])),
-               ChunkTransformed(job: minimalJob, chunkIndex: 0, columns: [], data: ref, invalidCount: 0, errors: [])),
+               ChunkTransformed(job: minimalJob, chunkIndex: 0, columns: [], data: storedRef, invalidCount: 0, errors: [])),
         sample("JobPublished", JobPublished(job: job, artifacts: [ArtifactRef(name: "a", contentType: "t", bytes: 1, sha256: "s")],
                                             rowsTotal: 1, rowsValid: 1, rowsInvalid: 0),
                JobPublished(job: minimalJob, artifacts: [], rowsTotal: 0, rowsValid: 0, rowsInvalid: 0)),
