@@ -6,9 +6,10 @@ import Logging
 import ObjectStorage
 import PostgresNIO
 
-/// Writes one artifact to a spool file beside the object store, hashing as it goes, then
-/// moves it into the store and records it in the publishing transaction: an artifact of any
-/// size is never held whole in memory, and the database keeps only its metadata.
+/// Writes one artifact to a spool file beside the object store, hashing as it goes; finished,
+/// it is a ``PendingArtifact`` that ``ArtifactBatch`` moves into the store and records in the
+/// publishing transaction: an artifact of any size is never held whole in memory, and the
+/// database keeps only its metadata.
 ///
 /// The key holds the content's hash (`jobs/<job>/artifacts/<sha256, 16 hex>/<name>`): an
 /// attempt abandoned after a timeout whose upload lands late writes its own key and can
@@ -57,20 +58,19 @@ struct ArtifactWriter {
         buffer.removeAll(keepingCapacity: true)
     }
 
-    /// Moves the artifact into the store and records it; returns its reference.
-    mutating func finish(objects: any ObjectStore, connection: PostgresConnection, logger: Logger) async throws -> ArtifactRef {
+    /// Closes the spool file: the artifact, hashed and keyed, ready for ``ArtifactBatch``
+    /// (whose put syncs the file, so it is not synced here as well).
+    mutating func finish() throws -> PendingArtifact {
         try flush()
-        try? handle.synchronize()
         try? handle.close()
         let sha = hasher.finalize().map { String(format: "%02x", $0) }.joined()
-        return try await Self.move(path, bytes: bytes, sha256: sha, jobId: jobId, name: name, contentType: contentType,
-                                   objects: objects, connection: connection, logger: logger)
+        return PendingArtifact(ref: ArtifactRef(name: name, contentType: contentType, bytes: bytes, sha256: sha),
+                               key: try Self.key(jobId: jobId, name: name, sha256: sha), content: .file(path))
     }
 
-    /// Stores a file another writer produced (the XLSX workbook): hashed where it is, then
-    /// moved into the store, never copied to a second spool file.
-    static func storeFile(_ path: String, jobId: String, name: String, contentType: String, objects: any ObjectStore,
-                          connection: PostgresConnection, logger: Logger) async throws -> ArtifactRef {
+    /// A file another writer produced (the XLSX workbook), hashed where it is: it is moved
+    /// into the store, never copied to a second spool file.
+    static func pendingFile(_ path: String, jobId: String, name: String, contentType: String) throws -> PendingArtifact {
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw SluiceError.transient("store.unavailable", "the spooled \(name) is missing")
         }
@@ -84,24 +84,8 @@ struct ArtifactWriter {
             }
         }
         let sha = hasher.finalize().map { String(format: "%02x", $0) }.joined()
-        return try await move(path, bytes: bytes, sha256: sha, jobId: jobId, name: name, contentType: contentType,
-                              objects: objects, connection: connection, logger: logger)
-    }
-
-    /// Moves a spooled, hashed artifact into the store and records it.
-    private static func move(_ path: String, bytes: Int, sha256: String, jobId: String, name: String, contentType: String,
-                             objects: any ObjectStore, connection: PostgresConnection,
-                             logger: Logger) async throws -> ArtifactRef {
-        let key = try key(jobId: jobId, name: name, sha256: sha256)
-        do {
-            try await objects.put(key, movingFile: path)
-        } catch {
-            try? FileManager.default.removeItem(atPath: path)
-            throw ChunkStore.fault(error)
-        }
-        try await record(jobId: jobId, name: name, contentType: contentType, bytes: bytes, sha256: sha256, key: key,
-                         connection: connection, logger: logger)
-        return ArtifactRef(name: name, contentType: contentType, bytes: bytes, sha256: sha256)
+        return PendingArtifact(ref: ArtifactRef(name: name, contentType: contentType, bytes: bytes, sha256: sha),
+                               key: try key(jobId: jobId, name: name, sha256: sha), content: .file(path))
     }
 
     /// Gives up: the spool file is removed.
@@ -110,19 +94,11 @@ struct ArtifactWriter {
         try? FileManager.default.removeItem(atPath: path)
     }
 
-    /// Stores a small artifact built in memory.
-    static func store(_ content: [UInt8], jobId: String, name: String, contentType: String, objects: any ObjectStore,
-                      connection: PostgresConnection, logger: Logger) async throws -> ArtifactRef {
+    /// A small artifact built in memory.
+    static func pending(_ content: [UInt8], jobId: String, name: String, contentType: String) throws -> PendingArtifact {
         let sha = SHA256.hash(data: content).map { String(format: "%02x", $0) }.joined()
-        let key = try key(jobId: jobId, name: name, sha256: sha)
-        do {
-            try await objects.put(key, bytes: content)
-        } catch {
-            throw ChunkStore.fault(error)
-        }
-        try await record(jobId: jobId, name: name, contentType: contentType, bytes: content.count, sha256: sha, key: key,
-                         connection: connection, logger: logger)
-        return ArtifactRef(name: name, contentType: contentType, bytes: content.count, sha256: sha)
+        return PendingArtifact(ref: ArtifactRef(name: name, contentType: contentType, bytes: content.count, sha256: sha),
+                               key: try key(jobId: jobId, name: name, sha256: sha), content: .memory(content))
     }
 
     /// `jobs/<job>/artifacts/<sha256, 16 hex>/<name>`.
@@ -132,17 +108,5 @@ struct ArtifactWriter {
         } catch {
             throw SluiceError.permanent("publish.invalid-artifact-name", "\(name) cannot name an artifact: \(error.message)")
         }
-    }
-
-    /// The artifact's row; a re-publication replaces it (and its old parts, from before the store).
-    private static func record(jobId: String, name: String, contentType: String, bytes: Int, sha256: String,
-                               key: ObjectKey, connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.query("DELETE FROM artifact_parts WHERE job_id = \(jobId) AND name = \(name)", logger: logger)
-        try await connection.query("""
-            INSERT INTO artifacts (job_id, name, content_type, bytes, sha256, parts, object_key)
-            VALUES (\(jobId), \(name), \(contentType), \(bytes), \(sha256), 0, \(key.value))
-            ON CONFLICT (job_id, name) DO UPDATE SET content_type = EXCLUDED.content_type, bytes = EXCLUDED.bytes,
-                sha256 = EXCLUDED.sha256, parts = 0, content = NULL, object_key = EXCLUDED.object_key, created_at = now()
-            """, logger: logger)
     }
 }

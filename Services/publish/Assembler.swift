@@ -55,18 +55,28 @@ enum Assembler {
         let policy = options.invalidRows
         let failed = policy?.action == .fail && share > (policy?.maxInvalidShare ?? 0)
         let status = failed ? "failed" : dryRun ? "dry-run" : "published"
-        let reports = pass.reports(ready: ready, status: status, objects: objects, connection: context.connection,
-                                   logger: context.logger)
-        var artifacts = try await pass.finishDataset(with: reports, objects: objects, connection: context.connection,
-                                                     logger: context.logger)
+        let reports = pass.reports(ready: ready, status: status)
+        var pending = try await pass.finishDataset(with: reports)
         finished = true
-        artifacts += try await reports.store(outputs: outputs)
-        if failed {
-            // A failed job keeps its reports (they explain the failure) but publishes no dataset.
-            try await repository.removeArtifacts(jobId: jobId, names: artifacts.map(\.name).filter { $0.hasPrefix("output.") })
-            if outputs.contains(.results) {
-                _ = try await reports.results(artifacts: artifacts.map(\.name).filter { !$0.hasPrefix("output.") } + ["results.json"])
+        do {
+            pending += try reports.artifacts(outputs: outputs)
+            if failed {
+                // A failed job keeps its reports (they explain the failure) but publishes no dataset.
+                let dataset = pending.filter { $0.name.hasPrefix("output.") }
+                dataset.forEach { $0.discard() }
+                pending.removeAll { $0.name.hasPrefix("output.") }
+                try await repository.removeArtifacts(jobId: jobId, names: dataset.map(\.name))
             }
+            if outputs.contains(.results) {
+                pending.append(try reports.results(artifacts: pending.map(\.name) + ["results.json"]))
+            }
+        } catch {
+            pending.forEach { $0.discard() }
+            throw error
+        }
+        let artifacts = try await ArtifactBatch.store(pending, jobId: jobId, objects: objects, connection: context.connection,
+                                                      logger: context.logger)
+        if failed {
             let reason = "\(pass.tally.invalid) of \(ready.rows) rows are invalid (\(Reports.percent(share))), more than the "
                 + "job's limit of \(Reports.percent(policy?.maxInvalidShare ?? 0)); see validation.csv for every problem, "
                 + "fix the input and submit again"
@@ -75,9 +85,6 @@ enum Assembler {
                                       payload: JobFailed(job: job, stage: "publish", code: "publish.too-many-invalid",
                                                          reason: reason)))
             return
-        }
-        if outputs.contains(.results) {
-            artifacts.append(try await reports.results(artifacts: artifacts.map(\.name) + ["results.json"]))
         }
         let published = JobPublished(job: job, artifacts: artifacts.sorted { $0.name < $1.name }, rowsTotal: ready.rows,
                                      rowsValid: pass.tally.valid, rowsInvalid: pass.tally.invalid)

@@ -9,7 +9,7 @@ import Tabular
 /// The processed dataset, written once per chosen format as records stream past in order:
 /// CSV (formula-injection safe), JSON Lines, and XLSX (deflated on its own thread,
 /// ``SheetLane``). Every output is spooled to a file beside the object store and moved into
-/// it at the end, so nothing here needs the database until the job is published.
+/// it at the end with the job's other artifacts (``ArtifactBatch``).
 struct DatasetOutputs {
     private var csv: ArtifactWriter?
     private var jsonl: ArtifactWriter?
@@ -61,21 +61,18 @@ struct DatasetOutputs {
     }
 
     /// Finishes every output; `sheets` adds the summary, validation and KPI sheets to the
-    /// XLSX workbook first. Moves them into the store, records them, returns the references.
-    mutating func finish(sheets: @escaping @Sendable (XLSXStreamWriter) throws -> Void, objects: any ObjectStore,
-                         connection: PostgresConnection, logger: Logger) async throws -> [ArtifactRef] {
-        var refs: [ArtifactRef] = []
-        if var csv { refs.append(try await csv.finish(objects: objects, connection: connection, logger: logger)) }
-        if var jsonl { refs.append(try await jsonl.finish(objects: objects, connection: connection, logger: logger)) }
+    /// XLSX workbook first. Returns them ready for ``ArtifactBatch`` (spool files until then).
+    mutating func finish(sheets: @escaping @Sendable (XLSXStreamWriter) throws -> Void) async throws -> [PendingArtifact] {
+        var pending: [PendingArtifact] = []
+        if var csv { pending.append(try csv.finish()) }
+        if var jsonl { pending.append(try jsonl.finish()) }
         if let xlsx {
-            defer { try? FileManager.default.removeItem(atPath: xlsx.path) }
             try await xlsx.finish(sheets: sheets)
-            refs.append(try await ArtifactWriter.storeFile(
+            pending.append(try ArtifactWriter.pendingFile(
                 xlsx.path, jobId: jobId, name: "output.xlsx",
-                contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                objects: objects, connection: connection, logger: logger))
+                contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
         }
-        return refs
+        return pending
     }
 
     /// Gives up every output (their spool files are removed).

@@ -108,16 +108,15 @@ struct Pass: @unchecked Sendable {
         errors.sort { $0.line < $1.line }
     }
 
-    /// Finishes the dataset outputs (the XLSX workbook gets the report sheets first), moves
-    /// them into the store and records them.
-    mutating func finishDataset(with reports: Reports, objects: any ObjectStore, connection: PostgresConnection,
-                                logger: Logger) async throws -> [ArtifactRef] {
+    /// Finishes the dataset outputs (the XLSX workbook gets the report sheets first), ready
+    /// to be stored with the job's other artifacts.
+    mutating func finishDataset(with reports: Reports) async throws -> [PendingArtifact] {
         guard var dataset else { return [] }
         self.dataset = nil
         do {
-            return try await dataset.finish(sheets: reports.sheets, objects: objects, connection: connection, logger: logger)
+            return try await dataset.finish(sheets: reports.sheets)
         } catch {
-            dataset.discard()  // the spool files not yet moved into the store
+            dataset.discard()  // the spool files not yet handed on
             throw error
         }
     }
@@ -125,11 +124,9 @@ struct Pass: @unchecked Sendable {
     /// Gives up: spooled outputs are removed.
     func discard() { dataset?.discard() }
 
-    func reports(ready: ReadyJob, status: String, objects: any ObjectStore, connection: PostgresConnection,
-                 logger: Logger) -> Reports {
+    func reports(ready: ReadyJob, status: String) -> Reports {
         Reports(ready: ready, tally: tally, errors: errors, statistics: stats?.summary ?? TableSummary(rows: 0, columns: []),
-                aggregates: aggregator?.tables ?? [], meta: meta, status: status,
-                objects: objects, connection: connection, logger: logger)
+                aggregates: aggregator?.tables ?? [], meta: meta, status: status)
     }
 
     private mutating func open(_ names: [String]) throws {

@@ -7,7 +7,7 @@ import Reports
 import Tabular
 import Validation
 
-/// Stores a job's report artifacts: `summary.json`/`summary.csv`, `validation.json`/
+/// Makes a job's report artifacts: `summary.json`/`summary.csv`, `validation.json`/
 /// `validation.csv`, `report.pdf` and `results.json`, as the job's outputs ask.
 struct Reports {
     let ready: ReadyJob
@@ -18,9 +18,6 @@ struct Reports {
     let meta: MetaSummary
     /// `published`, `dry-run` or `failed`.
     let status: String
-    let objects: any ObjectStore
-    let connection: PostgresConnection
-    let logger: Logger
     var jobId: String { ready.job.jobId }
 
     /// The share of rows read that did not fail (filtered and deduplicated rows are the plan's
@@ -29,15 +26,16 @@ struct Reports {
         ready.rows == 0 ? 1 : Double(ready.rows - tally.invalid) / Double(ready.rows)
     }
 
-    func store(outputs: Set<JobOptions.Output>) async throws -> [ArtifactRef] {
-        var refs: [ArtifactRef] = []
+    /// The report artifacts `outputs` asks for, ready to be stored with the dataset's.
+    func artifacts(outputs: Set<JobOptions.Output>) throws -> [PendingArtifact] {
+        var refs: [PendingArtifact] = []
         if outputs.contains(.summary) {
             let job = ready.job
             let summary = JobSummary(job: .init(id: job.jobId, name: job.name, tags: job.tags),
                                      rows: .init(total: ready.rows, valid: tally.valid, invalid: tally.invalid),
                                      columns: statistics.columns, aggregates: aggregates)
-            refs.append(try await save(try Self.json(summary), "summary.json", "application/json"))
-            refs.append(try await save(Array(statistics.csv.utf8), "summary.csv", "text/csv"))
+            refs.append(try save(try Self.json(summary), "summary.json", "application/json"))
+            refs.append(try save(Array(statistics.csv.utf8), "summary.csv", "text/csv"))
         }
         if outputs.contains(.validation) {
             var counts: [String: Int] = [:]
@@ -46,8 +44,8 @@ struct Reports {
                                           rows: .init(total: ready.rows, valid: ready.rows - tally.invalid, invalid: tally.invalid),
                                           successRate: successRate,
                                           errorCounts: counts, errors: errors)
-            refs.append(try await save(try Self.json(report), "validation.json", "application/json"))
-            refs.append(try await save(report.csv(), "validation.csv", "text/csv"))
+            refs.append(try save(try Self.json(report), "validation.json", "application/json"))
+            refs.append(try save(report.csv(), "validation.csv", "text/csv"))
         }
         if outputs.contains(.report) {
             let pdf: [UInt8]
@@ -55,7 +53,7 @@ struct Reports {
                 // Drawing is deterministic: the same job fails the same way on every retry.
                 throw SluiceError.permanent("publish.pdf", "drawing the PDF report failed: \(error)")
             }
-            refs.append(try await save(pdf, "report.pdf", "application/pdf"))
+            refs.append(try save(pdf, "report.pdf", "application/pdf"))
         }
         return refs
     }
@@ -101,8 +99,8 @@ struct Reports {
             kpis: kpis, columns: statistics.columns, validation: validationSummary, aggregates: aggregates)
     }
 
-    /// `results.json`, written last so it can list every artifact and time the publish stage.
-    func results(artifacts: [String]) async throws -> ArtifactRef {
+    /// `results.json`, made last so it can list every artifact and time the publish stage.
+    func results(artifacts: [String]) throws -> PendingArtifact {
         let job = ready.job
         let now = Date()
         let document = ResultsDocument(
@@ -123,7 +121,7 @@ struct Reports {
             ],
             warnings: job.warnings ?? [], notes: meta.notes, artifacts: artifacts.sorted(),
             calls: meta.calls.map { ResultsDocument.Calls($0, errors: errors) })
-        return try await save(try Self.json(document), "results.json", "application/json")
+        return try save(try Self.json(document), "results.json", "application/json")
     }
 
     static func percent(_ share: Double) -> String {
@@ -138,8 +136,7 @@ struct Reports {
         return bytes
     }
 
-    private func save(_ bytes: [UInt8], _ name: String, _ type: String) async throws -> ArtifactRef {
-        try await ArtifactWriter.store(bytes, jobId: jobId, name: name, contentType: type, objects: objects,
-                                       connection: connection, logger: logger)
+    private func save(_ bytes: [UInt8], _ name: String, _ type: String) throws -> PendingArtifact {
+        try ArtifactWriter.pending(bytes, jobId: jobId, name: name, contentType: type)
     }
 }
