@@ -18,9 +18,14 @@ struct CheckedRows {
     /// was not a plain ISO date: that column is encoded from its cells instead).
     private var dates: [DateColumnBuilder?] = []
 
+    /// Rows checked between two yields: a big chunk is seconds of work in a debug build, and
+    /// the service's other tasks (the job-control board's refresh, the control queue, the
+    /// outbox relay) share the same few threads; without a yield a cancel could wait for them.
+    static let rowsPerYield = 2_048
+
     /// Checks a chunk of texts straight from its columns; text columns whose kept cells all
     /// come out as they went in are carried, not encoded again.
-    mutating func check(_ chunk: TextChunk, with checker: RowChecker, missing: [String]) {
+    mutating func check(_ chunk: TextChunk, with checker: RowChecker, missing: [String]) async {
         let headerWidth = chunk.header.columns.count
         var columns = chunk.arrays.indices.map { chunk.texts($0) }
         // Only when every row has the header's width: a ragged row's cells are not all in the header's columns.
@@ -32,6 +37,7 @@ struct CheckedRows {
         // One buffer for every row's texts, refilled in place instead of allocated per row.
         var cells: [String?] = []
         for row in 0..<chunk.count {
+            if row % Self.rowsPerYield == Self.rowsPerYield - 1 { await Task.yield() }
             cells.removeAll(keepingCapacity: true)
             for column in 0..<chunk.width(row) {
                 var text: String?
@@ -55,11 +61,12 @@ struct CheckedRows {
     }
 
     /// Checks records of any cells (a chunk not made of texts).
-    mutating func check(_ records: [Record], with checker: RowChecker, missing: [String]) {
+    mutating func check(_ records: [Record], with checker: RowChecker, missing: [String]) async {
         valid.reserveCapacity(records.count)
         startDates(checker, columns: missing.count, capacity: records.count)
         var cells: [String?] = []
-        for record in records {
+        for (row, record) in records.enumerated() {
+            if row % Self.rowsPerYield == Self.rowsPerYield - 1 { await Task.yield() }
             cells.removeAll(keepingCapacity: true)
             for (index, value) in record.values.enumerated() {
                 cells.append(value.isNull ? (index < missing.count ? missing[index] : "") : value.csvText)

@@ -42,9 +42,9 @@ struct ChunkValidator: Sendable {
             let checker = resolved.compiled.rowChecker(header: chunk.columns)
             let missing = Self.missingTokens(resolved.compiled.schema, header: chunk.columns)
             if let texts = try ChunkStore.unreadable(chunk.data, { () throws(ArrowFormatError) in try TextChunk(table) }) {
-                checked.check(texts, with: checker, missing: missing)
+                await checked.check(texts, with: checker, missing: missing)
             } else {
-                checked.check(try records(), with: checker, missing: missing)
+                await checked.check(try records(), with: checker, missing: missing)
             }
         } else {
             for record in try records() {

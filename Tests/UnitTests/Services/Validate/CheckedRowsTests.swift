@@ -24,13 +24,13 @@ struct CheckedRowsTests {
     ]
 
     /// Both paths over `rows`: (validated records as written and read back, carried columns).
-    static func run(_ rows: [[String?]], schema: TableSchema = schema) throws -> (texts: [Record], records: [Record], carried: Set<Int>) {
-        let (texts, records, carried, _) = try written(rows, schema: schema)
+    static func run(_ rows: [[String?]], schema: TableSchema = schema) async throws -> (texts: [Record], records: [Record], carried: Set<Int>) {
+        let (texts, records, carried, _) = try await written(rows, schema: schema)
         return (texts, records, carried)
     }
 
     /// `run`, and the validated chunk as written.
-    static func written(_ rows: [[String?]], schema: TableSchema = schema) throws
+    static func written(_ rows: [[String?]], schema: TableSchema = schema) async throws
         -> (texts: [Record], records: [Record], carried: Set<Int>, table: ArrowTable) {
         var builder = TextChunkBuilder(headerWidth: header.count)
         for (offset, cells) in rows.enumerated() { builder.append(line: offset + 2, cells: cells) }
@@ -38,9 +38,9 @@ struct CheckedRowsTests {
         let checker = try CompiledSchema(schema: schema).rowChecker(header: header)
         let missing = ChunkValidator.missingTokens(schema, header: header)
         var direct = CheckedRows()
-        direct.check(try #require(try TextChunk(table)), with: checker, missing: missing)
+        await direct.check(try #require(try TextChunk(table)), with: checker, missing: missing)
         var viaRecords = CheckedRows()
-        viaRecords.check(try ChunkCodec.decode(table).records, with: checker, missing: missing)
+        await viaRecords.check(try ChunkCodec.decode(table).records, with: checker, missing: missing)
         let written = ChunkCodec.encode(direct.valid, header: ChunkCodec.Header(columns: header), carried: direct.carried)
         let expected = ChunkCodec.encode(viaRecords.valid, header: ChunkCodec.Header(columns: header))
         #expect(direct.errors == viaRecords.errors && direct.invalid == viaRecords.invalid)
@@ -49,8 +49,8 @@ struct CheckedRowsTests {
     }
 
     @Test("text chunks check as their records do; only text columns that kept every text are carried; dates are typed")
-    func carriesTextColumns() throws {
-        let (texts, records, carried, table) = try Self.written(Self.rows)
+    func carriesTextColumns() async throws {
+        let (texts, records, carried, table) = try await Self.written(Self.rows)
         #expect(texts == records)
         #expect(texts.count == 3 && texts[1].values[2] == .null)
         // name and the unknown note; not city ("NA" became null), nor the integer id; the date column made as date32
@@ -71,14 +71,14 @@ struct CheckedRowsTests {
     }
 
     @Test("ragged rows are checked but no text column is carried (the date column is still typed)")
-    func ragged() throws {
-        let (texts, records, carried) = try Self.run(Self.rows + [["5", "Dee"], ["6", "Eve", "Oslo", "2024-01-06", "z", "extra"]])
+    func ragged() async throws {
+        let (texts, records, carried) = try await Self.run(Self.rows + [["5", "Dee"], ["6", "Eve", "Oslo", "2024-01-06", "z", "extra"]])
         #expect(texts == records)
         #expect(carried == [3])
     }
 
     @Test("with no missing values an empty cell is the text \"\": a column holding one is not carried as null")
-    func noMissingValues() throws {
+    func noMissingValues() async throws {
         let schema = TableSchema(fields: [Field(name: "id", type: "integer"), Field(name: "name", type: "string")],
                                  missingValues: [])
         let rows: [[String?]] = [["1", "Ada"], ["2", nil]]
@@ -88,7 +88,7 @@ struct CheckedRowsTests {
         let table = builder.table(header: ChunkCodec.Header(columns: header))
         let checker = try CompiledSchema(schema: schema).rowChecker(header: header)
         var checked = CheckedRows()
-        checked.check(try #require(try TextChunk(table)), with: checker, missing: ChunkValidator.missingTokens(schema, header: header))
+        await checked.check(try #require(try TextChunk(table)), with: checker, missing: ChunkValidator.missingTokens(schema, header: header))
         #expect(checked.carried[1] == nil)
         let written = ChunkCodec.encode(checked.valid, header: ChunkCodec.Header(columns: header), carried: checked.carried)
         #expect(try ChunkCodec.decode(written).records.map { $0.values[1] } == [.string("Ada"), .string("")])
