@@ -31,7 +31,15 @@ struct MailSender {
         var permanent = true
         for address in addresses {
             let target = "mailto:" + address
-            if try await repository.wasDelivered(messageId: messageId, url: target) { continue }
+            switch try await repository.claim(messageId: messageId, url: target, jobId: subject, event: event,
+                                              hold: settings.timeout + .seconds(30)) {
+            case .delivered: continue
+            case .busy:
+                failures.append("\(address): another copy of this message is being delivered")
+                permanent = false
+                continue
+            case .mine: break
+            }
             do {
                 try await SMTPClient.send(MailMessage(to: [address], subject: rendered.subject, body: rendered.body),
                                           config: smtp, messageId: "\(MessageID.hash(messageId, address))@sluice")

@@ -38,7 +38,31 @@ struct NotifyRepository {
             """,
             "CREATE INDEX deliveries_job ON deliveries (job_id)",
         ]),
+        Migration(2, "a delivery is claimed while it is being sent", [
+            "ALTER TABLE deliveries ADD COLUMN claimed_until timestamptz",
+        ]),
     ])
+
+    /// What a claim found.
+    enum Claim { case mine, delivered, busy }
+
+    /// Claims the delivery of `messageId` to `url` for `hold`: a second copy of the message
+    /// (a relay's re-send, a redelivery) arriving while the first is still sending must not
+    /// send it again. A claim older than `hold` (its sender died) can be taken over.
+    func claim(messageId: String, url: String, jobId: String, event: String, hold: Duration) async throws -> Claim {
+        let seconds = Double(hold.components.seconds) + Double(hold.components.attoseconds) / 1e18
+        let rows = try await runtime.database.query("""
+            INSERT INTO deliveries (message_id, url, job_id, event, status, attempts, claimed_until)
+            VALUES (\(messageId), \(url), \(jobId), \(event), 'sending', 0, now() + make_interval(secs => \(seconds)))
+            ON CONFLICT (message_id, url) DO UPDATE SET status = 'sending', claimed_until = EXCLUDED.claimed_until,
+                updated_at = now()
+            WHERE deliveries.status <> 'delivered'
+              AND (deliveries.status <> 'sending' OR deliveries.claimed_until IS NULL OR deliveries.claimed_until < now())
+            RETURNING 1
+            """, logger: runtime.logger)
+        for try await _ in rows { return .mine }
+        return try await wasDelivered(messageId: messageId, url: url) ? .delivered : .busy
+    }
 
     func wasDelivered(messageId: String, url: String) async throws -> Bool {
         let rows = try await runtime.database.query("""
@@ -54,7 +78,7 @@ struct NotifyRepository {
             INSERT INTO deliveries (message_id, url, job_id, event, status, http_status, error)
             VALUES (\(messageId), \(url), \(jobId), \(event), \(status), \(httpStatus), \(error))
             ON CONFLICT (message_id, url) DO UPDATE SET status = EXCLUDED.status, http_status = EXCLUDED.http_status,
-                error = EXCLUDED.error, attempts = deliveries.attempts + 1, updated_at = now()
+                error = EXCLUDED.error, attempts = deliveries.attempts + 1, claimed_until = NULL, updated_at = now()
             """, logger: runtime.logger)
     }
 

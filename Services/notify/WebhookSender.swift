@@ -20,7 +20,14 @@ struct WebhookSender {
         let repository = NotifyRepository(runtime: runtime)
         var failures: [String] = []
         for url in urls {
-            if try await repository.wasDelivered(messageId: messageId, url: url) { continue }
+            switch try await repository.claim(messageId: messageId, url: url, jobId: subject, event: event,
+                                              hold: timeout + .seconds(30)) {
+            case .delivered: continue
+            case .busy:
+                failures.append("\(url): another copy of this message is being delivered")
+                continue
+            case .mine: break
+            }
             do {
                 let result = try await Outbound.post(url: url, body: body, headers: ["X-Sluice-Event": event],
                                                      timeout: timeout)
