@@ -125,7 +125,7 @@ for name in services {
 targets.append(.target(name: "Catalog", dependencies: ["Hosting", "Runtime", "APIModels", .product(name: "Logging", package: "swift-log")] + services.map { .target(name: "\($0)Service") },
                        path: "Services/catalog", swiftSettings: strict))
 
-targets.append(.executableTarget(name: "sluice", dependencies: ["Catalog",
+targets.append(.executableTarget(name: "sluice", dependencies: ["Catalog", "SchedulerService",
     "Contracts", "APIModels", "Messaging", "Runtime", "Hosting", "Definitions", "Tabular", "Outbound", "Validation", "Plans",
     "Toolkit",
     .product(name: "ArgumentParser", package: "swift-argument-parser"),

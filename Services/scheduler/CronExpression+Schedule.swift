@@ -7,19 +7,19 @@ import Foundation
 /// field — to the next allowed month, then day, hour and minute — so even a yearly
 /// schedule costs a few dozen steps, never a minute-by-minute scan.
 ///
-/// Daylight saving time follows croniter (7.x), the reference used by the tests:
-/// - **Fall back (overlap):** fire times are real instants, so a reading inside the
-///   repeated hour fires twice, once per offset (`30 1 * * *` fires at 01:30 EDT and
-///   again at 01:30 EST; `0 * * * *` fires at both 01:00s).
-/// - **Spring forward (gap):** a reading that does not exist fires at the first minute
-///   after the gap (the instant the clocks jump) when the hour field is restricted —
-///   a daily `30 2 * * *` job runs at 03:00 that day rather than being lost. When the
-///   hour field allows every hour (`*/15 * * * *`, `30 * * * *`) the skipped readings
-///   are simply skipped, since the next hour's run is coming anyway.
-///
-/// One croniter quirk is kept for fidelity: where clocks go back by less than an hour
-/// (Lord Howe Island, 30 minutes), a reading in the repeated window fires only once
-/// unless it is the first match in the new offset (`*/20 1 * * *` fires 01:40 once).
+/// Daylight saving time follows Vixie cron's rule (`cron(8)`), on real transition dates of
+/// the zone's rules. A job is a *wildcard job* when its minute or hour field starts with `*`
+/// (`*/15 * * * *`, `0 * * * *`, `*/20 1 * * *`), otherwise a *fixed-time job*
+/// (`30 2 * * *`, `15 1-3 * * *`, `@daily`):
+/// - **Spring forward (gap):** a fixed time inside the skipped hour runs right after the
+///   jump (`30 2 * * *` runs at 03:00 that day, once however many of its times the gap
+///   held); a wildcard job's skipped readings are skipped, its next run is coming anyway.
+/// - **Fall back (overlap):** a fixed-time job is not run twice: a reading inside the
+///   repeated hour fires at its first occurrence only (`30 1 * * *` at 01:30 EDT, not again
+///   at 01:30 EST); a wildcard job follows real time and fires at both (`0 * * * *` at
+///   both 01:00s).
+/// Fire times are always computed with calendar arithmetic on wall readings resolved
+/// through the zone's offsets, never by adding fixed durations.
 extension CronExpression {
     /// How many years ahead the search looks before concluding nothing matches.
     ///
@@ -49,7 +49,7 @@ extension CronExpression {
         let primaryOffset = zone.offsetSeconds(at: primary)
         if primaryOffset != startOffset,
            let alternative = alternativeFire(fromWall: wallStart(after: after, offset: primaryOffset),
-                                             after: after, zone: zone),
+                                             after: after, before: primary, zone: zone),
            alternative < primary
         {
             return Date(timeIntervalSince1970: TimeInterval(alternative))
@@ -64,29 +64,45 @@ extension CronExpression {
 
     /// The earliest fire instant after `after`, scanning readings from `start` on.
     private func firstFire(fromWall start: WallClockTime, after: Int, zone: CronZoneMap) -> Int? {
-        let everyHour = hours.containsAll(0...23)
         let limitYear = start.year + Self.searchHorizonYears
         var wall = start
         while let match = nextMatch(atOrAfter: wall, limitYear: limitYear) {
             let naive = match.naiveSeconds
             switch zone.resolve(wallSeconds: naive) {
             case .instants(let instants):
-                if let instant = instants.first(where: { $0 > after }) { return instant }
+                if let instant = fire(among: instants, after: after) { return instant }
             case .gap(let end):
-                if !everyHour, end > after { return end }
+                if !followsRealTime, end > after { return end }
             }
             wall = WallClockTime(naiveSeconds: naive + 60)
         }
         return nil
     }
 
-    /// The first matching reading from `start` in the new offset, if it exists on the
-    /// timeline after `after`; readings in a gap never count as alternatives.
-    private func alternativeFire(fromWall start: WallClockTime, after: Int, zone: CronZoneMap) -> Int? {
-        guard let match = nextMatch(atOrAfter: start, limitYear: start.year + Self.searchHorizonYears),
-              case .instants(let instants) = zone.resolve(wallSeconds: match.naiveSeconds)
-        else { return nil }
-        return instants.first(where: { $0 > after })
+    /// The instant a reading fires at after `after`: a reading the fall-back repeats fires at
+    /// every occurrence for a wildcard job, at its first only for a fixed-time job.
+    private func fire(among instants: [Int], after: Int) -> Int? {
+        if followsRealTime { return instants.first(where: { $0 > after }) }
+        return instants.first.flatMap { $0 > after ? $0 : nil }
+    }
+
+    /// The first fire from `start`, read in the new offset, that exists on the timeline
+    /// after `after` and comes before `primary`; readings in a gap never count as
+    /// alternatives. (After a half-hour fall-back, the first such reading may still be one
+    /// the clocks passed before they went back, so the search goes on to the next.)
+    private func alternativeFire(fromWall start: WallClockTime, after: Int, before primary: Int,
+                                 zone: CronZoneMap) -> Int? {
+        let offset = zone.offsetSeconds(at: primary)
+        var wall = start
+        while let match = nextMatch(atOrAfter: wall, limitYear: start.year + 1) {
+            let naive = match.naiveSeconds
+            if naive - offset >= primary { return nil }
+            if case .instants(let instants) = zone.resolve(wallSeconds: naive), let fire = fire(among: instants, after: after) {
+                return fire
+            }
+            wall = WallClockTime(naiveSeconds: naive + 60)
+        }
+        return nil
     }
 
     /// The first wall reading at or after `start` that every field allows.

@@ -39,6 +39,10 @@ public struct CronExpression: Sendable, Hashable, CustomStringConvertible {
     let dayOfMonthIsWildcard: Bool
     /// Whether the day-of-week field was written starting with `*`.
     let dayOfWeekIsWildcard: Bool
+    /// Vixie cron's "wildcard job": the minute or the hour field was written starting with
+    /// `*`. Across a daylight-saving change such a job follows real time; any other job is
+    /// a fixed-time job (see `next(after:in:)`).
+    let followsRealTime: Bool
 
     /// Parses a five-field expression or a macro such as `@daily`.
     ///
@@ -66,6 +70,7 @@ public struct CronExpression: Sendable, Hashable, CustomStringConvertible {
         daysOfWeek = try Self.parseField(fields[4], as: .dayOfWeek)
         dayOfMonthIsWildcard = fields[2].hasPrefix("*")
         dayOfWeekIsWildcard = fields[4].hasPrefix("*")
+        followsRealTime = fields[0].hasPrefix("*") || fields[1].hasPrefix("*")
     }
 
     /// What each supported macro stands for.

@@ -33,15 +33,18 @@ struct ScheduleRepository {
             )
             """,
         ]),
+        Migration(2, "a time zone per schedule", [
+            "ALTER TABLE schedules ADD COLUMN zone text NOT NULL DEFAULT 'UTC'",
+        ]),
     ])
 
-    private static let columns = "id, name, cron, job::text, enabled, next_fire_at"
+    private static let columns = "id, name, cron, zone, job::text, enabled, next_fire_at"
 
     private func decode(_ rows: PostgresRowSequence) async throws -> [Schedule] {
         var result: [Schedule] = []
-        for try await r in rows.decode((String, String, String, String, Bool, Date?).self) {
-            let job = try JSONCoding.decode(JobSubmit.self, from: Array(r.3.utf8))
-            result.append(Schedule(id: r.0, name: r.1, cron: r.2, job: job, enabled: r.4, nextFireAt: r.5))
+        for try await r in rows.decode((String, String, String, String, String, Bool, Date?).self) {
+            let job = try JSONCoding.decode(JobSubmit.self, from: Array(r.4.utf8))
+            result.append(Schedule(id: r.0, name: r.1, cron: r.2, zone: r.3, job: job, enabled: r.5, nextFireAt: r.6))
         }
         return result
     }
@@ -71,10 +74,11 @@ struct ScheduleRepository {
     func upsert(_ schedule: Schedule) async throws {
         let job = String(decoding: try JSONCoding.encode(schedule.job), as: UTF8.self)
         try await runtime.database.query("""
-            INSERT INTO schedules (id, name, cron, job, enabled, next_fire_at)
-            VALUES (\(schedule.id), \(schedule.name), \(schedule.cron), \(job)::jsonb, \(schedule.enabled), \(schedule.nextFireAt))
-            ON CONFLICT (id) DO UPDATE SET cron = EXCLUDED.cron, job = EXCLUDED.job, enabled = EXCLUDED.enabled,
-                next_fire_at = EXCLUDED.next_fire_at, updated_at = now()
+            INSERT INTO schedules (id, name, cron, zone, job, enabled, next_fire_at)
+            VALUES (\(schedule.id), \(schedule.name), \(schedule.cron), \(schedule.zone), \(job)::jsonb, \(schedule.enabled),
+                    \(schedule.nextFireAt))
+            ON CONFLICT (id) DO UPDATE SET cron = EXCLUDED.cron, zone = EXCLUDED.zone, job = EXCLUDED.job,
+                enabled = EXCLUDED.enabled, next_fire_at = EXCLUDED.next_fire_at, updated_at = now()
             """, logger: runtime.logger)
     }
 

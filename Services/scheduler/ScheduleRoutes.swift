@@ -24,8 +24,14 @@ enum ScheduleRoutes {
             guard !input.name.trimmingCharacters(in: .whitespaces).isEmpty else {
                 return HTTPResponses.error(.badRequest, "scheduler.invalid-request", "a schedule needs a name")
             }
+            let zoneName = input.zone ?? "UTC"
+            guard let zone = TimeZone(identifier: zoneName) else {
+                return HTTPResponses.error(.badRequest, "scheduler.invalid-zone",
+                                           "unknown time zone '\(zoneName)': use an IANA name such as Europe/Madrid")
+            }
             let schedule = Schedule(id: MessageID.hash("schedule", input.name), name: input.name, cron: input.cron,
-                                    job: input.job, enabled: input.enabled ?? true, nextFireAt: cron.next(after: Date()))
+                                    zone: zone.identifier, job: input.job, enabled: input.enabled ?? true,
+                                    nextFireAt: cron.next(after: Date(), in: zone))
             try await repository.upsert(schedule)
             return HTTPResponses.json(schedule, status: .created)
         }

@@ -33,8 +33,9 @@ struct SchedulerLoop {
             let repository = ScheduleRepository(runtime: runtime)
             var fired = 0
             for schedule in try await repository.lockDue(now: now, on: connection) {
-                guard let fireTime = schedule.nextFireAt, let cron = try? CronExpression(schedule.cron) else { continue }
-                let next = cron.next(after: max(fireTime, now.addingTimeInterval(-grace)))
+                guard let fireTime = schedule.nextFireAt, let cron = try? CronExpression(schedule.cron),
+                      let zone = TimeZone(identifier: schedule.zone) else { continue }
+                let next = cron.next(after: max(fireTime, now.addingTimeInterval(-grace)), in: zone)
                 if now.timeIntervalSince(fireTime) <= grace,
                    try await repository.recordFire(scheduleId: schedule.id, at: fireTime, on: connection) {
                     try emitter.emit(Self.submission(for: schedule, at: fireTime))

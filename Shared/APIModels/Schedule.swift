@@ -1,7 +1,8 @@
 import Contracts
 import Foundation
 
-/// A stored cron schedule. Times are UTC.
+/// A stored cron schedule: its expression is read on the wall clock of `zone`; the instants
+/// (`nextFireAt`) are absolute.
 public struct Schedule: Codable, Sendable, Hashable {
     /// Stable id (derived from the name).
     public var id: String
@@ -9,6 +10,9 @@ public struct Schedule: Codable, Sendable, Hashable {
     public var name: String
     /// A 5-field cron expression or macro.
     public var cron: String
+    /// The IANA time zone the expression is read in (`UTC` by default), with Vixie cron's
+    /// daylight-saving rule (docs/schedules.md).
+    public var zone: String
     /// The submission published at each fire time (its job id is made per fire).
     public var job: JobSubmit
     /// Paused schedules do not fire.
@@ -17,13 +21,29 @@ public struct Schedule: Codable, Sendable, Hashable {
     public var nextFireAt: Date?
 
     /// A schedule as stored.
-    public init(id: String, name: String, cron: String, job: JobSubmit, enabled: Bool, nextFireAt: Date?) {
+    public init(id: String, name: String, cron: String, zone: String = "UTC", job: JobSubmit, enabled: Bool,
+                nextFireAt: Date?) {
         self.id = id
         self.name = name
         self.cron = cron
+        self.zone = zone
         self.job = job
         self.enabled = enabled
         self.nextFireAt = nextFireAt
+    }
+
+    private enum CodingKeys: String, CodingKey { case id, name, cron, zone, job, enabled, nextFireAt }
+
+    /// Decodes a schedule; one from a scheduler that predates zones is in UTC.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decode(String.self, forKey: .id)
+        name = try container.decode(String.self, forKey: .name)
+        cron = try container.decode(String.self, forKey: .cron)
+        zone = try container.decodeIfPresent(String.self, forKey: .zone) ?? "UTC"
+        job = try container.decode(JobSubmit.self, forKey: .job)
+        enabled = try container.decode(Bool.self, forKey: .enabled)
+        nextFireAt = try container.decodeIfPresent(Date.self, forKey: .nextFireAt)
     }
 }
 
@@ -33,15 +53,18 @@ public struct ScheduleRequest: Codable, Sendable {
     public var name: String
     /// A 5-field cron expression or macro.
     public var cron: String
+    /// The IANA time zone to read the expression in (default `UTC`).
+    public var zone: String?
     /// The submission to publish at each fire time.
     public var job: JobSubmit
     /// Whether it fires (default true).
     public var enabled: Bool?
 
     /// A request.
-    public init(name: String, cron: String, job: JobSubmit, enabled: Bool? = nil) {
+    public init(name: String, cron: String, zone: String? = nil, job: JobSubmit, enabled: Bool? = nil) {
         self.name = name
         self.cron = cron
+        self.zone = zone
         self.job = job
         self.enabled = enabled
     }

@@ -2,6 +2,7 @@ import APIModels
 import Contracts
 import Foundation
 import Outbound
+import SchedulerService
 import Testing
 
 /// A pipeline with a gateway, two projects (`alpha`, `beta`) and a signed-in user of every
@@ -71,9 +72,17 @@ final class GatewayWorld: @unchecked Sendable {
         let stored = try await pipeline.gateway("PUT", "/projects/alpha/schemas/grades", token: admin, body: Array(schema.utf8))
         #expect(stored.status == 201, "\(String(decoding: stored.body, as: UTF8.self))")
         let schedule = try await pipeline.gatewayJSON(Schedule.self, "POST", "/schedules", token: admin, json: NewScheduleBody(
-            project: "alpha", name: "alpha-nightly-\(pipeline.prefix)", cron: "0 2 * * *",
+            project: "alpha", name: "alpha-nightly-\(pipeline.prefix)", cron: "0 2 * * *", zone: "Asia/Kolkata",
             job: JobSubmit(name: "nightly", source: .inline("student,grade\nann,7\n"))))
         alphaSchedule = schedule.id
+        // Read on Kolkata's wall clock: 02:00 there is 20:30 UTC the day before.
+        let kolkata = try #require(TimeZone(identifier: "Asia/Kolkata"))
+        #expect(schedule.zone == "Asia/Kolkata")
+        #expect(schedule.nextFireAt.map { CronExpression.timestamp($0, in: kolkata) }?.hasSuffix("T02:00:00+05:30") == true)
+        let martian = try await pipeline.gateway("POST", "/schedules", token: admin, json: NewScheduleBody(
+            project: "alpha", name: "alpha-mars-\(pipeline.prefix)", cron: "0 2 * * *", zone: "Mars/Olympus",
+            job: JobSubmit(source: .inline("a\n1\n"))))
+        #expect(martian.status == 400 && String(decoding: martian.body, as: UTF8.self).contains("scheduler.invalid-zone"))
         let batch = try await pipeline.gatewayJSON(Batch.self, "POST", "/batches", token: admin, json: NewBatch(
             name: "alpha-batch", project: "alpha"))
         alphaBatch = batch.id
@@ -94,6 +103,7 @@ final class GatewayWorld: @unchecked Sendable {
         var project: String
         var name: String
         var cron: String
+        var zone: String?
         var job: JobSubmit
     }
 }

@@ -15,6 +15,7 @@ struct ScheduleProxyRoutes {
         var project: String?
         var name: String
         var cron: String
+        var zone: String?
         var job: JobSubmit
         var enabled: Bool?
     }
@@ -40,8 +41,8 @@ struct ScheduleProxyRoutes {
             body.job.planName = body.job.planName.map { "\(project).\($0)" }
             access.target(body.name)
             let created = try await client.json(Schedule.self, "scheduler", .POST, "/schedules",
-                                                body: ScheduleRequest(name: body.name, cron: body.cron, job: body.job,
-                                                                      enabled: body.enabled),
+                                                body: ScheduleRequest(name: body.name, cron: body.cron, zone: body.zone,
+                                                                      job: body.job, enabled: body.enabled),
                                                 actor: try access.user.userName)
             return HTTPResponses.json(created, status: .created)
         }

@@ -129,20 +129,77 @@ struct CronExpressionTests {
             == ["2024-06-01T03:30:00Z", "2024-06-02T03:30:00Z"])
     }
 
-    @Test func springForwardGapFiresFixedHoursAtTheJumpAndSkipsHourlyRuns() throws {
-        // New York, 2024-03-10: 02:00 EST jumps to 03:00 EDT (07:00Z).
-        #expect(try fires("30 2 * * *", after: "2024-03-09T17:00:00Z", count: 2, in: "America/New_York")
-            == ["2024-03-10T07:00:00Z", "2024-03-11T06:30:00Z"])
-        #expect(try fires("*/30 * * * *", after: "2024-03-10T06:00:00Z", count: 3, in: "America/New_York")
-            == ["2024-03-10T06:30:00Z", "2024-03-10T07:00:00Z", "2024-03-10T07:30:00Z"])
+    // Vixie cron's daylight-saving rule on real transition dates (the zones' own rules): a
+    // fixed time inside a skipped hour runs right after the jump, a repeated hour is not run
+    // twice by a fixed-time job, and wildcard jobs (minute or hour starting with `*`) follow
+    // real time. Every instant below was checked with Python's zoneinfo.
+
+    @Test("spring forward: a fixed time in the skipped hour runs at the jump; wildcard jobs skip it",
+          arguments: [
+              // New York 2024-03-10: 02:00 EST → 03:00 EDT at 07:00Z.
+              ("America/New_York", "30 2 * * *", "2024-03-09T12:00:00Z", ["2024-03-10T07:00:00Z", "2024-03-11T06:30:00Z"]),
+              ("America/New_York", "0,30 2 * * *", "2024-03-09T12:00:00Z",
+               ["2024-03-10T07:00:00Z", "2024-03-11T06:00:00Z", "2024-03-11T06:30:00Z"]),
+              ("America/New_York", "*/30 * * * *", "2024-03-10T06:00:00Z",
+               ["2024-03-10T06:30:00Z", "2024-03-10T07:00:00Z", "2024-03-10T07:30:00Z"]),
+              ("America/New_York", "*/20 2 * * *", "2024-03-09T12:00:00Z",
+               ["2024-03-11T06:00:00Z", "2024-03-11T06:20:00Z"]),
+              // Berlin 2024-03-31: 02:00 CET → 03:00 CEST at 01:00Z.
+              ("Europe/Berlin", "30 2 * * *", "2024-03-30T12:00:00Z", ["2024-03-31T01:00:00Z", "2024-04-01T00:30:00Z"]),
+              ("Europe/Berlin", "0 * * * *", "2024-03-30T23:30:00Z",
+               ["2024-03-31T00:00:00Z", "2024-03-31T01:00:00Z", "2024-03-31T02:00:00Z"]),
+              // Sydney 2024-10-06: 02:00 AEST → 03:00 AEDT at 16:00Z the day before.
+              ("Australia/Sydney", "30 2 * * *", "2024-10-05T06:00:00Z", ["2024-10-05T16:00:00Z", "2024-10-06T15:30:00Z"]),
+              // Lord Howe 2024-10-06: half an hour, 02:00 → 02:30 at 15:30Z the day before.
+              ("Australia/Lord_Howe", "15 2 * * *", "2024-10-05T06:00:00Z", ["2024-10-05T15:30:00Z", "2024-10-06T15:15:00Z"]),
+              ("Australia/Lord_Howe", "*/20 2 * * *", "2024-10-05T06:00:00Z", ["2024-10-05T15:40:00Z", "2024-10-06T15:00:00Z"]),
+          ])
+    func springForward(zone: String, expression: String, start: String, expected: [String]) throws {
+        #expect(try fires(expression, after: start, count: expected.count, in: zone) == expected)
     }
 
-    @Test func fallBackOverlapFiresOncePerRealInstant() throws {
-        // New York, 2024-11-03: 02:00 EDT falls back to 01:00 EST, so 01:30 happens twice.
-        #expect(try fires("30 1 * * *", after: "2024-11-02T17:00:00Z", count: 3, in: "America/New_York")
-            == ["2024-11-03T05:30:00Z", "2024-11-03T06:30:00Z", "2024-11-04T06:30:00Z"])
-        #expect(try fires("0 * * * *", after: "2024-11-03T04:30:00Z", count: 3, in: "America/New_York")
-            == ["2024-11-03T05:00:00Z", "2024-11-03T06:00:00Z", "2024-11-03T07:00:00Z"])
+    @Test("fall back: a fixed-time job is not run twice in the repeated hour; wildcard jobs follow real time",
+          arguments: [
+              // New York 2024-11-03: 02:00 EDT → 01:00 EST at 06:00Z; 01:00–01:59 happens twice.
+              ("America/New_York", "30 1 * * *", "2024-11-02T12:00:00Z", ["2024-11-03T05:30:00Z", "2024-11-04T06:30:00Z"]),
+              ("America/New_York", "15 1-3 * * *", "2024-11-03T04:30:00Z",
+               ["2024-11-03T05:15:00Z", "2024-11-03T07:15:00Z", "2024-11-03T08:15:00Z"]),
+              ("America/New_York", "0 * * * *", "2024-11-03T04:30:00Z",
+               ["2024-11-03T05:00:00Z", "2024-11-03T06:00:00Z", "2024-11-03T07:00:00Z"]),
+              ("America/New_York", "*/20 1 * * *", "2024-11-03T04:30:00Z",
+               ["2024-11-03T05:00:00Z", "2024-11-03T05:20:00Z", "2024-11-03T05:40:00Z", "2024-11-03T06:00:00Z",
+                "2024-11-03T06:20:00Z", "2024-11-03T06:40:00Z", "2024-11-04T06:00:00Z"]),
+              ("America/New_York", "@daily", "2024-11-02T12:00:00Z", ["2024-11-03T04:00:00Z", "2024-11-04T05:00:00Z"]),
+              // Berlin 2024-10-27: 03:00 CEST → 02:00 CET at 01:00Z.
+              ("Europe/Berlin", "30 2 * * *", "2024-10-26T12:00:00Z", ["2024-10-27T00:30:00Z", "2024-10-28T01:30:00Z"]),
+              ("Europe/Berlin", "30 * * * *", "2024-10-26T23:45:00Z",
+               ["2024-10-27T00:30:00Z", "2024-10-27T01:30:00Z", "2024-10-27T02:30:00Z"]),
+              // Sydney 2024-04-07: 03:00 AEDT → 02:00 AEST at 16:00Z the day before.
+              ("Australia/Sydney", "30 2 * * *", "2024-04-06T06:00:00Z", ["2024-04-06T15:30:00Z", "2024-04-07T16:30:00Z"]),
+              // Lord Howe 2024-04-07: half an hour back, 02:00 → 01:30 at 15:00Z the day before.
+              ("Australia/Lord_Howe", "45 1 * * *", "2024-04-06T06:00:00Z", ["2024-04-06T14:45:00Z", "2024-04-07T15:15:00Z"]),
+              ("Australia/Lord_Howe", "*/20 1 * * *", "2024-04-06T13:30:00Z",
+               ["2024-04-06T14:00:00Z", "2024-04-06T14:20:00Z", "2024-04-06T14:40:00Z", "2024-04-06T15:10:00Z",
+                "2024-04-07T14:30:00Z"]),
+          ])
+    func fallBack(zone: String, expression: String, start: String, expected: [String]) throws {
+        #expect(try fires(expression, after: start, count: expected.count, in: zone) == expected)
+    }
+
+    @Test("listing: N fires strictly after the start, ISO 8601 with a numeric offset; a start without one is wall time")
+    func listing() throws {
+        let newYork = try #require(TimeZone(identifier: "America/New_York"))
+        let cron = try CronExpression("30 2 * * *")
+        let start = try #require(CronExpression.instant("2024-03-09T12:00:00Z", in: newYork))
+        #expect(cron.fires(after: start, count: 3, in: newYork).map { CronExpression.timestamp($0, in: newYork) }
+            == ["2024-03-10T03:00:00-04:00", "2024-03-11T02:30:00-04:00", "2024-03-12T02:30:00-04:00"])
+        #expect(CronExpression.timestamp(try utc("2024-01-01T00:00:00Z"), in: .gmt) == "2024-01-01T00:00:00+00:00")
+        let kolkata = try #require(TimeZone(identifier: "Asia/Kolkata"))
+        #expect(CronExpression.timestamp(try utc("2024-06-01T03:30:00Z"), in: kolkata) == "2024-06-01T09:00:00+05:30")
+        #expect(CronExpression.instant("2024-06-01T09:00", in: kolkata) == (try utc("2024-06-01T03:30:00Z")))
+        #expect(CronExpression.instant("2024-06-01T09:00:00+05:30", in: .gmt) == (try utc("2024-06-01T03:30:00Z")))
+        #expect(CronExpression.instant("next tuesday", in: .gmt) == nil)
+        #expect(try CronExpression("0 0 30 2 *").fires(after: start, count: 5, in: newYork).isEmpty)
     }
 
     @Test func codableAsPlainString() throws {
