@@ -75,6 +75,7 @@ public struct ChunkStore: Sendable {
                 throw SluiceError.permanent("chunk.unreadable", "the inline chunk \(ref.key) is not valid base64")
             }
             bytes = Array(data)
+            objects.sawInline(bytes)
         } else {
             do {
                 bytes = try await objects.get(try Self.objectKey(ref.key))

@@ -42,9 +42,17 @@ public protocol ObjectStore: Sendable {
 
     /// Removes the object; removing a missing object is not an error.
     func delete(_ key: ObjectKey) async throws(ObjectStoreError)
+
+    /// Sees the bytes of a chunk that was read from its message rather than from the store
+    /// (a tiny chunk travels inline). Stores ignore it; the fault-injection wrapper applies
+    /// its crash match to them, as it does to every object read.
+    func sawInline(_ bytes: [UInt8])
 }
 
 extension ObjectStore {
+    /// Stores have nothing to do with a chunk read inline.
+    public func sawInline(_ bytes: [UInt8]) {}
+
     /// Removes every object under `prefix`; returns how many there were.
     @discardableResult
     public func delete(prefix: String) async throws(ObjectStoreError) -> Int {

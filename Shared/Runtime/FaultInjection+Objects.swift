@@ -3,8 +3,9 @@ import ObjectStorage
 
 extension FaultInjection {
     /// `store`, or, when a crash match is set, `store` behind a wrapper that applies the
-    /// match to every object read: a chunk holding the text kills the consumer reading it,
-    /// as a message body holding it does (records travel as chunks, not in bodies).
+    /// match to every object read and every chunk read inline: a chunk holding the text kills
+    /// the consumer reading it, as a message body holding it does (records travel as chunks,
+    /// and an inline chunk's bytes are base64 in its body, where the text does not show).
     package func wrapping(_ store: any ObjectStore, logger: Logger) -> any ObjectStore {
         crashMatch == nil ? store : CrashingObjectStore(base: store, faults: self, logger: logger)
     }
@@ -31,6 +32,8 @@ struct CrashingObjectStore: ObjectStore {
         faults.crashIfMatching(bytes, logger: logger)
         return bytes
     }
+
+    func sawInline(_ bytes: [UInt8]) { faults.crashIfMatching(bytes, logger: logger) }
 
     func get(_ key: ObjectKey, range: Range<Int>) async throws(ObjectStoreError) -> [UInt8] {
         try await base.get(key, range: range)
