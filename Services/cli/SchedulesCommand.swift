@@ -3,11 +3,12 @@ import Foundation
 import SchedulerService
 
 /// `sluice schedules`: recurring jobs. `next` works offline: it prints when a cron
-/// expression fires in a time zone, by the same rules the scheduler uses.
+/// expression fires in a time zone, by the same rules the scheduler uses; the others go
+/// through the gateway (``SchedulesCommand+Manage``).
 struct SchedulesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "schedules", abstract: "Work with schedules (cron expressions in a time zone).",
-        subcommands: [NextCommand.self])
+        subcommands: [NextCommand.self, Add.self, List.self, Show.self, History.self, Run.self, Remove.self])
 
     /// `sluice schedules next "EXPR" --zone ZONE --from ISO8601 --count N`.
     struct NextCommand: ParsableCommand {

@@ -36,15 +36,26 @@ struct ScheduleRepository {
         Migration(2, "a time zone per schedule", [
             "ALTER TABLE schedules ADD COLUMN zone text NOT NULL DEFAULT 'UTC'",
         ]),
+        Migration(3, "catch-up policy, start and end; what became of each fire", [
+            """
+            ALTER TABLE schedules ADD COLUMN catchup_policy text, ADD COLUMN catchup_window_s integer,
+                ADD COLUMN start_at timestamptz, ADD COLUMN end_at timestamptz
+            """,
+            "ALTER TABLE fires ADD COLUMN outcome text NOT NULL DEFAULT 'fired', ADD COLUMN reason text, ADD COLUMN job_id text",
+        ]),
     ])
 
-    private static let columns = "id, name, cron, zone, job::text, enabled, next_fire_at"
+    private static let columns = """
+        id, name, cron, zone, job::text, enabled, next_fire_at, catchup_policy, catchup_window_s, start_at, end_at
+        """
 
     private func decode(_ rows: PostgresRowSequence) async throws -> [Schedule] {
         var result: [Schedule] = []
-        for try await r in rows.decode((String, String, String, String, String, Bool, Date?).self) {
+        for try await r in rows.decode((String, String, String, String, String, Bool, Date?, String?, Int?, Date?, Date?).self) {
             let job = try JSONCoding.decode(JobSubmit.self, from: Array(r.4.utf8))
-            result.append(Schedule(id: r.0, name: r.1, cron: r.2, zone: r.3, job: job, enabled: r.5, nextFireAt: r.6))
+            let catchUp = r.7.flatMap(CatchUp.Policy.init(rawValue:)).map { CatchUp(policy: $0, windowSeconds: r.8 ?? 0) }
+            result.append(Schedule(id: r.0, name: r.1, cron: r.2, zone: r.3, job: job, enabled: r.5, nextFireAt: r.6,
+                                   catchUp: catchUp, startAt: r.9, endAt: r.10))
         }
         return result
     }
@@ -56,10 +67,13 @@ struct ScheduleRepository {
             """, logger: runtime.logger))
     }
 
-    /// Records a fire time; false if it was already fired.
-    func recordFire(scheduleId: String, at time: Date, on connection: PostgresConnection) async throws -> Bool {
+    /// Records what became of a fire time; false if it was recorded already (then nothing is
+    /// submitted again).
+    func recordFire(scheduleId: String, at time: Date, outcome: String = "fired", reason: String? = nil, jobId: String? = nil,
+                    on connection: PostgresConnection) async throws -> Bool {
         let rows = try await connection.query("""
-            INSERT INTO fires (schedule_id, fire_time) VALUES (\(scheduleId), \(time)) ON CONFLICT DO NOTHING RETURNING 1
+            INSERT INTO fires (schedule_id, fire_time, outcome, reason, job_id)
+            VALUES (\(scheduleId), \(time), \(outcome), \(reason), \(jobId)) ON CONFLICT DO NOTHING RETURNING 1
             """, logger: runtime.logger)
         for try await _ in rows { return true }
         return false
@@ -74,11 +88,15 @@ struct ScheduleRepository {
     func upsert(_ schedule: Schedule) async throws {
         let job = String(decoding: try JSONCoding.encode(schedule.job), as: UTF8.self)
         try await runtime.database.query("""
-            INSERT INTO schedules (id, name, cron, zone, job, enabled, next_fire_at)
+            INSERT INTO schedules (id, name, cron, zone, job, enabled, next_fire_at, catchup_policy, catchup_window_s,
+                                   start_at, end_at)
             VALUES (\(schedule.id), \(schedule.name), \(schedule.cron), \(schedule.zone), \(job)::jsonb, \(schedule.enabled),
-                    \(schedule.nextFireAt))
+                    \(schedule.nextFireAt), \(schedule.catchUp?.policy.rawValue), \(schedule.catchUp?.windowSeconds),
+                    \(schedule.startAt), \(schedule.endAt))
             ON CONFLICT (id) DO UPDATE SET cron = EXCLUDED.cron, zone = EXCLUDED.zone, job = EXCLUDED.job,
-                enabled = EXCLUDED.enabled, next_fire_at = EXCLUDED.next_fire_at, updated_at = now()
+                enabled = EXCLUDED.enabled, next_fire_at = EXCLUDED.next_fire_at, catchup_policy = EXCLUDED.catchup_policy,
+                catchup_window_s = EXCLUDED.catchup_window_s, start_at = EXCLUDED.start_at, end_at = EXCLUDED.end_at,
+                updated_at = now()
             """, logger: runtime.logger)
     }
 
@@ -94,12 +112,16 @@ struct ScheduleRepository {
         return false
     }
 
-    func fires(scheduleId: String, limit: Int) async throws -> [Date] {
+    /// The latest `limit` fire times and what became of them, newest first.
+    func fires(scheduleId: String, limit: Int) async throws -> [ScheduleFire] {
         let rows = try await runtime.database.query("""
-            SELECT fire_time FROM fires WHERE schedule_id = \(scheduleId) ORDER BY fire_time DESC LIMIT \(limit)
+            SELECT fire_time, fired_at, outcome, reason, job_id FROM fires WHERE schedule_id = \(scheduleId)
+            ORDER BY fire_time DESC LIMIT \(limit)
             """, logger: runtime.logger)
-        var result: [Date] = []
-        for try await time in rows.decode(Date.self) { result.append(time) }
+        var result: [ScheduleFire] = []
+        for try await r in rows.decode((Date, Date, String, String?, String?).self) {
+            result.append(ScheduleFire(scheduledAt: r.0, recordedAt: r.1, outcome: r.2, reason: r.3, jobId: r.4))
+        }
         return result
     }
 }

@@ -29,9 +29,20 @@ enum ScheduleRoutes {
                 return HTTPResponses.error(.badRequest, "scheduler.invalid-zone",
                                            "unknown time zone '\(zoneName)': use an IANA name such as Europe/Madrid")
             }
+            if let window = input.catchUp?.windowSeconds, !(0...315_360_000).contains(window) {
+                return HTTPResponses.error(.badRequest, "scheduler.invalid-request",
+                                           "catchUp.windowSeconds must be 0 to 315360000 (ten years), got \(window)")
+            }
+            if let start = input.startAt, let end = input.endAt, end <= start {
+                return HTTPResponses.error(.badRequest, "scheduler.invalid-request", "endAt must be after startAt")
+            }
+            // The first fire: after now, and not before startAt (a fire exactly at startAt counts).
+            let from = max(Date(), input.startAt.map { $0.addingTimeInterval(-1) } ?? .distantPast)
+            var next = cron.next(after: from, in: zone)
+            if let end = input.endAt, let time = next, time > end { next = nil }
             let schedule = Schedule(id: MessageID.hash("schedule", input.name), name: input.name, cron: input.cron,
                                     zone: zone.identifier, job: input.job, enabled: input.enabled ?? true,
-                                    nextFireAt: cron.next(after: Date(), in: zone))
+                                    nextFireAt: next, catchUp: input.catchUp, startAt: input.startAt, endAt: input.endAt)
             try await repository.upsert(schedule)
             return HTTPResponses.json(schedule, status: .created)
         }

@@ -5,9 +5,9 @@ import Runtime
 import ServiceLifecycle
 
 /// Fires due schedules. Each tick locks due rows with `FOR UPDATE SKIP LOCKED` (replicas
-/// never take the same row), records the fire time under a primary key (a fire time is used
-/// once even across restarts), and emits `job.submit` through the outbox in the same
-/// transaction. The message id and job id derive from schedule and fire time.
+/// never take the same row), records each due fire time with its outcome under a primary key
+/// (a fire time is used once even across restarts), and emits `job.submit` through the outbox
+/// in the same transaction. The message id and job id derive from schedule and fire time.
 struct SchedulerLoop {
     let runtime: RuntimeContext
     let tick: Duration
@@ -26,29 +26,47 @@ struct SchedulerLoop {
         }
     }
 
-    /// Fires every schedule due at `now`; returns how many jobs were submitted.
+    /// Fires every schedule due at `now`; returns how many jobs were submitted. Every due
+    /// time of a schedule (all of them, after downtime) is recorded with its outcome
+    /// (``CatchUpPlan``), at most `maxDuePerTick` per schedule and tick.
     func fireDue(now: Date) async throws -> Int {
-        let grace = Double(misfireGrace.components.seconds)
+        let defaults = CatchUp(policy: .latest, windowSeconds: Int(misfireGrace.components.seconds))
         return try await runtime.transaction { connection, emitter in
             let repository = ScheduleRepository(runtime: runtime)
             var fired = 0
             for schedule in try await repository.lockDue(now: now, on: connection) {
-                guard let fireTime = schedule.nextFireAt, let cron = try? CronExpression(schedule.cron),
+                guard let first = schedule.nextFireAt, let cron = try? CronExpression(schedule.cron),
                       let zone = TimeZone(identifier: schedule.zone) else { continue }
-                let next = cron.next(after: max(fireTime, now.addingTimeInterval(-grace)), in: zone)
-                if now.timeIntervalSince(fireTime) <= grace,
-                   try await repository.recordFire(scheduleId: schedule.id, at: fireTime, on: connection) {
-                    try emitter.emit(Self.submission(for: schedule, at: fireTime))
-                    fired += 1
-                } else if now.timeIntervalSince(fireTime) > grace {
-                    runtime.logger.warning("missed fire skipped (older than the misfire grace)",
-                                           metadata: ["schedule": "\(schedule.name)", "fire_time": "\(fireTime)"])
+                var due = [first]
+                while due.count < Self.maxDuePerTick, let next = cron.next(after: due[due.count - 1], in: zone), next <= now {
+                    due.append(next)
                 }
+                due.removeAll { time in schedule.endAt.map { time > $0 } ?? false }
+                let plan = CatchUpPlan(due: due, now: now, catchUp: schedule.catchUp ?? defaults)
+                for decision in plan.decisions {
+                    let submission = Self.submission(for: schedule, at: decision.time)
+                    let jobId = decision.outcome == "fired" ? submission.payload.jobId : nil
+                    guard try await repository.recordFire(scheduleId: schedule.id, at: decision.time, outcome: decision.outcome,
+                                                          reason: decision.reason, jobId: jobId, on: connection) else { continue }
+                    if decision.outcome == "fired" {
+                        try emitter.emit(submission)
+                        fired += 1
+                    } else {
+                        runtime.logger.warning("schedule fire not run", metadata: [
+                            "schedule": "\(schedule.name)", "fire_time": "\(decision.time)", "outcome": "\(decision.outcome)",
+                            "reason": "\(decision.reason ?? "")"])
+                    }
+                }
+                var next = cron.next(after: due.last ?? first, in: zone)
+                if let end = schedule.endAt, let time = next, time > end { next = nil }
                 try await repository.setNext(scheduleId: schedule.id, next: next, on: connection)
             }
             return fired
         }
     }
+
+    /// Due times handled per schedule in one tick; a longer backlog goes on at the next.
+    static let maxDuePerTick = 1_000
 
     static func submission(for schedule: Schedule, at fireTime: Date) -> Envelope<JobSubmit> {
         let stamp = Int64(fireTime.timeIntervalSince1970)

@@ -17,12 +17,18 @@ public struct Schedule: Codable, Sendable, Hashable {
     public var job: JobSubmit
     /// Paused schedules do not fire.
     public var enabled: Bool
-    /// The next fire time.
+    /// The next fire time (nil once `endAt` has passed).
     public var nextFireAt: Date?
+    /// Late fires: the policy and window (nil: `latest` within `scheduler.misfire.grace.s`).
+    public var catchUp: CatchUp?
+    /// No fire before this instant.
+    public var startAt: Date?
+    /// No fire after this instant.
+    public var endAt: Date?
 
     /// A schedule as stored.
     public init(id: String, name: String, cron: String, zone: String = "UTC", job: JobSubmit, enabled: Bool,
-                nextFireAt: Date?) {
+                nextFireAt: Date?, catchUp: CatchUp? = nil, startAt: Date? = nil, endAt: Date? = nil) {
         self.id = id
         self.name = name
         self.cron = cron
@@ -30,9 +36,14 @@ public struct Schedule: Codable, Sendable, Hashable {
         self.job = job
         self.enabled = enabled
         self.nextFireAt = nextFireAt
+        self.catchUp = catchUp
+        self.startAt = startAt
+        self.endAt = endAt
     }
 
-    private enum CodingKeys: String, CodingKey { case id, name, cron, zone, job, enabled, nextFireAt }
+    private enum CodingKeys: String, CodingKey {
+        case id, name, cron, zone, job, enabled, nextFireAt, catchUp, startAt, endAt
+    }
 
     /// Decodes a schedule; one from a scheduler that predates zones is in UTC.
     public init(from decoder: any Decoder) throws {
@@ -44,6 +55,9 @@ public struct Schedule: Codable, Sendable, Hashable {
         job = try container.decode(JobSubmit.self, forKey: .job)
         enabled = try container.decode(Bool.self, forKey: .enabled)
         nextFireAt = try container.decodeIfPresent(Date.self, forKey: .nextFireAt)
+        catchUp = try container.decodeIfPresent(CatchUp.self, forKey: .catchUp)
+        startAt = try container.decodeIfPresent(Date.self, forKey: .startAt)
+        endAt = try container.decodeIfPresent(Date.self, forKey: .endAt)
     }
 }
 
@@ -59,13 +73,23 @@ public struct ScheduleRequest: Codable, Sendable {
     public var job: JobSubmit
     /// Whether it fires (default true).
     public var enabled: Bool?
+    /// Late fires (default: `latest` within `scheduler.misfire.grace.s`).
+    public var catchUp: CatchUp?
+    /// No fire before this instant.
+    public var startAt: Date?
+    /// No fire after this instant.
+    public var endAt: Date?
 
     /// A request.
-    public init(name: String, cron: String, zone: String? = nil, job: JobSubmit, enabled: Bool? = nil) {
+    public init(name: String, cron: String, zone: String? = nil, job: JobSubmit, enabled: Bool? = nil,
+                catchUp: CatchUp? = nil, startAt: Date? = nil, endAt: Date? = nil) {
         self.name = name
         self.cron = cron
         self.zone = zone
         self.job = job
         self.enabled = enabled
+        self.catchUp = catchUp
+        self.startAt = startAt
+        self.endAt = endAt
     }
 }

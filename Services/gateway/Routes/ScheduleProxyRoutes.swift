@@ -18,6 +18,9 @@ struct ScheduleProxyRoutes {
         var zone: String?
         var job: JobSubmit
         var enabled: Bool?
+        var catchUp: CatchUp?
+        var startAt: Date?
+        var endAt: Date?
     }
 
     func add() {
@@ -42,7 +45,9 @@ struct ScheduleProxyRoutes {
             access.target(body.name)
             let created = try await client.json(Schedule.self, "scheduler", .POST, "/schedules",
                                                 body: ScheduleRequest(name: body.name, cron: body.cron, zone: body.zone,
-                                                                      job: body.job, enabled: body.enabled),
+                                                                      job: body.job, enabled: body.enabled,
+                                                                      catchUp: body.catchUp, startAt: body.startAt,
+                                                                      endAt: body.endAt),
                                                 actor: try access.user.userName)
             return HTTPResponses.json(created, status: .created)
         }

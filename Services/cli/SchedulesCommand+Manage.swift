@@ -1,0 +1,193 @@
+import APIModels
+import ArgumentParser
+import Contracts
+import Foundation
+import Runtime
+import SchedulerService
+
+/// `sluice schedules add|list|show|history|run|remove`, through the gateway (docs/schedules.md).
+extension SchedulesCommand {
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create (or replace) a schedule: a cron expression in a time zone and the job it submits.")
+        @Argument(help: "The schedule's name (unique).") var name: String
+        @Option(help: "The cron expression, e.g. \"0 2 * * *\".") var cron: String
+        @Option(help: "IANA time zone the expression is read in.") var zone = "UTC"
+        @Option(help: "The project (default: your only project, else default).") var project: String?
+        @Option(help: "A JSON file holding the job.submit body to send at each fire.") var job: String?
+        @Option(help: "Or: a URL source for the job.") var url: String?
+        @Option(help: "Or: a server path source for the job.") var path: String?
+        @Option(help: "A schema stored for the project.") var schemaName: String?
+        @Option(help: "A plan stored for the project.") var planName: String?
+        @Option(help: "latest, all or skip: what to do with fires missed while the scheduler was down.") var catchUp: String?
+        @Option(help: "Seconds a missed fire may be late and still be caught up.") var catchUpWindow: Int?
+        @Option(help: "No fire before this instant (ISO 8601).") var start: String?
+        @Option(help: "No fire after this instant (ISO 8601).") var end: String?
+        @Flag(help: "Create it paused.") var disabled = false
+        @Flag var json = false
+        @OptionGroup var global: GlobalOptions
+
+        func run() async throws {
+            try await exiting {
+                guard let timeZone = TimeZone(identifier: zone) else {
+                    throw CLIError(code: ExitCodes.usage, message: "unknown time zone '\(zone)': use an IANA name such as Europe/Madrid")
+                }
+                var submit: JobSubmit
+                if let job {
+                    guard let data = FileManager.default.contents(atPath: job) else {
+                        throw CLIError(code: ExitCodes.usage, message: "cannot read \(job)")
+                    }
+                    do { submit = try JSONCoding.decode(JobSubmit.self, from: Array(data)) } catch {
+                        throw CLIError(code: ExitCodes.usage, message: "\(job) is not a job.submit body: \(describe(error))")
+                    }
+                } else if let url {
+                    submit = JobSubmit(source: .url(url))
+                } else if let path {
+                    submit = JobSubmit(source: .path(path))
+                } else {
+                    throw CLIError(code: ExitCodes.usage, message: "give the job: --job FILE, --url URL or --path PATH")
+                }
+                submit.schemaName = schemaName ?? submit.schemaName
+                submit.planName = planName ?? submit.planName
+                var rule: CatchUp?
+                if catchUp != nil || catchUpWindow != nil {
+                    guard let policy = CatchUp.Policy(rawValue: catchUp ?? "latest") else {
+                        throw CLIError(code: ExitCodes.usage, message: "--catch-up must be latest, all or skip")
+                    }
+                    rule = CatchUp(policy: policy, windowSeconds: catchUpWindow ?? 3600)
+                }
+                func instant(_ text: String?, _ flag: String) throws -> Date? {
+                    guard let text else { return nil }
+                    guard let date = CronExpression.instant(text, in: timeZone) else {
+                        throw CLIError(code: ExitCodes.usage, message: "\(flag) '\(text)' is not an ISO-8601 date and time")
+                    }
+                    return date
+                }
+                let body = NewScheduleBody(project: project, name: name, cron: cron, zone: zone, job: submit,
+                                           enabled: disabled ? false : nil, catchUp: rule,
+                                           startAt: try instant(start, "--start"), endAt: try instant(end, "--end"))
+                let created = try await APIClient(global: global).send(Schedule.self, "POST", "/schedules", body: body)
+                if json { return try HTTPJSON.print(created) }
+                print("\(created.name) (\(created.id)): \(created.cron) in \(created.zone), next "
+                      + (created.nextFireAt.map { CronExpression.timestamp($0, in: timeZone) } ?? "never"))
+            }
+        }
+    }
+
+    /// `POST /api/v1/schedules`.
+    struct NewScheduleBody: Encodable {
+        var project: String?
+        var name: String
+        var cron: String
+        var zone: String
+        var job: JobSubmit
+        var enabled: Bool?
+        var catchUp: CatchUp?
+        var startAt: Date?
+        var endAt: Date?
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Schedules, by name.")
+        @Option var project: String?
+        @Flag var json = false
+        @OptionGroup var global: GlobalOptions
+        func run() async throws {
+            try await exiting {
+                let schedules = try await APIClient(global: global).get([Schedule].self, "/schedules", query: [("project", project)])
+                if json { return try HTTPJSON.print(schedules) }
+                print(Table.render(schedules.map { s in
+                    [s.name, s.job.project ?? "default", s.cron, s.zone, s.enabled ? "yes" : "paused", Self.next(s)]
+                }, header: ["NAME", "PROJECT", "CRON", "ZONE", "ENABLED", "NEXT"]))
+            }
+        }
+
+        static func next(_ schedule: Schedule) -> String {
+            guard let next = schedule.nextFireAt else { return "never" }
+            return CronExpression.timestamp(next, in: TimeZone(identifier: schedule.zone) ?? .gmt)
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "A schedule, its next 10 fires and its last 10.")
+        @Argument(help: "The schedule's name or id.") var name: String
+        @Flag var json = false
+        @OptionGroup var global: GlobalOptions
+        func run() async throws {
+            try await exiting {
+                let api = try APIClient(global: global)
+                let schedule = try await api.get(Schedule.self, "/schedules/\(APIClient.escape(name))")
+                let fires = try await api.get([ScheduleFire].self, "/schedules/\(APIClient.escape(name))/fires")
+                let zone = TimeZone(identifier: schedule.zone) ?? .gmt
+                var upcoming: [Date] = []
+                if schedule.enabled, let first = schedule.nextFireAt, let cron = try? CronExpression(schedule.cron) {
+                    upcoming = [first] + cron.fires(after: first, count: 9, in: zone)
+                    if let end = schedule.endAt { upcoming.removeAll { $0 > end } }
+                }
+                if json {
+                    struct Detail: Encodable { var schedule: Schedule; var next: [Date]; var last: [ScheduleFire] }
+                    return try HTTPJSON.print(Detail(schedule: schedule, next: upcoming, last: Array(fires.prefix(10))))
+                }
+                print("\(schedule.name) (\(schedule.id)), project \(schedule.job.project ?? "default")")
+                print("  \(schedule.cron) in \(schedule.zone), \(schedule.enabled ? "enabled" : "paused")"
+                      + (schedule.catchUp.map { ", catch-up \($0.policy.rawValue) within \($0.windowSeconds) s" } ?? ""))
+                print("next:")
+                upcoming.forEach { print("  " + CronExpression.timestamp($0, in: zone)) }
+                print("last:")
+                History.render(Array(fires.prefix(10)), zone: zone)
+            }
+        }
+    }
+
+    struct History: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "A schedule's fires and what became of each, newest first.")
+        @Argument(help: "The schedule's name or id.") var name: String
+        @Option var limit = 100
+        @Flag var json = false
+        @OptionGroup var global: GlobalOptions
+        func run() async throws {
+            try await exiting {
+                let api = try APIClient(global: global)
+                let schedule = try await api.get(Schedule.self, "/schedules/\(APIClient.escape(name))")
+                let fires = Array(try await api.get([ScheduleFire].self, "/schedules/\(APIClient.escape(name))/fires")
+                    .prefix(max(0, limit)))
+                if json { return try HTTPJSON.print(fires) }
+                Self.render(fires, zone: TimeZone(identifier: schedule.zone) ?? .gmt)
+            }
+        }
+
+        static func render(_ fires: [ScheduleFire], zone: TimeZone) {
+            print(Table.render(fires.map { fire in
+                [CronExpression.timestamp(fire.scheduledAt, in: zone), fire.outcome, fire.jobId ?? "", fire.reason ?? ""]
+            }, header: ["SCHEDULED", "OUTCOME", "JOB", "REASON"]))
+        }
+    }
+
+    struct Run: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Submit the schedule's job now (its fires are unchanged).")
+        @Argument(help: "The schedule's name or id.") var name: String
+        @Flag var json = false
+        @OptionGroup var global: GlobalOptions
+        func run() async throws {
+            try await exiting {
+                let job = try await APIClient(global: global).send(GatewayJob.self, "POST",
+                                                                   "/schedules/\(APIClient.escape(name))/run",
+                                                                   body: [String: String]())
+                if json { return try HTTPJSON.print(job) }
+                print(job.id)
+            }
+        }
+    }
+
+    struct Remove: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Delete a schedule (its jobs stay).")
+        @Argument(help: "The schedule's name or id.") var name: String
+        @OptionGroup var global: GlobalOptions
+        func run() async throws {
+            try await exiting {
+                try await APIClient(global: global).call("DELETE", "/schedules/\(APIClient.escape(name))")
+                print("removed \(name)")
+            }
+        }
+    }
+}
