@@ -54,7 +54,7 @@ extension SchedulesCommand {
                     guard let policy = CatchUp.Policy(rawValue: catchUp ?? "latest") else {
                         throw CLIError(code: ExitCodes.usage, message: "--catch-up must be latest, all or skip")
                     }
-                    rule = CatchUp(policy: policy, windowSeconds: catchUpWindow ?? 3600)
+                    rule = CatchUp(policy: policy, windowSeconds: catchUpWindow)
                 }
                 func instant(_ text: String?, _ flag: String) throws -> Date? {
                     guard let text else { return nil }
@@ -115,9 +115,7 @@ extension SchedulesCommand {
         @OptionGroup var global: GlobalOptions
         func run() async throws {
             try await exiting {
-                let api = try APIClient(global: global)
-                let schedule = try await api.get(Schedule.self, "/schedules/\(APIClient.escape(name))")
-                let fires = try await api.get([ScheduleFire].self, "/schedules/\(APIClient.escape(name))/fires")
+                let (schedule, fires) = try await History.load(name, global: global)
                 let zone = TimeZone(identifier: schedule.zone) ?? .gmt
                 var upcoming: [Date] = []
                 if schedule.enabled, let first = schedule.nextFireAt, let cron = try? CronExpression(schedule.cron) {
@@ -130,7 +128,8 @@ extension SchedulesCommand {
                 }
                 print("\(schedule.name) (\(schedule.id)), project \(schedule.job.project ?? "default")")
                 print("  \(schedule.cron) in \(schedule.zone), \(schedule.enabled ? "enabled" : "paused")"
-                      + (schedule.catchUp.map { ", catch-up \($0.policy.rawValue) within \($0.windowSeconds) s" } ?? ""))
+                      + (schedule.catchUp.map { rule in
+                          ", catch-up \(rule.policy.rawValue)" + (rule.windowSeconds.map { " within \($0) s" } ?? "") } ?? ""))
                 print("next:")
                 upcoming.forEach { print("  " + CronExpression.timestamp($0, in: zone)) }
                 print("last:")
@@ -147,13 +146,18 @@ extension SchedulesCommand {
         @OptionGroup var global: GlobalOptions
         func run() async throws {
             try await exiting {
-                let api = try APIClient(global: global)
-                let schedule = try await api.get(Schedule.self, "/schedules/\(APIClient.escape(name))")
-                let fires = Array(try await api.get([ScheduleFire].self, "/schedules/\(APIClient.escape(name))/fires")
-                    .prefix(max(0, limit)))
+                let (schedule, all) = try await Self.load(name, global: global)
+                let fires = Array(all.prefix(max(0, limit)))
                 if json { return try HTTPJSON.print(fires) }
                 Self.render(fires, zone: TimeZone(identifier: schedule.zone) ?? .gmt)
             }
+        }
+
+        /// The schedule (by name or id) and its recorded fires, newest first.
+        static func load(_ name: String, global: GlobalOptions) async throws -> (Schedule, [ScheduleFire]) {
+            let api = try APIClient(global: global)
+            let path = "/schedules/\(APIClient.escape(name))"
+            return (try await api.get(Schedule.self, path), try await api.get([ScheduleFire].self, path + "/fires"))
         }
 
         static func render(_ fires: [ScheduleFire], zone: TimeZone) {

@@ -31,8 +31,8 @@ struct MailSender {
         var permanent = true
         for address in addresses {
             let target = "mailto:" + address
-            switch try await repository.claim(messageId: messageId, url: target, jobId: subject, event: event,
-                                              hold: settings.timeout + .seconds(30)) {
+            switch try await repository.claimWaiting(messageId: messageId, url: target, jobId: subject, event: event,
+                                                     hold: smtp.timeout + .seconds(30)) {
             case .delivered: continue
             case .busy:
                 failures.append("\(address): another copy of this message is being delivered")

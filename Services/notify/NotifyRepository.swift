@@ -64,6 +64,18 @@ struct NotifyRepository {
         return try await wasDelivered(messageId: messageId, url: url) ? .delivered : .busy
     }
 
+    /// ``claim(messageId:url:jobId:event:hold:)``, waiting while another copy holds it (it
+    /// delivers, fails or its claim runs out within `hold`): a duplicate spends no retry
+    /// attempt, so it can never be dead-lettered for being a duplicate.
+    func claimWaiting(messageId: String, url: String, jobId: String, event: String, hold: Duration) async throws -> Claim {
+        let deadline = ContinuousClock.now + hold + .seconds(5)
+        while true {
+            let claim = try await claim(messageId: messageId, url: url, jobId: jobId, event: event, hold: hold)
+            if claim != .busy || ContinuousClock.now >= deadline { return claim }
+            try await Task.sleep(for: .milliseconds(500))
+        }
+    }
+
     func wasDelivered(messageId: String, url: String) async throws -> Bool {
         let rows = try await runtime.database.query("""
             SELECT 1 FROM deliveries WHERE message_id = \(messageId) AND url = \(url) AND status = 'delivered'

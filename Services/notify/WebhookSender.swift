@@ -20,8 +20,8 @@ struct WebhookSender {
         let repository = NotifyRepository(runtime: runtime)
         var failures: [String] = []
         for url in urls {
-            switch try await repository.claim(messageId: messageId, url: url, jobId: subject, event: event,
-                                              hold: timeout + .seconds(30)) {
+            switch try await repository.claimWaiting(messageId: messageId, url: url, jobId: subject, event: event,
+                                                     hold: timeout + .seconds(30)) {
             case .delivered: continue
             case .busy:
                 failures.append("\(url): another copy of this message is being delivered")

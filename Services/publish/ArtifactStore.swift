@@ -18,7 +18,7 @@ struct ArtifactWriter {
     let jobId: String
     let name: String
     let contentType: String
-    private let path: String
+    let path: String
     private let handle: FileHandle
     private var buffer: [UInt8] = []
     private var hasher = SHA256()
@@ -94,12 +94,27 @@ struct ArtifactWriter {
         try? FileManager.default.removeItem(atPath: path)
     }
 
-    /// A small artifact built in memory.
-    static func pending(_ content: [UInt8], jobId: String, name: String, contentType: String) throws -> PendingArtifact {
+    /// An artifact built in memory; one over ``spoolAbove`` bytes is written to a spool file
+    /// in `spool` at once, so a job's reports are not all held in memory until they are stored.
+    static func pending(_ content: [UInt8], jobId: String, name: String, contentType: String,
+                        spool: String) throws -> PendingArtifact {
         let sha = SHA256.hash(data: content).map { String(format: "%02x", $0) }.joined()
-        return PendingArtifact(ref: ArtifactRef(name: name, contentType: contentType, bytes: content.count, sha256: sha),
-                               key: try key(jobId: jobId, name: name, sha256: sha), content: .memory(content))
+        let ref = ArtifactRef(name: name, contentType: contentType, bytes: content.count, sha256: sha)
+        let key = try key(jobId: jobId, name: name, sha256: sha)
+        guard content.count > spoolAbove else { return PendingArtifact(ref: ref, key: key, content: .memory(content)) }
+        var writer = try ArtifactWriter(jobId: jobId, name: name, contentType: contentType, spool: spool)
+        do {
+            try writer.write(content)
+            _ = try writer.finish()
+        } catch {
+            writer.discard()
+            throw error
+        }
+        return PendingArtifact(ref: ref, key: key, content: .file(writer.path))
     }
+
+    /// Reports larger than this wait in a spool file rather than in memory.
+    static let spoolAbove = 1 << 20
 
     /// `jobs/<job>/artifacts/<sha256, 16 hex>/<name>`.
     static func key(jobId: String, name: String, sha256: String) throws -> ObjectKey {

@@ -126,7 +126,7 @@ struct Pass: @unchecked Sendable {
 
     func reports(ready: ReadyJob, status: String) -> Reports {
         Reports(ready: ready, tally: tally, errors: errors, statistics: stats?.summary ?? TableSummary(rows: 0, columns: []),
-                aggregates: aggregator?.tables ?? [], meta: meta, status: status)
+                aggregates: aggregator?.tables ?? [], meta: meta, status: status, spool: spool)
     }
 
     private mutating func open(_ names: [String]) throws {

@@ -18,6 +18,9 @@ struct Reports {
     let meta: MetaSummary
     /// `published`, `dry-run` or `failed`.
     let status: String
+    /// Where a large report waits for the store (the spool beside it), so it is not held in
+    /// memory with the others until they are all stored.
+    let spool: String
     var jobId: String { ready.job.jobId }
 
     /// The share of rows read that did not fail (filtered and deduplicated rows are the plan's
@@ -137,6 +140,6 @@ struct Reports {
     }
 
     private func save(_ bytes: [UInt8], _ name: String, _ type: String) throws -> PendingArtifact {
-        try ArtifactWriter.pending(bytes, jobId: jobId, name: name, contentType: type)
+        try ArtifactWriter.pending(bytes, jobId: jobId, name: name, contentType: type, spool: spool)
     }
 }

@@ -21,28 +21,30 @@ struct CatchUpPlan: Equatable {
     /// How late a fire may be and still count as on time.
     static let onTime: TimeInterval = 60
 
-    init(due: [Date], now: Date, catchUp: CatchUp) {
-        let window = TimeInterval(catchUp.windowSeconds)
+    /// `backlog`: more due times follow these (a long outage, handled over several ticks);
+    /// `latest` then fires none of these, the newest of the whole backlog fires later.
+    init(due: [Date], now: Date, policy: CatchUp.Policy, windowSeconds: Int, backlog: Bool = false) {
+        let window = TimeInterval(windowSeconds)
         let stamp = ISO8601DateFormatter()
         // The fire that late ones coalesce into: the newest one that fires.
-        let newestCaught = due.last { now.timeIntervalSince($0) <= max(window, Self.onTime) }
+        let newestCaught = backlog ? nil : due.last { now.timeIntervalSince($0) <= max(window, Self.onTime) }
         decisions = due.map { time in
             let lateness = now.timeIntervalSince(time)
             if lateness <= Self.onTime { return Decision(time: time, outcome: "fired", reason: nil) }
             let late = "due at \(stamp.string(from: time)) and \(Int(lateness)) s late (the scheduler was down or behind)"
             if lateness > window {
                 return Decision(time: time, outcome: "missed",
-                                reason: late + "; beyond the catch-up window of \(catchUp.windowSeconds) s")
+                                reason: late + "; beyond the catch-up window of \(windowSeconds) s")
             }
-            switch catchUp.policy {
+            switch policy {
             case .all:
                 return Decision(time: time, outcome: "fired", reason: nil)
             case .skip:
                 return Decision(time: time, outcome: "missed", reason: late + "; the catch-up policy is skip")
             case .latest:
                 if time == newestCaught { return Decision(time: time, outcome: "fired", reason: nil) }
-                return Decision(time: time, outcome: "coalesced",
-                                reason: late + "; coalesced into the fire of \(stamp.string(from: newestCaught ?? time))")
+                let into = newestCaught.map { "the fire of " + stamp.string(from: $0) } ?? "the newest fire of the backlog"
+                return Decision(time: time, outcome: "coalesced", reason: late + "; coalesced into " + into)
             }
         }
     }

@@ -53,7 +53,7 @@ struct ScheduleRepository {
         var result: [Schedule] = []
         for try await r in rows.decode((String, String, String, String, String, Bool, Date?, String?, Int?, Date?, Date?).self) {
             let job = try JSONCoding.decode(JobSubmit.self, from: Array(r.4.utf8))
-            let catchUp = r.7.flatMap(CatchUp.Policy.init(rawValue:)).map { CatchUp(policy: $0, windowSeconds: r.8 ?? 0) }
+            let catchUp = r.7.flatMap(CatchUp.Policy.init(rawValue:)).map { CatchUp(policy: $0, windowSeconds: r.8) }
             result.append(Schedule(id: r.0, name: r.1, cron: r.2, zone: r.3, job: job, enabled: r.5, nextFireAt: r.6,
                                    catchUp: catchUp, startAt: r.9, endAt: r.10))
         }

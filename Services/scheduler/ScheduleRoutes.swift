@@ -37,7 +37,8 @@ enum ScheduleRoutes {
                 return HTTPResponses.error(.badRequest, "scheduler.invalid-request", "endAt must be after startAt")
             }
             // The first fire: after now, and not before startAt (a fire exactly at startAt counts).
-            let from = max(Date(), input.startAt.map { $0.addingTimeInterval(-1) } ?? .distantPast)
+            let from = max(Date(), input.startAt.map { Date(timeIntervalSince1970: $0.timeIntervalSince1970.rounded(.up) - 1) }
+                ?? .distantPast)
             var next = cron.next(after: from, in: zone)
             if let end = input.endAt, let time = next, time > end { next = nil }
             let schedule = Schedule(id: MessageID.hash("schedule", input.name), name: input.name, cron: input.cron,

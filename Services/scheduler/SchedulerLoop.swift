@@ -30,7 +30,7 @@ struct SchedulerLoop {
     /// time of a schedule (all of them, after downtime) is recorded with its outcome
     /// (``CatchUpPlan``), at most `maxDuePerTick` per schedule and tick.
     func fireDue(now: Date) async throws -> Int {
-        let defaults = CatchUp(policy: .latest, windowSeconds: Int(misfireGrace.components.seconds))
+        let defaultWindow = Int(misfireGrace.components.seconds)
         return try await runtime.transaction { connection, emitter in
             let repository = ScheduleRepository(runtime: runtime)
             var fired = 0
@@ -38,11 +38,15 @@ struct SchedulerLoop {
                 guard let first = schedule.nextFireAt, let cron = try? CronExpression(schedule.cron),
                       let zone = TimeZone(identifier: schedule.zone) else { continue }
                 var due = [first]
-                while due.count < Self.maxDuePerTick, let next = cron.next(after: due[due.count - 1], in: zone), next <= now {
+                var backlog = false
+                while let next = cron.next(after: due[due.count - 1], in: zone), next <= now {
+                    if due.count == Self.maxDuePerTick { backlog = true; break }
                     due.append(next)
                 }
                 due.removeAll { time in schedule.endAt.map { time > $0 } ?? false }
-                let plan = CatchUpPlan(due: due, now: now, catchUp: schedule.catchUp ?? defaults)
+                let plan = CatchUpPlan(due: due, now: now, policy: schedule.catchUp?.policy ?? .latest,
+                                       windowSeconds: schedule.catchUp?.windowSeconds ?? defaultWindow, backlog: backlog)
+                var notRun: [String: Int] = [:]
                 for decision in plan.decisions {
                     let submission = Self.submission(for: schedule, at: decision.time)
                     let jobId = decision.outcome == "fired" ? submission.payload.jobId : nil
@@ -52,10 +56,13 @@ struct SchedulerLoop {
                         try emitter.emit(submission)
                         fired += 1
                     } else {
-                        runtime.logger.warning("schedule fire not run", metadata: [
-                            "schedule": "\(schedule.name)", "fire_time": "\(decision.time)", "outcome": "\(decision.outcome)",
-                            "reason": "\(decision.reason ?? "")"])
+                        notRun[decision.outcome, default: 0] += 1
                     }
+                }
+                if !notRun.isEmpty {
+                    runtime.logger.warning("schedule fires not run (late); each is recorded in its history", metadata: [
+                        "schedule": "\(schedule.name)", "coalesced": "\(notRun["coalesced"] ?? 0)",
+                        "missed": "\(notRun["missed"] ?? 0)", "backlog": "\(backlog)"])
                 }
                 var next = cron.next(after: due.last ?? first, in: zone)
                 if let end = schedule.endAt, let time = next, time > end { next = nil }

@@ -14,12 +14,12 @@ public struct CatchUp: Codable, Sendable, Hashable {
 
     /// What happens to late fires within the window (default `latest`).
     public var policy: Policy
-    /// How late a fire may be and still be caught up, in seconds (default
-    /// `scheduler.misfire.grace.s`, 3,600).
-    public var windowSeconds: Int
+    /// How late a fire may be and still be caught up, in seconds; nil takes the scheduler's
+    /// `scheduler.misfire.grace.s` (3,600 by default).
+    public var windowSeconds: Int?
 
     /// A catch-up rule.
-    public init(policy: Policy, windowSeconds: Int) {
+    public init(policy: Policy, windowSeconds: Int? = nil) {
         self.policy = policy
         self.windowSeconds = windowSeconds
     }
