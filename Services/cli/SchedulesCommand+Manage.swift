@@ -195,3 +195,33 @@ extension SchedulesCommand {
         }
     }
 }
+
+extension SchedulesCommand {
+    struct BackfillCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "backfill",
+            abstract: "Run a schedule for every fire time in [--from, --to), each its own job with that date (--dry-run lists them).")
+        @Argument(help: "The schedule's name or id.") var name: String
+        @Option(help: "Start of the range (ISO 8601; without an offset, wall time in the schedule's zone).") var from: String
+        @Option(help: "End of the range, not included.") var to: String
+        @Flag(help: "List the fire times only.") var dryRun = false
+        @Flag var json = false
+        @OptionGroup var global: GlobalOptions
+        func run() async throws {
+            try await exiting {
+                let api = try APIClient(global: global)
+                let path = "/schedules/\(APIClient.escape(name))"
+                let schedule = try await api.get(Schedule.self, path)
+                let zone = TimeZone(identifier: schedule.zone) ?? .gmt
+                guard let start = CronExpression.instant(from, in: zone), let end = CronExpression.instant(to, in: zone) else {
+                    throw CLIError(code: ExitCodes.usage, message: "--from and --to must be ISO-8601 dates and times")
+                }
+                let backfill = try await api.send(Backfill.self, "POST", path + "/backfill",
+                                                  body: BackfillRequest(from: start, to: end, dryRun: dryRun ? true : nil))
+                if json { return try HTTPJSON.print(backfill) }
+                print(Table.render(backfill.runs.map { [CronExpression.timestamp($0.scheduledAt, in: zone), $0.jobId ?? "(dry run)"] },
+                                   header: ["SCHEDULED", "JOB"]))
+            }
+        }
+    }
+}

@@ -1,3 +1,4 @@
+import APIModels
 import Foundation
 
 /// Listing fire times for people: `sluice schedules next`, a schedule's next fires.
@@ -18,13 +19,23 @@ extension CronExpression {
     /// offset always numeric (`2024-03-10T03:00:00-04:00`, `2024-01-01T00:00:00+00:00`), the
     /// form Python's `isoformat()` and croniter print.
     public static func timestamp(_ date: Date, in timeZone: TimeZone) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.timeZone = timeZone
-        formatter.formatOptions = [.withFullDate, .withTime, .withDashSeparatorInDate, .withColonSeparatorInTime]
-        let offset = timeZone.secondsFromGMT(for: date)
-        let sign = offset < 0 ? "-" : "+"
-        let minutes = abs(offset) / 60
-        return formatter.string(from: date) + sign + String(format: "%02d:%02d", minutes / 60, minutes % 60)
+        ScheduleParameters.timestamp(date, timeZone)
+    }
+
+    /// The last fire time strictly before `date` (the start of the period a fire at `date`
+    /// closes), or nil when there is none within the search horizon.
+    public func previous(before date: Date, in timeZone: TimeZone) -> Date? {
+        var span: TimeInterval = 86_400
+        while span <= Double(Self.searchHorizonYears) * 366 * 86_400 {
+            let start = date.addingTimeInterval(-span)
+            if let first = next(after: start, in: timeZone), first < date {
+                var last = first
+                while let fire = next(after: last, in: timeZone), fire < date { last = fire }
+                return last
+            }
+            span *= 4
+        }
+        return nil
     }
 
     /// An instant from `text`: ISO 8601 with an offset or `Z` names one; without one it is a

@@ -43,6 +43,27 @@ struct ScheduleRepository {
             """,
             "ALTER TABLE fires ADD COLUMN outcome text NOT NULL DEFAULT 'fired', ADD COLUMN reason text, ADD COLUMN job_id text",
         ]),
+        Migration(4, "backfills", [
+            """
+            CREATE TABLE backfills (
+                id          text PRIMARY KEY,
+                schedule_id text NOT NULL REFERENCES schedules (id) ON DELETE CASCADE,
+                range_from  timestamptz NOT NULL,
+                range_to    timestamptz NOT NULL,
+                runs        integer NOT NULL,
+                actor       text,
+                created_at  timestamptz NOT NULL DEFAULT now()
+            )
+            """,
+            """
+            CREATE TABLE backfill_runs (
+                backfill_id text NOT NULL REFERENCES backfills (id) ON DELETE CASCADE,
+                fire_time   timestamptz NOT NULL,
+                job_id      text NOT NULL,
+                PRIMARY KEY (backfill_id, fire_time)
+            )
+            """,
+        ]),
     ])
 
     private static let columns = """

@@ -2,10 +2,12 @@ import APIModels
 import Contracts
 import Foundation
 import Hosting
+import HTTPTypes
 import Hummingbird
 import Runtime
 
-/// `POST /schedules`, `GET /schedules`, `DELETE /schedules/:id`, `GET /schedules/:id/fires`.
+/// `POST /schedules`, `GET /schedules`, `DELETE /schedules/:id`, `GET /schedules/:id/fires`,
+/// `POST /schedules/:id/backfill`.
 enum ScheduleRoutes {
     static func add(to router: Router<SluiceRequestContext>, runtime: RuntimeContext) {
         let repository = ScheduleRepository(runtime: runtime)
@@ -54,6 +56,27 @@ enum ScheduleRoutes {
                 return HTTPResponses.error(.notFound, "scheduler.not-found", "no schedule \(id)")
             }
             return HTTPResponses.json(["deleted": id])
+        }
+        // Runs the schedule for every fire time of a range (or lists them, dry).
+        router.post("schedules/:id/backfill") { request, context in
+            let id = try context.parameters.require("id")
+            let body = try await request.body.collect(upTo: 1 << 16)
+            let input: BackfillRequest
+            do {
+                input = try JSONCoding.decoder().decode(BackfillRequest.self, from: body)
+            } catch {
+                return HTTPResponses.error(.badRequest, "scheduler.invalid-request", "invalid backfill: \(describe(error))")
+            }
+            guard let schedule = try await repository.all().first(where: { $0.id == id }) else {
+                return HTTPResponses.error(.notFound, "scheduler.not-found", "no schedule \(id)")
+            }
+            let actor = request.headers[HTTPField.Name("X-Sluice-Actor")!]
+            do {
+                let backfill = try await ScheduleBackfill(runtime: runtime).run(schedule, input, actor: actor)
+                return HTTPResponses.json(backfill, status: backfill.dryRun ? .ok : .created)
+            } catch let error as SluiceError where error.disposition == .permanent {
+                return HTTPResponses.error(.badRequest, error.code, error.message)
+            }
         }
         router.get("schedules/:id/fires") { _, context in
             let id = try context.parameters.require("id")

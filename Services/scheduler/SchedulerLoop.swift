@@ -48,11 +48,11 @@ struct SchedulerLoop {
                                        windowSeconds: schedule.catchUp?.windowSeconds ?? defaultWindow, backlog: backlog)
                 var notRun: [String: Int] = [:]
                 for decision in plan.decisions {
-                    let submission = Self.submission(for: schedule, at: decision.time)
-                    let jobId = decision.outcome == "fired" ? submission.payload.jobId : nil
+                    let submission = decision.outcome == "fired" ? try Self.submission(for: schedule, at: decision.time) : nil
                     guard try await repository.recordFire(scheduleId: schedule.id, at: decision.time, outcome: decision.outcome,
-                                                          reason: decision.reason, jobId: jobId, on: connection) else { continue }
-                    if decision.outcome == "fired" {
+                                                          reason: decision.reason, jobId: submission?.payload.jobId,
+                                                          on: connection) else { continue }
+                    if let submission {
                         try emitter.emit(submission)
                         fired += 1
                     } else {
@@ -75,16 +75,22 @@ struct SchedulerLoop {
     /// Due times handled per schedule in one tick; a longer backlog goes on at the next.
     static let maxDuePerTick = 1_000
 
-    static func submission(for schedule: Schedule, at fireTime: Date) -> Envelope<JobSubmit> {
+    /// The `job.submit` of a fire at `fireTime`: ids from schedule and fire time (`suffix`
+    /// tells a backfill's run from the fire itself), the fire time in its parameters
+    /// (``ScheduleParameters``), tagged with the schedule.
+    static func submission(for schedule: Schedule, at fireTime: Date, suffix: String = "") throws -> Envelope<JobSubmit> {
         let stamp = Int64(fireTime.timeIntervalSince1970)
-        var job = schedule.job
-        job.jobId = "sched-\(schedule.id)-\(stamp)"
+        let zone = TimeZone(identifier: schedule.zone) ?? .gmt
+        let previous = (try? CronExpression(schedule.cron))?.previous(before: fireTime, in: zone)
+        var job = try ScheduleParameters.apply(
+            ScheduleParameters.values(fireTime: fireTime, periodStart: previous, zone: zone), to: schedule.job)
+        job.jobId = "sched-\(schedule.id)-\(stamp)\(suffix)"
         job.idempotencyKey = job.jobId
         job.name = job.name ?? schedule.name
         var tags = job.tags ?? [:]
         tags["schedule"] = schedule.name
         job.tags = tags
-        return Envelope(id: "schedule/\(schedule.id)/\(stamp)", jobId: job.jobId, correlationId: job.jobId!,
+        return Envelope(id: "schedule/\(schedule.id)/\(stamp)\(suffix)", jobId: job.jobId, correlationId: job.jobId!,
                         causationId: nil, occurredAt: fireTime, priority: job.priority, payload: job)
     }
 }

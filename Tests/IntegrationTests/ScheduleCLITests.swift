@@ -42,6 +42,10 @@ struct ScheduleCLITests {
         let upcoming = shown.output.split(separator: "\n").filter { $0.hasPrefix("  20") }
         #expect(upcoming.count == 10, "\(shown.output)")
         #expect(upcoming.allSatisfy { $0.contains("T02:30:00+0") || $0.contains("T03:00:00+02:00") })
+        let dry = try await SluiceCLI.run(["schedules", "backfill", name, "--from", "2026-11-01T00:00", "--to", "2026-11-04T00:00",
+                                           "--dry-run"], environment: env)
+        #expect(dry.status == 0 && dry.output.contains("2026-11-01T02:30:00+01:00") && dry.output.contains("2026-11-03T02:30:00+01:00")
+                && !dry.output.contains("2026-11-04") && dry.output.contains("(dry run)"), "\(dry.output)")
         let ran = try await SluiceCLI.run(["schedules", "run", name], environment: env)
         #expect(ran.status == 0 && ran.output.hasPrefix("job-"), "\(ran.output)")
         let history = try await SluiceCLI.run(["schedules", "history", name, "--json"], environment: env)

@@ -1,6 +1,7 @@
 import APIModels
 import Contracts
 import Foundation
+import Messaging
 @testable import SchedulerService
 @testable import TestSupport
 import Testing
@@ -66,6 +67,52 @@ struct SchedulerCatchUpTests {
         #expect(try await loop.fireDue(now: back) == 1)
         let outcomes = try await repository.fires(scheduleId: short.id, limit: 10).map(\.outcome)
         #expect(outcomes == ["fired", "missed", "missed", "missed"])
+        await host.shutdown()
+        _ = try? await task.value
+    }
+
+    @Test("backfill of 7 days: exactly 7 runs with the right dates in their jobs; a dry run submits nothing")
+    func backfill() async throws {
+        let prefix = TestEnvironment.uniquePrefix("b")
+        try await env.createSchemas(prefix: prefix, services: ["scheduler"])
+        let host = try SchedulerService.descriptor.build(
+            config: try env.runtimeConfig("scheduler", prefix: prefix, overrides: ["scheduler.tick.ms": "3600000"]),
+            logger: env.logger)
+        let task = Task { try await host.run() }
+        try await host.waitUntilReady()
+        let topology = host.config.topology
+        let watcher = AMQPConsumer(config: env.amqp, topology: topology.all(), logger: env.logger)
+        try await watcher.consume(queues: [topology.queue("ingest")])
+        let submissions = DeliveryCollector(watcher)
+        let name = "daily-\(prefix)"
+        let schedule = Schedule(id: MessageID.hash("schedule", name), name: name, cron: "0 2 * * *", zone: "Europe/Madrid",
+                                job: JobSubmit(source: .url("https://example.org/grades/{{scheduledDate}}.csv")),
+                                enabled: false, nextFireAt: nil)
+        try await ScheduleRepository(runtime: host.runtime).upsert(schedule)
+        let madrid = try #require(TimeZone(identifier: "Europe/Madrid"))
+        let from = try #require(CronExpression.instant("2026-11-01T00:00", in: madrid))
+        let to = try #require(CronExpression.instant("2026-11-08T00:00", in: madrid))
+        let days = (1...7).map { String(format: "2026-11-%02d", $0) }
+        let backfills = ScheduleBackfill(runtime: host.runtime)
+
+        let dry = try await backfills.run(schedule, BackfillRequest(from: from, to: to, dryRun: true), actor: "ann")
+        #expect(dry.dryRun && dry.runs.count == 7 && dry.runs.allSatisfy { $0.jobId == nil })
+        #expect(dry.runs.map { CronExpression.timestamp($0.scheduledAt, in: madrid) } == days.map { $0 + "T02:00:00+01:00" })
+
+        let done = try await backfills.run(schedule, BackfillRequest(from: from, to: to), actor: "ann")
+        #expect(done.runs.count == 7 && Set(done.runs.compactMap(\.jobId)).count == 7)
+        _ = try await submissions.wait(for: 7)
+        try await Task.sleep(for: .milliseconds(500))
+        let jobs = try submissions.deliveries.map { try JSONCoding.decode(Envelope<JobSubmit>.self, from: $0.body).payload }
+        #expect(jobs.count == 7, "\(jobs.count) submissions")
+        #expect(Set(jobs.compactMap(\.source.url)) == Set(days.map { "https://example.org/grades/\($0).csv" }))
+        #expect(jobs.allSatisfy { $0.tags?["schedule"] == name })
+        // The same range again runs again (new job ids); more than 1,000 fire times is refused.
+        let again = try await backfills.run(schedule, BackfillRequest(from: from, to: to), actor: "ann")
+        #expect(Set(again.runs.compactMap(\.jobId)).isDisjoint(with: Set(done.runs.compactMap(\.jobId))))
+        await #expect { try await backfills.run(schedule, BackfillRequest(from: from, to: from.addingTimeInterval(4000 * 86_400)),
+                                                 actor: nil) } throws: { ($0 as? SluiceError)?.code == "scheduler.backfill-too-long" }
+        await watcher.close()
         await host.shutdown()
         _ = try? await task.value
     }

@@ -75,6 +75,7 @@ enum OperationTable {
         Operation("deleteSchedule", .delete, "/api/v1/schedules/{schedule}", .schedulesWrite, scoped: true),
         Operation("listScheduleFires", .get, "/api/v1/schedules/{schedule}/fires", .schedulesRead, scoped: true),
         Operation("runSchedule", .post, "/api/v1/schedules/{schedule}/run", .schedulesRun, scoped: true),
+        Operation("backfillSchedule", .post, "/api/v1/schedules/{schedule}/backfill", .schedulesRun, scoped: true),
         // Incidents, dead letters, re-drives, known errors, queues (system-wide)
         Operation("listIncidents", .get, "/api/v1/incidents", .operationsRead,
                   query: ["state", "service", "severity", "q", "limit"]),

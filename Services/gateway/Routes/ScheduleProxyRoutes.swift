@@ -61,9 +61,21 @@ struct ScheduleProxyRoutes {
             let schedule = try await schedule(context, access)
             return try await client.forward("scheduler", .GET, "/schedules/\(JobRoutes.escape(schedule.id))/fires")
         }
+        api.add("backfillSchedule") { request, context, access in
+            let schedule = try await schedule(context, access)
+            let bytes = try await BodyReader.bytes(request, limit: 1 << 16)
+            let body = try BodyReader.decode(BackfillRequest.self, Data(bytes.readableBytesView))
+            let backfill = try await client.json(Backfill.self, "scheduler", .POST,
+                                                 "/schedules/\(JobRoutes.escape(schedule.id))/backfill", body: body,
+                                                 actor: try access.user.userName)
+            return HTTPResponses.json(backfill, status: backfill.dryRun ? .ok : .created)
+        }
         api.add("runSchedule") { request, context, access in
             let schedule = try await schedule(context, access)
-            var submit = schedule.job
+            // A run now is a fire at this moment: its parameters name now (an empty period).
+            var submit = try ScheduleParameters.apply(
+                ScheduleParameters.values(fireTime: Date(), periodStart: nil, zone: TimeZone(identifier: schedule.zone) ?? .gmt),
+                to: schedule.job)
             submit.jobId = nil
             submit.idempotencyKey = nil
             submit.tags = (submit.tags ?? [:]).merging(["schedule": schedule.name]) { _, new in new }

@@ -1,0 +1,66 @@
+import APIModels
+import Contracts
+import Foundation
+import PostgresNIO
+import Runtime
+
+/// Runs a schedule for every fire time of a range: one job each, with ids of its own (so a
+/// day already run runs again) and the fire time in its parameters, all submitted in one
+/// transaction through the outbox and recorded (`backfills`, `backfill_runs`). Fires and the
+/// schedule's next fire time are untouched.
+struct ScheduleBackfill {
+    let runtime: RuntimeContext
+
+    /// A backfill runs at most this many jobs; a longer range is refused.
+    static let maxRuns = 1_000
+
+    /// The fire times of `schedule` in `[from, to)`, oldest first.
+    static func fireTimes(_ schedule: Schedule, from: Date, to: Date) throws -> [Date] {
+        guard to > from else {
+            throw SluiceError.permanent("scheduler.invalid-range", "the backfill's `to` must be after its `from`")
+        }
+        let cron: CronExpression
+        do { cron = try CronExpression(schedule.cron) } catch {
+            throw SluiceError.permanent(error.code, error.message)
+        }
+        let zone = TimeZone(identifier: schedule.zone) ?? .gmt
+        var times: [Date] = []
+        var cursor = Date(timeIntervalSince1970: from.timeIntervalSince1970.rounded(.up) - 1)
+        while let fire = cron.next(after: cursor, in: zone), fire < to {
+            guard times.count < maxRuns else {
+                throw SluiceError.permanent("scheduler.backfill-too-long",
+                                            "the range holds more than \(maxRuns) fire times; backfill it in parts")
+            }
+            times.append(fire)
+            cursor = fire
+        }
+        return times
+    }
+
+    func run(_ schedule: Schedule, _ request: BackfillRequest, actor: String?) async throws -> Backfill {
+        let times = try Self.fireTimes(schedule, from: request.from, to: request.to)
+        if request.dryRun == true {
+            return Backfill(id: nil, scheduleId: schedule.id, from: request.from, to: request.to, dryRun: true,
+                            runs: times.map { Backfill.Run(scheduledAt: $0, jobId: nil) })
+        }
+        let id = "bf-" + MessageID.random().prefix(8)
+        let runs = try await runtime.transaction { connection, emitter in
+            try await connection.query("""
+                INSERT INTO backfills (id, schedule_id, range_from, range_to, runs, actor)
+                VALUES (\(id), \(schedule.id), \(request.from), \(request.to), \(times.count), \(actor))
+                """, logger: runtime.logger)
+            var runs: [Backfill.Run] = []
+            for time in times {
+                let submission = try SchedulerLoop.submission(for: schedule, at: time, suffix: "-\(id)")
+                try await connection.query("""
+                    INSERT INTO backfill_runs (backfill_id, fire_time, job_id) VALUES (\(id), \(time), \(submission.payload.jobId))
+                    """, logger: runtime.logger)
+                try emitter.emit(submission)
+                runs.append(Backfill.Run(scheduledAt: time, jobId: submission.payload.jobId))
+            }
+            return runs
+        }
+        runtime.logger.info("schedule backfilled", metadata: ["schedule": "\(schedule.name)", "runs": "\(runs.count)"])
+        return Backfill(id: id, scheduleId: schedule.id, from: request.from, to: request.to, dryRun: false, runs: runs)
+    }
+}
