@@ -127,7 +127,8 @@ extension SchedulesCommand {
                     return try HTTPJSON.print(Detail(schedule: schedule, next: upcoming, last: Array(fires.prefix(10))))
                 }
                 print("\(schedule.name) (\(schedule.id)), project \(schedule.job.project ?? "default")")
-                print("  \(schedule.cron) in \(schedule.zone), \(schedule.enabled ? "enabled" : "paused")"
+                let paused = schedule.pauseNote.map { "paused: \($0)" } ?? "paused"
+                print("  \(schedule.cron) in \(schedule.zone), \(schedule.enabled ? "enabled" : paused)"
                       + (schedule.catchUp.map { rule in
                           ", catch-up \(rule.policy.rawValue)" + (rule.windowSeconds.map { " within \($0) s" } ?? "") } ?? ""))
                 print("next:")
@@ -221,6 +222,42 @@ extension SchedulesCommand {
                 if json { return try HTTPJSON.print(backfill) }
                 print(Table.render(backfill.runs.map { [CronExpression.timestamp($0.scheduledAt, in: zone), $0.jobId ?? "(dry run)"] },
                                    header: ["SCHEDULED", "JOB"]))
+            }
+        }
+    }
+}
+
+extension SchedulesCommand {
+    struct Pause: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Stop a schedule firing, with a note saying why.")
+        @Argument(help: "The schedule's name or id.") var name: String
+        @Option(help: "Why (shown with the schedule).") var note: String?
+        @Flag var json = false
+        @OptionGroup var global: GlobalOptions
+        func run() async throws {
+            try await exiting {
+                let schedule = try await APIClient(global: global).send(Schedule.self, "POST",
+                                                                        "/schedules/\(APIClient.escape(name))/pause",
+                                                                        body: SchedulePause(note: note))
+                if json { return try HTTPJSON.print(schedule) }
+                print("paused \(schedule.name)" + (schedule.pauseNote.map { ": \($0)" } ?? ""))
+            }
+        }
+    }
+
+    struct Resume: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Let a paused schedule fire again, from its next fire time (what fell due meanwhile is not run).")
+        @Argument(help: "The schedule's name or id.") var name: String
+        @Flag var json = false
+        @OptionGroup var global: GlobalOptions
+        func run() async throws {
+            try await exiting {
+                let schedule = try await APIClient(global: global).send(Schedule.self, "POST",
+                                                                        "/schedules/\(APIClient.escape(name))/resume",
+                                                                        body: [String: String]())
+                if json { return try HTTPJSON.print(schedule) }
+                print("resumed \(schedule.name), next " + List.next(schedule))
             }
         }
     }

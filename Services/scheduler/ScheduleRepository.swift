@@ -64,19 +64,24 @@ struct ScheduleRepository {
             )
             """,
         ]),
+        Migration(5, "a pause has a note", [
+            "ALTER TABLE schedules ADD COLUMN pause_note text, ADD COLUMN paused_at timestamptz",
+        ]),
     ])
 
     private static let columns = """
-        id, name, cron, zone, job::text, enabled, next_fire_at, catchup_policy, catchup_window_s, start_at, end_at
+        id, name, cron, zone, job::text, enabled, next_fire_at, catchup_policy, catchup_window_s, start_at, end_at,
+        pause_note, paused_at
         """
 
     private func decode(_ rows: PostgresRowSequence) async throws -> [Schedule] {
         var result: [Schedule] = []
-        for try await r in rows.decode((String, String, String, String, String, Bool, Date?, String?, Int?, Date?, Date?).self) {
+        for try await r in rows.decode((String, String, String, String, String, Bool, Date?, String?, Int?, Date?, Date?,
+                                         String?, Date?).self) {
             let job = try JSONCoding.decode(JobSubmit.self, from: Array(r.4.utf8))
             let catchUp = r.7.flatMap(CatchUp.Policy.init(rawValue:)).map { CatchUp(policy: $0, windowSeconds: r.8) }
             result.append(Schedule(id: r.0, name: r.1, cron: r.2, zone: r.3, job: job, enabled: r.5, nextFireAt: r.6,
-                                   catchUp: catchUp, startAt: r.9, endAt: r.10))
+                                   catchUp: catchUp, startAt: r.9, endAt: r.10, pauseNote: r.11, pausedAt: r.12))
         }
         return result
     }
@@ -117,8 +122,31 @@ struct ScheduleRepository {
             ON CONFLICT (id) DO UPDATE SET cron = EXCLUDED.cron, zone = EXCLUDED.zone, job = EXCLUDED.job,
                 enabled = EXCLUDED.enabled, next_fire_at = EXCLUDED.next_fire_at, catchup_policy = EXCLUDED.catchup_policy,
                 catchup_window_s = EXCLUDED.catchup_window_s, start_at = EXCLUDED.start_at, end_at = EXCLUDED.end_at,
-                updated_at = now()
+                pause_note = CASE WHEN EXCLUDED.enabled THEN NULL ELSE schedules.pause_note END,
+                paused_at = CASE WHEN EXCLUDED.enabled THEN NULL ELSE schedules.paused_at END, updated_at = now()
             """, logger: runtime.logger)
+    }
+
+    /// Pauses a schedule with a note; false when there is no such schedule.
+    func pause(id: String, note: String?) async throws -> Bool {
+        let rows = try await runtime.database.query("""
+            UPDATE schedules SET enabled = false, pause_note = \(note), paused_at = now(), updated_at = now()
+            WHERE id = \(id) RETURNING 1
+            """, logger: runtime.logger)
+        for try await _ in rows { return true }
+        return false
+    }
+
+    /// Resumes a schedule from its next fire time after `now` (what fell due while it was
+    /// paused is not caught up); false when there is no such schedule.
+    func resume(id: String, next: Date?) async throws -> Bool {
+        let rows = try await runtime.database.query("""
+            UPDATE schedules SET enabled = true, pause_note = NULL, paused_at = NULL, next_fire_at = \(next),
+                updated_at = now()
+            WHERE id = \(id) RETURNING 1
+            """, logger: runtime.logger)
+        for try await _ in rows { return true }
+        return false
     }
 
     func all() async throws -> [Schedule] {

@@ -7,7 +7,7 @@ import Hummingbird
 import Runtime
 
 /// `POST /schedules`, `GET /schedules`, `DELETE /schedules/:id`, `GET /schedules/:id/fires`,
-/// `POST /schedules/:id/backfill`.
+/// `POST /schedules/:id/backfill`, `POST /schedules/:id/pause|resume`.
 enum ScheduleRoutes {
     static func add(to router: Router<SluiceRequestContext>, runtime: RuntimeContext) {
         let repository = ScheduleRepository(runtime: runtime)
@@ -38,11 +38,7 @@ enum ScheduleRoutes {
             if let start = input.startAt, let end = input.endAt, end <= start {
                 return HTTPResponses.error(.badRequest, "scheduler.invalid-request", "endAt must be after startAt")
             }
-            // The first fire: after now, and not before startAt (a fire exactly at startAt counts).
-            let from = max(Date(), input.startAt.map { Date(timeIntervalSince1970: $0.timeIntervalSince1970.rounded(.up) - 1) }
-                ?? .distantPast)
-            var next = cron.next(after: from, in: zone)
-            if let end = input.endAt, let time = next, time > end { next = nil }
+            let next = Self.firstFire(cron, zone: zone, startAt: input.startAt, endAt: input.endAt)
             let schedule = Schedule(id: MessageID.hash("schedule", input.name), name: input.name, cron: input.cron,
                                     zone: zone.identifier, job: input.job, enabled: input.enabled ?? true,
                                     nextFireAt: next, catchUp: input.catchUp, startAt: input.startAt, endAt: input.endAt)
@@ -56,6 +52,35 @@ enum ScheduleRoutes {
                 return HTTPResponses.error(.notFound, "scheduler.not-found", "no schedule \(id)")
             }
             return HTTPResponses.json(["deleted": id])
+        }
+        // Pause with a note; resume from the next fire after now (nothing paused is caught up).
+        router.post("schedules/:id/pause") { request, context in
+            let id = try context.parameters.require("id")
+            let body = try await request.body.collect(upTo: 1 << 16)
+            let input = body.readableBytes == 0 ? SchedulePause(note: nil)
+                : (try? JSONCoding.decoder().decode(SchedulePause.self, from: body))
+            guard let input else {
+                return HTTPResponses.error(.badRequest, "scheduler.invalid-request", "a pause is {\"note\": \"why\"}")
+            }
+            guard try await repository.pause(id: id, note: input.note.map { String($0.prefix(2000)) }),
+                  let paused = try await repository.all().first(where: { $0.id == id }) else {
+                return HTTPResponses.error(.notFound, "scheduler.not-found", "no schedule \(id)")
+            }
+            runtime.logger.info("schedule paused", metadata: ["schedule": "\(paused.name)", "note": "\(input.note ?? "")"])
+            return HTTPResponses.json(paused)
+        }
+        router.post("schedules/:id/resume") { _, context in
+            let id = try context.parameters.require("id")
+            guard let schedule = try await repository.all().first(where: { $0.id == id }) else {
+                return HTTPResponses.error(.notFound, "scheduler.not-found", "no schedule \(id)")
+            }
+            let next = (try? CronExpression(schedule.cron)).flatMap {
+                Self.firstFire($0, zone: TimeZone(identifier: schedule.zone) ?? .gmt, startAt: schedule.startAt,
+                               endAt: schedule.endAt)
+            }
+            _ = try await repository.resume(id: id, next: next)
+            let resumed = try await repository.all().first(where: { $0.id == id })
+            return HTTPResponses.json(resumed ?? schedule)
         }
         // Runs the schedule for every fire time of a range (or lists them, dry).
         router.post("schedules/:id/backfill") { request, context in
@@ -82,5 +107,14 @@ enum ScheduleRoutes {
             let id = try context.parameters.require("id")
             return HTTPResponses.json(try await repository.fires(scheduleId: id, limit: 100))
         }
+    }
+
+    /// The first fire from now on: after now, not before `startAt` (a fire exactly at it
+    /// counts, a fraction of a second after it does not), nil past `endAt`.
+    static func firstFire(_ cron: CronExpression, zone: TimeZone, startAt: Date?, endAt: Date?) -> Date? {
+        let from = max(Date(), startAt.map { Date(timeIntervalSince1970: $0.timeIntervalSince1970.rounded(.up) - 1) }
+            ?? .distantPast)
+        guard let next = cron.next(after: from, in: zone) else { return nil }
+        return endAt.map { next > $0 ? nil : next } ?? next
     }
 }

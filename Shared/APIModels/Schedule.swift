@@ -25,10 +25,17 @@ public struct Schedule: Codable, Sendable, Hashable {
     public var startAt: Date?
     /// No fire after this instant.
     public var endAt: Date?
+    /// Why it was paused, as the person who paused it said (while `enabled` is false).
+    public var pauseNote: String?
+    /// When it was paused.
+    public var pausedAt: Date?
 
     /// A schedule as stored.
     public init(id: String, name: String, cron: String, zone: String = "UTC", job: JobSubmit, enabled: Bool,
-                nextFireAt: Date?, catchUp: CatchUp? = nil, startAt: Date? = nil, endAt: Date? = nil) {
+                nextFireAt: Date?, catchUp: CatchUp? = nil, startAt: Date? = nil, endAt: Date? = nil,
+                pauseNote: String? = nil, pausedAt: Date? = nil) {
+        self.pauseNote = pauseNote
+        self.pausedAt = pausedAt
         self.id = id
         self.name = name
         self.cron = cron
@@ -42,7 +49,7 @@ public struct Schedule: Codable, Sendable, Hashable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case id, name, cron, zone, job, enabled, nextFireAt, catchUp, startAt, endAt
+        case id, name, cron, zone, job, enabled, nextFireAt, catchUp, startAt, endAt, pauseNote, pausedAt
     }
 
     /// Decodes a schedule; one from a scheduler that predates zones is in UTC.
@@ -58,6 +65,8 @@ public struct Schedule: Codable, Sendable, Hashable {
         catchUp = try container.decodeIfPresent(CatchUp.self, forKey: .catchUp)
         startAt = try container.decodeIfPresent(Date.self, forKey: .startAt)
         endAt = try container.decodeIfPresent(Date.self, forKey: .endAt)
+        pauseNote = try container.decodeIfPresent(String.self, forKey: .pauseNote)
+        pausedAt = try container.decodeIfPresent(Date.self, forKey: .pausedAt)
     }
 }
 
@@ -92,4 +101,13 @@ public struct ScheduleRequest: Codable, Sendable {
         self.startAt = startAt
         self.endAt = endAt
     }
+}
+
+/// `POST /schedules/{id}/pause`: why.
+public struct SchedulePause: Codable, Sendable {
+    /// Why it is paused (shown with the schedule).
+    public var note: String?
+
+    /// A pause.
+    public init(note: String?) { self.note = note }
 }

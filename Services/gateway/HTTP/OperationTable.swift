@@ -76,6 +76,8 @@ enum OperationTable {
         Operation("listScheduleFires", .get, "/api/v1/schedules/{schedule}/fires", .schedulesRead, scoped: true),
         Operation("runSchedule", .post, "/api/v1/schedules/{schedule}/run", .schedulesRun, scoped: true),
         Operation("backfillSchedule", .post, "/api/v1/schedules/{schedule}/backfill", .schedulesRun, scoped: true),
+        Operation("pauseSchedule", .post, "/api/v1/schedules/{schedule}/pause", .schedulesWrite, scoped: true),
+        Operation("resumeSchedule", .post, "/api/v1/schedules/{schedule}/resume", .schedulesWrite, scoped: true),
         // Incidents, dead letters, re-drives, known errors, queues (system-wide)
         Operation("listIncidents", .get, "/api/v1/incidents", .operationsRead,
                   query: ["state", "service", "severity", "q", "limit"]),

@@ -70,6 +70,21 @@ struct ScheduleProxyRoutes {
                                                  actor: try access.user.userName)
             return HTTPResponses.json(backfill, status: backfill.dryRun ? .ok : .created)
         }
+        api.add("pauseSchedule") { request, context, access in
+            let schedule = try await schedule(context, access)
+            let bytes = try await BodyReader.bytes(request, limit: 1 << 16)
+            let body = bytes.readableBytes == 0 ? SchedulePause(note: nil)
+                : try BodyReader.decode(SchedulePause.self, Data(bytes.readableBytesView))
+            return HTTPResponses.json(try await client.json(Schedule.self, "scheduler", .POST,
+                                                            "/schedules/\(JobRoutes.escape(schedule.id))/pause", body: body,
+                                                            actor: try access.user.userName))
+        }
+        api.add("resumeSchedule") { _, context, access in
+            let schedule = try await schedule(context, access)
+            return HTTPResponses.json(try await client.json(Schedule.self, "scheduler", .POST,
+                                                            "/schedules/\(JobRoutes.escape(schedule.id))/resume", body: [String: String](),
+                                                            actor: try access.user.userName))
+        }
         api.add("runSchedule") { request, context, access in
             let schedule = try await schedule(context, access)
             // A run now is a fire at this moment: its parameters name now (an empty period).
