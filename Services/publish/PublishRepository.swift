@@ -148,23 +148,36 @@ struct PublishRepository {
 
     /// The claim checks of a job's chunks, in order (every one of them must be recorded).
     func chunkEntries(jobId: String, count: Int) async throws -> [ChunkEntry] {
-        let rows = try await connection.query("""
-            SELECT chunk_index, columns::text, data::text, invalid_count, error_refs::text, meta FROM chunks
-            WHERE job_id = \(jobId) AND data IS NOT NULL ORDER BY chunk_index
-            """, logger: logger)
+        // In pages of a few rows: a row carries its chunk when the chunk travels inline (up to
+        // about 6 KB), and PostgresNIO 1.x stops the process (a precondition in its row stream)
+        // when the server closes the connection while a long result waits for its reader, as
+        // a database restart does. A page of this size arrives whole.
         var entries: [ChunkEntry] = []
-        for try await (index, columns, data, invalid, errors, meta) in rows.decode((Int, String, String, Int, String, ByteBuffer?).self) {
-            entries.append(ChunkEntry(
-                index: index, columns: try JSONCoding.decode([String].self, from: Array(columns.utf8)),
-                data: try JSONCoding.decode(ChunkRef.self, from: Array(data.utf8)), invalidCount: invalid,
-                errors: try JSONCoding.decode([ChunkRef].self, from: Array(errors.utf8)),
-                meta: try meta.map { try JSONCoding.decode(ChunkMeta.self, from: $0.readableBytesView) } ?? ChunkMeta()))
+        while true {
+            let after = entries.last?.index ?? -1
+            let rows = try await connection.query("""
+                SELECT chunk_index, columns::text, data::text, invalid_count, error_refs::text, meta FROM chunks
+                WHERE job_id = \(jobId) AND data IS NOT NULL AND chunk_index > \(after) ORDER BY chunk_index
+                LIMIT \(Self.chunkPage)
+                """, logger: logger)
+            let before = entries.count
+            for try await (index, columns, data, invalid, errors, meta) in rows.decode((Int, String, String, Int, String, ByteBuffer?).self) {
+                entries.append(ChunkEntry(
+                    index: index, columns: try JSONCoding.decode([String].self, from: Array(columns.utf8)),
+                    data: try JSONCoding.decode(ChunkRef.self, from: Array(data.utf8)), invalidCount: invalid,
+                    errors: try JSONCoding.decode([ChunkRef].self, from: Array(errors.utf8)),
+                    meta: try meta.map { try JSONCoding.decode(ChunkMeta.self, from: $0.readableBytesView) } ?? ChunkMeta()))
+            }
+            if entries.count - before < Self.chunkPage { break }
         }
         guard entries.map(\.index) == Array(0..<count) else {
             throw SluiceError.transient("publish.chunk-missing", "job \(jobId) has \(entries.count) of its \(count) chunks recorded")
         }
         return entries
     }
+
+    /// Chunk rows read per query (see ``chunkEntries(jobId:count:)``).
+    static let chunkPage = 8
 
     /// Marks the job published (or failed by policy) and keeps its outcome event for
     /// publish-only re-runs.

@@ -11,10 +11,13 @@ package struct OutboxRelay: Service {
     let gate: StartupGate
     var interval: Duration = .milliseconds(500)
     var minimumAge: Duration = .seconds(3)
-    var batchSize = 500
+    /// Rows per claim. Kept small: a body can carry a tiny chunk (about 6 KB), and PostgresNIO
+    /// 1.x stops the process when the server closes the connection while a long result waits
+    /// for its reader (as a database restart does), so results stay short.
+    var batchSize = 100
 
     package init(runtime: RuntimeContext, gate: StartupGate, interval: Duration = .milliseconds(500),
-                 minimumAge: Duration = .seconds(3), batchSize: Int = 500) {
+                 minimumAge: Duration = .seconds(3), batchSize: Int = 100) {
         self.runtime = runtime
         self.gate = gate
         self.interval = interval
