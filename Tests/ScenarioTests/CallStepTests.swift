@@ -209,7 +209,9 @@ struct CallStepTests {
                 name: "slow", source: .inline(csv), format: "csv", chunkSize: 1000, plan: Self.slowPlan(base)))
             _ = try await TestEnvironment.eventually(timeout: .seconds(60), every: .milliseconds(20)) { ledger.get().requests >= 40 }
             _ = try await pipeline.gateway("POST", "/jobs/\(job.id)/pause", token: member)
-            try await Task.sleep(for: .seconds(1.5))
+            // The pause reaches transform through the broker and its control board (250 ms
+            // refresh); under the full suite's load that has taken more than 1.5 s.
+            try await Task.sleep(for: .seconds(3))
             let held = ledger.get().requests
             try await Task.sleep(for: .seconds(2))
             #expect(ledger.get().requests == held, "no calls while paused")
