@@ -50,7 +50,7 @@ struct NotifyRepository {
     /// (a relay's re-send, a redelivery) arriving while the first is still sending must not
     /// send it again. A claim older than `hold` (its sender died) can be taken over.
     func claim(messageId: String, url: String, jobId: String, event: String, hold: Duration) async throws -> Claim {
-        let seconds = Double(hold.components.seconds) + Double(hold.components.attoseconds) / 1e18
+        let seconds = hold / .seconds(1)
         let rows = try await runtime.database.query("""
             INSERT INTO deliveries (message_id, url, job_id, event, status, attempts, claimed_until)
             VALUES (\(messageId), \(url), \(jobId), \(event), 'sending', 0, now() + make_interval(secs => \(seconds)))

@@ -149,6 +149,12 @@ struct ScheduleRepository {
         return false
     }
 
+    /// One schedule by id.
+    func get(id: String) async throws -> Schedule? {
+        try await decode(try await runtime.database.query(
+            "SELECT \(unescaped: Self.columns) FROM schedules WHERE id = \(id)", logger: runtime.logger)).first
+    }
+
     func all() async throws -> [Schedule] {
         try await decode(try await runtime.database.query(
             "SELECT \(unescaped: Self.columns) FROM schedules ORDER BY name", logger: runtime.logger))

@@ -63,7 +63,7 @@ enum ScheduleRoutes {
                 return HTTPResponses.error(.badRequest, "scheduler.invalid-request", "a pause is {\"note\": \"why\"}")
             }
             guard try await repository.pause(id: id, note: input.note.map { String($0.prefix(2000)) }),
-                  let paused = try await repository.all().first(where: { $0.id == id }) else {
+                  let paused = try await repository.get(id: id) else {
                 return HTTPResponses.error(.notFound, "scheduler.not-found", "no schedule \(id)")
             }
             runtime.logger.info("schedule paused", metadata: ["schedule": "\(paused.name)", "note": "\(input.note ?? "")"])
@@ -71,7 +71,7 @@ enum ScheduleRoutes {
         }
         router.post("schedules/:id/resume") { _, context in
             let id = try context.parameters.require("id")
-            guard let schedule = try await repository.all().first(where: { $0.id == id }) else {
+            guard let schedule = try await repository.get(id: id) else {
                 return HTTPResponses.error(.notFound, "scheduler.not-found", "no schedule \(id)")
             }
             let next = (try? CronExpression(schedule.cron)).flatMap {
@@ -79,7 +79,7 @@ enum ScheduleRoutes {
                                endAt: schedule.endAt)
             }
             _ = try await repository.resume(id: id, next: next)
-            let resumed = try await repository.all().first(where: { $0.id == id })
+            let resumed = try await repository.get(id: id)
             return HTTPResponses.json(resumed ?? schedule)
         }
         // Runs the schedule for every fire time of a range (or lists them, dry).
@@ -92,7 +92,7 @@ enum ScheduleRoutes {
             } catch {
                 return HTTPResponses.error(.badRequest, "scheduler.invalid-request", "invalid backfill: \(describe(error))")
             }
-            guard let schedule = try await repository.all().first(where: { $0.id == id }) else {
+            guard let schedule = try await repository.get(id: id) else {
                 return HTTPResponses.error(.notFound, "scheduler.not-found", "no schedule \(id)")
             }
             let actor = request.headers[HTTPField.Name("X-Sluice-Actor")!]
