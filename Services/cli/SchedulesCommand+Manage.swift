@@ -5,7 +5,7 @@ import Foundation
 import Runtime
 import SchedulerService
 
-/// `sluice schedules add|list|show|history|run|remove`, through the gateway (docs/schedules.md).
+/// `sluice schedules add|list|show|history|run|remove` (`edit`: ``SchedulesCommand/Edit``), through the gateway (docs/schedules.md).
 extension SchedulesCommand {
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -23,6 +23,9 @@ extension SchedulesCommand {
         @Option(help: "Seconds a missed fire may be late and still be caught up.") var catchUpWindow: Int?
         @Option(help: "No fire before this instant (ISO 8601).") var start: String?
         @Option(help: "No fire after this instant (ISO 8601).") var end: String?
+        @Option(help: "skip (default), bufferOne, allowAll or cancelRunning: a fire while the last run still runs.")
+        var overlap: String?
+        @Option(help: "Delay each fire by up to this many seconds (0 to 3600), the same for every replica.") var jitter: Int?
         @Flag(help: "Create it paused.") var disabled = false
         @Flag var json = false
         @OptionGroup var global: GlobalOptions
@@ -56,16 +59,17 @@ extension SchedulesCommand {
                     }
                     rule = CatchUp(policy: policy, windowSeconds: catchUpWindow)
                 }
-                func instant(_ text: String?, _ flag: String) throws -> Date? {
-                    guard let text else { return nil }
-                    guard let date = CronExpression.instant(text, in: timeZone) else {
-                        throw CLIError(code: ExitCodes.usage, message: "\(flag) '\(text)' is not an ISO-8601 date and time")
+                let policy = try overlap.map { text in
+                    guard let policy = Overlap(rawValue: text) else {
+                        throw CLIError(code: ExitCodes.usage, message: "--overlap must be skip, bufferOne, allowAll or cancelRunning")
                     }
-                    return date
+                    return policy
                 }
                 let body = NewScheduleBody(project: project, name: name, cron: cron, zone: zone, job: submit,
                                            enabled: disabled ? false : nil, catchUp: rule,
-                                           startAt: try instant(start, "--start"), endAt: try instant(end, "--end"))
+                                           startAt: try SchedulesCommand.instant(start, "--start", in: timeZone),
+                                           endAt: try SchedulesCommand.instant(end, "--end", in: timeZone),
+                                           overlap: policy, jitterSeconds: jitter)
                 let created = try await APIClient(global: global).send(Schedule.self, "POST", "/schedules", body: body)
                 if json { return try HTTPJSON.print(created) }
                 print("\(created.name) (\(created.id)): \(created.cron) in \(created.zone), next "
@@ -85,6 +89,8 @@ extension SchedulesCommand {
         var catchUp: CatchUp?
         var startAt: Date?
         var endAt: Date?
+        var overlap: Overlap?
+        var jitterSeconds: Int?
     }
 
     struct List: AsyncParsableCommand {
@@ -130,7 +136,9 @@ extension SchedulesCommand {
                 let paused = schedule.pauseNote.map { "paused: \($0)" } ?? "paused"
                 print("  \(schedule.cron) in \(schedule.zone), \(schedule.enabled ? "enabled" : paused)"
                       + (schedule.catchUp.map { rule in
-                          ", catch-up \(rule.policy.rawValue)" + (rule.windowSeconds.map { " within \($0) s" } ?? "") } ?? ""))
+                          ", catch-up \(rule.policy.rawValue)" + (rule.windowSeconds.map { " within \($0) s" } ?? "") } ?? "")
+                      + ", overlap \(schedule.overlap.rawValue)"
+                      + (schedule.jitterSeconds > 0 ? ", jitter up to \(schedule.jitterSeconds) s" : ""))
                 print("next:")
                 upcoming.forEach { print("  " + CronExpression.timestamp($0, in: zone)) }
                 print("last:")
@@ -163,8 +171,9 @@ extension SchedulesCommand {
 
         static func render(_ fires: [ScheduleFire], zone: TimeZone) {
             print(Table.render(fires.map { fire in
-                [CronExpression.timestamp(fire.scheduledAt, in: zone), fire.outcome, fire.jobId ?? "", fire.reason ?? ""]
-            }, header: ["SCHEDULED", "OUTCOME", "JOB", "REASON"]))
+                [CronExpression.timestamp(fire.scheduledAt, in: zone), fire.outcome, fire.jobId ?? "", fire.state ?? "",
+                 fire.durationSeconds.map { String(format: "%.1f s", $0) } ?? "", fire.reason ?? ""]
+            }, header: ["SCHEDULED", "OUTCOME", "JOB", "STATE", "DURATION", "REASON"]))
         }
     }
 
@@ -206,6 +215,8 @@ extension SchedulesCommand {
         @Option(help: "Start of the range (ISO 8601; without an offset, wall time in the schedule's zone).") var from: String
         @Option(help: "End of the range, not included.") var to: String
         @Flag(help: "List the fire times only.") var dryRun = false
+        @Flag(help: "Run one at a time, oldest first (each when the one before it ends); default: all at once.")
+        var oneAtATime = false
         @Flag var json = false
         @OptionGroup var global: GlobalOptions
         func run() async throws {
@@ -218,10 +229,12 @@ extension SchedulesCommand {
                     throw CLIError(code: ExitCodes.usage, message: "--from and --to must be ISO-8601 dates and times")
                 }
                 let backfill = try await api.send(Backfill.self, "POST", path + "/backfill",
-                                                  body: BackfillRequest(from: start, to: end, dryRun: dryRun ? true : nil))
+                                                  body: BackfillRequest(from: start, to: end, dryRun: dryRun ? true : nil,
+                                                                       overlap: oneAtATime ? .bufferAll : nil))
                 if json { return try HTTPJSON.print(backfill) }
-                print(Table.render(backfill.runs.map { [CronExpression.timestamp($0.scheduledAt, in: zone), $0.jobId ?? "(dry run)"] },
-                                   header: ["SCHEDULED", "JOB"]))
+                print(Table.render(backfill.runs.map {
+                    [CronExpression.timestamp($0.scheduledAt, in: zone), $0.jobId ?? "(dry run)", $0.state ?? ""]
+                }, header: ["SCHEDULED", "JOB", "STATE"]))
             }
         }
     }

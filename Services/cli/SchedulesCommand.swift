@@ -8,7 +8,7 @@ import SchedulerService
 struct SchedulesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "schedules", abstract: "Work with schedules (cron expressions in a time zone).",
-        subcommands: [NextCommand.self, Add.self, List.self, Show.self, History.self, Run.self, BackfillCommand.self, Pause.self, Resume.self,
+        subcommands: [NextCommand.self, Add.self, Edit.self, List.self, Show.self, History.self, Run.self, BackfillCommand.self, Pause.self, Resume.self,
                       Remove.self])
 
     /// `sluice schedules next "EXPR" --zone ZONE --from ISO8601 --count N`.

@@ -41,6 +41,16 @@ struct StatusCommand: AsyncParsableCommand {
                 let scheduler = status.scheduler
                 print("\nscheduler \(scheduler.health): \(scheduler.enabled) of \(scheduler.schedules) schedules enabled"
                       + (scheduler.nextFireAt.map { "; next \(scheduler.nextSchedule ?? "?") at \(APIClient.time($0))" } ?? ""))
+                if let replicas = scheduler.replicas {
+                    print("  \(scheduler.state ?? "?"), \(replicas) replica(s), leader \(scheduler.leader ?? "none")")
+                }
+                if let last = scheduler.lastFire {
+                    print("  last fire: \(last.schedule) at \(APIClient.time(last.scheduledAt)): \(last.outcome)"
+                          + (last.jobId.map { " (job \($0)\(last.state.map { ", \($0)" } ?? ""))" } ?? ""))
+                }
+                if let overdue = scheduler.overdue, !overdue.isEmpty {
+                    print("  overdue (an incident is open): \(overdue.joined(separator: ", "))")
+                }
             }
             if status.status != "ok" { throw ExitCode(ExitCodes.unavailable) }
         }

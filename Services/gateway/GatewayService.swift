@@ -55,6 +55,14 @@ public enum GatewayService {
             try await repo(context).ended(nil, jobId: p.jobId, state: .stalled, error: "[\(p.code)] \(p.stage): \(p.reason)",
                                           incidentId: p.incidentId, at: envelope.occurredAt)
         }
+        // A cancel another service gave (the scheduler's `cancelRunning` overlap policy); the
+        // gateway's own controls changed the read model when they were given.
+        spec.handlers.on(JobControl.self) { envelope, context in
+            let p = envelope.payload
+            guard envelope.producer != "gateway", p.action == .cancel, p.scope == .job else { return }
+            _ = try await repo(context).control(p.target, .cancel, actor: p.requestedBy ?? envelope.producer, note: p.note,
+                                                at: envelope.occurredAt)
+        }
         spec.handlers.on(JobStatusChanged.self) { envelope, context in
             let p = envelope.payload
             let message = "\(p.service): " + (p.reason ?? p.state.rawValue.replacingOccurrences(of: "_", with: " "))

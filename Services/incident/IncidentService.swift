@@ -34,6 +34,10 @@ public enum IncidentService {
             try await FailureRecorder(runtime: context.runtime, settings: settings)
                 .record(Failure(jobFailed: envelope), connection: context.connection, emitter: context.emitter)
         }
+        spec.handlers.on(ScheduleOverdue.self) { envelope, context in
+            try await FailureRecorder(runtime: context.runtime, settings: settings)
+                .record(Failure(scheduleOverdue: envelope), connection: context.connection, emitter: context.emitter)
+        }
         spec.handlers.on(RedriveSucceeded.self) { envelope, context in
             try await RedriveLedger(runtime: context.runtime)
                 .succeeded(envelope.payload, on: context.connection, emitter: context.emitter)

@@ -5,9 +5,9 @@ import PostgresNIO
 import Runtime
 
 /// Runs a schedule for every fire time of a range: one job each, with ids of its own (so a
-/// day already run runs again) and the fire time in its parameters, all submitted in one
-/// transaction through the outbox and recorded (`backfills`, `backfill_runs`). Fires and the
-/// schedule's next fire time are untouched.
+/// day already run runs again) and the fire time in its parameters, submitted through the
+/// outbox (all at once, or one after another under `bufferAll`) and recorded (`backfills`,
+/// `backfill_runs`, `runs`). Fires and the schedule's next fire time are untouched.
 struct ScheduleBackfill {
     let runtime: RuntimeContext
 
@@ -44,23 +44,29 @@ struct ScheduleBackfill {
                             runs: times.map { Backfill.Run(scheduledAt: $0, jobId: nil) })
         }
         let id = "bf-" + MessageID.random().prefix(8)
+        let overlap = request.overlap ?? .allowAll
         let runs = try await runtime.transaction { connection, emitter in
             try await connection.query("""
-                INSERT INTO backfills (id, schedule_id, range_from, range_to, runs, actor)
-                VALUES (\(id), \(schedule.id), \(request.from), \(request.to), \(times.count), \(actor))
+                INSERT INTO backfills (id, schedule_id, range_from, range_to, runs, actor, overlap)
+                VALUES (\(id), \(schedule.id), \(request.from), \(request.to), \(times.count), \(actor), \(overlap.rawValue))
                 """, logger: runtime.logger)
+            let ledger = RunRepository(runtime: runtime, connection: connection)
             var runs: [Backfill.Run] = []
             for time in times {
                 let submission = try SchedulerLoop.submission(for: schedule, at: time, suffix: "-\(id)")
                 try await connection.query("""
                     INSERT INTO backfill_runs (backfill_id, fire_time, job_id) VALUES (\(id), \(time), \(submission.payload.jobId))
                     """, logger: runtime.logger)
-                try emitter.emit(submission)
-                runs.append(Backfill.Run(scheduledAt: time, jobId: submission.payload.jobId))
+                // One after another: the first runs, each of the others when the one before it ends.
+                let waits = overlap == .bufferAll && !runs.isEmpty
+                try await ledger.insert(submission, scheduleId: schedule.id, fireTime: time, backfillId: id, waiting: waits)
+                if !waits { try emitter.emit(submission) }
+                runs.append(Backfill.Run(scheduledAt: time, jobId: submission.payload.jobId, state: waits ? "waiting" : "running"))
             }
             return runs
         }
         runtime.logger.info("schedule backfilled", metadata: ["schedule": "\(schedule.name)", "runs": "\(runs.count)"])
-        return Backfill(id: id, scheduleId: schedule.id, from: request.from, to: request.to, dryRun: false, runs: runs)
+        return Backfill(id: id, scheduleId: schedule.id, from: request.from, to: request.to, dryRun: false, runs: runs,
+                        overlap: overlap)
     }
 }

@@ -67,29 +67,65 @@ struct ScheduleRepository {
         Migration(5, "a pause has a note", [
             "ALTER TABLE schedules ADD COLUMN pause_note text, ADD COLUMN paused_at timestamptz",
         ]),
+        // Schedules made before overlap policies allowed all: they keep doing so.
+        Migration(6, "overlap policies, jitter and the runs they need", [
+            """
+            ALTER TABLE schedules ADD COLUMN overlap text NOT NULL DEFAULT 'allowAll',
+                ADD COLUMN jitter_s integer NOT NULL DEFAULT 0, ADD COLUMN due_at timestamptz
+            """,
+            "UPDATE schedules SET due_at = next_fire_at",
+            "CREATE INDEX schedules_due_at ON schedules (due_at) WHERE enabled",
+            "ALTER TABLE backfills ADD COLUMN overlap text NOT NULL DEFAULT 'allowAll'",
+            """
+            CREATE TABLE runs (
+                job_id       text PRIMARY KEY,
+                schedule_id  text NOT NULL REFERENCES schedules (id) ON DELETE CASCADE,
+                fire_time    timestamptz NOT NULL,
+                backfill_id  text REFERENCES backfills (id) ON DELETE CASCADE,
+                state        text NOT NULL,
+                submission   jsonb,
+                submitted_at timestamptz,
+                finished_at  timestamptz
+            )
+            """,
+            "CREATE INDEX runs_open ON runs (schedule_id, fire_time) WHERE state IN ('waiting', 'running')",
+            // The overdue watch: since when a schedule is expected to fire, and which stretch
+            // without fires was reported.
+            "ALTER TABLE schedules ADD COLUMN armed_at timestamptz NOT NULL DEFAULT now(), ADD COLUMN overdue_since timestamptz",
+            """
+            CREATE TABLE replicas (
+                id         text PRIMARY KEY,
+                host       text NOT NULL,
+                pid        integer NOT NULL,
+                started_at timestamptz NOT NULL,
+                seen_at    timestamptz NOT NULL
+            )
+            """,
+        ]),
     ])
 
     private static let columns = """
         id, name, cron, zone, job::text, enabled, next_fire_at, catchup_policy, catchup_window_s, start_at, end_at,
-        pause_note, paused_at
+        pause_note, paused_at, overlap, jitter_s
         """
 
     private func decode(_ rows: PostgresRowSequence) async throws -> [Schedule] {
         var result: [Schedule] = []
         for try await r in rows.decode((String, String, String, String, String, Bool, Date?, String?, Int?, Date?, Date?,
-                                         String?, Date?).self) {
+                                         String?, Date?, String, Int).self) {
             let job = try JSONCoding.decode(JobSubmit.self, from: Array(r.4.utf8))
             let catchUp = r.7.flatMap(CatchUp.Policy.init(rawValue:)).map { CatchUp(policy: $0, windowSeconds: r.8) }
             result.append(Schedule(id: r.0, name: r.1, cron: r.2, zone: r.3, job: job, enabled: r.5, nextFireAt: r.6,
-                                   catchUp: catchUp, startAt: r.9, endAt: r.10, pauseNote: r.11, pausedAt: r.12))
+                                   catchUp: catchUp, startAt: r.9, endAt: r.10, pauseNote: r.11, pausedAt: r.12,
+                                   overlap: Overlap(rawValue: r.13) ?? .skip, jitterSeconds: r.14))
         }
         return result
     }
 
     func lockDue(now: Date, on connection: PostgresConnection) async throws -> [Schedule] {
         try await decode(try await connection.query("""
-            SELECT \(unescaped: Self.columns) FROM schedules WHERE enabled AND next_fire_at <= \(now)
-            ORDER BY next_fire_at LIMIT 100 FOR UPDATE SKIP LOCKED
+            SELECT \(unescaped: Self.columns) FROM schedules WHERE enabled AND due_at <= \(now)
+            ORDER BY due_at LIMIT 100 FOR UPDATE SKIP LOCKED
             """, logger: runtime.logger))
     }
 
@@ -105,22 +141,26 @@ struct ScheduleRepository {
         return false
     }
 
-    func setNext(scheduleId: String, next: Date?, on connection: PostgresConnection) async throws {
+    /// Sets the next fire time and when it is due (after its jitter).
+    func setNext(_ schedule: Schedule, next: Date?, on connection: PostgresConnection) async throws {
+        let due = next.map { Jitter.due(schedule, fireTime: $0) }
         try await connection.query("""
-            UPDATE schedules SET next_fire_at = \(next), updated_at = now() WHERE id = \(scheduleId)
+            UPDATE schedules SET next_fire_at = \(next), due_at = \(due), updated_at = now() WHERE id = \(schedule.id)
             """, logger: runtime.logger)
     }
 
     func upsert(_ schedule: Schedule) async throws {
         let job = String(decoding: try JSONCoding.encode(schedule.job), as: UTF8.self)
+        let due = schedule.nextFireAt.map { Jitter.due(schedule, fireTime: $0) }
         try await runtime.database.query("""
-            INSERT INTO schedules (id, name, cron, zone, job, enabled, next_fire_at, catchup_policy, catchup_window_s,
-                                   start_at, end_at)
+            INSERT INTO schedules (id, name, cron, zone, job, enabled, next_fire_at, due_at, catchup_policy, catchup_window_s,
+                                   start_at, end_at, overlap, jitter_s)
             VALUES (\(schedule.id), \(schedule.name), \(schedule.cron), \(schedule.zone), \(job)::jsonb, \(schedule.enabled),
-                    \(schedule.nextFireAt), \(schedule.catchUp?.policy.rawValue), \(schedule.catchUp?.windowSeconds),
-                    \(schedule.startAt), \(schedule.endAt))
+                    \(schedule.nextFireAt), \(due), \(schedule.catchUp?.policy.rawValue), \(schedule.catchUp?.windowSeconds),
+                    \(schedule.startAt), \(schedule.endAt), \(schedule.overlap.rawValue), \(schedule.jitterSeconds))
             ON CONFLICT (id) DO UPDATE SET cron = EXCLUDED.cron, zone = EXCLUDED.zone, job = EXCLUDED.job,
-                enabled = EXCLUDED.enabled, next_fire_at = EXCLUDED.next_fire_at, catchup_policy = EXCLUDED.catchup_policy,
+                enabled = EXCLUDED.enabled, next_fire_at = EXCLUDED.next_fire_at, due_at = EXCLUDED.due_at,
+                overlap = EXCLUDED.overlap, jitter_s = EXCLUDED.jitter_s, armed_at = now(), catchup_policy = EXCLUDED.catchup_policy,
                 catchup_window_s = EXCLUDED.catchup_window_s, start_at = EXCLUDED.start_at, end_at = EXCLUDED.end_at,
                 pause_note = CASE WHEN EXCLUDED.enabled THEN NULL ELSE schedules.pause_note END,
                 paused_at = CASE WHEN EXCLUDED.enabled THEN NULL ELSE schedules.paused_at END, updated_at = now()
@@ -139,11 +179,12 @@ struct ScheduleRepository {
 
     /// Resumes a schedule from its next fire time after `now` (what fell due while it was
     /// paused is not caught up); false when there is no such schedule.
-    func resume(id: String, next: Date?) async throws -> Bool {
+    func resume(_ schedule: Schedule, next: Date?) async throws -> Bool {
+        let due = next.map { Jitter.due(schedule, fireTime: $0) }
         let rows = try await runtime.database.query("""
             UPDATE schedules SET enabled = true, pause_note = NULL, paused_at = NULL, next_fire_at = \(next),
-                updated_at = now()
-            WHERE id = \(id) RETURNING 1
+                due_at = \(due), armed_at = now(), updated_at = now()
+            WHERE id = \(schedule.id) RETURNING 1
             """, logger: runtime.logger)
         for try await _ in rows { return true }
         return false
@@ -167,15 +208,18 @@ struct ScheduleRepository {
         return false
     }
 
-    /// The latest `limit` fire times and what became of them, newest first.
+    /// The latest `limit` fire times and what became of them and their jobs, newest first.
     func fires(scheduleId: String, limit: Int) async throws -> [ScheduleFire] {
         let rows = try await runtime.database.query("""
-            SELECT fire_time, fired_at, outcome, reason, job_id FROM fires WHERE schedule_id = \(scheduleId)
-            ORDER BY fire_time DESC LIMIT \(limit)
+            SELECT f.fire_time, f.fired_at, f.outcome, f.reason, f.job_id, r.state, r.submitted_at, r.finished_at
+            FROM fires f LEFT JOIN runs r ON r.job_id = f.job_id
+            WHERE f.schedule_id = \(scheduleId)
+            ORDER BY f.fire_time DESC LIMIT \(limit)
             """, logger: runtime.logger)
         var result: [ScheduleFire] = []
-        for try await r in rows.decode((Date, Date, String, String?, String?).self) {
-            result.append(ScheduleFire(scheduledAt: r.0, recordedAt: r.1, outcome: r.2, reason: r.3, jobId: r.4))
+        for try await r in rows.decode((Date, Date, String, String?, String?, String?, Date?, Date?).self) {
+            result.append(ScheduleFire(scheduledAt: r.0, recordedAt: r.1, outcome: r.2, reason: r.3, jobId: r.4,
+                                       state: r.5, submittedAt: r.6, finishedAt: r.7))
         }
         return result
     }

@@ -6,7 +6,7 @@ import HTTPTypes
 import Hummingbird
 import Runtime
 
-/// `POST /schedules`, `GET /schedules`, `DELETE /schedules/:id`, `GET /schedules/:id/fires`,
+/// `POST /schedules`, `GET /schedules`, `PATCH|DELETE /schedules/:id`, `GET /schedules/:id/fires`,
 /// `POST /schedules/:id/backfill`, `POST /schedules/:id/pause|resume`.
 enum ScheduleRoutes {
     static func add(to router: Router<SluiceRequestContext>, runtime: RuntimeContext) {
@@ -19,31 +19,35 @@ enum ScheduleRoutes {
             } catch {
                 return HTTPResponses.error(.badRequest, "scheduler.invalid-request", "invalid schedule: \(describe(error))")
             }
-            let cron: CronExpression
-            do { cron = try CronExpression(input.cron) } catch let error as CronError {
+            do {
+                let schedule = try input.validated()
+                try await repository.upsert(schedule)
+                return HTTPResponses.json(schedule, status: .created)
+            } catch let error as SluiceError {
                 return HTTPResponses.error(.badRequest, error.code, error.message)
             }
-            guard !input.name.trimmingCharacters(in: .whitespaces).isEmpty else {
-                return HTTPResponses.error(.badRequest, "scheduler.invalid-request", "a schedule needs a name")
+        }
+        // An edit: a JSON merge patch of the schedule's request form. Its next fire stays
+        // unless what decides fire times (expression, zone, start, end, jitter) changed.
+        router.patch("schedules/:id") { request, context in
+            let id = try context.parameters.require("id")
+            let body = try await request.body.collect(upTo: 1 << 20)
+            guard let current = try await repository.get(id: id) else {
+                return HTTPResponses.error(.notFound, "scheduler.not-found", "no schedule \(id)")
             }
-            let zoneName = input.zone ?? "UTC"
-            guard let zone = TimeZone(identifier: zoneName) else {
-                return HTTPResponses.error(.badRequest, "scheduler.invalid-zone",
-                                           "unknown time zone '\(zoneName)': use an IANA name such as Europe/Madrid")
+            do {
+                var edited = try ScheduleRequest(current).merging(patch: Data(body.readableBytesView)).validated()
+                let timing = { (s: Schedule) in [s.cron, s.zone, "\(String(describing: s.startAt))",
+                                                 "\(String(describing: s.endAt))", "\(s.jitterSeconds)"] }
+                if timing(edited) == timing(current), current.enabled == edited.enabled {
+                    edited.nextFireAt = current.nextFireAt
+                }
+                try await repository.upsert(edited)
+                runtime.logger.info("schedule edited", metadata: ["schedule": "\(edited.name)"])
+                return HTTPResponses.json(try await repository.get(id: id) ?? edited)
+            } catch let error as SluiceError {
+                return HTTPResponses.error(.badRequest, error.code, error.message)
             }
-            if let window = input.catchUp?.windowSeconds, !(0...315_360_000).contains(window) {
-                return HTTPResponses.error(.badRequest, "scheduler.invalid-request",
-                                           "catchUp.windowSeconds must be 0 to 315360000 (ten years), got \(window)")
-            }
-            if let start = input.startAt, let end = input.endAt, end <= start {
-                return HTTPResponses.error(.badRequest, "scheduler.invalid-request", "endAt must be after startAt")
-            }
-            let next = Self.firstFire(cron, zone: zone, startAt: input.startAt, endAt: input.endAt)
-            let schedule = Schedule(id: MessageID.hash("schedule", input.name), name: input.name, cron: input.cron,
-                                    zone: zone.identifier, job: input.job, enabled: input.enabled ?? true,
-                                    nextFireAt: next, catchUp: input.catchUp, startAt: input.startAt, endAt: input.endAt)
-            try await repository.upsert(schedule)
-            return HTTPResponses.json(schedule, status: .created)
         }
         router.get("schedules") { _, _ in HTTPResponses.json(try await repository.all()) }
         router.delete("schedules/:id") { _, context in
@@ -78,7 +82,7 @@ enum ScheduleRoutes {
                 Self.firstFire($0, zone: TimeZone(identifier: schedule.zone) ?? .gmt, startAt: schedule.startAt,
                                endAt: schedule.endAt)
             }
-            _ = try await repository.resume(id: id, next: next)
+            _ = try await repository.resume(schedule, next: next)
             let resumed = try await repository.get(id: id)
             return HTTPResponses.json(resumed ?? schedule)
         }

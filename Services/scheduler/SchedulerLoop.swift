@@ -12,18 +12,36 @@ struct SchedulerLoop {
     let runtime: RuntimeContext
     let tick: Duration
     let misfireGrace: Duration
+    var replica = SchedulerReplica()
+    /// How often the leader looks for overdue schedules.
+    var overdueEvery: TimeInterval = 60
 
     func run() async throws {
         try await runtime.waitUntilReady()
+        await replica.set("running")
+        let state = SchedulerStateRepository(runtime: runtime)
+        var beat = Date.distantPast, watched = Date.distantPast
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {
                 let fired = try await fireDue(now: Date())
                 if fired > 0 { runtime.logger.info("schedules fired", metadata: ["count": "\(fired)"]) }
+                if Date().timeIntervalSince(beat) >= SchedulerReplica.heartbeat {
+                    try await state.heartbeat(replica)
+                    beat = Date()
+                }
+                // The leader alone watches for schedules that stopped firing.
+                if Date().timeIntervalSince(watched) >= overdueEvery,
+                   SchedulerReplica.leader(of: try await state.live())?.id == replica.id {
+                    _ = try await OverdueWatch(runtime: runtime).check(now: Date())
+                    watched = Date()
+                }
             } catch {
                 runtime.logger.warning("scheduler tick failed", metadata: ["error": "\(String(reflecting: error))"])
             }
             await sleepUnlessShuttingDown(for: tick)
         }
+        await replica.set("stopping")
+        try? await state.remove(replica)
     }
 
     /// Fires every schedule due at `now`; returns how many jobs were submitted. Every due
@@ -39,37 +57,74 @@ struct SchedulerLoop {
                       let zone = TimeZone(identifier: schedule.zone) else { continue }
                 var due = [first]
                 var backlog = false
-                while let next = cron.next(after: due[due.count - 1], in: zone), next <= now {
+                while let next = cron.next(after: due[due.count - 1], in: zone), Jitter.due(schedule, fireTime: next) <= now {
                     if due.count == Self.maxDuePerTick { backlog = true; break }
                     due.append(next)
                 }
                 due.removeAll { time in schedule.endAt.map { time > $0 } ?? false }
-                let plan = CatchUpPlan(due: due, now: now, policy: schedule.catchUp?.policy ?? .latest,
+                // A fire delayed by its jitter is not late.
+                let plan = CatchUpPlan(due: due, now: now.addingTimeInterval(-Double(schedule.jitterSeconds)),
+                                       policy: schedule.catchUp?.policy ?? .latest,
                                        windowSeconds: schedule.catchUp?.windowSeconds ?? defaultWindow, backlog: backlog)
+                let runs = RunRepository(runtime: runtime, connection: connection)
+                var open = try await runs.open(scheduleId: schedule.id)
                 var notRun: [String: Int] = [:]
                 for decision in plan.decisions {
-                    let submission = decision.outcome == "fired" ? try Self.submission(for: schedule, at: decision.time) : nil
-                    guard try await repository.recordFire(scheduleId: schedule.id, at: decision.time, outcome: decision.outcome,
-                                                          reason: decision.reason, jobId: submission?.payload.jobId,
+                    var outcome = decision.outcome, reason = decision.reason
+                    var submission: Envelope<JobSubmit>?
+                    var rule = OverlapRule.run
+                    if outcome == "fired" {
+                        submission = try Self.submission(for: schedule, at: decision.time)
+                        rule = OverlapRule.decide(schedule.overlap, open: open)
+                        switch rule {
+                        case .skip(let why): outcome = "skipped"; reason = why; submission = nil
+                        case .buffer: outcome = "buffered"; reason = "waits for the running job (the overlap policy buffers one)"
+                        case .run, .cancelThenRun: break
+                        }
+                    }
+                    guard try await repository.recordFire(scheduleId: schedule.id, at: decision.time, outcome: outcome,
+                                                          reason: reason, jobId: submission?.payload.jobId,
                                                           on: connection) else { continue }
-                    if let submission {
+                    guard let submission, let jobId = submission.payload.jobId else {
+                        notRun[outcome, default: 0] += 1
+                        continue
+                    }
+                    if case .cancelThenRun(let running) = rule {
+                        for victim in running { try emitter.emit(Self.cancel(victim, by: schedule, firing: decision.time)) }
+                        try await runs.cancelled(running, at: now)
+                        open.removeAll { running.contains($0.jobId) }
+                    }
+                    let waits = rule == .buffer
+                    try await runs.insert(submission, scheduleId: schedule.id, fireTime: decision.time, waiting: waits)
+                    open.append(OverlapRule.OpenRun(jobId: jobId, fireTime: decision.time, state: waits ? "waiting" : "running"))
+                    if !waits {
                         try emitter.emit(submission)
                         fired += 1
-                    } else {
-                        notRun[decision.outcome, default: 0] += 1
                     }
                 }
                 if !notRun.isEmpty {
-                    runtime.logger.warning("schedule fires not run (late); each is recorded in its history", metadata: [
+                    runtime.logger.warning("schedule fires not run; each is recorded in its history", metadata: [
                         "schedule": "\(schedule.name)", "coalesced": "\(notRun["coalesced"] ?? 0)",
-                        "missed": "\(notRun["missed"] ?? 0)", "backlog": "\(backlog)"])
+                        "missed": "\(notRun["missed"] ?? 0)", "skipped": "\(notRun["skipped"] ?? 0)",
+                        "backlog": "\(backlog)"])
                 }
                 var next = cron.next(after: due.last ?? first, in: zone)
                 if let end = schedule.endAt, let time = next, time > end { next = nil }
-                try await repository.setNext(scheduleId: schedule.id, next: next, on: connection)
+                try await repository.setNext(schedule, next: next, on: connection)
             }
             return fired
         }
+    }
+
+    /// The `job.control` that cancels a running job of `schedule` for its fire at `fireTime`
+    /// (the `cancelRunning` overlap policy).
+    static func cancel(_ jobId: String, by schedule: Schedule, firing fireTime: Date) -> Envelope<JobControl> {
+        let stamp = Int64(fireTime.timeIntervalSince1970)
+        let note = "schedule \(schedule.name) fired at \(ISO8601DateFormatter().string(from: fireTime)); "
+            + "its overlap policy cancels the running job"
+        return Envelope(id: "schedule/\(schedule.id)/\(stamp)/cancel/\(jobId)", jobId: jobId, correlationId: jobId,
+                        causationId: nil, producer: "scheduler", project: schedule.job.project,
+                        payload: JobControl(action: .cancel, scope: .job, target: jobId, requestedBy: "scheduler", note: note))
     }
 
     /// Due times handled per schedule in one tick; a longer backlog goes on at the next.

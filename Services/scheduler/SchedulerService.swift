@@ -18,12 +18,50 @@ public enum SchedulerService {
     public static func spec(config: RuntimeConfig) throws -> ServiceSpec {
         let tick = Duration.milliseconds(try config.values.int("scheduler.tick.ms", 1000))
         let grace = Duration.seconds(try config.values.int("scheduler.misfire.grace.s", 3600))
+        let overdueEvery = TimeInterval(try config.values.int("scheduler.overdue.check.s", 60))
+        let replica = SchedulerReplica()
         var spec = ServiceSpec()
         spec.migrations = ScheduleRepository.migrations
+        // How the jobs it submitted end: their fire history and the overlap policies need it.
+        spec.handlers.observesOnly = true
+        spec.handlers.observesEverything = false
+        spec.handlers.on(JobPublished.self) { envelope, context in
+            try await ended(envelope.payload.job.jobId, "published", envelope.occurredAt, context)
+        }
+        spec.handlers.on(JobFailed.self) { envelope, context in
+            try await ended(envelope.payload.job.jobId, "failed", envelope.occurredAt, context)
+        }
+        spec.handlers.on(JobSkipped.self) { envelope, context in
+            try await ended(envelope.payload.job.jobId, "skipped", envelope.occurredAt, context)
+        }
+        spec.handlers.on(JobStalled.self) { envelope, context in
+            try await ended(envelope.payload.jobId, "stalled", envelope.occurredAt, context)
+        }
+        spec.handlers.on(JobIngested.self) { envelope, context in
+            let job = envelope.payload.job
+            guard job.effectiveOptions.effectiveStages == .ingestOnly else { return }
+            try await ended(job.jobId, "stored", envelope.occurredAt, context)
+        }
+        spec.handlers.on(JobControl.self) { envelope, context in
+            let control = envelope.payload
+            guard control.action == .cancel, control.scope == .job else { return }
+            try await ended(control.target, "cancelled", envelope.occurredAt, context)
+        }
         spec.loops.append { runtime in
-            LoopService { try await SchedulerLoop(runtime: runtime, tick: tick, misfireGrace: grace).run() }
+            LoopService {
+                try await SchedulerLoop(runtime: runtime, tick: tick, misfireGrace: grace, replica: replica,
+                                        overdueEvery: overdueEvery).run()
+            }
         }
         spec.routes = { router, runtime in ScheduleRoutes.add(to: router, runtime: runtime) }
+        spec.health = { runtime in try? await SchedulerStateRepository(runtime: runtime).health(of: replica) }
         return spec
+    }
+
+    /// A job ended: only the scheduler's own (`sched-…`) are looked up.
+    private static func ended(_ jobId: String, _ state: String, _ at: Date, _ context: HandlerContext) async throws {
+        guard jobId.hasPrefix("sched-") else { return }
+        try await RunRepository(runtime: context.runtime, connection: context.connection)
+            .finish(jobId: jobId, state: state, at: at, emitter: context.emitter)
     }
 }

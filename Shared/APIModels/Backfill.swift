@@ -9,9 +9,12 @@ public struct BackfillRequest: Codable, Sendable {
     public var to: Date
     /// List the fire times only; submit nothing.
     public var dryRun: Bool?
+    /// All runs at once (default) or one after another.
+    public var overlap: BackfillOverlap?
 
     /// A request.
-    public init(from: Date, to: Date, dryRun: Bool? = nil) {
+    public init(from: Date, to: Date, dryRun: Bool? = nil, overlap: BackfillOverlap? = nil) {
+        self.overlap = overlap
         self.from = from
         self.to = to
         self.dryRun = dryRun
@@ -26,9 +29,12 @@ public struct Backfill: Codable, Sendable {
         public var scheduledAt: Date
         /// Its job (absent in a dry run).
         public var jobId: String?
+        /// `running` (submitted) or `waiting` (its turn comes when the one before it ends).
+        public var state: String?
 
         /// A run.
-        public init(scheduledAt: Date, jobId: String?) {
+        public init(scheduledAt: Date, jobId: String?, state: String? = nil) {
+            self.state = state
             self.scheduledAt = scheduledAt
             self.jobId = jobId
         }
@@ -44,11 +50,15 @@ public struct Backfill: Codable, Sendable {
     public var to: Date
     /// Whether nothing was submitted.
     public var dryRun: Bool
+    /// How its runs share time.
+    public var overlap: BackfillOverlap?
     /// One per fire time in the range, oldest first.
     public var runs: [Run]
 
     /// A backfill.
-    public init(id: String?, scheduleId: String, from: Date, to: Date, dryRun: Bool, runs: [Run]) {
+    public init(id: String?, scheduleId: String, from: Date, to: Date, dryRun: Bool, runs: [Run],
+                overlap: BackfillOverlap? = nil) {
+        self.overlap = overlap
         self.id = id
         self.scheduleId = scheduleId
         self.from = from

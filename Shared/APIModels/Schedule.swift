@@ -29,11 +29,18 @@ public struct Schedule: Codable, Sendable, Hashable {
     public var pauseNote: String?
     /// When it was paused.
     public var pausedAt: Date?
+    /// What a fire does while an earlier run still runs (default `skip`).
+    public var overlap: Overlap
+    /// Each fire is delayed by up to this many seconds (0 by default), the same delay for
+    /// the same fire on every replica, so that many schedules at one time spread out.
+    public var jitterSeconds: Int
 
     /// A schedule as stored.
     public init(id: String, name: String, cron: String, zone: String = "UTC", job: JobSubmit, enabled: Bool,
                 nextFireAt: Date?, catchUp: CatchUp? = nil, startAt: Date? = nil, endAt: Date? = nil,
-                pauseNote: String? = nil, pausedAt: Date? = nil) {
+                pauseNote: String? = nil, pausedAt: Date? = nil, overlap: Overlap = .skip, jitterSeconds: Int = 0) {
+        self.overlap = overlap
+        self.jitterSeconds = jitterSeconds
         self.pauseNote = pauseNote
         self.pausedAt = pausedAt
         self.id = id
@@ -49,10 +56,11 @@ public struct Schedule: Codable, Sendable, Hashable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case id, name, cron, zone, job, enabled, nextFireAt, catchUp, startAt, endAt, pauseNote, pausedAt
+        case id, name, cron, zone, job, enabled, nextFireAt, catchUp, startAt, endAt, pauseNote, pausedAt, overlap, jitterSeconds
     }
 
-    /// Decodes a schedule; one from a scheduler that predates zones is in UTC.
+    /// Decodes a schedule; one from a scheduler that predates zones is in UTC, one that
+    /// predates overlap policies allowed all.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         id = try container.decode(String.self, forKey: .id)
@@ -67,6 +75,8 @@ public struct Schedule: Codable, Sendable, Hashable {
         endAt = try container.decodeIfPresent(Date.self, forKey: .endAt)
         pauseNote = try container.decodeIfPresent(String.self, forKey: .pauseNote)
         pausedAt = try container.decodeIfPresent(Date.self, forKey: .pausedAt)
+        overlap = try container.decodeIfPresent(Overlap.self, forKey: .overlap) ?? .allowAll
+        jitterSeconds = try container.decodeIfPresent(Int.self, forKey: .jitterSeconds) ?? 0
     }
 }
 
@@ -88,10 +98,17 @@ public struct ScheduleRequest: Codable, Sendable {
     public var startAt: Date?
     /// No fire after this instant.
     public var endAt: Date?
+    /// What a fire does while an earlier run still runs (default `skip`).
+    public var overlap: Overlap?
+    /// Delay each fire by up to this many seconds (0 to 3,600; default 0).
+    public var jitterSeconds: Int?
 
     /// A request.
     public init(name: String, cron: String, zone: String? = nil, job: JobSubmit, enabled: Bool? = nil,
-                catchUp: CatchUp? = nil, startAt: Date? = nil, endAt: Date? = nil) {
+                catchUp: CatchUp? = nil, startAt: Date? = nil, endAt: Date? = nil, overlap: Overlap? = nil,
+                jitterSeconds: Int? = nil) {
+        self.overlap = overlap
+        self.jitterSeconds = jitterSeconds
         self.name = name
         self.cron = cron
         self.zone = zone

@@ -107,9 +107,24 @@ public struct SchedulerStatus: Codable, Sendable, Hashable {
     /// The next fire: which schedule, and when.
     public var nextSchedule: String?
     public var nextFireAt: Date?
+    /// The answering replica's loop (`running`, `starting`, `stopping`), absent when down.
+    public var state: String?
+    /// The leader replica and how many replicas are live.
+    public var leader: String?
+    public var replicas: Int?
+    /// The most recent fire of any schedule.
+    public var lastFire: SchedulerHealth.LastFire?
+    /// Enabled schedules that stopped firing.
+    public var overdue: [String]?
 
     /// A scheduler status.
-    public init(health: String, schedules: Int, enabled: Int, nextSchedule: String?, nextFireAt: Date?) {
+    public init(health: String, schedules: Int, enabled: Int, nextSchedule: String?, nextFireAt: Date?,
+                detail: SchedulerHealth? = nil) {
+        state = detail?.state
+        leader = detail?.leader
+        replicas = detail?.replicas.count
+        lastFire = detail?.lastFire
+        overdue = detail?.overdue
         self.health = health
         self.schedules = schedules
         self.enabled = enabled

@@ -20,6 +20,7 @@ public enum MessageType: String, Codable, Sendable, CaseIterable {
     case jobControl = "job.control"
     case jobStatus = "job.status"
     case batchFinished = "batch.finished"
+    case scheduleOverdue = "schedule.overdue"
 
     /// The schema version producers write today. Consumers accept exactly the versions in
     /// `supportedVersions`; anything else is a permanent error (dead-lettered, never retried).
@@ -50,6 +51,7 @@ public enum MessageType: String, Codable, Sendable, CaseIterable {
         case .jobControl: "An operator paused, resumed or cancelled a job, or paused or resumed a project's work."
         case .jobStatus: "A service tells where a job is: admitted, waiting for a retry, or over a rate limit."
         case .batchFinished: "Every job of a batch has ended: how it went, for the batch's webhooks, chat and email."
+        case .scheduleOverdue: "An enabled schedule has not fired for two of its fire times in a row: open an incident."
         }
     }
 }

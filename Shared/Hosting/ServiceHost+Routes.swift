@@ -3,12 +3,15 @@ import Messaging
 import Runtime
 
 extension ServiceHost {
-    /// `/health` (the process is up), `/ready` (migrations applied, broker and database
-    /// reachable) and `/metrics` (Prometheus text).
+    /// `/health` (the process is up, with what the service's ``ServiceSpec/health`` adds),
+    /// `/ready` (migrations applied, broker and database reachable) and `/metrics`
+    /// (Prometheus text).
     static func addOperationalRoutes(_ router: Router<SluiceRequestContext>, runtime: RuntimeContext,
-                                     consumer: (any MessageConsumer)?, gate: StartupGate) {
+                                     consumer: (any MessageConsumer)?, gate: StartupGate,
+                                     health: (@Sendable (RuntimeContext) async -> (any Encodable & Sendable)?)?) {
         router.get("health") { _, _ in
-            HTTPResponses.json(["status": "ok", "service": runtime.service])
+            let details = await health?(runtime)
+            return HTTPResponses.json(HealthReport(service: runtime.service, details: details))
         }
         router.get("ready") { _, _ in
             let migrated = await gate.isOpen

@@ -67,7 +67,7 @@ public final class ServiceHost: Sendable {
         if !spec.publicHTTP, let expected = InternalAccess.header(token: InternalAccess(config: config).token) {
             router.add(middleware: InternalAccessMiddleware(expected: expected))
         }
-        Self.addOperationalRoutes(router, runtime: runtime, consumer: consumer, gate: gate)
+        Self.addOperationalRoutes(router, runtime: runtime, consumer: consumer, gate: gate, health: spec.health)
         spec.routes(router, runtime)
         let port = self.port
         let app = Application(router: router,

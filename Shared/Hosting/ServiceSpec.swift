@@ -18,6 +18,9 @@ public struct ServiceSpec: Sendable {
     /// Whether the HTTP API is meant for people elsewhere (the gateway) rather than internal
     /// (every other service: loopback, or the internal credential; see ``InternalAccess``).
     public var publicHTTP = false
+    /// What `/health` adds about the service's own state, under the service's name (the
+    /// scheduler's replicas, leader and fires); nil adds nothing.
+    public var health: (@Sendable (RuntimeContext) async -> (any Encodable & Sendable)?)?
     /// Background loops (e.g. the scheduler's tick), started after the migrations.
     public var loops: [@Sendable (RuntimeContext) -> any Service] = []
 

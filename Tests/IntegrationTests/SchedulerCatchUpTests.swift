@@ -40,7 +40,7 @@ struct SchedulerCatchUpTests {
             let name = "hourly-\(policy.rawValue)-\(prefix)"
             let schedule = Schedule(id: MessageID.hash("schedule", name), name: name, cron: "0 * * * *",
                                     job: JobSubmit(source: .inline("a\n1\n")), enabled: true, nextFireAt: sixOClock,
-                                    catchUp: CatchUp(policy: policy, windowSeconds: 86_400))
+                                    catchUp: CatchUp(policy: policy, windowSeconds: 86_400), overlap: .allowAll)
             try await repository.upsert(schedule)
             let fired = try await loop.fireDue(now: back)
             #expect(try await loop.fireDue(now: back) == 0, "a second tick at the same moment fires nothing")
@@ -69,7 +69,7 @@ struct SchedulerCatchUpTests {
         let name = "hourly-window-\(prefix)"
         let short = Schedule(id: MessageID.hash("schedule", name), name: name, cron: "0 * * * *",
                              job: JobSubmit(source: .inline("a\n1\n")), enabled: true, nextFireAt: sixOClock,
-                             catchUp: CatchUp(policy: .latest, windowSeconds: 3600))
+                             catchUp: CatchUp(policy: .latest, windowSeconds: 3600), overlap: .allowAll)
         try await repository.upsert(short)
         #expect(try await loop.fireDue(now: back) == 1)
         let outcomes = try await repository.fires(scheduleId: short.id, limit: 10).map(\.outcome)

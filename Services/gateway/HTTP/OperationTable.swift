@@ -72,6 +72,7 @@ enum OperationTable {
                   query: ["project"]),
         Operation("createSchedule", .post, "/api/v1/schedules", .schedulesWrite, scoped: true),
         Operation("getSchedule", .get, "/api/v1/schedules/{schedule}", .schedulesRead, scoped: true),
+        Operation("updateSchedule", .patch, "/api/v1/schedules/{schedule}", .schedulesWrite, scoped: true),
         Operation("deleteSchedule", .delete, "/api/v1/schedules/{schedule}", .schedulesWrite, scoped: true),
         Operation("listScheduleFires", .get, "/api/v1/schedules/{schedule}/fires", .schedulesRead, scoped: true),
         Operation("runSchedule", .post, "/api/v1/schedules/{schedule}/run", .schedulesRun, scoped: true),

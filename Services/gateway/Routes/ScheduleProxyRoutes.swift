@@ -21,6 +21,8 @@ struct ScheduleProxyRoutes {
         var catchUp: CatchUp?
         var startAt: Date?
         var endAt: Date?
+        var overlap: Overlap?
+        var jitterSeconds: Int?
     }
 
     func add() {
@@ -47,9 +49,18 @@ struct ScheduleProxyRoutes {
                                                 body: ScheduleRequest(name: body.name, cron: body.cron, zone: body.zone,
                                                                       job: body.job, enabled: body.enabled,
                                                                       catchUp: body.catchUp, startAt: body.startAt,
-                                                                      endAt: body.endAt),
+                                                                      endAt: body.endAt, overlap: body.overlap,
+                                                                      jitterSeconds: body.jitterSeconds),
                                                 actor: try access.user.userName)
             return HTTPResponses.json(created, status: .created)
+        }
+        api.add("updateSchedule") { request, context, access in
+            let schedule = try await schedule(context, access)
+            let bytes = try await BodyReader.bytes(request, limit: 1 << 20)
+            let patch = try Self.qualified(patch: Data(bytes.readableBytesView), project: Self.project(schedule))
+            return HTTPResponses.json(try await client.json(Schedule.self, "scheduler", .PATCH,
+                                                            "/schedules/\(JobRoutes.escape(schedule.id))", rawBody: ByteBuffer(bytes: patch),
+                                                            actor: try access.user.userName))
         }
         api.add("getSchedule") { _, context, access in HTTPResponses.json(try await schedule(context, access)) }
         api.add("deleteSchedule") { _, context, access in
@@ -101,6 +112,28 @@ struct ScheduleProxyRoutes {
     }
 
     static func project(_ schedule: Schedule) -> String { schedule.job.project ?? "default" }
+
+    /// An edit (a JSON merge patch) as the scheduler takes it: the project cannot change, and a
+    /// new job stays in the schedule's project with its definitions named in it.
+    static func qualified(patch: Data, project: String) throws -> Data {
+        guard var changes = (try? JSONSerialization.jsonObject(with: patch)) as? [String: Any] else {
+            throw Problem(.badRequest, "gateway.invalid-request", "an edit is a JSON object of the fields to change")
+        }
+        if let moved = changes.removeValue(forKey: "project"), (moved as? String) != project {
+            throw Problem(.badRequest, "gateway.invalid-request",
+                          "a schedule's project cannot change; add one in the other project and remove this one")
+        }
+        if changes["job"] is NSNull { throw Problem(.badRequest, "gateway.invalid-request", "a schedule needs a job") }
+        if var job = changes["job"] as? [String: Any] {
+            job["project"] = project
+            job["submittedBy"] = NSNull()
+            for key in ["schemaName", "planName"] {
+                if let name = job[key] as? String { job[key] = "\(project).\(name)" }
+            }
+            changes["job"] = job
+        }
+        return try JSONSerialization.data(withJSONObject: changes)
+    }
 
     private func schedule(_ context: SluiceRequestContext, _ access: Access) async throws -> Schedule {
         let id = try context.path("schedule")

@@ -20,13 +20,16 @@ struct StatusRoute {
         api.add("getStatus") { _, _, _ in HTTPResponses.json(await status()) }
     }
 
+    /// The scheduler's `/health`: its state under `scheduler`.
+    private struct SchedulerHealthBody: Decodable { let scheduler: SchedulerHealth? }
+
     func status() async -> SystemStatus {
         async let health = system.health()
         async let queueRows = try? system.queues()
         async let counts = try? jobs.counts(endedSince: Date().addingTimeInterval(-86_400))
-        async let schedules = try? client.json([Schedule].self, "scheduler", .GET, "/schedules")
+        async let schedulerHealth = try? client.json(SchedulerHealthBody.self, "scheduler", .GET, "/health")
         async let buckets = try? client.json([RateLimitBucket].self, "ingest", .GET, "/limits")
-        let (services, queues, jobCounts, scheduleList, limits) = await (health, queueRows, counts, schedules, buckets)
+        let (services, queues, jobCounts, detail, limits) = await (health, queueRows, counts, schedulerHealth, buckets)
         let rows = queues ?? []
         var statuses: [ServiceStatus] = []
         for name in services.keys.sorted() {
@@ -37,11 +40,10 @@ struct StatusRoute {
                                               .reduce(0) { $0 + $1.ready + $1.unacked },
                                           deadLetters: own.first { $0.name.hasSuffix(".dlq") }?.ready ?? 0))
         }
-        let list = scheduleList ?? []
-        let next = list.filter(\.enabled).compactMap { schedule in schedule.nextFireAt.map { (schedule.name, $0) } }
-            .min { $0.1 < $1.1 }
-        let scheduler = SchedulerStatus(health: services["scheduler"] ?? "down", schedules: list.count,
-                                        enabled: list.filter(\.enabled).count, nextSchedule: next?.0, nextFireAt: next?.1)
+        let state = detail?.scheduler
+        let scheduler = SchedulerStatus(health: services["scheduler"] ?? "down", schedules: state?.schedules ?? 0,
+                                        enabled: state?.enabled ?? 0, nextSchedule: state?.nextSchedule,
+                                        nextFireAt: state?.nextFireAt, detail: state)
         let degraded = services.values.contains("down") || queues == nil || jobCounts == nil
             || statuses.contains { $0.deadLetters > 0 }
         return SystemStatus(status: degraded ? "degraded" : "ok", at: Date(), services: statuses, queues: rows,

@@ -101,6 +101,26 @@ struct Failure: Sendable {
     }
 
     /// A failed job.
+    /// A schedule that stopped firing: grouped per schedule (the name stays in the text).
+    init(scheduleOverdue envelope: Envelope<ScheduleOverdue>) {
+        let p = envelope.payload
+        id = "so-" + MessageID.hash(envelope.id)
+        kind = "schedule-overdue"
+        queue = ""
+        service = "scheduler"
+        messageId = envelope.id
+        messageType = MessageType.scheduleOverdue.rawValue
+        correlationId = envelope.correlationId
+        errorType = "scheduler.schedule-overdue"
+        errorText = p.reason
+        attempts = 1
+        headers = [:]
+        body = (try? JSONCoding.encode(envelope)) ?? []
+        firstFailure = JSONCoding.formatTimestamp(envelope.occurredAt)
+        lastFailure = firstFailure
+        redriveCount = 0
+    }
+
     init(jobFailed envelope: Envelope<JobFailed>) {
         let p = envelope.payload
         id = "jf-" + MessageID.hash(envelope.id)

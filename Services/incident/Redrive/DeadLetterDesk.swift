@@ -93,6 +93,8 @@ struct DeadLetterDesk {
         for failure in found {
             switch (failure.kind, failure.state) {
             case ("job-failed", _): skipped[failure.id] = "a failed job, not a message: submit the job again"
+            case ("schedule-overdue", _):
+                skipped[failure.id] = "a schedule that stopped firing, not a message: see its history, backfill what it missed"
             case (_, "pending"): eligible.append(failure)
             case (_, let state) where explain: skipped[failure.id] = "it is \(state)"
             default: break

@@ -199,5 +199,10 @@ enum ContractSamples {
                              cancelled: 0, successRate: 1, rowsValid: 0, rowsInvalid: 0,
                              createdAt: Date(timeIntervalSince1970: 1_800_000_000),
                              finishedAt: Date(timeIntervalSince1970: 1_800_000_000), notify: nil)),
+        sample("ScheduleOverdue", ScheduleOverdue(scheduleId: "s", name: "n", project: "p", cron: "0 2 * * *", zone: "UTC",
+                                                  lastFiredAt: Date(timeIntervalSince1970: 1_800_000_000),
+                                                  missedFires: [Date(timeIntervalSince1970: 1_800_086_400)], reason: "r"),
+               ScheduleOverdue(scheduleId: "s", name: "n", project: nil, cron: "0 2 * * *", zone: "UTC", lastFiredAt: nil,
+                               missedFires: [], reason: "r")),
     ]
 }

@@ -1,0 +1,79 @@
+import APIModels
+import Contracts
+import Foundation
+import Runtime
+
+extension ScheduleRequest {
+    /// The schedule this request describes, checked (expression, zone, window, range, jitter),
+    /// with its first fire from now on; a permanent ``SluiceError`` names what is wrong.
+    func validated() throws -> Schedule {
+        guard !name.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw SluiceError.permanent("scheduler.invalid-request", "a schedule needs a name")
+        }
+        let expression: CronExpression
+        do { expression = try CronExpression(cron) } catch {
+            throw SluiceError.permanent(error.code, error.message)
+        }
+        let zoneName = zone ?? "UTC"
+        guard let timeZone = TimeZone(identifier: zoneName) else {
+            throw SluiceError.permanent("scheduler.invalid-zone",
+                                        "unknown time zone '\(zoneName)': use an IANA name such as Europe/Madrid")
+        }
+        if let window = catchUp?.windowSeconds, !(0...315_360_000).contains(window) {
+            throw SluiceError.permanent("scheduler.invalid-request",
+                                        "catchUp.windowSeconds must be 0 to 315360000 (ten years), got \(window)")
+        }
+        if let startAt, let endAt, endAt <= startAt {
+            throw SluiceError.permanent("scheduler.invalid-request", "endAt must be after startAt")
+        }
+        if let jitterSeconds, !(0...Jitter.maxSeconds).contains(jitterSeconds) {
+            throw SluiceError.permanent("scheduler.invalid-request",
+                                        "jitterSeconds must be 0 to \(Jitter.maxSeconds), got \(jitterSeconds)")
+        }
+        return Schedule(id: MessageID.hash("schedule", name), name: name, cron: cron, zone: timeZone.identifier, job: job,
+                        enabled: enabled ?? true,
+                        nextFireAt: ScheduleRoutes.firstFire(expression, zone: timeZone, startAt: startAt, endAt: endAt),
+                        catchUp: catchUp, startAt: startAt, endAt: endAt, overlap: overlap ?? .skip,
+                        jitterSeconds: jitterSeconds ?? 0)
+    }
+
+    /// The request that would create `schedule` as it is.
+    init(_ schedule: Schedule) {
+        self.init(name: schedule.name, cron: schedule.cron, zone: schedule.zone, job: schedule.job, enabled: schedule.enabled,
+                  catchUp: schedule.catchUp, startAt: schedule.startAt, endAt: schedule.endAt, overlap: schedule.overlap,
+                  jitterSeconds: schedule.jitterSeconds)
+    }
+
+    /// `self` with a JSON merge patch (RFC 7396) applied: members of `patch` replace these,
+    /// `null` removes an optional one, objects merge member by member. The name cannot change.
+    func merging(patch: Data) throws -> ScheduleRequest {
+        guard let changes = try? JSONSerialization.jsonObject(with: patch) as? [String: Any] else {
+            throw SluiceError.permanent("scheduler.invalid-request", "an edit is a JSON object of the fields to change")
+        }
+        if let renamed = changes["name"] as? String, renamed != name {
+            throw SluiceError.permanent("scheduler.invalid-request",
+                                        "a schedule's name cannot change; add a schedule with the new name and remove this one")
+        }
+        let current = try JSONSerialization.jsonObject(with: Data(JSONCoding.encode(self))) as? [String: Any] ?? [:]
+        let merged = Self.merge(current, changes)
+        do {
+            return try JSONCoding.decoder().decode(ScheduleRequest.self, from: JSONSerialization.data(withJSONObject: merged))
+        } catch {
+            throw SluiceError.permanent("scheduler.invalid-request", "invalid edit: \(describe(error))")
+        }
+    }
+
+    private static func merge(_ target: [String: Any], _ patch: [String: Any]) -> [String: Any] {
+        var result = target
+        for (key, value) in patch {
+            if value is NSNull {
+                result[key] = nil
+            } else if let object = value as? [String: Any] {
+                result[key] = merge(result[key] as? [String: Any] ?? [:], object)
+            } else {
+                result[key] = value
+            }
+        }
+        return result
+    }
+}
