@@ -47,7 +47,7 @@ extension SchedulesCommand {
                         throw CLIError(code: ExitCodes.usage, message: "\(job) is not a JSON object (a job.submit body)")
                     }
                     // A whole new job: what the old one had and this one does not is removed.
-                    let old = try JSONSerialization.jsonObject(with: Data(JSONCoding.encode(current.job))) as? [String: Any]
+                    let old = try current.job.map { try JSONSerialization.jsonObject(with: Data(JSONCoding.encode($0))) } as? [String: Any]
                     for key in (old ?? [:]).keys where body[key] == nil { body[key] = NSNull() }
                     patch["job"] = body
                 }

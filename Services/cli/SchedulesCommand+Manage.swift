@@ -27,6 +27,7 @@ extension SchedulesCommand {
         var overlap: String?
         @Option(help: "Delay each fire by up to this many seconds (0 to 3600), the same for every replica.") var jitter: Int?
         @Flag(help: "Create it paused.") var disabled = false
+        @OptionGroup var actionOptions: ScheduleActionOptions
         @Flag var json = false
         @OptionGroup var global: GlobalOptions
 
@@ -35,8 +36,13 @@ extension SchedulesCommand {
                 guard let timeZone = TimeZone(identifier: zone) else {
                     throw CLIError(code: ExitCodes.usage, message: "unknown time zone '\(zone)': use an IANA name such as Europe/Madrid")
                 }
-                var submit: JobSubmit
-                if let job {
+                let action = try actionOptions.resolved()
+                var submit: JobSubmit?
+                if action != nil {
+                    guard job == nil, url == nil, path == nil, schemaName == nil, planName == nil else {
+                        throw CLIError(code: ExitCodes.usage, message: "a \(action?.kind.rawValue ?? "") schedule has no job: leave out --job, --url, --path, --schema-name and --plan-name")
+                    }
+                } else if let job {
                     guard let data = FileManager.default.contents(atPath: job) else {
                         throw CLIError(code: ExitCodes.usage, message: "cannot read \(job)")
                     }
@@ -50,8 +56,11 @@ extension SchedulesCommand {
                 } else {
                     throw CLIError(code: ExitCodes.usage, message: "give the job: --job FILE, --url URL or --path PATH")
                 }
-                submit.schemaName = schemaName ?? submit.schemaName
-                submit.planName = planName ?? submit.planName
+                if var job = submit {
+                    job.schemaName = schemaName ?? job.schemaName
+                    job.planName = planName ?? job.planName
+                    submit = job
+                }
                 var rule: CatchUp?
                 if catchUp != nil || catchUpWindow != nil {
                     guard let policy = CatchUp.Policy(rawValue: catchUp ?? "latest") else {
@@ -65,7 +74,7 @@ extension SchedulesCommand {
                     }
                     return policy
                 }
-                let body = NewScheduleBody(project: project, name: name, cron: cron, zone: zone, job: submit,
+                let body = NewScheduleBody(project: project, name: name, cron: cron, zone: zone, job: submit, action: action,
                                            enabled: disabled ? false : nil, catchUp: rule,
                                            startAt: try SchedulesCommand.instant(start, "--start", in: timeZone),
                                            endAt: try SchedulesCommand.instant(end, "--end", in: timeZone),
@@ -84,7 +93,8 @@ extension SchedulesCommand {
         var name: String
         var cron: String
         var zone: String
-        var job: JobSubmit
+        var job: JobSubmit?
+        var action: ScheduleAction?
         var enabled: Bool?
         var catchUp: CatchUp?
         var startAt: Date?
@@ -103,7 +113,7 @@ extension SchedulesCommand {
                 let schedules = try await APIClient(global: global).get([Schedule].self, "/schedules", query: [("project", project)])
                 if json { return try HTTPJSON.print(schedules) }
                 print(Table.render(schedules.map { s in
-                    [s.name, s.job.project ?? "default", s.cron, s.zone, s.enabled ? "yes" : "paused", Self.next(s)]
+                    [s.name, s.project ?? "default", s.cron, s.zone, s.enabled ? "yes" : "paused", Self.next(s)]
                 }, header: ["NAME", "PROJECT", "CRON", "ZONE", "ENABLED", "NEXT"]))
             }
         }
@@ -132,7 +142,8 @@ extension SchedulesCommand {
                     struct Detail: Encodable { var schedule: Schedule; var next: [Date]; var last: [ScheduleFire] }
                     return try HTTPJSON.print(Detail(schedule: schedule, next: upcoming, last: Array(fires.prefix(10))))
                 }
-                print("\(schedule.name) (\(schedule.id)), project \(schedule.job.project ?? "default")")
+                print("\(schedule.name) (\(schedule.id)), project \(schedule.project ?? "default")"
+                      + (schedule.action.map { ", action \($0.kind.rawValue)" } ?? ""))
                 let paused = schedule.pauseNote.map { "paused: \($0)" } ?? "paused"
                 print("  \(schedule.cron) in \(schedule.zone), \(schedule.enabled ? "enabled" : paused)"
                       + (schedule.catchUp.map { rule in
@@ -178,15 +189,21 @@ extension SchedulesCommand {
     }
 
     struct Run: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Submit the schedule's job now (its fires are unchanged).")
+        static let configuration = CommandConfiguration(
+            abstract: "Submit the schedule's job now, or run its action (its fires are unchanged); prints the job id or what was sent.")
         @Argument(help: "The schedule's name or id.") var name: String
         @Flag var json = false
         @OptionGroup var global: GlobalOptions
         func run() async throws {
             try await exiting {
-                let job = try await APIClient(global: global).send(GatewayJob.self, "POST",
-                                                                   "/schedules/\(APIClient.escape(name))/run",
-                                                                   body: [String: String]())
+                let api = try APIClient(global: global)
+                let path = "/schedules/\(APIClient.escape(name))"
+                if try await api.get(Schedule.self, path).action != nil {
+                    let receipt = try await api.send(ScheduleRunReceipt.self, "POST", path + "/run", body: [String: String]())
+                    if json { return try HTTPJSON.print(receipt) }
+                    return print(receipt.sent)
+                }
+                let job = try await api.send(GatewayJob.self, "POST", path + "/run", body: [String: String]())
                 if json { return try HTTPJSON.print(job) }
                 print(job.id)
             }

@@ -70,6 +70,7 @@ public enum GatewayService {
             try await repo(context).observe(p.jobId, p.state, kind: p.kind ?? p.state.rawValue, message: message,
                                             at: envelope.occurredAt, notBefore: p.notBefore)
         }
+        ScheduledActions(settings: settings, jobDays: try config.values.int("retention.jobs.days", 90)).register(&spec)
         // The project of jobs that name none must exist (the migration made it; a restore or
         // a truncation may have taken it away).
         spec.prepare = { runtime in

@@ -1,4 +1,5 @@
 import Contracts
+import Foundation
 import Hosting
 import Hummingbird
 import Logging
@@ -37,6 +38,13 @@ public enum IncidentService {
         spec.handlers.on(ScheduleOverdue.self) { envelope, context in
             try await FailureRecorder(runtime: context.runtime, settings: settings)
                 .record(Failure(scheduleOverdue: envelope), connection: context.connection, emitter: context.emitter)
+        }
+        let deadLetterDays = try config.values.int("retention.deadletters.days", 30)
+        spec.handlers.on(CleanupRequested.self) { envelope, context in
+            let removed = try await DeadLetterRepository(runtime: context.runtime)
+                .purgeSettled(before: Date().addingTimeInterval(-Double(deadLetterDays) * 86_400))
+            context.logger.info("cleanup: settled dead letters removed", metadata: [
+                "removed": "\(removed)", "older_than_days": "\(deadLetterDays)", "by": "\(envelope.payload.requestedBy)"])
         }
         spec.handlers.on(RedriveSucceeded.self) { envelope, context in
             try await RedriveLedger(runtime: context.runtime)

@@ -1,4 +1,5 @@
 import Contracts
+import Foundation
 import Hosting
 import Hummingbird
 import Logging
@@ -68,6 +69,16 @@ public enum MetricsService {
             try await repo(context).apply(.ended(state: "cancelled"), jobId: control.target, at: envelope.occurredAt)
         }
         let retention = try ChunkRetention.Settings(values: config.values)
+        let progressDays = try config.values.int("retention.progress.days", 90)
+        spec.handlers.on(CleanupRequested.self) { envelope, context in
+            // A round of chunk retention now, then the records of long-finished jobs.
+            let chunks = try await ChunkRetention(runtime: context.runtime, settings: retention).sweep()
+            let removed = try await ProgressRepository(runtime: context.runtime, connection: nil)
+                .purgeProgress(finishedBefore: Date().addingTimeInterval(-Double(progressDays) * 86_400))
+            context.logger.info("cleanup: chunks and progress records removed", metadata: [
+                "chunk_jobs": "\(chunks.count)", "progress": "\(removed)", "older_than_days": "\(progressDays)",
+                "by": "\(envelope.payload.requestedBy)"])
+        }
         spec.loops.append { runtime in ChunkRetention(runtime: runtime, settings: retention).loop() }
         spec.routes = { router, runtime in
             router.get("jobs/:id") { _, context in

@@ -60,6 +60,11 @@ enum ChatMessage {
         ])
     }
 
+    static func digest(_ p: DigestReady) -> Payload {
+        Payload(text: escape(p.subject), blocks: [.section(":bar_chart: *" + escape(p.subject) + "*"),
+                                                  .section("```" + escape(p.text) + "```")])
+    }
+
     static func incident(_ p: IncidentAlert) -> Payload {
         let text = "[\(p.severity)] Incident *\(escape(p.title))* (\(escape(p.reason)))"
         return Payload(text: text, blocks: [

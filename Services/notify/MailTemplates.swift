@@ -58,6 +58,9 @@ struct MailTemplates: Sendable {
             Jobs: {{jobs}}   completed: {{completed}}   failed: {{failed}}   cancelled: {{cancelled}}
             Success rate: {{rate}}%   Rows valid: {{valid}}   invalid: {{invalid}}
             """),
+        "status-digest": Template(subject: "{{subject}}", body: """
+            {{text}}
+            """),
         "incident-alert": Template(subject: "[{{severity}}] Sluice incident {{incident}}: {{title}}", body: """
             {{reason}}: {{title}}
 

@@ -75,11 +75,25 @@ public enum NotifyService {
                                           "count": "\(p.count)", "sample": p.sampleError, "runbook": p.runbook ?? "—"]),
                 event: "incident.alert", subject: p.incidentId, targets: targets, messageId: envelope.id)
         }
+        spec.handlers.onDirect(DigestReady.self) { envelope, runtime, _ in
+            let p = envelope.payload
+            try await Channels(runtime: runtime, settings: settings, templates: templates).deliver(
+                json: [], chat: try JSONCoding.encode(ChatMessage.digest(p)),
+                mail: ("status-digest", ["subject": p.subject, "text": p.text]), event: "digest.ready",
+                subject: "digest", targets: NotifySpec(webhooks: [], chat: p.chat, emails: p.emails), messageId: envelope.id)
+        }
         spec.handlers.onDirect(MailRequested.self) { envelope, runtime, _ in
             let p = envelope.payload
             try await MailSender(runtime: runtime, settings: settings, templates: templates)
                 .send(template: p.template, values: p.variables, to: p.to, event: "mail." + p.template, subject: p.subject,
                       messageId: envelope.id)
+        }
+        let deliveryDays = try config.values.int("retention.deliveries.days", 30)
+        spec.handlers.onDirect(CleanupRequested.self) { envelope, runtime, _ in
+            let removed = try await NotifyRepository(runtime: runtime)
+                .purgeDeliveries(before: Date().addingTimeInterval(-Double(deliveryDays) * 86_400))
+            runtime.logger.info("cleanup: delivery records removed", metadata: [
+                "removed": "\(removed)", "older_than_days": "\(deliveryDays)", "by": "\(envelope.payload.requestedBy)"])
         }
         spec.routes = { router, runtime in
             router.get("deliveries") { request, _ in

@@ -54,6 +54,12 @@ public enum PublishService {
                                       causedBy: envelope, jobId: request.jobId, payload: published))
         }
         spec.routes = { router, runtime in ArtifactRoutes.add(to: router, runtime: runtime) }
+        let artifactDays = try config.values.int("retention.artifacts.days", 90)
+        spec.handlers.on(CleanupRequested.self) { envelope, context in
+            let cleared = try await ArtifactRetention(runtime: context.runtime, days: artifactDays).purge()
+            context.logger.info("cleanup: artifacts of old jobs removed", metadata: [
+                "jobs": "\(cleared)", "older_than_days": "\(artifactDays)", "by": "\(envelope.payload.requestedBy)"])
+        }
         spec.loops.append { runtime in SpoolSweeper.loop(runtime: runtime, board: boards.board(runtime)) }
         return spec
     }

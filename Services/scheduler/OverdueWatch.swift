@@ -29,7 +29,9 @@ struct OverdueWatch {
         return result
     }
 
-    /// Checks every enabled schedule; returns the names newly found overdue.
+    /// Checks every enabled schedule; returns the names newly found overdue. It reads without
+    /// row locks, so a tick never skips a schedule because of it; two leaders for a moment
+    /// would send the same message id, which consumers drop.
     func check(now: Date) async throws -> [String] {
         try await runtime.transaction { connection, emitter in
             let rows = try await connection.query("""
@@ -37,7 +39,6 @@ struct OverdueWatch {
                        GREATEST(s.armed_at, s.start_at - interval '1 second'),
                        (SELECT max(f.fire_time) FROM fires f WHERE f.schedule_id = s.id AND f.outcome IN ('fired', 'buffered'))
                 FROM schedules s WHERE s.enabled AND s.next_fire_at IS NOT NULL
-                FOR UPDATE OF s SKIP LOCKED
                 """, logger: runtime.logger)
             var found: [(ScheduleOverdue, Date)] = []
             for try await r in rows.decode((String, String, String, String, String?, Int, Date?, Date?, Date, Date?).self) {

@@ -102,22 +102,33 @@ struct ScheduleRepository {
             )
             """,
         ]),
+        Migration(7, "actions other than submitting a job; the project of its own", [
+            "ALTER TABLE schedules ADD COLUMN action jsonb, ADD COLUMN project text, ALTER COLUMN job DROP NOT NULL",
+            "UPDATE schedules SET project = job->>'project'",
+        ]),
     ])
 
     private static let columns = """
-        id, name, cron, zone, job::text, enabled, next_fire_at, catchup_policy, catchup_window_s, start_at, end_at,
-        pause_note, paused_at, overlap, jitter_s
+        id, name, cron, zone, job::text AS job, enabled, next_fire_at, catchup_policy, catchup_window_s, start_at, end_at,
+        pause_note, paused_at, overlap, jitter_s, action::text AS action, project
         """
 
     private func decode(_ rows: PostgresRowSequence) async throws -> [Schedule] {
         var result: [Schedule] = []
-        for try await r in rows.decode((String, String, String, String, String, Bool, Date?, String?, Int?, Date?, Date?,
-                                         String?, Date?, String, Int).self) {
-            let job = try JSONCoding.decode(JobSubmit.self, from: Array(r.4.utf8))
-            let catchUp = r.7.flatMap(CatchUp.Policy.init(rawValue:)).map { CatchUp(policy: $0, windowSeconds: r.8) }
-            result.append(Schedule(id: r.0, name: r.1, cron: r.2, zone: r.3, job: job, enabled: r.5, nextFireAt: r.6,
-                                   catchUp: catchUp, startAt: r.9, endAt: r.10, pauseNote: r.11, pausedAt: r.12,
-                                   overlap: Overlap(rawValue: r.13) ?? .skip, jitterSeconds: r.14))
+        for try await row in rows {
+            let c = row.makeRandomAccess()
+            func value<T: PostgresDecodable>(_ column: String, _ type: T.Type = T.self) throws -> T {
+                try c[column].decode(T.self)
+            }
+            let job = try (value("job") as String?).map { try JSONCoding.decode(JobSubmit.self, from: Array($0.utf8)) }
+            let action = try (value("action") as String?).map { try JSONCoding.decode(ScheduleAction.self, from: Array($0.utf8)) }
+            let catchUp = (try value("catchup_policy") as String?).flatMap(CatchUp.Policy.init(rawValue:))
+                .map { CatchUp(policy: $0, windowSeconds: try? value("catchup_window_s") as Int?) }
+            result.append(Schedule(id: try value("id"), name: try value("name"), cron: try value("cron"), zone: try value("zone"),
+                                   job: job, action: action, project: try value("project"), enabled: try value("enabled"),
+                                   nextFireAt: try value("next_fire_at"), catchUp: catchUp, startAt: try value("start_at"),
+                                   endAt: try value("end_at"), pauseNote: try value("pause_note"), pausedAt: try value("paused_at"),
+                                   overlap: Overlap(rawValue: try value("overlap")) ?? .skip, jitterSeconds: try value("jitter_s")))
         }
         return result
     }
@@ -150,17 +161,20 @@ struct ScheduleRepository {
     }
 
     func upsert(_ schedule: Schedule) async throws {
-        let job = String(decoding: try JSONCoding.encode(schedule.job), as: UTF8.self)
+        let job = try schedule.job.map { String(decoding: try JSONCoding.encode($0), as: UTF8.self) }
+        let action = try schedule.action.map { String(decoding: try JSONCoding.encode($0), as: UTF8.self) }
         let due = schedule.nextFireAt.map { Jitter.due(schedule, fireTime: $0) }
         try await runtime.database.query("""
             INSERT INTO schedules (id, name, cron, zone, job, enabled, next_fire_at, due_at, catchup_policy, catchup_window_s,
-                                   start_at, end_at, overlap, jitter_s)
+                                   start_at, end_at, overlap, jitter_s, action, project)
             VALUES (\(schedule.id), \(schedule.name), \(schedule.cron), \(schedule.zone), \(job)::jsonb, \(schedule.enabled),
                     \(schedule.nextFireAt), \(due), \(schedule.catchUp?.policy.rawValue), \(schedule.catchUp?.windowSeconds),
-                    \(schedule.startAt), \(schedule.endAt), \(schedule.overlap.rawValue), \(schedule.jitterSeconds))
+                    \(schedule.startAt), \(schedule.endAt), \(schedule.overlap.rawValue), \(schedule.jitterSeconds),
+                    \(action)::jsonb, \(schedule.project))
             ON CONFLICT (id) DO UPDATE SET cron = EXCLUDED.cron, zone = EXCLUDED.zone, job = EXCLUDED.job,
                 enabled = EXCLUDED.enabled, next_fire_at = EXCLUDED.next_fire_at, due_at = EXCLUDED.due_at,
-                overlap = EXCLUDED.overlap, jitter_s = EXCLUDED.jitter_s, armed_at = now(), catchup_policy = EXCLUDED.catchup_policy,
+                overlap = EXCLUDED.overlap, jitter_s = EXCLUDED.jitter_s, armed_at = now(), action = EXCLUDED.action,
+                project = EXCLUDED.project, catchup_policy = EXCLUDED.catchup_policy,
                 catchup_window_s = EXCLUDED.catchup_window_s, start_at = EXCLUDED.start_at, end_at = EXCLUDED.end_at,
                 pause_note = CASE WHEN EXCLUDED.enabled THEN NULL ELSE schedules.pause_note END,
                 paused_at = CASE WHEN EXCLUDED.enabled THEN NULL ELSE schedules.paused_at END, updated_at = now()

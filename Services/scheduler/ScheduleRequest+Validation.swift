@@ -30,16 +30,44 @@ extension ScheduleRequest {
             throw SluiceError.permanent("scheduler.invalid-request",
                                         "jitterSeconds must be 0 to \(Jitter.maxSeconds), got \(jitterSeconds)")
         }
+        try Self.check(action: action ?? ScheduleAction(kind: .submit), job: job)
         return Schedule(id: MessageID.hash("schedule", name), name: name, cron: cron, zone: timeZone.identifier, job: job,
+                        action: action.flatMap { $0.kind == .submit ? nil : $0 }, project: project ?? job?.project,
                         enabled: enabled ?? true,
                         nextFireAt: ScheduleRoutes.firstFire(expression, zone: timeZone, startAt: startAt, endAt: endAt),
                         catchUp: catchUp, startAt: startAt, endAt: endAt, overlap: overlap ?? .skip,
                         jitterSeconds: jitterSeconds ?? 0)
     }
 
+    /// What each action needs: a job to submit, tags to re-run, somewhere to send a digest.
+    private static func check(action: ScheduleAction, job: JobSubmit?) throws {
+        func refuse(_ message: String) -> SluiceError { SluiceError.permanent("scheduler.invalid-action", message) }
+        if action.kind != .submit, job != nil {
+            throw refuse("a \(action.kind.rawValue) schedule has no job: leave `job` out")
+        }
+        switch action.kind {
+        case .submit:
+            guard job != nil else { throw refuse("a schedule that submits a job needs `job` (a job.submit body)") }
+        case .rerun:
+            guard let tags = action.tags, !tags.isEmpty else {
+                throw refuse("a rerun schedule needs `action.tags` to select datasets, e.g. {\"category\": \"science\"}")
+            }
+            guard [nil, .analysisOnly, .publishOnly].contains(action.stages) else {
+                throw refuse("a rerun is analysis-only or publish-only")
+            }
+        case .digest:
+            guard !(action.emails ?? []).isEmpty || !(action.chat ?? []).isEmpty else {
+                throw refuse("a digest schedule needs `action.emails` or `action.chat` to send it to")
+            }
+        case .cleanup:
+            break
+        }
+    }
+
     /// The request that would create `schedule` as it is.
     init(_ schedule: Schedule) {
-        self.init(name: schedule.name, cron: schedule.cron, zone: schedule.zone, job: schedule.job, enabled: schedule.enabled,
+        self.init(name: schedule.name, cron: schedule.cron, zone: schedule.zone, job: schedule.job, action: schedule.action,
+                  project: schedule.project, enabled: schedule.enabled,
                   catchUp: schedule.catchUp, startAt: schedule.startAt, endAt: schedule.endAt, overlap: schedule.overlap,
                   jitterSeconds: schedule.jitterSeconds)
     }

@@ -107,6 +107,25 @@ enum ScheduleRoutes {
                 return HTTPResponses.error(.badRequest, error.code, error.message)
             }
         }
+        // Runs a schedule's action now (the gateway submits a job-submitting schedule itself).
+        router.post("schedules/:id/run") { _, context in
+            let id = try context.parameters.require("id")
+            guard let schedule = try await repository.get(id: id) else {
+                return HTTPResponses.error(.notFound, "scheduler.not-found", "no schedule \(id)")
+            }
+            guard let action = schedule.action else {
+                return HTTPResponses.error(.badRequest, "scheduler.invalid-action",
+                                           "schedule \(schedule.name) submits a job: run it through the gateway")
+            }
+            let now = Date()
+            let sent = try await runtime.transaction { _, emitter in
+                try SchedulerLoop.emitAction(action, of: schedule, at: now, suffix: "-run-" + MessageID.random().prefix(8),
+                                             emitter: emitter)
+            }
+            runtime.logger.info("schedule run now", metadata: ["schedule": "\(schedule.name)", "sent": "\(sent)"])
+            return HTTPResponses.json(ScheduleRunReceipt(schedule: schedule.name, action: action.kind, sent: sent),
+                                      status: .accepted)
+        }
         router.get("schedules/:id/fires") { _, context in
             let id = try context.parameters.require("id")
             return HTTPResponses.json(try await repository.fires(scheduleId: id, limit: 100))

@@ -73,6 +73,13 @@ struct SchedulerLoop {
                     var outcome = decision.outcome, reason = decision.reason
                     var submission: Envelope<JobSubmit>?
                     var rule = OverlapRule.run
+                    if outcome == "fired", let action = schedule.action {
+                        // Not a job: sent as it is, no run to overlap with.
+                        let sent = try Self.emitAction(action, of: schedule, at: decision.time, emitter: emitter)
+                        if try await repository.recordFire(scheduleId: schedule.id, at: decision.time, outcome: outcome,
+                                                           reason: sent, on: connection) { fired += 1 }
+                        continue
+                    }
                     if outcome == "fired" {
                         submission = try Self.submission(for: schedule, at: decision.time)
                         rule = OverlapRule.decide(schedule.overlap, open: open)
@@ -123,7 +130,7 @@ struct SchedulerLoop {
         let note = "schedule \(schedule.name) fired at \(ISO8601DateFormatter().string(from: fireTime)); "
             + "its overlap policy cancels the running job"
         return Envelope(id: "schedule/\(schedule.id)/\(stamp)/cancel/\(jobId)", jobId: jobId, correlationId: jobId,
-                        causationId: nil, producer: "scheduler", project: schedule.job.project,
+                        causationId: nil, producer: "scheduler", project: schedule.project,
                         payload: JobControl(action: .cancel, scope: .job, target: jobId, requestedBy: "scheduler", note: note))
     }
 
@@ -134,11 +141,14 @@ struct SchedulerLoop {
     /// tells a backfill's run from the fire itself), the fire time in its parameters
     /// (``ScheduleParameters``), tagged with the schedule.
     static func submission(for schedule: Schedule, at fireTime: Date, suffix: String = "") throws -> Envelope<JobSubmit> {
+        guard let template = schedule.job else {
+            throw SluiceError.permanent("scheduler.invalid-action", "schedule \(schedule.name) has no job to submit")
+        }
         let stamp = Int64(fireTime.timeIntervalSince1970)
         let zone = TimeZone(identifier: schedule.zone) ?? .gmt
         let previous = (try? CronExpression(schedule.cron))?.previous(before: fireTime, in: zone)
         var job = try ScheduleParameters.apply(
-            ScheduleParameters.values(fireTime: fireTime, periodStart: previous, zone: zone), to: schedule.job)
+            ScheduleParameters.values(fireTime: fireTime, periodStart: previous, zone: zone), to: template)
         job.jobId = "sched-\(schedule.id)-\(stamp)\(suffix)"
         job.idempotencyKey = job.jobId
         job.name = job.name ?? schedule.name

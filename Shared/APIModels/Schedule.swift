@@ -13,8 +13,13 @@ public struct Schedule: Codable, Sendable, Hashable {
     /// The IANA time zone the expression is read in (`UTC` by default), with Vixie cron's
     /// daylight-saving rule (docs/schedules.md).
     public var zone: String
-    /// The submission published at each fire time (its job id is made per fire).
-    public var job: JobSubmit
+    /// The submission published at each fire time (its job id is made per fire); absent for
+    /// a schedule whose action is not `submit`.
+    public var job: JobSubmit?
+    /// What it does at each fire (absent: submit `job`).
+    public var action: ScheduleAction?
+    /// The project it belongs to (absent in schedules of older schedulers: its job's).
+    public var project: String?
     /// Paused schedules do not fire.
     public var enabled: Bool
     /// The next fire time (nil once `endAt` has passed).
@@ -36,11 +41,14 @@ public struct Schedule: Codable, Sendable, Hashable {
     public var jitterSeconds: Int
 
     /// A schedule as stored.
-    public init(id: String, name: String, cron: String, zone: String = "UTC", job: JobSubmit, enabled: Bool,
+    public init(id: String, name: String, cron: String, zone: String = "UTC", job: JobSubmit?, action: ScheduleAction? = nil,
+                project: String? = nil, enabled: Bool,
                 nextFireAt: Date?, catchUp: CatchUp? = nil, startAt: Date? = nil, endAt: Date? = nil,
                 pauseNote: String? = nil, pausedAt: Date? = nil, overlap: Overlap = .skip, jitterSeconds: Int = 0) {
         self.overlap = overlap
         self.jitterSeconds = jitterSeconds
+        self.action = action
+        self.project = project ?? job?.project
         self.pauseNote = pauseNote
         self.pausedAt = pausedAt
         self.id = id
@@ -56,7 +64,8 @@ public struct Schedule: Codable, Sendable, Hashable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case id, name, cron, zone, job, enabled, nextFireAt, catchUp, startAt, endAt, pauseNote, pausedAt, overlap, jitterSeconds
+        case id, name, cron, zone, job, action, project, enabled, nextFireAt, catchUp, startAt, endAt, pauseNote, pausedAt, overlap
+        case jitterSeconds
     }
 
     /// Decodes a schedule; one from a scheduler that predates zones is in UTC, one that
@@ -67,7 +76,9 @@ public struct Schedule: Codable, Sendable, Hashable {
         name = try container.decode(String.self, forKey: .name)
         cron = try container.decode(String.self, forKey: .cron)
         zone = try container.decodeIfPresent(String.self, forKey: .zone) ?? "UTC"
-        job = try container.decode(JobSubmit.self, forKey: .job)
+        job = try container.decodeIfPresent(JobSubmit.self, forKey: .job)
+        action = try container.decodeIfPresent(ScheduleAction.self, forKey: .action)
+        project = try container.decodeIfPresent(String.self, forKey: .project) ?? job?.project
         enabled = try container.decode(Bool.self, forKey: .enabled)
         nextFireAt = try container.decodeIfPresent(Date.self, forKey: .nextFireAt)
         catchUp = try container.decodeIfPresent(CatchUp.self, forKey: .catchUp)
@@ -88,8 +99,12 @@ public struct ScheduleRequest: Codable, Sendable {
     public var cron: String
     /// The IANA time zone to read the expression in (default `UTC`).
     public var zone: String?
-    /// The submission to publish at each fire time.
-    public var job: JobSubmit
+    /// The submission to publish at each fire time (for the `submit` action, the default).
+    public var job: JobSubmit?
+    /// What to do at each fire (absent: submit `job`).
+    public var action: ScheduleAction?
+    /// The project (absent: the job's, else `default`).
+    public var project: String?
     /// Whether it fires (default true).
     public var enabled: Bool?
     /// Late fires (default: `latest` within `scheduler.misfire.grace.s`).
@@ -104,11 +119,14 @@ public struct ScheduleRequest: Codable, Sendable {
     public var jitterSeconds: Int?
 
     /// A request.
-    public init(name: String, cron: String, zone: String? = nil, job: JobSubmit, enabled: Bool? = nil,
+    public init(name: String, cron: String, zone: String? = nil, job: JobSubmit?, action: ScheduleAction? = nil,
+                project: String? = nil, enabled: Bool? = nil,
                 catchUp: CatchUp? = nil, startAt: Date? = nil, endAt: Date? = nil, overlap: Overlap? = nil,
                 jitterSeconds: Int? = nil) {
         self.overlap = overlap
         self.jitterSeconds = jitterSeconds
+        self.action = action
+        self.project = project
         self.name = name
         self.cron = cron
         self.zone = zone

@@ -21,6 +21,10 @@ public enum MessageType: String, Codable, Sendable, CaseIterable {
     case jobStatus = "job.status"
     case batchFinished = "batch.finished"
     case scheduleOverdue = "schedule.overdue"
+    case cleanupRequested = "cleanup.requested"
+    case rerunRequested = "rerun.requested"
+    case digestRequested = "digest.requested"
+    case digestReady = "digest.ready"
 
     /// The schema version producers write today. Consumers accept exactly the versions in
     /// `supportedVersions`; anything else is a permanent error (dead-lettered, never retried).
@@ -52,6 +56,10 @@ public enum MessageType: String, Codable, Sendable, CaseIterable {
         case .jobStatus: "A service tells where a job is: admitted, waiting for a retry, or over a rate limit."
         case .batchFinished: "Every job of a batch has ended: how it went, for the batch's webhooks, chat and email."
         case .scheduleOverdue: "An enabled schedule has not fired for two of its fire times in a row: open an incident."
+        case .cleanupRequested: "Remove what has outlived its retention; each service removes its own, with its own ages."
+        case .rerunRequested: "Run the datasets whose latest jobs carry these tags again."
+        case .digestRequested: "Send a status digest for a period to these addresses and chat webhooks."
+        case .digestReady: "A written status digest for notify to mail and post."
         }
     }
 }

@@ -16,7 +16,8 @@ struct ScheduleProxyRoutes {
         var name: String
         var cron: String
         var zone: String?
-        var job: JobSubmit
+        var job: JobSubmit?
+        var action: ScheduleAction?
         var enabled: Bool?
         var catchUp: CatchUp?
         var startAt: Date?
@@ -40,14 +41,18 @@ struct ScheduleProxyRoutes {
             if let same = all.first(where: { $0.name == body.name }), Self.project(same) != project {
                 throw Problem(.conflict, "gateway.schedule-name-taken", "another project has a schedule named \(body.name)")
             }
-            body.job.project = project
-            body.job.submittedBy = nil
-            body.job.schemaName = body.job.schemaName.map { "\(project).\($0)" }
-            body.job.planName = body.job.planName.map { "\(project).\($0)" }
+            if var job = body.job {
+                job.project = project
+                job.submittedBy = nil
+                job.schemaName = job.schemaName.map { "\(project).\($0)" }
+                job.planName = job.planName.map { "\(project).\($0)" }
+                body.job = job
+            }
             access.target(body.name)
             let created = try await client.json(Schedule.self, "scheduler", .POST, "/schedules",
                                                 body: ScheduleRequest(name: body.name, cron: body.cron, zone: body.zone,
-                                                                      job: body.job, enabled: body.enabled,
+                                                                      job: body.job, action: body.action, project: project,
+                                                                      enabled: body.enabled,
                                                                       catchUp: body.catchUp, startAt: body.startAt,
                                                                       endAt: body.endAt, overlap: body.overlap,
                                                                       jitterSeconds: body.jitterSeconds),
@@ -98,10 +103,17 @@ struct ScheduleProxyRoutes {
         }
         api.add("runSchedule") { request, context, access in
             let schedule = try await schedule(context, access)
+            // An action other than a job is sent by the scheduler, which owns those messages.
+            guard let job = schedule.job, schedule.action == nil else {
+                let sent = try await client.json(ScheduleRunReceipt.self, "scheduler", .POST,
+                                                 "/schedules/\(JobRoutes.escape(schedule.id))/run", body: [String: String](),
+                                                 actor: try access.user.userName)
+                return HTTPResponses.json(sent, status: .accepted)
+            }
             // A run now is a fire at this moment: its parameters name now (an empty period).
             var submit = try ScheduleParameters.apply(
                 ScheduleParameters.values(fireTime: Date(), periodStart: nil, zone: TimeZone(identifier: schedule.zone) ?? .gmt),
-                to: schedule.job)
+                to: job)
             submit.jobId = nil
             submit.idempotencyKey = nil
             submit.tags = (submit.tags ?? [:]).merging(["schedule": schedule.name]) { _, new in new }
@@ -111,7 +123,7 @@ struct ScheduleProxyRoutes {
         }
     }
 
-    static func project(_ schedule: Schedule) -> String { schedule.job.project ?? "default" }
+    static func project(_ schedule: Schedule) -> String { schedule.project ?? schedule.job?.project ?? "default" }
 
     /// An edit (a JSON merge patch) as the scheduler takes it: the project cannot change, and a
     /// new job stays in the schedule's project with its definitions named in it.

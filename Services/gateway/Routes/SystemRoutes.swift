@@ -64,7 +64,10 @@ struct SystemRoutes {
     }
 
     /// Sluice's queues, from the RabbitMQ management API.
-    func queues() async throws -> [QueueRow] {
+    func queues() async throws -> [QueueRow] { try await Self.queues(settings) }
+
+    /// Sluice's queues, from the RabbitMQ management API `settings` name.
+    static func queues(_ settings: GatewaySettings) async throws -> [QueueRow] {
         let management = settings.management
         let vhost = management.vhost.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? management.vhost
         let columns = "name,type,arguments,messages,messages_ready,messages_unacknowledged,consumers,message_stats"

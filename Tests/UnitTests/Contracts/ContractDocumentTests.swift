@@ -204,5 +204,15 @@ enum ContractSamples {
                                                   missedFires: [Date(timeIntervalSince1970: 1_800_086_400)], reason: "r"),
                ScheduleOverdue(scheduleId: "s", name: "n", project: nil, cron: "0 2 * * *", zone: "UTC", lastFiredAt: nil,
                                missedFires: [], reason: "r")),
+        sample("CleanupRequested", CleanupRequested(requestedBy: "schedule:c"), CleanupRequested(requestedBy: "schedule:c")),
+        sample("RerunRequested", RerunRequested(project: "p", tags: ["k": "v"], stages: .publishOnly, requestedBy: "schedule:r"),
+               RerunRequested(project: nil, tags: [:], stages: nil, requestedBy: "schedule:r")),
+        sample("DigestRequested", DigestRequested(title: "t", project: "p", periodStart: Date(timeIntervalSince1970: 1_800_000_000),
+                                                  periodEnd: Date(timeIntervalSince1970: 1_800_086_400), emails: ["a@b.c"],
+                                                  chat: ["http://c"]),
+               DigestRequested(title: "t", project: nil, periodStart: Date(timeIntervalSince1970: 1_800_000_000),
+                               periodEnd: Date(timeIntervalSince1970: 1_800_086_400), emails: [], chat: [])),
+        sample("DigestReady", DigestReady(subject: "s", text: "t", emails: ["a@b.c"], chat: ["http://c"]),
+               DigestReady(subject: "s", text: "t", emails: [], chat: [])),
     ]
 }

@@ -73,7 +73,7 @@ struct OverlapRuleTests {
         let edited = try request.merging(patch: Data(#"{"cron": "0 3 * * *", "endAt": null, "overlap": "bufferOne", "jitterSeconds": 30, "job": {"planName": "p.clean"}, "catchUp": {"windowSeconds": 60}}"#.utf8))
         #expect(edited.cron == "0 3 * * *" && edited.zone == "Europe/Madrid" && edited.endAt == nil)
         #expect(edited.overlap == .bufferOne && edited.jitterSeconds == 30)
-        #expect(edited.job.planName == "p.clean" && edited.job.schemaName == "p.grades", "job members merge")
+        #expect(edited.job?.planName == "p.clean" && edited.job?.schemaName == "p.grades", "job members merge")
         #expect(edited.catchUp == CatchUp(policy: .all, windowSeconds: 60))
         #expect(throws: SluiceError.self) { try request.merging(patch: Data(#"{"name": "other"}"#.utf8)) }
         #expect(throws: SluiceError.self) { try request.merging(patch: Data("[1]".utf8)) }

@@ -1,0 +1,43 @@
+import APIModels
+import ArgumentParser
+import Contracts
+
+/// `--action rerun|cleanup|digest` and what each needs, for `sluice schedules add`.
+struct ScheduleActionOptions: ParsableArguments {
+    @Option(help: "What each fire does: submit (default: the job), rerun, cleanup or digest.") var action: String?
+    @Option(name: .customLong("tag"), help: "rerun: a tag key=value that selects the datasets (repeat for several).")
+    var tags: [String] = []
+    @Option(help: "rerun: analysis-only (default) or publish-only.") var stages: String?
+    @Option(name: .customLong("email"), help: "digest: an address to mail it to (repeat for several).") var emails: [String] = []
+    @Option(name: .customLong("chat"), help: "digest: a Slack-format webhook to post it to (repeat for several).")
+    var chat: [String] = []
+
+    /// The action asked for; nil for the default (submit the job).
+    func resolved() throws -> ScheduleAction? {
+        guard let action, action != "submit" else {
+            guard tags.isEmpty, stages == nil, emails.isEmpty, chat.isEmpty else {
+                throw CLIError(code: ExitCodes.usage, message: "--tag, --stages, --email and --chat go with --action rerun or digest")
+            }
+            return nil
+        }
+        guard let kind = ScheduleAction.Kind(rawValue: action) else {
+            throw CLIError(code: ExitCodes.usage, message: "--action must be submit, rerun, cleanup or digest")
+        }
+        var selected: [String: String] = [:]
+        for tag in tags {
+            let parts = tag.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, !parts[0].isEmpty else {
+                throw CLIError(code: ExitCodes.usage, message: "--tag looks like key=value, got '\(tag)'")
+            }
+            selected[parts[0]] = parts[1]
+        }
+        let stage = try stages.map { text in
+            guard let stage = JobOptions.Stages(rawValue: text) else {
+                throw CLIError(code: ExitCodes.usage, message: "--stages must be analysis-only or publish-only")
+            }
+            return stage
+        }
+        return ScheduleAction(kind: kind, tags: selected.isEmpty ? nil : selected, stages: stage,
+                              emails: emails.isEmpty ? nil : emails, chat: chat.isEmpty ? nil : chat)
+    }
+}

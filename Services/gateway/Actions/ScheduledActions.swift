@@ -1,0 +1,89 @@
+import APIModels
+import Contracts
+import Foundation
+import Hosting
+import Runtime
+
+/// The gateway's part of scheduled actions (docs/schedules.md#actions): it re-runs datasets
+/// by tag (`rerun.requested`) as its own API does, removes jobs past their retention
+/// (`cleanup.requested`), and writes status digests (`digest.requested` → `digest.ready`).
+struct ScheduledActions {
+    let settings: GatewaySettings
+    /// `retention.jobs.days`: jobs that ended longer ago are removed from the read model.
+    let jobDays: Int
+
+    func register(_ spec: inout ServiceSpec) {
+        let actions = self
+        spec.handlers.on(RerunRequested.self) { envelope, context in
+            try await actions.rerun(envelope, context)
+        }
+        spec.handlers.on(CleanupRequested.self) { envelope, context in
+            let jobs = JobRepository(runtime: context.runtime, connection: context.connection)
+            let cutoff = Date().addingTimeInterval(-Double(actions.jobDays) * 86_400)
+            var removed = 0
+            // In rounds, so one transaction never holds a huge delete; a backlog goes on at the next cleanup.
+            for _ in 0..<20 {
+                let round = try await jobs.purgeJobs(endedBefore: cutoff)
+                removed += round
+                if round < 5_000 { break }
+            }
+            context.logger.info("cleanup: jobs removed", metadata: [
+                "removed": "\(removed)", "older_than_days": "\(actions.jobDays)", "by": "\(envelope.payload.requestedBy)"])
+        }
+        spec.handlers.on(DigestRequested.self) { envelope, context in
+            try await actions.digest(envelope, context)
+        }
+    }
+
+    /// The latest original job of every dataset of the project with the tags, submitted again.
+    private func rerun(_ envelope: Envelope<RerunRequested>, _ context: HandlerContext) async throws {
+        let request = envelope.payload
+        let project = request.project ?? "default"
+        let jobs = JobRepository(runtime: context.runtime, connection: context.connection)
+        var submitted = 0
+        for earlier in try await jobs.latestPerDataset(project: project, tags: request.tags) {
+            let jobId = "rerun-" + MessageID.hash(envelope.id, earlier.id)
+            // The same dataset as the job it re-runs, never skipped as unchanged.
+            var options = JobOptions(stages: request.stages ?? .analysisOnly)
+            options.datasetKey = try await jobs.datasetKey(of: earlier.id)
+            options.force = true
+            let submit = JobSubmit(jobId: jobId, idempotencyKey: jobId, name: earlier.name, source: .job(earlier.id),
+                                   tags: earlier.tags, options: options,
+                                   project: project, submittedBy: request.requestedBy)
+            try await jobs.submitted(submit, jobId: jobId, at: Date(), actor: request.requestedBy)
+            try context.emit(Envelope(id: "\(jobId)/job.submit", jobId: jobId, correlationId: jobId, causationId: envelope.id,
+                                      producer: "gateway", project: project, payload: submit))
+            submitted += 1
+        }
+        context.logger.info("datasets re-run", metadata: ["project": "\(project)", "tags": "\(request.tags)",
+                                                          "jobs": "\(submitted)", "by": "\(request.requestedBy)"])
+    }
+
+    /// Jobs, incidents and queues for the period, written for notify to send.
+    private func digest(_ envelope: Envelope<DigestRequested>, _ context: HandlerContext) async throws {
+        let request = envelope.payload
+        let jobs = JobRepository(runtime: context.runtime, connection: context.connection)
+        var digest = StatusDigest(jobs: try await jobs.submittedCounts(project: request.project, from: request.periodStart,
+                                                                        to: request.periodEnd),
+                                  incidentsOpened: [], incidentsResolved: [], incidentsOpen: 0, queues: [])
+        let client = InternalClient(settings: settings)
+        if let incidents = try? await client.json([Incident].self, "incident", .GET, "/incidents", query: "limit=1000") {
+            let period = request.periodStart..<request.periodEnd
+            digest.incidentsOpened = incidents.filter { period.contains($0.firstSeen) }.map(\.title)
+            digest.incidentsResolved = incidents.filter { $0.resolvedAt.map(period.contains) ?? false }.map(\.title)
+            digest.incidentsOpen = incidents.filter { !["resolved", "archived"].contains($0.state) }.count
+        } else {
+            digest.missing.append("incidents (the incident service did not answer)")
+        }
+        if let queues = try? await SystemRoutes.queues(settings) {
+            digest.queues = queues.filter { $0.ready + $0.unacked > 0 }.map { ($0.name, $0.ready, $0.unacked) }
+        } else {
+            digest.missing.append("queues (the RabbitMQ management API did not answer)")
+        }
+        let (subject, text) = digest.render(title: request.title, project: request.project, start: request.periodStart,
+                                            end: request.periodEnd)
+        try context.emit(Envelope(id: "\(envelope.id)/digest", jobId: nil, correlationId: envelope.correlationId,
+                                  causationId: envelope.id, producer: "gateway", project: request.project,
+                                  payload: DigestReady(subject: subject, text: text, emails: request.emails, chat: request.chat)))
+    }
+}

@@ -1,0 +1,58 @@
+import APIModels
+import Foundation
+import PostgresNIO
+
+/// The read model's retention (`cleanup.requested`) and the figures of a status digest.
+extension JobRepository {
+    /// Removes jobs that ended before `cutoff`, with their history and finished batches. Each
+    /// dataset keeps its latest original job (re-runs by tag start from it) and its latest
+    /// finished one, as publish keeps their artifacts. At most
+    /// `limit` jobs per call (the cleanup calls again until none is left).
+    func purgeJobs(endedBefore cutoff: Date, limit: Int = 5_000) async throws -> Int {
+        var removed: [String] = []
+        for try await id in try await run("""
+            DELETE FROM jobs WHERE job_id IN (
+                SELECT j.job_id FROM jobs j
+                WHERE j.finished_at < \(cutoff) AND j.state IN ('completed', 'failed', 'cancelled', 'skipped', 'stored')
+                  -- Each dataset keeps its latest original job (re-runs start from it) and its latest finished one.
+                  AND NOT (coalesce(j.source, '') <> 'job' AND NOT EXISTS (
+                      SELECT 1 FROM jobs n WHERE coalesce(n.dataset_key, n.job_id) = coalesce(j.dataset_key, j.job_id)
+                        AND n.submitted_at > j.submitted_at AND coalesce(n.source, '') <> 'job'))
+                  AND EXISTS (
+                      SELECT 1 FROM jobs n WHERE coalesce(n.dataset_key, n.job_id) = coalesce(j.dataset_key, j.job_id)
+                        AND n.submitted_at > j.submitted_at AND n.finished_at IS NOT NULL)
+                LIMIT \(limit))
+            RETURNING job_id
+            """).decode(String.self) {
+            removed.append(id)
+        }
+        guard !removed.isEmpty else { return 0 }
+        try await run("DELETE FROM job_events WHERE job_id = ANY(\(removed))")
+        try await run("DELETE FROM idempotency_keys WHERE job_id = ANY(\(removed))")
+        try await run("""
+            DELETE FROM batches b WHERE b.finished_at < \(cutoff) AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.batch_id = b.id)
+            """)
+        return removed.count
+    }
+
+    /// The dataset a job belongs to, if it names one.
+    func datasetKey(of jobId: String) async throws -> String? {
+        for try await key in try await run("SELECT dataset_key FROM jobs WHERE job_id = \(jobId)").decode(String?.self) {
+            return key
+        }
+        return nil
+    }
+
+    /// Jobs submitted in `[start, end)` (of `project`, or all), by their state now.
+    func submittedCounts(project: String?, from start: Date, to end: Date) async throws -> [String: Int] {
+        var counts: [String: Int] = [:]
+        for try await (state, count) in try await run("""
+            SELECT state, count(*)::int FROM jobs
+            WHERE submitted_at >= \(start) AND submitted_at < \(end) AND (\(project)::text IS NULL OR project = \(project))
+            GROUP BY state
+            """).decode((String, Int).self) {
+            counts[state] = count
+        }
+        return counts
+    }
+}

@@ -1,0 +1,38 @@
+import APIModels
+import Contracts
+import Foundation
+import Runtime
+
+extension SchedulerLoop {
+    /// Sends what a fire of a schedule whose action is not `submit` sends, through `emitter`
+    /// (the tick's outbox), with an id from schedule and fire time (`suffix` for a run now).
+    /// Returns a line for its history.
+    static func emitAction(_ action: ScheduleAction, of schedule: Schedule, at fireTime: Date, suffix: String = "",
+                           emitter: Emitter) throws -> String {
+        let stamp = Int64(fireTime.timeIntervalSince1970)
+        let id = "schedule/\(schedule.id)/\(stamp)\(suffix)"
+        let by = "schedule:\(schedule.name)"
+        func envelope<P: MessagePayload>(_ payload: P) -> Envelope<P> {
+            Envelope(id: id, jobId: nil, correlationId: id, causationId: nil, producer: "scheduler", occurredAt: fireTime,
+                     project: schedule.project, payload: payload)
+        }
+        switch action.kind {
+        case .submit:
+            throw SluiceError.permanent("scheduler.invalid-action", "a submit action sends its job")
+        case .cleanup:
+            try emitter.emit(envelope(CleanupRequested(requestedBy: by)))
+            return "sent cleanup.requested \(id)"
+        case .rerun:
+            try emitter.emit(envelope(RerunRequested(project: schedule.project, tags: action.tags ?? [:], stages: action.stages,
+                                                     requestedBy: by)))
+            return "sent rerun.requested \(id)"
+        case .digest:
+            // The period that just ended: from the fire before this one to this one.
+            let zone = TimeZone(identifier: schedule.zone) ?? .gmt
+            let start = (try? CronExpression(schedule.cron))?.previous(before: fireTime, in: zone) ?? fireTime.addingTimeInterval(-86_400)
+            try emitter.emit(envelope(DigestRequested(title: schedule.name, project: schedule.project, periodStart: start,
+                                                      periodEnd: fireTime, emails: action.emails ?? [], chat: action.chat ?? [])))
+            return "sent digest.requested \(id)"
+        }
+    }
+}
