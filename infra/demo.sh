@@ -71,12 +71,28 @@ for dir in examples/*/; do
   fi
 done
 
+# The analytics team's schedules (examples/analytics): a daily job at 02:00, a weekly re-run
+# on Mondays at 03:00 and a cleanup on Sundays at 04:00, Madrid time.
+mkdir -p var/analytics
+sed "s|@ROOT@|$PWD|g" examples/analytics/daily-gradebook.job.json > var/analytics/daily-gradebook.job.json
+"$SLUICE" schemas put gradebook examples/gradebook/schema.json --project examples >/dev/null
+"$SLUICE" plans put gradebook examples/gradebook/plan.yaml --project examples >/dev/null
+while IFS= read -r line; do
+  [ -n "$line" ] || continue
+  line=${line//@VAR@/$PWD/var/analytics}
+  echo "==> sluice schedules add $line"
+  # shellcheck disable=SC2086  # the arguments are split into words on purpose (quotes via eval)
+  eval "\"\$SLUICE\" schedules add $line --project examples" | sed 's/^/    /' || status=1
+done < examples/analytics/schedules.args
+"$SLUICE" schedules list --project examples | sed 's/^/    /'
+
 cat <<MSG
 
 Done. Results are under $PWD/var/results/<example>/.
 The services keep running (pid $(cat var/dev.pid)), and the stand-in catalog the upc-lookup
 example calls (pid $(cat var/catalog.pid)); you are signed in as demo-admin. Try:
   $SLUICE jobs list
+  $SLUICE schedules show analytics-daily        (examples/analytics/README.md)
   $SLUICE incidents list
   curl -H "Authorization: Bearer \$(sed -n 's/.*"token" : "\(.*\)".*/\1/p' ~/.config/sluice/credentials.json)" http://127.0.0.1:8080/api/v1/jobs
   The API: http://127.0.0.1:8080/api/v1 (OpenAPI document: /api/v1/openapi.json, docs/access.md)
