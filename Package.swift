@@ -28,8 +28,10 @@ var targets: [Target] = [
     .systemLibrary(name: "CSluiceZlib", path: "Shared/CSluiceZlib", pkgConfig: "zlib",
                    providers: [.apt(["zlib1g-dev"])]),
     .target(name: "Contracts", dependencies: [
-        "Tabular", .product(name: "Crypto", package: "swift-crypto"),
+        "Tabular", "Aggregation", .product(name: "Crypto", package: "swift-crypto"),
     ], path: "Shared/Contracts", swiftSettings: strict),
+    // Calculated metrics: definitions, mergeable partial aggregates and their sketches.
+    .target(name: "Aggregation", dependencies: ["Tabular"], path: "Shared/Aggregation", swiftSettings: strict),
     .target(name: "Messaging", dependencies: [
         "CRabbitMQ",
         .product(name: "Logging", package: "swift-log"),
@@ -97,7 +99,7 @@ var targets: [Target] = [
 ]
 
 for name in services {
-    var deps: [Target.Dependency] = ["Contracts", "APIModels", "Messaging", "Storage", "Toolkit", "Runtime", "Consuming", "Hosting", "Chunks", "Columnar", "ObjectStorage",
+    var deps: [Target.Dependency] = ["Contracts", "Aggregation", "APIModels", "Messaging", "Storage", "Toolkit", "Runtime", "Consuming", "Hosting", "Chunks", "Columnar", "ObjectStorage",
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "PostgresNIO", package: "postgres-nio"),
         .product(name: "Logging", package: "swift-log"),
@@ -110,7 +112,7 @@ for name in services {
     if name == "Ingest" { deps.append("Formats") }
     if name == "Scheduler" { deps.append("CivilTime") }
     if name == "Publish" { deps.append("Reports") }
-    if ["Notify", "Ingest", "Metrics"].contains(name) { deps.append("Outbound") }
+    if ["Notify", "Ingest", "Metrics", "Publish"].contains(name) { deps.append("Outbound") }
     if name == "Ingest" { deps.append(.product(name: "Crypto", package: "swift-crypto")) }
     if name == "Gateway" {
         deps += ["CArgon2", "Definitions", "Outbound", .product(name: "Crypto", package: "swift-crypto"),
@@ -125,7 +127,7 @@ for name in services {
 targets.append(.target(name: "Catalog", dependencies: ["Hosting", "Runtime", "APIModels", .product(name: "Logging", package: "swift-log")] + services.map { .target(name: "\($0)Service") },
                        path: "Services/catalog", swiftSettings: strict))
 
-targets.append(.executableTarget(name: "sluice", dependencies: ["Catalog", "SchedulerService",
+targets.append(.executableTarget(name: "sluice", dependencies: ["Catalog", "SchedulerService", "Aggregation",
     "Contracts", "APIModels", "Messaging", "Runtime", "Hosting", "Definitions", "Tabular", "Outbound", "Validation", "Plans",
     "Toolkit",
     .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -151,6 +153,7 @@ targets.append(.target(name: "Conformance", dependencies: [
 let common: [Target.Dependency] = [
     "Contracts", "Messaging", "Storage", "Tabular", "Outbound", "Runtime", "Consuming", "Hosting", "Definitions",
     "Validation", "Plans", "Toolkit", "Catalog", "Conformance", "Formats", "Reports", "APIModels", "CivilTime", "ObjectStorage", "Columnar", "Chunks",
+    "Aggregation",
     .product(name: "Hummingbird", package: "hummingbird"),
     .product(name: "PostgresNIO", package: "postgres-nio"),
     .product(name: "Logging", package: "swift-log"),

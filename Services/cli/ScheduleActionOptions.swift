@@ -11,17 +11,19 @@ struct ScheduleActionOptions: ParsableArguments {
     @Option(name: .customLong("email"), help: "digest: an address to mail it to (repeat for several).") var emails: [String] = []
     @Option(name: .customLong("chat"), help: "digest: a Slack-format webhook to post it to (repeat for several).")
     var chat: [String] = []
+    @Option(name: .customLong("metric"), help: "metrics: a calculated metric to compute (repeat; none: every one).")
+    var metrics: [String] = []
 
     /// The action asked for; nil for the default (submit the job).
     func resolved() throws -> ScheduleAction? {
         guard let action, action != "submit" else {
-            guard tags.isEmpty, stages == nil, emails.isEmpty, chat.isEmpty else {
-                throw CLIError(code: ExitCodes.usage, message: "--tag, --stages, --email and --chat go with --action rerun or digest")
+            guard tags.isEmpty, stages == nil, emails.isEmpty, chat.isEmpty, metrics.isEmpty else {
+                throw CLIError(code: ExitCodes.usage, message: "--tag, --stages, --email, --chat and --metric go with --action rerun, digest or metrics")
             }
             return nil
         }
         guard let kind = ScheduleAction.Kind(rawValue: action) else {
-            throw CLIError(code: ExitCodes.usage, message: "--action must be submit, rerun, cleanup or digest")
+            throw CLIError(code: ExitCodes.usage, message: "--action must be submit, rerun, cleanup, digest or metrics")
         }
         var selected: [String: String] = [:]
         for tag in tags {
@@ -38,6 +40,7 @@ struct ScheduleActionOptions: ParsableArguments {
             return stage
         }
         return ScheduleAction(kind: kind, tags: selected.isEmpty ? nil : selected, stages: stage,
-                              emails: emails.isEmpty ? nil : emails, chat: chat.isEmpty ? nil : chat)
+                              emails: emails.isEmpty ? nil : emails, chat: chat.isEmpty ? nil : chat,
+                              metrics: metrics.isEmpty ? nil : metrics)
     }
 }

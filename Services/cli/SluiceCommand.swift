@@ -10,7 +10,7 @@ struct SluiceCommand: AsyncParsableCommand {
                       ArtifactsCommand.self, IncidentsCommand.self, DeadLettersCommand.self, KnownErrorsCommand.self,
                       QueuesCommand.self, StatusCommand.self, BatchesCommand.self, SchedulesCommand.self, SchemasCommand.self, PlansCommand.self, RerunCommand.self, TopologyCommand.self,
                       LoginCommand.self, LogoutCommand.self, AccountCommand.self, UsersCommand.self, TokensCommand.self,
-                      ProjectsCommand.self])
+                      ProjectsCommand.self, MetricsCommand.self])
 }
 
 /// Exit codes scripts can rely on.

@@ -113,6 +113,7 @@ public enum GatewayService {
         DefinitionProxyRoutes(api: api, client: client).add()
         ScheduleProxyRoutes(api: api, client: client, jobRoutes: jobs).add()
         OperationsRoutes(api: api, client: client).add()
+        MetricProxyRoutes(api: api, client: client).add()
         let document = FileManager.default.contents(atPath: settings.openAPIFile).map { ByteBuffer(bytes: $0) }
         if document == nil {
             runtime.logger.error("no OpenAPI document", metadata: ["gateway.openapi.file": "\(settings.openAPIFile)"])

@@ -46,6 +46,10 @@ public enum IncidentService {
             context.logger.info("cleanup: settled dead letters removed", metadata: [
                 "removed": "\(removed)", "older_than_days": "\(deadLetterDays)", "by": "\(envelope.payload.requestedBy)"])
         }
+        spec.handlers.on(MetricFailed.self) { envelope, context in
+            try await FailureRecorder(runtime: context.runtime, settings: settings)
+                .record(Failure(metricFailed: envelope), connection: context.connection, emitter: context.emitter)
+        }
         spec.handlers.on(RedriveSucceeded.self) { envelope, context in
             try await RedriveLedger(runtime: context.runtime)
                 .succeeded(envelope.payload, on: context.connection, emitter: context.emitter)

@@ -49,6 +49,9 @@ public enum MetricsService {
         }
         spec.handlers.on(JobPublished.self) { envelope, context in
             let p = envelope.payload
+            try await MetricStore(runtime: context.runtime).published(
+                jobId: p.job.jobId, project: envelope.project, tags: p.job.tags, datasetKey: p.job.effectiveOptions.datasetKey,
+                at: envelope.occurredAt, on: context.connection)
             try await repo(context).apply(.published(valid: p.rowsValid, invalid: p.rowsInvalid), jobId: p.job.jobId,
                                           at: envelope.occurredAt)
         }
@@ -75,12 +78,30 @@ public enum MetricsService {
             let chunks = try await ChunkRetention(runtime: context.runtime, settings: retention).sweep()
             let removed = try await ProgressRepository(runtime: context.runtime, connection: nil)
                 .purgeProgress(finishedBefore: Date().addingTimeInterval(-Double(progressDays) * 86_400))
-            context.logger.info("cleanup: chunks and progress records removed", metadata: [
+            let expired = try await MetricStore(runtime: context.runtime).purgeExpired()
+            context.logger.info("cleanup: chunks, progress records and expired metric values removed", metadata: [
+                "metric_values": "\(expired)",
                 "chunk_jobs": "\(chunks.count)", "progress": "\(removed)", "older_than_days": "\(progressDays)",
                 "by": "\(envelope.payload.requestedBy)"])
         }
         spec.loops.append { runtime in ChunkRetention(runtime: runtime, settings: retention).loop() }
+        let timeout = Duration.seconds(try config.values.int("metrics.compute.timeout.s", 1800))
+        spec.handlers.on(MetricPartialsReady.self) { envelope, context in
+            try await MetricStore(runtime: context.runtime).record(envelope.payload, on: context.connection)
+        }
+        spec.handlers.on(MetricsCompute.self) { envelope, context in
+            // The period of each metric that ends at (or holds the moment before) the fire.
+            let request = envelope.payload
+            let store = MetricStore(runtime: context.runtime)
+            let definitions = try await store.definitions().filter { (request.names ?? []).isEmpty || request.names!.contains($0.name) }
+            let work = definitions.map { definition in
+                (definition, [MetricPeriods.containing(request.before.addingTimeInterval(-1), definition.period,
+                                                      zone: TimeZone(identifier: definition.zone ?? "UTC") ?? .gmt)])
+            }
+            _ = await MetricComputation(runtime: context.runtime, timeout: timeout).run(work, requestedBy: request.requestedBy)
+        }
         spec.routes = { router, runtime in
+            CalculatedRoutes.add(to: router, runtime: runtime, timeout: timeout)
             router.get("jobs/:id") { _, context in
                 let id = try context.parameters.require("id")
                 guard let progress = try await ProgressRepository(runtime: runtime, connection: nil).find(jobId: id) else {

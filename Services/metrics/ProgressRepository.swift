@@ -40,6 +40,7 @@ struct ProgressRepository {
             "ALTER TABLE job_progress ADD COLUMN chunks_deleted_at timestamptz",
             "CREATE INDEX job_progress_retention ON job_progress (finished_at) WHERE chunks_deleted_at IS NULL",
         ]),
+        Migration(4, "calculated metrics", MetricStore.schema),
     ])
 
     /// Finished jobs (published, failed, skipped or stored) whose intermediate chunks are still

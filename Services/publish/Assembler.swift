@@ -41,9 +41,13 @@ enum Assembler {
         let objects = context.runtime.objects
         // The pass this replica ran ahead while chunks arrived, or a fresh one: the same outputs.
         let entries = try await repository.chunkEntries(jobId: jobId, count: ready.chunks)
-        var pass = await board.claim(jobId)
-            ?? Pass(job: job, columns: ready.columns, expectedRows: ready.rows, spool: objects.spoolDirectory,
-                    xlsxLevel: board.xlsxLevel)
+        var pass: Pass
+        if let claimed = await board.claim(jobId) {
+            pass = claimed
+        } else {
+            pass = Pass(job: job, columns: ready.columns, expectedRows: ready.rows, spool: objects.spoolDirectory,
+                        xlsxLevel: board.xlsxLevel, definitions: await board.metrics.selecting(job, project: cause.project))
+        }
         var finished = false
         defer { if !finished { pass.discard() } }
         for entry in entries[pass.nextChunk...] {
@@ -91,6 +95,12 @@ enum Assembler {
         try await repository.markPublished(jobId: jobId, outcome: published)
         try context.emit(Envelope(id: MessageID.job(jobId, .jobPublished), causedBy: cause,
                                   payload: published))
+        // The job's partial aggregates for the calculated metrics that select it.
+        if !dryRun, !pass.definitions.isEmpty {
+            try context.emit(Envelope(id: "\(jobId)/metric.partials", causedBy: cause, payload: MetricPartialsReady(
+                jobId: jobId, project: cause.project, tags: job.tags, datasetKey: options.datasetKey, publishedAt: Date(),
+                partials: pass.metricPartials)))
+        }
         context.logger.info("job published", metadata: ["job_id": "\(jobId)", "rows": "\(pass.tally.valid)",
                                                         "dry_run": "\(dryRun)"])
     }

@@ -1,3 +1,4 @@
+import Aggregation
 import Chunks
 import Contracts
 import Logging
@@ -27,8 +28,12 @@ actor AssemblyBoard {
     private let idleLimit: Duration
     /// The XLSX output's deflate level (`publish.xlsx.deflate.level`), for every pass.
     let xlsxLevel: Int32
+    /// The calculated metrics whose partials the passes collect.
+    let metrics: MetricDefinitionCache
 
-    init(chunks: ChunkStore, logger: Logger, idleLimit: Duration = .seconds(900), xlsxLevel: Int32 = 1) {
+    init(chunks: ChunkStore, logger: Logger, idleLimit: Duration = .seconds(900), xlsxLevel: Int32 = 1,
+         metrics: MetricDefinitionCache? = nil) {
+        self.metrics = metrics ?? MetricDefinitionCache(url: "http://127.0.0.1:8086", authorization: nil, logger: logger)
         self.chunks = chunks
         self.logger = logger
         self.idleLimit = idleLimit
@@ -36,10 +41,10 @@ actor AssemblyBoard {
     }
 
     /// A chunk of `job` is recorded: run the pass as far as the chunks in order allow.
-    func offer(_ chunk: ChunkEntry, job: JobContext, spool: String) {
+    func offer(_ chunk: ChunkEntry, job: JobContext, spool: String, definitions: [MetricDefinition] = []) {
         evictIdle()
         var entry = entries[job.jobId] ?? Entry(pass: Pass(job: job, columns: chunk.columns, expectedRows: 0, spool: spool,
-                                                                  xlsxLevel: xlsxLevel))
+                                                                  xlsxLevel: xlsxLevel, definitions: definitions))
         guard !entry.failed, !entry.claimed else { return }
         entry.offered[chunk.index] = chunk
         entry.touched = .now

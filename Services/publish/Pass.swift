@@ -1,3 +1,4 @@
+import Aggregation
 import Chunks
 import Contracts
 import Foundation
@@ -36,8 +37,13 @@ struct Pass: @unchecked Sendable {
     private var errors: [RecordError] = []
     private var appended: [Record] = []
     private var meta = MetaSummary()
+    /// The calculated metrics that select the job, and their partials (docs/metrics.md).
+    let definitions: [MetricDefinition]
+    private var partials: PartialCollector?
 
-    init(job: JobContext, columns: [String], expectedRows: Int, spool: String, xlsxLevel: Int32 = 1) {
+    init(job: JobContext, columns: [String], expectedRows: Int, spool: String, xlsxLevel: Int32 = 1,
+         definitions: [MetricDefinition] = []) {
+        self.definitions = definitions
         self.job = job
         self.xlsxLevel = xlsxLevel
         let options = job.effectiveOptions
@@ -143,7 +149,11 @@ struct Pass: @unchecked Sendable {
                                         "the job's aggregates are invalid: \(error.message); the columns are \(names.joined(separator: ", "))")
         }
         dataset = try DatasetOutputs(jobId: job.jobId, columns: names, outputs: outputs, spool: spool, xlsxLevel: xlsxLevel)
+        if !definitions.isEmpty { partials = PartialCollector(definitions: definitions, columns: names, tags: job.tags) }
     }
+
+    /// The partials of the calculated metrics that select the job (empty: none does).
+    var metricPartials: [MetricPartials] { partials?.partials ?? [] }
 
     static func padded(_ values: [CellValue], to count: Int) -> [CellValue] {
         values.count >= count ? Array(values.prefix(count)) : values + Array(repeating: .null, count: count - values.count)
@@ -153,6 +163,7 @@ struct Pass: @unchecked Sendable {
     private mutating func emit(_ record: Record, counted: Bool = false) throws {
         if !counted { stats?.add(row: record.values) }
         aggregator?.add(row: tagValues.isEmpty ? record.values : Self.padded(record.values, to: columns.count) + tagValues)
+        partials?.add(row: record.values)
         try dataset?.write(record)
         tally.valid += 1
     }

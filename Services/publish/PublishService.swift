@@ -24,7 +24,10 @@ public enum PublishService {
                                         "publish.xlsx.deflate.level must be 0 (store) to 9 (smallest), got \(level)")
         }
         // Built with the runtime (the store is only known then); shared by the handlers.
-        let boards = BoardHolder(xlsxLevel: Int32(level))
+        let token = config.values.string("http.internal.token", "")
+        let boards = BoardHolder(xlsxLevel: Int32(level),
+                                 metricsURL: config.values.string("metrics.url", "http://127.0.0.1:8086"),
+                                 authorization: token.isEmpty ? nil : "Internal " + token)
         spec.handlers.on(JobIngested.self) { envelope, context in
             // An ingest-only (download-only) job ends at ingest.
             guard envelope.payload.job.effectiveOptions.effectiveStages != .ingestOnly else { return }
@@ -37,8 +40,9 @@ public enum PublishService {
             let repository = PublishRepository(runtime: context.runtime, connection: context.connection)
             try await repository.recordChunk(envelope.payload, at: envelope.occurredAt)
             let board = boards.board(context.runtime)
+            let definitions = await board.metrics.selecting(envelope.payload.job, project: envelope.project)
             await board.offer(ChunkEntry(envelope.payload, at: envelope.occurredAt), job: envelope.payload.job,
-                              spool: context.runtime.objects.spoolDirectory)
+                              spool: context.runtime.objects.spoolDirectory, definitions: definitions)
             try await Assembler.completeIfReady(jobId: envelope.payload.job.jobId, repository: repository,
                                                 board: board, context: context, cause: envelope)
         }
@@ -69,15 +73,21 @@ public enum PublishService {
 final class BoardHolder: Sendable {
     private let made = LockedValue<AssemblyBoard?>(nil)
     private let xlsxLevel: Int32
+    private let metricsURL: String
+    private let authorization: String?
 
-    init(xlsxLevel: Int32) {
+    init(xlsxLevel: Int32, metricsURL: String, authorization: String?) {
         self.xlsxLevel = xlsxLevel
+        self.metricsURL = metricsURL
+        self.authorization = authorization
     }
 
     func board(_ runtime: RuntimeContext) -> AssemblyBoard {
         made.update { board in
             if let board { return board }
-            let created = AssemblyBoard(chunks: runtime.chunks, logger: runtime.logger, xlsxLevel: xlsxLevel)
+            let created = AssemblyBoard(chunks: runtime.chunks, logger: runtime.logger, xlsxLevel: xlsxLevel,
+                                        metrics: MetricDefinitionCache(url: metricsURL, authorization: authorization,
+                                                                       logger: runtime.logger))
             board = created
             return created
         }

@@ -59,7 +59,7 @@ extension ScheduleRequest {
             guard !(action.emails ?? []).isEmpty || !(action.chat ?? []).isEmpty else {
                 throw refuse("a digest schedule needs `action.emails` or `action.chat` to send it to")
             }
-        case .cleanup:
+        case .cleanup, .metrics:
             break
         }
     }

@@ -33,6 +33,9 @@ extension SchedulerLoop {
             try emitter.emit(envelope(DigestRequested(title: schedule.name, project: schedule.project, periodStart: start,
                                                       periodEnd: fireTime, emails: action.emails ?? [], chat: action.chat ?? [])))
             return "sent digest.requested \(id)"
+        case .metrics:
+            try emitter.emit(envelope(MetricsCompute(names: action.metrics, before: fireTime, requestedBy: by)))
+            return "sent metrics.compute \(id)"
         }
     }
 }

@@ -12,6 +12,9 @@ public struct ScheduleAction: Codable, Sendable, Hashable {
         case cleanup
         /// Send a status digest for the period that just ended (`digest.requested`).
         case digest
+        /// Compute calculated metrics (`metrics`, or all) for the period that just ended
+        /// (`metrics.compute`).
+        case metrics
     }
 
     /// What to do.
@@ -24,10 +27,13 @@ public struct ScheduleAction: Codable, Sendable, Hashable {
     public var emails: [String]?
     /// `digest`: Slack-format chat webhooks to post it to.
     public var chat: [String]?
+    /// `metrics`: the calculated metrics to compute (absent: every one).
+    public var metrics: [String]?
 
     /// An action.
     public init(kind: Kind, tags: [String: String]? = nil, stages: JobOptions.Stages? = nil, emails: [String]? = nil,
-                chat: [String]? = nil) {
+                chat: [String]? = nil, metrics: [String]? = nil) {
+        self.metrics = metrics
         self.kind = kind
         self.tags = tags
         self.stages = stages

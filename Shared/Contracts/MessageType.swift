@@ -25,6 +25,9 @@ public enum MessageType: String, Codable, Sendable, CaseIterable {
     case rerunRequested = "rerun.requested"
     case digestRequested = "digest.requested"
     case digestReady = "digest.ready"
+    case metricPartials = "metric.partials"
+    case metricsCompute = "metrics.compute"
+    case metricFailed = "metric.failed"
 
     /// The schema version producers write today. Consumers accept exactly the versions in
     /// `supportedVersions`; anything else is a permanent error (dead-lettered, never retried).
@@ -60,6 +63,9 @@ public enum MessageType: String, Codable, Sendable, CaseIterable {
         case .rerunRequested: "Run the datasets whose latest jobs carry these tags again."
         case .digestRequested: "Send a status digest for a period to these addresses and chat webhooks."
         case .digestReady: "A written status digest for notify to mail and post."
+        case .metricPartials: "A published job's partial aggregates for the calculated metrics whose source selects it."
+        case .metricsCompute: "Compute calculated metrics for the period that just ended."
+        case .metricFailed: "Computing a calculated metric for a period failed or timed out: open an incident."
         }
     }
 }

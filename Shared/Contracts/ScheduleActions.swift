@@ -88,3 +88,50 @@ public struct DigestReady: MessagePayload, Hashable {
         self.chat = chat
     }
 }
+
+/// `metrics.compute`: compute calculated metrics (these, or all) for the period of each that
+/// holds `before` less a moment: the period that just ended when a schedule fires at its end.
+public struct MetricsCompute: MessagePayload, Hashable {
+    /// The message type (routing key) this payload travels as.
+    public static let messageType = MessageType.metricsCompute
+    /// The metrics (absent or empty: every one).
+    public var names: [String]?
+    /// The moment whose previous period is computed (the fire time).
+    public var before: Date
+    /// Who asked.
+    public var requestedBy: String
+
+    /// Creates the payload.
+    public init(names: [String]?, before: Date, requestedBy: String) {
+        self.names = names
+        self.before = before
+        self.requestedBy = requestedBy
+    }
+}
+
+/// `metric.failed`: computing a calculated metric for a period failed or timed out; the
+/// incident service opens an incident for the metric. The others went on.
+public struct MetricFailed: MessagePayload, Hashable {
+    /// The message type (routing key) this payload travels as.
+    public static let messageType = MessageType.metricFailed
+    /// The metric and its definition's version.
+    public var metric: String
+    public var version: Int
+    /// The period.
+    public var periodStart: Date
+    public var periodEnd: Date
+    /// `failed` or `timed-out`.
+    public var outcome: String
+    /// What went wrong.
+    public var reason: String
+
+    /// Creates the payload.
+    public init(metric: String, version: Int, periodStart: Date, periodEnd: Date, outcome: String, reason: String) {
+        self.metric = metric
+        self.version = version
+        self.periodStart = periodStart
+        self.periodEnd = periodEnd
+        self.outcome = outcome
+        self.reason = reason
+    }
+}

@@ -41,6 +41,11 @@ final class TestPipeline: @unchecked Sendable {
             try await start(services.filter { $0 != "gateway" })
             return try await start(["gateway"])
         }
+        // Publish asks metrics for the calculated-metric definitions: metrics comes first.
+        if services.contains("metrics") && services.count > 1 {
+            try await start(["metrics"])
+            return try await start(services.filter { $0 != "metrics" })
+        }
         try await TestEnvironment.createSchemas(prefix: prefix, services: TestPipeline.all)
         // Services that call the incident service (chunk retention) are pointed at the one running here.
         var settings = overrides

@@ -79,6 +79,13 @@ enum OperationTable {
         Operation("backfillSchedule", .post, "/api/v1/schedules/{schedule}/backfill", .schedulesRun, scoped: true),
         Operation("pauseSchedule", .post, "/api/v1/schedules/{schedule}/pause", .schedulesWrite, scoped: true),
         Operation("resumeSchedule", .post, "/api/v1/schedules/{schedule}/resume", .schedulesWrite, scoped: true),
+        // Calculated metrics
+        Operation("listMetricDefinitions", .get, "/api/v1/metrics/definitions", .definitionsRead),
+        Operation("getMetricDefinition", .get, "/api/v1/metrics/definitions/{name}", .definitionsRead, query: ["version"]),
+        Operation("putMetricDefinition", .put, "/api/v1/metrics/definitions/{name}", .definitionsWrite),
+        Operation("computeMetrics", .post, "/api/v1/metrics/compute", .schedulesRun),
+        Operation("listCalculatedMetrics", .get, "/api/v1/metrics/calculated", .definitionsRead,
+                  query: ["name", "dim", "from", "to", "limit"]),
         // Incidents, dead letters, re-drives, known errors, queues (system-wide)
         Operation("listIncidents", .get, "/api/v1/incidents", .operationsRead,
                   query: ["state", "service", "severity", "q", "limit"]),

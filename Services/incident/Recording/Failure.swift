@@ -101,18 +101,20 @@ struct Failure: Sendable {
     }
 
     /// A failed job.
-    /// A schedule that stopped firing: grouped per schedule (the name stays in the text).
-    init(scheduleOverdue envelope: Envelope<ScheduleOverdue>) {
-        let p = envelope.payload
-        id = "so-" + MessageID.hash(envelope.id)
-        kind = "schedule-overdue"
+    /// A failure that is an event, not a message (a failed job, a schedule that stopped
+    /// firing, a metric that could not be computed): nothing to re-drive.
+    private init<P: MessagePayload>(event envelope: Envelope<P>, prefix: String, kind: String, service: String, jobId: String?,
+                                    errorType: String, errorText: String) {
+        id = prefix + MessageID.hash(envelope.id)
+        self.kind = kind
         queue = ""
-        service = "scheduler"
+        self.service = service
         messageId = envelope.id
-        messageType = MessageType.scheduleOverdue.rawValue
+        messageType = P.messageType.rawValue
+        self.jobId = jobId
         correlationId = envelope.correlationId
-        errorType = "scheduler.schedule-overdue"
-        errorText = p.reason
+        self.errorType = errorType
+        self.errorText = errorText
         attempts = 1
         headers = [:]
         body = (try? JSONCoding.encode(envelope)) ?? []
@@ -121,24 +123,25 @@ struct Failure: Sendable {
         redriveCount = 0
     }
 
+    /// A schedule that stopped firing: grouped per schedule (the name stays in the text).
+    init(scheduleOverdue envelope: Envelope<ScheduleOverdue>) {
+        self.init(event: envelope, prefix: "so-", kind: "schedule-overdue", service: "scheduler", jobId: nil,
+                  errorType: "scheduler.schedule-overdue", errorText: envelope.payload.reason)
+    }
+
+    /// A calculated metric whose computation failed: grouped per metric (the name stays in the text).
+    init(metricFailed envelope: Envelope<MetricFailed>) {
+        let p = envelope.payload
+        self.init(event: envelope, prefix: "mf-", kind: "metric-failed", service: "metrics", jobId: nil,
+                  errorType: p.outcome == "timed-out" ? "metrics.timeout" : "metrics.compute-failed",
+                  errorText: "metric \(p.metric) (version \(p.version)) for \(JSONCoding.formatTimestamp(p.periodStart)) to "
+                      + "\(JSONCoding.formatTimestamp(p.periodEnd)): \(p.reason)")
+    }
+
     init(jobFailed envelope: Envelope<JobFailed>) {
         let p = envelope.payload
-        id = "jf-" + MessageID.hash(envelope.id)
-        kind = "job-failed"
-        queue = ""
-        service = p.stage
-        messageId = envelope.id
-        messageType = MessageType.jobFailed.rawValue
-        jobId = p.job.jobId
-        correlationId = envelope.correlationId
-        errorType = p.code
-        errorText = p.reason
-        attempts = 1
-        headers = [:]
-        body = (try? JSONCoding.encode(envelope)) ?? []
-        firstFailure = JSONCoding.formatTimestamp(envelope.occurredAt)
-        lastFailure = firstFailure
-        redriveCount = 0
+        self.init(event: envelope, prefix: "jf-", kind: "job-failed", service: p.stage, jobId: p.job.jobId,
+                  errorType: p.code, errorText: p.reason)
     }
 
     private static func firstDeath(_ headers: [String: HeaderValue]) -> [String: HeaderValue]? {

@@ -93,6 +93,8 @@ struct DeadLetterDesk {
         for failure in found {
             switch (failure.kind, failure.state) {
             case ("job-failed", _): skipped[failure.id] = "a failed job, not a message: submit the job again"
+            case ("metric-failed", _):
+                skipped[failure.id] = "a failed metric computation, not a message: compute it again (sluice metrics compute)"
             case ("schedule-overdue", _):
                 skipped[failure.id] = "a schedule that stopped firing, not a message: see its history, backfill what it missed"
             case (_, "pending"): eligible.append(failure)

@@ -1,3 +1,4 @@
+import Aggregation
 import Contracts
 import Foundation
 import Tabular
@@ -214,5 +215,17 @@ enum ContractSamples {
                                periodEnd: Date(timeIntervalSince1970: 1_800_086_400), emails: [], chat: [])),
         sample("DigestReady", DigestReady(subject: "s", text: "t", emails: ["a@b.c"], chat: ["http://c"]),
                DigestReady(subject: "s", text: "t", emails: [], chat: [])),
+        sample("MetricPartialsReady", MetricPartialsReady(
+            jobId: "j", project: "p", tags: ["k": "v"], datasetKey: "d", publishedAt: Date(timeIntervalSince1970: 1_800_000_000),
+            partials: [MetricPartials(metric: "m", version: 1, groups: [.init(key: ["a", nil], state: PartialAggregate())],
+                                      problem: "x")]),
+               MetricPartialsReady(jobId: "j", project: nil, tags: [:], datasetKey: nil,
+                                   publishedAt: Date(timeIntervalSince1970: 1_800_000_000), partials: [])),
+        sample("MetricsCompute", MetricsCompute(names: ["m"], before: Date(timeIntervalSince1970: 1_800_000_000), requestedBy: "s"),
+               MetricsCompute(names: nil, before: Date(timeIntervalSince1970: 1_800_000_000), requestedBy: "s")),
+        sample("MetricFailed", MetricFailed(metric: "m", version: 1, periodStart: Date(timeIntervalSince1970: 1_800_000_000),
+                                            periodEnd: Date(timeIntervalSince1970: 1_800_086_400), outcome: "failed", reason: "r"),
+               MetricFailed(metric: "m", version: 1, periodStart: Date(timeIntervalSince1970: 1_800_000_000),
+                            periodEnd: Date(timeIntervalSince1970: 1_800_086_400), outcome: "failed", reason: "r")),
     ]
 }

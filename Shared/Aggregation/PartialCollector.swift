@@ -1,0 +1,97 @@
+import Tabular
+
+/// The partials of one metric for one job: one state per group (`key` holds the group's
+/// values in `groupBy` order; nil is an empty cell). `problem` says why there is none (a
+/// column the metric reads is not in the job's output).
+public struct MetricPartials: Codable, Sendable, Hashable {
+    /// One group's state.
+    public struct Group: Codable, Sendable, Hashable {
+        public var key: [String?]
+        public var state: PartialAggregate
+
+        /// A group.
+        public init(key: [String?], state: PartialAggregate) {
+            self.key = key
+            self.state = state
+        }
+    }
+
+    public var metric: String
+    public var version: Int
+    public var groups: [Group]
+    public var problem: String?
+
+    /// Partials.
+    public init(metric: String, version: Int, groups: [Group], problem: String? = nil) {
+        self.metric = metric
+        self.version = version
+        self.groups = groups
+        self.problem = problem
+    }
+}
+
+/// Builds the partials of several metrics in one pass over a job's output rows.
+public struct PartialCollector: Sendable {
+    private struct Plan: Sendable {
+        let definition: MetricDefinition
+        /// Per `groupBy` entry: the column's index, or the job tag's value.
+        let keys: [Either]
+        let column: Int?
+        var groups: [[String?]: PartialAggregate] = [:]
+        let problem: String?
+    }
+
+    private enum Either: Sendable {
+        case column(Int)
+        case constant(String?)
+    }
+
+    private var plans: [Plan]
+
+    /// Partials of `definitions` for rows with `columns`, of a job tagged `tags`.
+    public init(definitions: [MetricDefinition], columns: [String], tags: [String: String]) {
+        let index = Dictionary(columns.enumerated().map { ($1, $0) }) { first, _ in first }
+        plans = definitions.map { definition in
+            var missing: [String] = []
+            let keys: [Either] = (definition.groupBy ?? []).map { name in
+                if name.hasPrefix("tag:") { return .constant(tags[String(name.dropFirst(4))]) }
+                guard let i = index[name] else { missing.append(name); return .constant(nil) }
+                return .column(i)
+            }
+            var column: Int?
+            if let name = definition.aggregation.column {
+                column = index[name]
+                if column == nil { missing.append(name) }
+            }
+            let problem = missing.isEmpty ? nil
+                : "the job's output has no column \(missing.map { "'\($0)'" }.joined(separator: ", ")) (it has \(columns.joined(separator: ", ")))"
+            return Plan(definition: definition, keys: keys, column: column, problem: problem)
+        }
+    }
+
+    /// Counts one output row.
+    public mutating func add(row: [CellValue]) {
+        for p in plans.indices where plans[p].problem == nil {
+            let key: [String?] = plans[p].keys.map { part in
+                switch part {
+                case .constant(let value): return value
+                case .column(let i): return i < row.count && !row[i].isNull ? PartialAggregate.canonical(row[i]) : nil
+                }
+            }
+            let value = plans[p].column.map { $0 < row.count ? row[$0] : .null } ?? .null
+            let function = plans[p].definition.aggregation.fn == .rank
+                ? plans[p].definition.aggregation.rankBy : plans[p].definition.aggregation.fn
+            plans[p].groups[key, default: PartialAggregate(for: function)].add(value)
+        }
+    }
+
+    /// The partials so far, one per metric, groups in key order.
+    public var partials: [MetricPartials] {
+        plans.map { plan in
+            MetricPartials(metric: plan.definition.name, version: plan.definition.version ?? 1,
+                           groups: plan.groups.sorted { $0.key.lexicographicallyPrecedes($1.key) { ($0 ?? "") < ($1 ?? "") } }
+                               .map { MetricPartials.Group(key: $0.key, state: $0.value) },
+                           problem: plan.problem)
+        }
+    }
+}
