@@ -19,7 +19,10 @@ swift test --skip-build --filter '^UnitTests\.'
 # Integration and scenarios in parallel, but for the suites that must run on their own...
 swift test --skip-build --filter '^(IntegrationTests|ScenarioTests)\.' \
   --skip BrokerRestart --skip DatabaseRestart --skip HeavyInputTests \
-  --skip IncidentFlowTests --skip RedriveTests --skip RetryAndPoisonTests --skip FaultTests
+  --skip IncidentFlowTests --skip RedriveTests --skip RetryAndPoisonTests --skip FaultTests \
+  --skip ScheduleCLITests --skip ScheduleActionTests --skip CalculatedMetricsTests
+# ...the schedule and metric suites that each run a whole pipeline with a gateway, on their own...
+swift test --skip-build --filter ScheduleCLITests --filter ScheduleActionTests --filter CalculatedMetricsTests
 # ...the failure scenarios together (1,000 dead letters, consumers killed in child
 # processes, timed retries, chunk-store faults: they would starve the suites above)...
 swift test --skip-build --filter IncidentFlowTests --filter RedriveTests --filter RetryAndPoisonTests \

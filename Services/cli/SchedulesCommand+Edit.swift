@@ -46,9 +46,9 @@ extension SchedulesCommand {
                           var body = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
                         throw CLIError(code: ExitCodes.usage, message: "\(job) is not a JSON object (a job.submit body)")
                     }
-                    // A whole new job: what the old one had and this one does not is removed.
+                    // A whole new job: what the old one had and this one does not is removed, at every depth.
                     let old = try current.job.map { try JSONSerialization.jsonObject(with: Data(JSONCoding.encode($0))) } as? [String: Any]
-                    for key in (old ?? [:]).keys where body[key] == nil { body[key] = NSNull() }
+                    body = SchedulesCommand.replacing(old ?? [:], with: body)
                     patch["job"] = body
                 }
                 var jobChanges = patch["job"] as? [String: Any] ?? [:]
@@ -86,6 +86,19 @@ extension SchedulesCommand {
                       + (edited.nextFireAt.map { CronExpression.timestamp($0, in: shownZone) } ?? "never"))
             }
         }
+    }
+
+    /// A merge patch that turns `old` into exactly `new`: members `new` lacks become null, and
+    /// objects in both are patched the same way.
+    static func replacing(_ old: [String: Any], with new: [String: Any]) -> [String: Any] {
+        var patch = new
+        for (key, value) in old {
+            guard let replacement = new[key] else { patch[key] = NSNull(); continue }
+            if let inner = value as? [String: Any], let newInner = replacement as? [String: Any] {
+                patch[key] = replacing(inner, with: newInner)
+            }
+        }
+        return patch
     }
 
     /// An ISO-8601 option (without an offset: wall time in `zone`), nil when not given.

@@ -49,9 +49,12 @@ public enum MetricsService {
         }
         spec.handlers.on(JobPublished.self) { envelope, context in
             let p = envelope.payload
-            try await MetricStore(runtime: context.runtime).published(
-                jobId: p.job.jobId, project: envelope.project, tags: p.job.tags, datasetKey: p.job.effectiveOptions.datasetKey,
-                at: envelope.occurredAt, on: context.connection)
+            // A dry run tells nobody and builds no partials: no metric counts it.
+            if p.job.options?.dryRun != true {
+                try await MetricStore(runtime: context.runtime).published(
+                    jobId: p.job.jobId, project: envelope.project, tags: p.job.tags, datasetKey: p.job.effectiveOptions.datasetKey,
+                    at: envelope.occurredAt, on: context.connection)
+            }
             try await repo(context).apply(.published(valid: p.rowsValid, invalid: p.rowsInvalid), jobId: p.job.jobId,
                                           at: envelope.occurredAt)
         }
@@ -98,7 +101,8 @@ public enum MetricsService {
                 (definition, [MetricPeriods.containing(request.before.addingTimeInterval(-1), definition.period,
                                                       zone: TimeZone(identifier: definition.zone ?? "UTC") ?? .gmt)])
             }
-            _ = await MetricComputation(runtime: context.runtime, timeout: timeout).run(work, requestedBy: request.requestedBy)
+            _ = await MetricComputation(runtime: context.runtime, timeout: timeout)
+                .run(work, requestedBy: request.requestedBy, cause: envelope.id)
         }
         spec.routes = { router, runtime in
             CalculatedRoutes.add(to: router, runtime: runtime, timeout: timeout)

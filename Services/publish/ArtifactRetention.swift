@@ -5,12 +5,21 @@ import PostgresNIO
 import Runtime
 
 /// Publish's part of `cleanup.requested`: the artifacts (objects and rows) and result rows of
-/// jobs published longer ago than `retention.artifacts.days`. Each dataset keeps the artifacts
-/// of its latest published job and of its latest published original (not a re-run), as the
-/// gateway keeps those jobs.
+/// jobs published (or failed) longer ago than `retention.artifacts.days`. Each dataset keeps
+/// the artifacts of its latest published job and of its latest original job (not a re-run), as
+/// the gateway keeps those jobs.
 struct ArtifactRetention {
     let runtime: RuntimeContext
     let days: Int
+
+    private static let sameDataset = """
+        coalesce(n.context->'options'->>'datasetKey', n.job_id) = coalesce(j.context->'options'->>'datasetKey', j.job_id)
+        """
+
+    /// A job that read its own input, not an earlier job's (a re-run is analysis-only or publish-only).
+    private static func original(_ table: String) -> String {
+        "coalesce(\(table).context->'options'->>'stages', 'all') NOT IN ('analysis-only', 'publish-only')"
+    }
 
     /// Removes up to `rounds` × 200 jobs' artifacts; returns how many jobs were cleared.
     func purge(now: Date = Date(), rounds: Int = 50) async throws -> Int {
@@ -18,28 +27,19 @@ struct ArtifactRetention {
         var cleared = 0
         for _ in 0..<rounds {
             var jobs: [String] = []
+            // Each dataset keeps its latest results and the job a re-run by tag starts from: its
+            // latest original (not analysis-only or publish-only) job, published or failed, as the
+            // gateway keeps those jobs.
             for try await id in try await runtime.database.query("""
                 SELECT j.job_id FROM jobs j
-                WHERE j.state = 'published' AND j.published_at < \(cutoff)
-                  -- Each dataset keeps its latest results and those of its latest original job (a re-run
-                  -- is analysis-only or publish-only: it reads an earlier job's stored input).
-                  AND EXISTS (SELECT 1 FROM jobs newer
-                              WHERE coalesce(newer.context->'options'->>'datasetKey', newer.job_id)
-                                  = coalesce(j.context->'options'->>'datasetKey', j.job_id)
-                                AND newer.state = 'published' AND newer.published_at > j.published_at)
-                  AND (coalesce(j.context->'options'->>'stages', 'all') IN ('analysis-only', 'publish-only') OR EXISTS (SELECT 1 FROM jobs newer
-                              WHERE coalesce(newer.context->'options'->>'datasetKey', newer.job_id)
-                                  = coalesce(j.context->'options'->>'datasetKey', j.job_id)
-                                AND newer.state = 'published' AND newer.published_at > j.published_at
-                                AND coalesce(newer.context->'options'->>'stages', 'all') NOT IN ('analysis-only', 'publish-only')))
+                WHERE j.state IN ('published', 'failed') AND j.published_at < \(cutoff)
+                  AND NOT (j.state = 'published' AND NOT EXISTS (
+                      SELECT 1 FROM jobs n WHERE \(unescaped: Self.sameDataset) AND n.state = 'published'
+                        AND n.published_at > j.published_at))
+                  AND NOT (\(unescaped: Self.original("j")) AND NOT EXISTS (
+                      SELECT 1 FROM jobs n WHERE \(unescaped: Self.sameDataset) AND n.state IN ('published', 'failed')
+                        AND n.published_at > j.published_at AND \(unescaped: Self.original("n"))))
                 LIMIT 200
-                """, logger: runtime.logger).decode(String.self) {
-                jobs.append(id)
-            }
-            // A failed job is never a dataset's last results: its rows go once old.
-            for try await id in try await runtime.database.query("""
-                SELECT job_id FROM jobs WHERE state = 'failed' AND published_at < \(cutoff) AND NOT (job_id = ANY(\(jobs)))
-                LIMIT \(200 - min(200, jobs.count))
                 """, logger: runtime.logger).decode(String.self) {
                 jobs.append(id)
             }

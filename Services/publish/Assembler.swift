@@ -93,13 +93,14 @@ enum Assembler {
         let published = JobPublished(job: job, artifacts: artifacts.sorted { $0.name < $1.name }, rowsTotal: ready.rows,
                                      rowsValid: pass.tally.valid, rowsInvalid: pass.tally.invalid)
         try await repository.markPublished(jobId: jobId, outcome: published)
-        try context.emit(Envelope(id: MessageID.job(jobId, .jobPublished), causedBy: cause,
-                                  payload: published))
-        // The job's partial aggregates for the calculated metrics that select it.
+        let announcement = Envelope(id: MessageID.job(jobId, .jobPublished), causedBy: cause, payload: published)
+        try context.emit(announcement)
+        // The job's partial aggregates for the calculated metrics that select it, dated like its
+        // job.published so both count in the same period.
         if !dryRun, !pass.definitions.isEmpty {
             try context.emit(Envelope(id: "\(jobId)/metric.partials", causedBy: cause, payload: MetricPartialsReady(
-                jobId: jobId, project: cause.project, tags: job.tags, datasetKey: options.datasetKey, publishedAt: Date(),
-                partials: pass.metricPartials)))
+                jobId: jobId, project: cause.project, tags: job.tags, datasetKey: options.datasetKey,
+                publishedAt: announcement.occurredAt, partials: pass.metricPartials)))
         }
         context.logger.info("job published", metadata: ["job_id": "\(jobId)", "rows": "\(pass.tally.valid)",
                                                         "dry_run": "\(dryRun)"])

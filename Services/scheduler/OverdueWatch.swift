@@ -35,7 +35,7 @@ struct OverdueWatch {
     func check(now: Date) async throws -> [String] {
         try await runtime.transaction { connection, emitter in
             let rows = try await connection.query("""
-                SELECT s.id, s.name, s.cron, s.zone, s.job->>'project', s.jitter_s, s.end_at, s.overdue_since,
+                SELECT s.id, s.name, s.cron, s.zone, s.project, s.jitter_s, s.end_at, s.overdue_since,
                        GREATEST(s.armed_at, s.start_at - interval '1 second'),
                        (SELECT max(f.fire_time) FROM fires f WHERE f.schedule_id = s.id AND f.outcome IN ('fired', 'buffered'))
                 FROM schedules s WHERE s.enabled AND s.next_fire_at IS NOT NULL

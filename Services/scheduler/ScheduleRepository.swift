@@ -160,7 +160,10 @@ struct ScheduleRepository {
             """, logger: runtime.logger)
     }
 
-    func upsert(_ schedule: Schedule) async throws {
+    /// Creates or replaces a schedule. `keepingNext`: an edit that changed nothing about fire
+    /// times keeps the stored next fire, due time and arming as they are at that moment (a tick
+    /// may have moved them since the edit read the schedule).
+    func upsert(_ schedule: Schedule, keepingNext: Bool = false) async throws {
         let job = try schedule.job.map { String(decoding: try JSONCoding.encode($0), as: UTF8.self) }
         let action = try schedule.action.map { String(decoding: try JSONCoding.encode($0), as: UTF8.self) }
         let due = schedule.nextFireAt.map { Jitter.due(schedule, fireTime: $0) }
@@ -172,8 +175,11 @@ struct ScheduleRepository {
                     \(schedule.startAt), \(schedule.endAt), \(schedule.overlap.rawValue), \(schedule.jitterSeconds),
                     \(action)::jsonb, \(schedule.project))
             ON CONFLICT (id) DO UPDATE SET cron = EXCLUDED.cron, zone = EXCLUDED.zone, job = EXCLUDED.job,
-                enabled = EXCLUDED.enabled, next_fire_at = EXCLUDED.next_fire_at, due_at = EXCLUDED.due_at,
-                overlap = EXCLUDED.overlap, jitter_s = EXCLUDED.jitter_s, armed_at = now(), action = EXCLUDED.action,
+                enabled = EXCLUDED.enabled,
+                next_fire_at = CASE WHEN \(keepingNext) THEN schedules.next_fire_at ELSE EXCLUDED.next_fire_at END,
+                due_at = CASE WHEN \(keepingNext) THEN schedules.due_at ELSE EXCLUDED.due_at END,
+                armed_at = CASE WHEN \(keepingNext) THEN schedules.armed_at ELSE now() END,
+                overlap = EXCLUDED.overlap, jitter_s = EXCLUDED.jitter_s, action = EXCLUDED.action,
                 project = EXCLUDED.project, catchup_policy = EXCLUDED.catchup_policy,
                 catchup_window_s = EXCLUDED.catchup_window_s, start_at = EXCLUDED.start_at, end_at = EXCLUDED.end_at,
                 pause_note = CASE WHEN EXCLUDED.enabled THEN NULL ELSE schedules.pause_note END,

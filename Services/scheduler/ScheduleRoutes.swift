@@ -36,13 +36,10 @@ enum ScheduleRoutes {
                 return HTTPResponses.error(.notFound, "scheduler.not-found", "no schedule \(id)")
             }
             do {
-                var edited = try ScheduleRequest(current).merging(patch: Data(body.readableBytesView)).validated()
+                let edited = try ScheduleRequest(current).merging(patch: Data(body.readableBytesView)).validated()
                 let timing = { (s: Schedule) in [s.cron, s.zone, "\(String(describing: s.startAt))",
-                                                 "\(String(describing: s.endAt))", "\(s.jitterSeconds)"] }
-                if timing(edited) == timing(current), current.enabled == edited.enabled {
-                    edited.nextFireAt = current.nextFireAt
-                }
-                try await repository.upsert(edited)
+                                                 "\(String(describing: s.endAt))", "\(s.jitterSeconds)", "\(s.enabled)"] }
+                try await repository.upsert(edited, keepingNext: timing(edited) == timing(current))
                 runtime.logger.info("schedule edited", metadata: ["schedule": "\(edited.name)"])
                 return HTTPResponses.json(try await repository.get(id: id) ?? edited)
             } catch let error as SluiceError {

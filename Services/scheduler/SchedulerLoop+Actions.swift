@@ -7,6 +7,18 @@ extension SchedulerLoop {
     /// Sends what a fire of a schedule whose action is not `submit` sends, through `emitter`
     /// (the tick's outbox), with an id from schedule and fire time (`suffix` for a run now).
     /// Returns a line for its history.
+    /// The history line of an action's fire: the message it sends.
+    static func actionLine(_ action: ScheduleAction, of schedule: Schedule, at fireTime: Date, suffix: String = "") throws -> String {
+        let id = "schedule/\(schedule.id)/\(Int64(fireTime.timeIntervalSince1970))\(suffix)"
+        switch action.kind {
+        case .submit: throw SluiceError.permanent("scheduler.invalid-action", "a submit action sends its job")
+        case .cleanup: return "sent cleanup.requested \(id)"
+        case .rerun: return "sent rerun.requested \(id)"
+        case .digest: return "sent digest.requested \(id)"
+        case .metrics: return "sent metrics.compute \(id)"
+        }
+    }
+
     static func emitAction(_ action: ScheduleAction, of schedule: Schedule, at fireTime: Date, suffix: String = "",
                            emitter: Emitter) throws -> String {
         let stamp = Int64(fireTime.timeIntervalSince1970)
@@ -21,21 +33,18 @@ extension SchedulerLoop {
             throw SluiceError.permanent("scheduler.invalid-action", "a submit action sends its job")
         case .cleanup:
             try emitter.emit(envelope(CleanupRequested(requestedBy: by)))
-            return "sent cleanup.requested \(id)"
         case .rerun:
             try emitter.emit(envelope(RerunRequested(project: schedule.project, tags: action.tags ?? [:], stages: action.stages,
                                                      requestedBy: by)))
-            return "sent rerun.requested \(id)"
         case .digest:
             // The period that just ended: from the fire before this one to this one.
             let zone = TimeZone(identifier: schedule.zone) ?? .gmt
             let start = (try? CronExpression(schedule.cron))?.previous(before: fireTime, in: zone) ?? fireTime.addingTimeInterval(-86_400)
             try emitter.emit(envelope(DigestRequested(title: schedule.name, project: schedule.project, periodStart: start,
                                                       periodEnd: fireTime, emails: action.emails ?? [], chat: action.chat ?? [])))
-            return "sent digest.requested \(id)"
         case .metrics:
             try emitter.emit(envelope(MetricsCompute(names: action.metrics, before: fireTime, requestedBy: by)))
-            return "sent metrics.compute \(id)"
         }
+        return try actionLine(action, of: schedule, at: fireTime, suffix: suffix)
     }
 }

@@ -74,10 +74,13 @@ struct SchedulerLoop {
                     var submission: Envelope<JobSubmit>?
                     var rule = OverlapRule.run
                     if outcome == "fired", let action = schedule.action {
-                        // Not a job: sent as it is, no run to overlap with.
-                        let sent = try Self.emitAction(action, of: schedule, at: decision.time, emitter: emitter)
+                        // Not a job: sent as it is, no run to overlap with; once per fire time.
+                        let sent = try Self.actionLine(action, of: schedule, at: decision.time)
                         if try await repository.recordFire(scheduleId: schedule.id, at: decision.time, outcome: outcome,
-                                                           reason: sent, on: connection) { fired += 1 }
+                                                           reason: sent, on: connection) {
+                            _ = try Self.emitAction(action, of: schedule, at: decision.time, emitter: emitter)
+                            fired += 1
+                        }
                         continue
                     }
                     if outcome == "fired" {

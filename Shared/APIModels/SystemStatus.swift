@@ -37,7 +37,7 @@ public struct ServiceStatus: Codable, Sendable, Hashable {
     public var name: String
     /// `up` or `down` (its `/health`, at the address the gateway knows).
     public var health: String
-    /// Replicas consuming its work queue (absent for a service without one: the scheduler).
+    /// Replicas consuming its work queue (absent for a service without one).
     public var replicas: Int?
     /// Messages waiting in its queues (lanes and control queue included), and in its DLQ.
     public var waiting: Int

@@ -214,7 +214,9 @@ struct JobControlTests {
         #expect(Set(status.services.map(\.name)) == Set(TestPipeline.all))
         #expect(status.services.allSatisfy { $0.health == "up" }, "\(status.services)")
         #expect(status.services.first { $0.name == "validate" }?.replicas == 1)
-        #expect(status.services.first { $0.name == "scheduler" }?.replicas == nil, "the scheduler consumes nothing")
+        #expect(status.services.first { $0.name == "scheduler" }?.replicas == 1, "the scheduler follows its jobs' ends")
+        #expect(status.scheduler.state == "running" && status.scheduler.replicas == 1 && status.scheduler.leader != nil,
+                "\(status.scheduler)")
         #expect(status.queues.contains { $0.name == "\(pipeline.prefix).validate.urgent" })
         #expect(status.jobs.contains { $0.priority == "urgent" && $0.count == 1 }, "\(status.jobs)")
         #expect(status.jobs.contains { $0.state == "completed" && $0.priority == "normal" })

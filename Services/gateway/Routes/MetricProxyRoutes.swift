@@ -43,8 +43,9 @@ struct MetricProxyRoutes {
             guard let name = try request.query("name") else {
                 throw Problem.badRequest("request.invalid-parameter", "give the metric: ?name=NAME")
             }
-            _ = try await definition(name, access)
-            var query = ["name=" + JobRoutes.escape(name)]
+            // Values of the version the caller may see (an older one may have read another project).
+            let found = try await definition(name, access)
+            var query = ["name=" + JobRoutes.escape(name), "version=\(found.version ?? 1)"]
             for key in ["from", "to", "limit"] {
                 if let value = try request.query(key) { query.append("\(key)=\(JobRoutes.escape(value))") }
             }

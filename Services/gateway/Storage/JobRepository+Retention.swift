@@ -5,8 +5,8 @@ import PostgresNIO
 /// The read model's retention (`cleanup.requested`) and the figures of a status digest.
 extension JobRepository {
     /// Removes jobs that ended before `cutoff`, with their history and finished batches. Each
-    /// dataset keeps its latest original job (re-runs by tag start from it) and its latest
-    /// finished one, as publish keeps their artifacts. At most
+    /// dataset keeps its latest original job a re-run by tag starts from and its latest
+    /// completed one, whose artifacts publish keeps too. At most
     /// `limit` jobs per call (the cleanup calls again until none is left).
     func purgeJobs(endedBefore cutoff: Date, limit: Int = 5_000) async throws -> Int {
         var removed: [String] = []
@@ -14,13 +14,15 @@ extension JobRepository {
             DELETE FROM jobs WHERE job_id IN (
                 SELECT j.job_id FROM jobs j
                 WHERE j.finished_at < \(cutoff) AND j.state IN ('completed', 'failed', 'cancelled', 'skipped', 'stored')
-                  -- Each dataset keeps its latest original job (re-runs start from it) and its latest finished one.
-                  AND NOT (coalesce(j.source, '') <> 'job' AND NOT EXISTS (
+                  -- Each dataset keeps its latest original job that a re-run by tag would start from (the
+                  -- rule of latestPerDataset) and its latest completed job, whose results publish keeps.
+                  AND NOT (coalesce(j.source, '') <> 'job' AND j.state IN ('completed', 'stored', 'failed') AND NOT EXISTS (
                       SELECT 1 FROM jobs n WHERE coalesce(n.dataset_key, n.job_id) = coalesce(j.dataset_key, j.job_id)
-                        AND n.submitted_at > j.submitted_at AND coalesce(n.source, '') <> 'job'))
-                  AND EXISTS (
+                        AND n.submitted_at > j.submitted_at AND coalesce(n.source, '') <> 'job'
+                        AND n.state IN ('completed', 'stored', 'failed')))
+                  AND NOT (j.state = 'completed' AND NOT EXISTS (
                       SELECT 1 FROM jobs n WHERE coalesce(n.dataset_key, n.job_id) = coalesce(j.dataset_key, j.job_id)
-                        AND n.submitted_at > j.submitted_at AND n.finished_at IS NOT NULL)
+                        AND n.submitted_at > j.submitted_at AND n.state = 'completed'))
                 LIMIT \(limit))
             RETURNING job_id
             """).decode(String.self) {

@@ -8,7 +8,8 @@ import Hummingbird
 import Runtime
 
 /// The metrics service's calculated-metric API (the gateway's `/api/v1/metrics/…` goes here):
-/// `GET /definitions`, `GET|PUT /definitions/:name`, `POST /compute`, `GET /values`.
+/// `GET /definitions`, `GET|PUT /definitions/:name`, `POST /compute`, `GET /values` (`version`:
+/// only values that version computed).
 enum CalculatedRoutes {
     static func add(to router: Router<SluiceRequestContext>, runtime: RuntimeContext, timeout: Duration) {
         let store = MetricStore(runtime: runtime)
@@ -46,7 +47,8 @@ enum CalculatedRoutes {
             do {
                 let input = try JSONCoding.decoder().decode(MetricComputeRequest.self, from: body)
                 let work = try await plan(input, store: store)
-                return HTTPResponses.json(await MetricComputation(runtime: runtime, timeout: timeout).run(work, requestedBy: actor))
+                return HTTPResponses.json(await MetricComputation(runtime: runtime, timeout: timeout)
+                    .run(work, requestedBy: actor, cause: "api/" + MessageID.random()))
             } catch let error as SluiceError {
                 return HTTPResponses.error(error.code == "metrics.not-found" ? .notFound : .badRequest, error.code, error.message)
             } catch {
@@ -72,7 +74,9 @@ enum CalculatedRoutes {
                 return HTTPResponses.error(.badRequest, "metrics.invalid-request", "from and to are ISO-8601 date-times")
             }
             let limit = min(max(Int(q.get("limit") ?? "") ?? 100, 1), 10_000)
-            return HTTPResponses.json(try await store.values(name, dimensions: dimensions, from: from, to: to, limit: limit))
+            let version = q.get("version").flatMap { Int($0) }
+            return HTTPResponses.json(try await store.values(name, version: version, dimensions: dimensions, from: from, to: to,
+                                                            limit: limit))
         }
     }
 
@@ -94,14 +98,15 @@ enum CalculatedRoutes {
                 }
                 return date
             }
-            if let date = try day(input.date) {
-                return (definition, [MetricPeriods.containing(date, definition.period, zone: zone)])
-            }
-            guard let from = try day(input.from), let to = try day(input.to) else {
+            // Every period that meets the dates, whole days in the metric's zone (a custom period's
+            // slices of the day, or the week or month holding it).
+            let (from, to) = try (day(input.date ?? input.from), day(input.date ?? input.to))
+            guard let from, let to else {
                 throw SluiceError.permanent("metrics.invalid-request", "give `date`, or `from` and `to` (YYYY-MM-DD)")
             }
             guard from <= to else { throw SluiceError.permanent("metrics.invalid-request", "`from` is after `to`") }
-            return (definition, MetricPeriods.covering(from, to, definition.period, zone: zone))
+            let lastMoment = MetricPeriods.containing(to, .init(kind: .day), zone: zone).end.addingTimeInterval(-1)
+            return (definition, MetricPeriods.covering(from, lastMoment, definition.period, zone: zone))
         }
     }
 }

@@ -3,6 +3,7 @@ import APIModels
 import Contracts
 import Foundation
 import Runtime
+import Toolkit
 
 /// Computes metrics for periods: each metric and period on its own, with its own outcome
 /// (`metric_runs`) and, when it fails or times out, its own incident (`metric.failed`), so one
@@ -14,8 +15,9 @@ struct MetricComputation {
 
     var store: MetricStore { MetricStore(runtime: runtime) }
 
-    /// Computes every `(definition, period)` pair, in order; returns their runs.
-    func run(_ work: [(MetricDefinition, [PeriodWindow])], requestedBy: String?) async -> [MetricRun] {
+    /// Computes every `(definition, period)` pair, in order; returns their runs. `cause` (the
+    /// request's message id) makes a failure's report the same when the request comes again.
+    func run(_ work: [(MetricDefinition, [PeriodWindow])], requestedBy: String?, cause: String) async -> [MetricRun] {
         var runs: [MetricRun] = []
         for (definition, periods) in work {
             for period in periods {
@@ -40,7 +42,7 @@ struct MetricComputation {
                 }
                 run.finishedAt = Date()
                 try? await store.recordRun(run)
-                if run.outcome == "failed" || run.outcome == "timed-out" { await report(run) }
+                if run.outcome == "failed" || run.outcome == "timed-out" { await report(run, cause: cause) }
                 runtime.logger.info("metric computed", metadata: [
                     "metric": "\(run.metric)", "period_start": "\(run.periodStart)", "outcome": "\(run.outcome)",
                     "jobs": "\(run.jobs)", "groups": "\(run.groups)"])
@@ -75,27 +77,37 @@ struct MetricComputation {
         return (jobs, missing, values.count, problems)
     }
 
+    /// The work's result, or a timeout error once `timeout` has passed: then the work is
+    /// cancelled and answered for at once (a database query in flight ends on its own; the work
+    /// checks for cancellation before it writes anything).
     private func withTimeout<T: Sendable>(_ work: @escaping @Sendable () async throws -> T) async throws -> T {
         let limit = timeout
-        return try await withThrowingTaskGroup(of: T.self) { group in
-            group.addTask { try await work() }
-            group.addTask {
-                try await Task.sleep(for: limit)
-                throw SluiceError.permanent("metrics.timeout", "the computation took longer than \(limit) (metrics.compute.timeout.s)")
+        let task = Task { try await work() }
+        let answered = LockedValue(false)
+        return try await withCheckedThrowingContinuation { continuation in
+            func answer(_ result: Result<T, any Error>) {
+                if answered.update({ done in defer { done = true }; return !done }) { continuation.resume(with: result) }
             }
-            defer { group.cancelAll() }
-            return try await group.next()!
+            Task {
+                do { answer(.success(try await task.value)) } catch { answer(.failure(error)) }
+            }
+            Task {
+                try? await Task.sleep(for: limit)
+                task.cancel()
+                answer(.failure(SluiceError.permanent("metrics.timeout",
+                                                      "the computation took longer than \(limit) (metrics.compute.timeout.s)")))
+            }
         }
     }
 
     /// A failed computation is an incident of its own (`metric.failed`).
-    private func report(_ run: MetricRun) async {
+    private func report(_ run: MetricRun, cause: String) async {
         let stamp = Int64(run.periodStart.timeIntervalSince1970)
         let failure = MetricFailed(metric: run.metric, version: run.version, periodStart: run.periodStart,
                                    periodEnd: run.periodEnd, outcome: run.outcome, reason: run.error ?? run.outcome)
         do {
             try await runtime.transaction { _, emitter in
-                try emitter.emit(Envelope(id: "metric/\(run.metric)/\(stamp)/failed/\(MessageID.random().prefix(8))", jobId: nil,
+                try emitter.emit(Envelope(id: "metric/\(run.metric)/\(stamp)/failed/" + MessageID.hash(cause, "\(run.version)"), jobId: nil,
                                           correlationId: "metric/\(run.metric)", causationId: nil, producer: "metrics",
                                           payload: failure))
             }

@@ -27,9 +27,13 @@ enum MetricPeriods {
             let hours = period.hours ?? 24
             let day = calendar.startOfDay(for: instant)
             let hour = calendar.component(.hour, from: instant)
-            let start = calendar.date(bySettingHour: hour - hour % hours, minute: 0, second: 0, of: day) ?? day
-            let next = calendar.date(byAdding: .hour, value: hours, to: start)!
-            return PeriodWindow(start: start, end: min(next, calendar.date(byAdding: .day, value: 1, to: day)!))
+            // Wall-clock hours on both ends, so a daylight-saving day's slices neither overlap nor leave a gap.
+            let first = hour - hour % hours
+            let start = calendar.date(bySettingHour: first, minute: 0, second: 0, of: day) ?? day
+            let midnight = calendar.date(byAdding: .day, value: 1, to: day)!
+            let end = first + hours >= 24 ? midnight
+                : calendar.date(bySettingHour: first + hours, minute: 0, second: 0, of: day) ?? midnight
+            return PeriodWindow(start: start, end: max(end, start.addingTimeInterval(1)))
         }
     }
 

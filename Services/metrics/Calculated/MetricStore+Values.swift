@@ -69,12 +69,14 @@ extension MetricStore {
     }
 
     /// Stored values of `metric`, newest period first, filtered by dimensions and period start.
-    func values(_ metric: String, dimensions: [String: String], from: Date?, to: Date?, limit: Int) async throws -> [CalculatedValue] {
+    func values(_ metric: String, version: Int? = nil, dimensions: [String: String], from: Date?, to: Date?,
+                limit: Int) async throws -> [CalculatedValue] {
         let filter = String(decoding: try JSONCoding.encode(dimensions), as: UTF8.self)
         let rows = try await runtime.database.query("""
             SELECT metric, version, period_start, period_end, dimensions::text, value, score, unit, computed_at, expires_at
             FROM metric_values
             WHERE metric = \(metric) AND dimensions @> \(filter)::jsonb AND expires_at > now()
+              AND (\(version)::integer IS NULL OR version = \(version))
               AND (\(from)::timestamptz IS NULL OR period_start >= \(from)) AND (\(to)::timestamptz IS NULL OR period_start < \(to))
             ORDER BY period_start DESC, dimensions::text LIMIT \(limit)
             """, logger: runtime.logger)

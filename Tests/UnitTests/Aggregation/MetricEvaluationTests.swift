@@ -87,6 +87,22 @@ struct MetricEvaluationTests {
         #expect(MetricPeriods.day("2026-02-30", zone: .gmt) == nil && MetricPeriods.day("2026-02-28", zone: .gmt) != nil)
     }
 
+    @Test("custom periods on daylight-saving days: wall-clock slices that neither overlap nor leave a gap", arguments: [
+        "2026-03-29T12:00:00Z", "2026-10-25T12:00:00Z",
+    ])
+    func customOnChangeDays(day: String) throws {
+        let madrid = try #require(TimeZone(identifier: "Europe/Madrid"))
+        let instant = try #require(ISO8601DateFormatter().date(from: day))
+        let whole = MetricPeriods.containing(instant, .init(kind: .day), zone: madrid)
+        let slices = MetricPeriods.covering(whole.start, whole.end.addingTimeInterval(-1), .init(kind: .custom, hours: 6), zone: madrid)
+        #expect(slices.count == 4, "\(slices)")
+        #expect(slices.first?.start == whole.start && slices.last?.end == whole.end)
+        #expect(zip(slices, slices.dropFirst()).allSatisfy { $0.end == $1.start })
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = madrid
+        #expect(slices.map { calendar.component(.hour, from: $0.start) } == [0, 6, 12, 18])
+    }
+
     @Test("a definition says what it needs: a column, a percentile, a rank order, a whole part of a day, a known zone")
     func rules() {
         #expect(throws: Never.self) { try MetricDefinitionRules.check(definition(.mean)) }
