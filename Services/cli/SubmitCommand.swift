@@ -40,6 +40,7 @@ struct SubmitCommand: AsyncParsableCommand {
     @Option(help: "A JSON file with KPI tables: [{\"title\", \"groupBy\": [...], \"metrics\": [...]}].")
     var aggregates: String?
     @Option(help: "A dataset key; an unchanged input of the same dataset is skipped.") var datasetKey: String?
+    @Option(help: "The day the job runs for (YYYY-MM-DD), what the plan's run_date() reads (default: today).") var runDate: String?
     @Flag(help: "Process even if the dataset's input is unchanged.") var force = false
     @Flag(help: "Test mode: run every stage and produce reports, but publish no dataset and notify nobody.")
     var dryRun = false
@@ -195,6 +196,12 @@ struct SubmitCommand: AsyncParsableCommand {
         options.dryRun = dryRun ? true : nil
         options.force = force ? true : nil
         options.datasetKey = datasetKey
+        if let runDate {
+            guard runDate.range(of: "^[0-9]{4}-[0-9]{2}-[0-9]{2}$", options: .regularExpression) != nil else {
+                throw CLIError(code: ExitCodes.usage, message: "--run-date is YYYY-MM-DD, got '\(runDate)'")
+            }
+            options.runDate = runDate
+        }
         options.sheet = sheet
         options.encoding = encoding
         options.textColumn = textColumn

@@ -181,6 +181,10 @@ struct SubmitHandler: Sendable {
         if let share = request.options?.invalidRows?.maxInvalidShare, !(0...1).contains(share) {
             throw SluiceError.permanent("ingest.invalid-policy", "invalidRows.maxInvalidShare must be between 0 and 1, got \(share)")
         }
+        if let day = request.options?.runDate, day.range(of: "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$",
+                                                          options: .regularExpression) == nil {
+            throw SluiceError.permanent("ingest.invalid-run-date", "options.runDate is a date, YYYY-MM-DD; got '\(day)'")
+        }
     }
 
     private func chunkSize(_ request: JobSubmit) throws -> Int {

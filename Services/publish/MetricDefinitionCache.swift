@@ -3,37 +3,45 @@ import Contracts
 import Foundation
 import Logging
 import Outbound
+import Runtime
+import ServiceLifecycle
 
 /// The calculated-metric definitions, as the metrics service has them (`GET /definitions`),
-/// fetched again at most every `ttl`. When the metrics service cannot be asked, the last
-/// list is used; without one, jobs get no partials (and the metrics service counts them as
-/// missing when it computes).
+/// fetched by publish's own loop every `every` (``loop()``), never by a handler: a handler
+/// holds a database transaction, and a slow metrics service must not hold it too. When the
+/// metrics service cannot be asked, the last list is used; without one, jobs get no partials
+/// (the metrics service counts them as missing when it computes).
 actor MetricDefinitionCache {
     private let url: String
     private let authorization: String?
     private let logger: Logger
-    private let ttl: TimeInterval
+    private let every: Duration
     private var known: [MetricDefinition]?
-    private var fetchedAt = Date.distantPast
 
-    init(url: String, authorization: String?, logger: Logger, ttl: TimeInterval = 10) {
+    init(url: String, authorization: String?, logger: Logger, every: Duration = .seconds(10)) {
         self.url = url
         self.authorization = authorization
         self.logger = logger
-        self.ttl = ttl
+        self.every = every
     }
 
     /// The definitions whose source selects a job of `project` with `job`'s tags and dataset.
-    func selecting(_ job: JobContext, project: String?) async -> [MetricDefinition] {
-        await refresh()
-        return (known ?? []).filter {
-            $0.selects(project: project, tags: job.tags, datasetKey: job.effectiveOptions.datasetKey)
+    func selecting(_ job: JobContext, project: String?) -> [MetricDefinition] {
+        (known ?? []).filter { $0.selects(project: project, tags: job.tags, datasetKey: job.effectiveOptions.datasetKey) }
+    }
+
+    /// Fetches the definitions now, then every `every` until the service stops.
+    nonisolated func loop() -> LoopService {
+        LoopService {
+            while !Task.isCancelled && !Task.isShuttingDownGracefully {
+                await self.refresh()
+                await sleepUnlessShuttingDown(for: self.every)
+            }
         }
     }
 
-    private func refresh() async {
-        guard Date().timeIntervalSince(fetchedAt) >= ttl else { return }
-        fetchedAt = Date()
+    /// Fetches the definitions once (a failure keeps the last list).
+    func refresh() async {
         do {
             let response = try await Outbound.post(url: url + "/definitions", body: [], method: "GET",
                                                    headers: authorization.map { ["Authorization": $0] } ?? [:],

@@ -65,6 +65,7 @@ public enum PublishService {
                 "jobs": "\(cleared)", "older_than_days": "\(artifactDays)", "by": "\(envelope.payload.requestedBy)"])
         }
         spec.loops.append { runtime in SpoolSweeper.loop(runtime: runtime, board: boards.board(runtime)) }
+        spec.loops.append { runtime in boards.board(runtime).metrics.loop() }
         return spec
     }
 }

@@ -150,9 +150,13 @@ struct SchedulerLoop {
         let stamp = Int64(fireTime.timeIntervalSince1970)
         let zone = TimeZone(identifier: schedule.zone) ?? .gmt
         let previous = (try? CronExpression(schedule.cron))?.previous(before: fireTime, in: zone)
-        var job = try ScheduleParameters.apply(
-            ScheduleParameters.values(fireTime: fireTime, periodStart: previous, zone: zone), to: template)
+        let values = ScheduleParameters.values(fireTime: fireTime, periodStart: previous, zone: zone)
+        var job = try ScheduleParameters.apply(values, to: template)
         job.jobId = "sched-\(schedule.id)-\(stamp)\(suffix)"
+        // The day it runs for, what the plan's run_date() reads: the fire's date in the schedule's zone.
+        var options = job.options ?? JobOptions()
+        options.runDate = options.runDate ?? values["scheduledDate"]
+        job.options = options
         job.idempotencyKey = job.jobId
         job.name = job.name ?? schedule.name
         var tags = job.tags ?? [:]

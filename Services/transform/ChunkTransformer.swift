@@ -33,6 +33,11 @@ struct ChunkTransformer: Sendable {
         case rows(PlanCache.Resolved?)
     }
 
+    /// What the plan's `today()` and `run_date()` read for `job`: the same for every chunk and retry.
+    static func dates(_ job: JobContext) -> PlanDates {
+        PlanDates(submittedAt: job.submittedAt, runDate: job.effectiveOptions.runDate)
+    }
+
     func prepare(_ envelope: Envelope<ChunkValidated>, runtime: RuntimeContext) async throws -> Prepared {
         let chunk = envelope.payload
         let job = chunk.job
@@ -55,7 +60,9 @@ struct ChunkTransformer: Sendable {
             return .failed(JobFailed(job: job, stage: "transform", code: error.code, reason: error.message))
         }
         if let resolved, resolved.stages.single == nil {
-            return .transformed(try await withCalls(envelope, resolved: resolved, runtime: runtime))
+            return .transformed(try await PlanDates.$current.withValue(Self.dates(job)) {
+                try await withCalls(envelope, resolved: resolved, runtime: runtime)
+            })
         }
         return .rows(resolved)
     }
@@ -63,7 +70,9 @@ struct ChunkTransformer: Sendable {
     func complete(_ envelope: Envelope<ChunkValidated>, _ prepared: Prepared, context: HandlerContext) async throws {
         var prepared = prepared
         if case .rows(let resolved) = prepared {
-            prepared = .transformed(try await rowsOnly(envelope, resolved: resolved, runtime: context.runtime))
+            prepared = .transformed(try await PlanDates.$current.withValue(Self.dates(envelope.payload.job)) {
+                try await rowsOnly(envelope, resolved: resolved, runtime: context.runtime)
+            })
         }
         switch prepared {
         case .failed(let failure):

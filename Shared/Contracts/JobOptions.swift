@@ -25,12 +25,16 @@ public struct JobOptions: Codable, Sendable, Hashable {
     public var datasetKey: String?
     /// Process even when the content is unchanged.
     public var force: Bool?
+    /// The day the job runs for (`YYYY-MM-DD`), what a plan's `run_date()` reads: a
+    /// schedule sets its fire date (a backfill its day); absent, the day it was submitted.
+    public var runDate: String?
 
     /// Creates options.
     public init(stages: Stages? = nil, dryRun: Bool? = nil, outputs: [Output]? = nil,
                 invalidRows: InvalidRowPolicy? = nil, aggregates: [AggregateSpec]? = nil,
                 standardize: Standardize? = nil, sheet: String? = nil, encoding: String? = nil,
-                textColumn: String? = nil, datasetKey: String? = nil, force: Bool? = nil) {
+                textColumn: String? = nil, datasetKey: String? = nil, force: Bool? = nil, runDate: String? = nil) {
+        self.runDate = runDate
         self.stages = stages
         self.dryRun = dryRun
         self.outputs = outputs

@@ -101,7 +101,10 @@ struct ScheduleCLITests {
         let env = pipeline.cliEnvironment(token: world.token("admin"))
         let name = "sequential-\(pipeline.prefix)"
         let jobFile = FileManager.default.temporaryDirectory.appendingPathComponent("\(name).json")
-        try Data(JSONCoding.encode(JobSubmit(name: "grades {{scheduledDate}}", source: .inline("a,b\n1,2\n3,4\n")))).write(to: jobFile)
+        // The plan writes the day each job runs for (run_date()) into every row.
+        let job = #"{"name": "grades {{scheduledDate}}", "source": {"kind": "inline", "content": "a,b\n1,2\n3,4\n"}, "#
+            + #""plan": {"name": "days", "steps": [{"op": "derive", "column": "day", "expression": "run_date()"}]}}"#
+        try Data(job.utf8).write(to: jobFile)
         defer { try? FileManager.default.removeItem(at: jobFile) }
         let added = try await SluiceCLI.run(["schedules", "add", name, "--cron", "0 6 * * *", "--zone", "Asia/Kolkata",
                                              "--project", "alpha", "--job", jobFile.path, "--disabled"], environment: env)
@@ -124,6 +127,18 @@ struct ScheduleCLITests {
             return true
         }
         #expect(done.map(\.name) == ["grades 2026-11-01", "grades 2026-11-02", "grades 2026-11-03"])
+        for (job, day) in zip(done, ["2026-11-01", "2026-11-02", "2026-11-03"]) {
+            let output = try await pipeline.gateway("GET", "/jobs/\(job.id)/artifacts/output.csv", token: token)
+            let text = String(decoding: output.body, as: UTF8.self)
+            #expect(text.hasPrefix("a,b,day") && text.contains("1,2,\(day)") && text.contains("3,4,\(day)"), "\(job.name): \(text)")
+        }
+        // A run date that is no date fails the job with a reason.
+        let bad = try await pipeline.gatewayJSON(GatewayJob.self, "POST", "/jobs", token: token, json: JobSubmit(
+            source: .inline("a\n1\n"), options: JobOptions(runDate: "2026-13-01"), project: "alpha"))
+        try await TestEnvironment.eventually(timeout: .seconds(30)) {
+            (try? await pipeline.gatewayJSON(GatewayJob.self, "GET", "/jobs/\(bad.id)", token: token))?.error?
+                .contains("ingest.invalid-run-date") == true
+        }
         // Each run was submitted when the one before it ended (the scheduler's ledger).
         let schema = TestEnvironment.schema("scheduler", prefix: pipeline.prefix)
         let rows = try await TestEnvironment.withDatabase(TestEnvironment.adminDatabase(schema: schema)) { db in

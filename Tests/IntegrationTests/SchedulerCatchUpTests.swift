@@ -111,6 +111,7 @@ struct SchedulerCatchUpTests {
         #expect(jobs.count == 7, "\(jobs.count) submissions")
         #expect(Set(jobs.compactMap(\.source.url)) == Set(days.map { "https://example.org/grades/\($0).csv" }))
         #expect(jobs.allSatisfy { $0.tags?["schedule"] == name })
+        #expect(Set(jobs.compactMap(\.options?.runDate)) == Set(days), "each job runs for its day (run_date())")
         // The same range again runs again (new job ids); more than 1,000 fire times is refused.
         let again = try await backfills.run(schedule, BackfillRequest(from: from, to: to), actor: "ann")
         #expect(Set(again.runs.compactMap(\.jobId)).isDisjoint(with: Set(done.runs.compactMap(\.jobId))))

@@ -22,6 +22,10 @@ extension ExpressionFunction {
             return .string(result)
         case .min, .max:
             return try extreme(arguments, row)
+        case .today:
+            return .string(PlanDates.effective.today)
+        case .runDate:
+            return .string(PlanDates.effective.runDate)
         default:
             var values: [CellValue] = []
             values.reserveCapacity(arguments.count)
@@ -68,7 +72,7 @@ extension ExpressionFunction {
             return .integer(Int64(self == .year ? date.year : self == .month ? date.month : date.day))
         case .dateDiff:
             return try dateDifference(values)
-        case .conditional, .coalesce, .concat, .min, .max:
+        case .conditional, .coalesce, .concat, .min, .max, .today, .runDate:
             return .null  // handled in `evaluate`
         }
     }

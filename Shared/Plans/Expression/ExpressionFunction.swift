@@ -21,6 +21,8 @@ import Tabular
 /// | `year(d)`, `month(d)`, `day(d)` | a part of an ISO date (`2024-03-01`) or datetime |
 /// | `date_diff(unit, a, b)` | `b - a` in whole `'days'`, `'months'` or `'years'` |
 /// | `concat(a, …)` | the arguments' text joined; nulls count as empty text |
+/// | `today()` | the day the job was submitted (UTC), `2026-12-06`: the same for every chunk and retry |
+/// | `run_date()` | the day the job runs for: a schedule's fire date, a backfill's day, `options.runDate`, else `today()` |
 ///
 /// Every function except `coalesce`, `if`, `is_null` and `concat` returns null when an
 /// argument it needs is null. Text functions accept numbers and booleans and use their
@@ -78,6 +80,8 @@ public enum ExpressionFunction: String, Sendable, Hashable, CaseIterable {
     case dateDiff = "date_diff"
     /// `concat(a, …)`.
     case concat
+    case today
+    case runDate = "run_date"
 
     /// The name as written in expressions.
     public var name: String { rawValue }
@@ -93,6 +97,7 @@ public enum ExpressionFunction: String, Sendable, Hashable, CaseIterable {
         case .round, .floor, .ceil, .abs, .min, .max, .upper, .lower, .trim, .length,
              .coalesce, .isNull, .toNumber, .toString, .toInteger, .year, .month, .day, .concat:
             1
+        case .today, .runDate: 0
         case .substr, .contains, .startsWith, .endsWith: 2
         case .replace, .conditional, .dateDiff: 3
         }
@@ -122,6 +127,7 @@ public enum ExpressionFunction: String, Sendable, Hashable, CaseIterable {
         case .isNull, .toNumber, .toString, .toInteger: "\(name)(value)"
         case .year, .month, .day: "\(name)(date)"
         case .dateDiff: "date_diff(unit, from, to)"
+        case .today, .runDate: "\(name)()"
         }
     }
 

@@ -116,7 +116,8 @@ enum ContractSamples {
                                     aggregates: [AggregateSpec(title: "t", groupBy: ["a"],
                                                                metrics: [MetricSpec(name: "m", fn: .rate, column: "a", equals: "x")])],
                                     standardize: Standardize(snakeCase: true, missingValues: ["NA"], trimCells: true),
-                                    sheet: "s", encoding: "auto", textColumn: "code", datasetKey: "d", force: true)
+                                    sheet: "s", encoding: "auto", textColumn: "code", datasetKey: "d", force: true,
+                                    runDate: "2026-12-05")
     static let job = JobContext(jobId: "j", name: "n", tags: ["k": "v"], schema: schema, schemaName: "s@1", plan: plan,
                                 planName: "p@2", notify: NotifySpec(webhooks: ["http://x"], chat: ["http://c"], emails: ["a@b.c"]), options: options,
                                 submittedAt: Date(timeIntervalSince1970: 1_800_000_000), warnings: ["w"], priority: .low,

@@ -29,7 +29,7 @@ struct ExpressionErrorTests {
         ("", .syntaxError, 1, "expression is empty"),
         ("frob(1,)", .unknownFunction, 1, "unknown function 'frob' at position 1 in `frob(1,)`; functions are: round, floor, ceil, "
             + "abs, min, max, upper, lower, trim, length, substr, replace, contains, starts_with, ends_with, coalesce, "
-            + "if, is_null, to_number, to_string, to_integer, year, month, day, date_diff, concat"),
+            + "if, is_null, to_number, to_string, to_integer, year, month, day, date_diff, concat, today, run_date"),
         ("max(1,)", .syntaxError, 7, "expected a value, column or function call but found ')' at position 7 in `max(1,)`"),
     ])
     func syntaxErrors(text: String, code: PlanError.Code, position: Int, detail: String) {

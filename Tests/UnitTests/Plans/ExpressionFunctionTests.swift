@@ -55,6 +55,6 @@ struct ExpressionFunctionTests {
         let names = Set(ExpressionFunction.allCases.map(\.name))
         #expect(names == ["round", "floor", "ceil", "abs", "min", "max", "upper", "lower", "trim", "length", "substr",
                           "replace", "contains", "starts_with", "ends_with", "coalesce", "if", "is_null", "to_number",
-                          "to_string", "to_integer", "year", "month", "day", "date_diff", "concat"])
+                          "to_string", "to_integer", "year", "month", "day", "date_diff", "concat", "today", "run_date"])
     }
 }
