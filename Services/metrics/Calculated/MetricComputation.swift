@@ -30,8 +30,8 @@ struct MetricComputation {
                     (run.jobs, run.missing, run.groups) = (counts.jobs, counts.missing, counts.groups)
                     if counts.missing > 0 || !counts.problems.isEmpty {
                         run.outcome = "incomplete"
-                        run.error = (counts.missing > 0 ? ["\(counts.missing) selected job(s) published without partials"] : [])
-                            .joined() + counts.problems.prefix(3).joined(separator: "; ")
+                        run.error = ((counts.missing > 0 ? ["\(counts.missing) selected job(s) published without partials"] : [])
+                            + counts.problems.prefix(3)).joined(separator: "; ")
                     }
                 } catch let error as SluiceError where error.code == "metrics.timeout" {
                     run.outcome = "timed-out"
