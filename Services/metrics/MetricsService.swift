@@ -81,7 +81,9 @@ public enum MetricsService {
             let chunks = try await ChunkRetention(runtime: context.runtime, settings: retention).sweep()
             let removed = try await ProgressRepository(runtime: context.runtime, connection: nil)
                 .purgeProgress(finishedBefore: Date().addingTimeInterval(-Double(progressDays) * 86_400))
-            let expired = try await MetricStore(runtime: context.runtime).purgeExpired()
+            let metricStore = MetricStore(runtime: context.runtime)
+            let expired = try await metricStore.purgeExpired()
+            try await metricStore.purgeIncidents(openedBefore: Date().addingTimeInterval(-Double(progressDays) * 86_400))
             context.logger.info("cleanup: chunks, progress records and expired metric values removed", metadata: [
                 "metric_values": "\(expired)",
                 "chunk_jobs": "\(chunks.count)", "progress": "\(removed)", "older_than_days": "\(progressDays)",
@@ -89,6 +91,9 @@ public enum MetricsService {
         }
         spec.loops.append { runtime in ChunkRetention(runtime: runtime, settings: retention).loop() }
         let timeout = Duration.seconds(try config.values.int("metrics.compute.timeout.s", 1800))
+        spec.handlers.on(IncidentOpened.self) { envelope, context in
+            try await MetricStore(runtime: context.runtime).opened(envelope.payload, at: envelope.occurredAt, on: context.connection)
+        }
         spec.handlers.on(MetricPartialsReady.self) { envelope, context in
             try await MetricStore(runtime: context.runtime).record(envelope.payload, on: context.connection)
         }

@@ -41,6 +41,7 @@ struct ProgressRepository {
             "CREATE INDEX job_progress_retention ON job_progress (finished_at) WHERE chunks_deleted_at IS NULL",
         ]),
         Migration(4, "calculated metrics", MetricStore.schema),
+        Migration(5, "incidents for metrics over them", MetricStore.incidentSchema),
     ])
 
     /// Finished jobs (published, failed, skipped or stored) whose intermediate chunks are still

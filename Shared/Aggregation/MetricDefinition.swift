@@ -9,9 +9,12 @@ public struct MetricDefinition: Codable, Sendable, Hashable {
             /// The published datasets (each job's output rows) that `project`, `tags` and
             /// `datasetKey` select.
             case datasets
-            /// Sluice's own jobs, one row each (columns `state`, `rowsValid`, `rowsInvalid`,
-            /// `durationSeconds`), by the time they ended.
+            /// Sluice's own jobs, one row each (columns `state`, `name`, `rowsValid`,
+            /// `rowsInvalid`, `durationSeconds`), by the time they ended.
             case jobs
+            /// Sluice's own incidents, one row each (columns `service`, `errorType`, `title`),
+            /// by the time they were opened.
+            case incidents
         }
 
         /// The kind of source.

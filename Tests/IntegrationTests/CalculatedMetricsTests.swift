@@ -103,6 +103,22 @@ struct CalculatedMetricsTests {
             }
         }
 
+        // Sluice's own incidents: a job that fails at ingest opens one, counted per service.
+        _ = try await pipeline.gatewayJSON(GatewayJob.self, "POST", "/jobs", token: admin, json: JobSubmit(
+            name: "missing", source: .path("/nowhere-\(suite).csv"), project: "alpha"))
+        let incidents = MetricDefinition(name: "incidents-\(suite)", source: .init(kind: .incidents), aggregation: .init(fn: .count),
+                                         groupBy: ["service"], period: .init(kind: .day))
+        let incidentFile = folder.appendingPathComponent("incidents.json")
+        try Data(JSONCoding.encode(incidents)).write(to: incidentFile)
+        #expect(try await SluiceCLI.run(["metrics", "define", incidentFile.path], environment: env).status == 0)
+        let today = String(JSONCoding.formatTimestamp(Date()).prefix(10))
+        try await TestEnvironment.eventually(timeout: .seconds(60)) {
+            _ = try? await SluiceCLI.run(["metrics", "compute", "incidents-\(suite)", "--date", today], environment: env)
+            let values = try? await pipeline.gatewayJSON([CalculatedValue].self, "GET",
+                                                         "/metrics/calculated?name=incidents-\(suite)&dim=service=ingest", token: admin)
+            return (values?.first?.value ?? 0) >= 1
+        }
+
         // Computing the same period again replaces its values.
         let again = try await SluiceCLI.run(["metrics", "compute", "mean-\(suite)", "--date", month], environment: env)
         #expect(again.status == 0, "\(again.output)")

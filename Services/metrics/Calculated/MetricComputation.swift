@@ -64,9 +64,11 @@ struct MetricComputation {
             jobs = found.jobs.count
             problems = found.problems
             missing = try await store.selectedJobs(definition, from: period.start, to: period.end).subtracting(found.jobs).count
-        case .jobs:
-            var collector = PartialCollector(definitions: [definition], columns: MetricEvaluation.jobColumns, tags: [:])
-            let rows = try await store.jobRows(from: period.start, to: period.end)
+        case .jobs, .incidents:
+            let columns = MetricEvaluation.columns(definition.source.kind) ?? []
+            var collector = PartialCollector(definitions: [definition], columns: columns, tags: [:])
+            let rows = definition.source.kind == .jobs ? try await store.jobRows(from: period.start, to: period.end)
+                : try await store.incidentRows(from: period.start, to: period.end)
             for row in rows { collector.add(row: row) }
             groups = collector.partials.first?.groups ?? []
             jobs = rows.count

@@ -33,13 +33,13 @@ enum MetricDefinitionRules {
             throw refuse("unknown time zone '\(zone)': use an IANA name such as Europe/Madrid")
         }
         if let ttl = d.ttlDays, !(1...3650).contains(ttl) { throw refuse("ttlDays is 1 to 3650") }
-        if d.source.kind == .jobs {
+        if let known = MetricEvaluation.columns(d.source.kind) {
+            let kind = d.source.kind.rawValue
             guard d.source.project == nil, d.source.tags == nil, d.source.datasetKey == nil else {
-                throw refuse("a jobs source counts every job: project, tags and datasetKey are for datasets")
+                throw refuse("a \(kind) source counts all of Sluice's \(kind): project, tags and datasetKey are for datasets")
             }
-            let known = MetricEvaluation.jobColumns
             for column in (d.groupBy ?? []) + [a.column].compactMap({ $0 }) where !known.contains(column) {
-                throw refuse("a jobs source has the columns \(known.joined(separator: ", ")); '\(column)' is not one")
+                throw refuse("a \(kind) source has the columns \(known.joined(separator: ", ")); '\(column)' is not one")
             }
         }
     }

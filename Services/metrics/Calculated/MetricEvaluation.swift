@@ -45,4 +45,15 @@ enum MetricEvaluation {
 
     /// Sluice's own jobs as rows, for a `jobs` source.
     static let jobColumns = ["state", "name", "rowsValid", "rowsInvalid", "durationSeconds"]
+    /// Sluice's own incidents as rows, for an `incidents` source.
+    static let incidentColumns = ["service", "errorType", "title"]
+
+    /// The columns of a source of Sluice's own events (nil for datasets).
+    static func columns(_ kind: MetricDefinition.Source.Kind) -> [String]? {
+        switch kind {
+        case .datasets: nil
+        case .jobs: jobColumns
+        case .incidents: incidentColumns
+        }
+    }
 }

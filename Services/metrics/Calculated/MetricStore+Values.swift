@@ -89,6 +89,11 @@ extension MetricStore {
         return result
     }
 
+    /// Removes incident records opened before `cutoff` (the cleanup action).
+    func purgeIncidents(openedBefore cutoff: Date) async throws {
+        try await runtime.database.query("DELETE FROM incident_events WHERE opened_at < \(cutoff)", logger: runtime.logger)
+    }
+
     /// Removes expired values (the cleanup action); returns how many.
     func purgeExpired(now: Date = Date()) async throws -> Int {
         var removed = 0
@@ -101,6 +106,18 @@ extension MetricStore {
 }
 
 extension MetricStore {
+    /// Incidents opened in `[start, end)`, as rows of ``MetricEvaluation/incidentColumns``.
+    func incidentRows(from start: Date, to end: Date) async throws -> [[CellValue]] {
+        let rows = try await runtime.database.query("""
+            SELECT service, error_type, title FROM incident_events WHERE opened_at >= \(start) AND opened_at < \(end)
+            """, logger: runtime.logger)
+        var result: [[CellValue]] = []
+        for try await (service, type, title) in rows.decode((String, String, String).self) {
+            result.append([.string(service), .string(type), .string(title)])
+        }
+        return result
+    }
+
     /// Jobs that ended in `[start, end)`, as rows of ``MetricEvaluation/jobColumns``.
     func jobRows(from start: Date, to end: Date) async throws -> [[CellValue]] {
         let rows = try await runtime.database.query("""

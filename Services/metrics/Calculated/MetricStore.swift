@@ -77,6 +77,20 @@ struct MetricStore {
         """,
     ]
 
+    /// Incidents as they were opened, for metrics over them (migration 5).
+    static let incidentSchema = [
+        """
+        CREATE TABLE incident_events (
+            incident_id text PRIMARY KEY,
+            opened_at   timestamptz NOT NULL,
+            service     text NOT NULL,
+            error_type  text NOT NULL,
+            title       text NOT NULL
+        )
+        """,
+        "CREATE INDEX incident_events_time ON incident_events (opened_at)",
+    ]
+
     // MARK: Definitions
 
     /// Stores `definition` as the next version of its name (unchanged: the current one).
@@ -128,6 +142,15 @@ struct MetricStore {
                 ON CONFLICT DO NOTHING
                 """, logger: runtime.logger)
         }
+    }
+
+    /// Notes an opened incident, for metrics over Sluice's own incidents.
+    func opened(_ incident: IncidentOpened, at time: Date, on connection: PostgresConnection) async throws {
+        try await connection.query("""
+            INSERT INTO incident_events (incident_id, opened_at, service, error_type, title)
+            VALUES (\(incident.incidentId), \(time), \(incident.service), \(incident.errorType), \(incident.title))
+            ON CONFLICT DO NOTHING
+            """, logger: runtime.logger)
     }
 
     /// Notes a published job, so a computation can tell which selected jobs lack partials.

@@ -107,6 +107,10 @@ struct MetricEvaluationTests {
     func rules() {
         #expect(throws: Never.self) { try MetricDefinitionRules.check(definition(.mean)) }
         #expect(throws: Never.self) { try MetricDefinitionRules.check(definition(.count, column: nil)) }
+        #expect(throws: Never.self) {
+            try MetricDefinitionRules.check(MetricDefinition(name: "x", source: .init(kind: .incidents), aggregation: .init(fn: .count),
+                                                             groupBy: ["service", "errorType"], period: .init(kind: .isoWeek)))
+        }
         for bad in [definition(.mean, column: nil), definition(.percentile), definition(.rank),
                     MetricDefinition(name: "x y", source: .init(kind: .datasets), aggregation: .init(fn: .count), period: .init(kind: .day)),
                     MetricDefinition(name: "x", source: .init(kind: .datasets), aggregation: .init(fn: .count),
@@ -114,6 +118,8 @@ struct MetricEvaluationTests {
                     MetricDefinition(name: "x", source: .init(kind: .datasets), aggregation: .init(fn: .count), period: .init(kind: .day),
                                      zone: "Mars/Olympus"),
                     MetricDefinition(name: "x", source: .init(kind: .jobs), aggregation: .init(fn: .mean, column: "grade"),
+                                     period: .init(kind: .day)),
+                    MetricDefinition(name: "x", source: .init(kind: .incidents, project: "p"), aggregation: .init(fn: .count),
                                      period: .init(kind: .day))] {
             #expect(throws: (any Error).self) { try MetricDefinitionRules.check(bad) }
         }
