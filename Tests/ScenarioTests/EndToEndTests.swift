@@ -143,7 +143,7 @@ struct EndToEndTests {
         second.source = .inline("student_id,name\nX1,Intruder\n")
         second.chunkSize = 1
         try await pipeline.submit(first)
-        _ = try await env.eventually(every: .milliseconds(5)) { (try await pipeline.progress(jobId)?.chunksIngested ?? 0) > 0 }
+        _ = try await env.eventually(every: .milliseconds(10)) { ((try? await pipeline.progress(jobId))??.chunksIngested ?? 0) > 0 }
         try await pipeline.submit(second)
         let end = try await pipeline.waitForEnd(jobId, timeout: .seconds(120))
         #expect(end.state == "published" && end.rowsTotal == 3000 && end.rowsValid == 3000)
