@@ -31,8 +31,9 @@ struct JobControlTests {
         let paused = try await pipeline.gatewayJSON(GatewayJob.self, "POST", "/jobs/\(job.id)/pause", token: member,
                                                     json: ControlRequest(note: "checking the source"))
         #expect(paused.state == "paused")
-        // Work stops: after the pause has reached every stage, progress stands still.
-        try await Task.sleep(for: .seconds(2))
+        // Work stops: after the pause has reached every stage (4 s: under the full suite's
+        // load a chunk already in transform can take seconds to finish), progress stands still.
+        try await Task.sleep(for: .seconds(4))
         let before = try await Self.job(pipeline, job.id, token: member)
         try await Task.sleep(for: .seconds(2))
         let after = try await Self.job(pipeline, job.id, token: member)
@@ -209,7 +210,9 @@ struct JobControlTests {
         var status = try await pipeline.gatewayJSON(SystemStatus.self, "GET", "/status", token: operatorToken)
         _ = try await TestEnvironment.eventually(timeout: .seconds(20), every: .milliseconds(500)) {
             status = try await pipeline.gatewayJSON(SystemStatus.self, "GET", "/status", token: operatorToken)
+            // The broker's consumer counts lag a little (management statistics).
             return status.services.first { $0.name == "validate" }?.replicas == 1
+                && status.services.first { $0.name == "scheduler" }?.replicas == 1
         }
         #expect(Set(status.services.map(\.name)) == Set(TestPipeline.all))
         #expect(status.services.allSatisfy { $0.health == "up" }, "\(status.services)")
