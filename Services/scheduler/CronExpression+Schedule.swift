@@ -27,6 +27,12 @@ extension CronExpression {
     /// that must also be a given weekday) recur within 40 years.
     public static let searchHorizonYears = 50
 
+    /// The first fire time at or after `date` (a fire exactly at it counts, one a fraction of a
+    /// second before it does not), or `nil` if the schedule never fires.
+    public func next(atOrAfter date: Date, in timeZone: TimeZone = .gmt) -> Date? {
+        next(after: Date(timeIntervalSince1970: date.timeIntervalSince1970.rounded(.up) - 1), in: timeZone)
+    }
+
     /// The first fire time strictly after `date`, or `nil` if the schedule never fires.
     ///
     /// Fire times are whole minutes (second 0). Fields are matched against the wall

@@ -25,14 +25,14 @@ struct ScheduleBackfill {
         }
         let zone = TimeZone(identifier: schedule.zone) ?? .gmt
         var times: [Date] = []
-        var cursor = Date(timeIntervalSince1970: from.timeIntervalSince1970.rounded(.up) - 1)
-        while let fire = cron.next(after: cursor, in: zone), fire < to {
+        var candidate = cron.next(atOrAfter: from, in: zone)
+        while let fire = candidate, fire < to {
             guard times.count < maxRuns else {
                 throw SluiceError.permanent("scheduler.backfill-too-long",
                                             "the range holds more than \(maxRuns) fire times; backfill it in parts")
             }
             times.append(fire)
-            cursor = fire
+            candidate = cron.next(after: fire, in: zone)
         }
         return times
     }

@@ -132,9 +132,9 @@ enum ScheduleRoutes {
     /// The first fire from now on: after now, not before `startAt` (a fire exactly at it
     /// counts, a fraction of a second after it does not), nil past `endAt`.
     static func firstFire(_ cron: CronExpression, zone: TimeZone, startAt: Date?, endAt: Date?) -> Date? {
-        let from = max(Date(), startAt.map { Date(timeIntervalSince1970: $0.timeIntervalSince1970.rounded(.up) - 1) }
-            ?? .distantPast)
-        guard let next = cron.next(after: from, in: zone) else { return nil }
+        let now = Date()
+        let first = startAt.map { $0 > now ? cron.next(atOrAfter: $0, in: zone) : nil } ?? cron.next(after: now, in: zone)
+        guard let next = first else { return nil }
         return endAt.map { next > $0 ? nil : next } ?? next
     }
 }

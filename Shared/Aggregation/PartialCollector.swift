@@ -21,6 +21,11 @@ public struct MetricPartials: Codable, Sendable, Hashable {
     public var groups: [Group]
     public var problem: String?
 
+    /// The order groups are listed in: by key, an empty cell first.
+    public static func precedes(_ a: [String?], _ b: [String?]) -> Bool {
+        a.lexicographicallyPrecedes(b) { ($0 ?? "") < ($1 ?? "") }
+    }
+
     /// Partials.
     public init(metric: String, version: Int, groups: [Group], problem: String? = nil) {
         self.metric = metric
@@ -89,7 +94,7 @@ public struct PartialCollector: Sendable {
     public var partials: [MetricPartials] {
         plans.map { plan in
             MetricPartials(metric: plan.definition.name, version: plan.definition.version ?? 1,
-                           groups: plan.groups.sorted { $0.key.lexicographicallyPrecedes($1.key) { ($0 ?? "") < ($1 ?? "") } }
+                           groups: plan.groups.sorted { MetricPartials.precedes($0.key, $1.key) }
                                .map { MetricPartials.Group(key: $0.key, state: $0.value) },
                            problem: plan.problem)
         }

@@ -135,6 +135,25 @@ struct CalculatedMetricsTests {
         let query = try await SluiceCLI.run(["metrics", "query", "mean-\(suite)", "--dim", "course=Physics"], environment: env)
         #expect(query.status == 0 && query.output.contains("course=Physics") && !query.output.contains("Algebra"), "\(query.output)")
 
+        // A schedule whose action is metrics computes the period that just ended (run now: this month).
+        let schedule = "metrics-\(suite)"
+        let added = try await SluiceCLI.run(["schedules", "add", schedule, "--cron", "5 0 * * *", "--project", "alpha",
+                                             "--action", "metrics", "--metric", "total-\(suite)"], environment: env)
+        #expect(added.status == 0, "\(added.output)")
+        let ran = try await SluiceCLI.run(["schedules", "run", schedule], environment: env)
+        #expect(ran.status == 0 && ran.output.contains("sent metrics.compute"), "\(ran.output)")
+        try await TestEnvironment.eventually(timeout: .seconds(30)) {
+            let runs = try? await TestEnvironment.withDatabase(TestEnvironment.adminDatabase(schema: schema)) { db in
+                var found = 0
+                for try await n in try await db.query("""
+                    SELECT count(*)::int FROM metric_runs
+                    WHERE metric = \("total-\(suite)") AND requested_by = \("schedule:\(schedule)") AND outcome = 'computed'
+                    """, logger: TestEnvironment.logger).decode(Int.self) { found = n }
+                return found
+            }
+            return (runs ?? 0) == 1
+        }
+
         // Expired values go at the next cleanup.
         try await TestEnvironment.withDatabase(TestEnvironment.adminDatabase(schema: schema)) { db in
             try await db.query("UPDATE metric_values SET expires_at = now() - interval '1 second' WHERE metric = \("mean-\(suite)")",

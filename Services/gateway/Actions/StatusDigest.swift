@@ -4,7 +4,7 @@ import Foundation
 /// A status digest for a period, as text a person reads in a mail or a chat post: jobs by
 /// state, incidents opened and resolved, and the queues that hold work. A plain value, tested
 /// directly.
-struct StatusDigest: Equatable {
+struct StatusDigest {
     /// Jobs submitted in the period, by their state now.
     var jobs: [String: Int]
     /// Incidents first seen in the period, and resolved in it.
@@ -14,14 +14,8 @@ struct StatusDigest: Equatable {
     var incidentsOpen: Int
     /// Queues with messages waiting or dead-lettered, with their counts.
     var queues: [(name: String, ready: Int, unacked: Int)]
-    /// False when a part could not be had (the text says which).
+    /// The parts that could not be had (the text says which).
     var missing: [String] = []
-
-    static func == (a: StatusDigest, b: StatusDigest) -> Bool {
-        a.jobs == b.jobs && a.incidentsOpened == b.incidentsOpened && a.incidentsResolved == b.incidentsResolved
-            && a.incidentsOpen == b.incidentsOpen && a.missing == b.missing
-            && a.queues.map { "\($0.name) \($0.ready) \($0.unacked)" } == b.queues.map { "\($0.name) \($0.ready) \($0.unacked)" }
-    }
 
     /// The subject and the text for `title` over `[start, end)`, with times in `zone`.
     func render(title: String, project: String?, start: Date, end: Date, zone: TimeZone = .gmt) -> (subject: String, text: String) {

@@ -24,10 +24,12 @@ enum MetricEvaluation {
             Dictionary(zip(names, key + Array(repeating: nil, count: max(0, names.count - key.count))).map { ($0, $1) }) { a, _ in a }
         }
         guard aggregation.fn == .rank else {
-            return merged.compactMap { key, state in
-                state.value(aggregation.fn, percentile: aggregation.percentile, countsRows: countsRows)
-                    .map { ComputedValue(dimensions: dimensions(key), value: $0, score: nil) }
-            }.sorted { "\($0.dimensions)" < "\($1.dimensions)" }
+            // In group-key order, so the same groups always come out in the same order.
+            return merged.sorted { MetricPartials.precedes($0.key, $1.key) }
+                .compactMap { key, state in
+                    state.value(aggregation.fn, percentile: aggregation.percentile, countsRows: countsRows)
+                        .map { ComputedValue(dimensions: dimensions(key), value: $0, score: nil) }
+                }
         }
         let by = aggregation.rankBy ?? .mean
         let scored = merged.compactMap { key, state in
