@@ -61,7 +61,7 @@ var targets: [Target] = [
             path: "Shared/Plans", swiftSettings: strict),
     .target(name: "Outbound", dependencies: ["CCurl"], path: "Shared/Outbound", swiftSettings: strict),
     // The request and response types of the services' HTTP APIs, for services and clients alike.
-    .target(name: "APIModels", dependencies: ["Contracts"], path: "Shared/APIModels", swiftSettings: strict),
+    .target(name: "APIModels", dependencies: ["Contracts", "Tabular"], path: "Shared/APIModels", swiftSettings: strict),
     // Pure libraries that were hiding inside services: input formats (ingest) and reports (publish).
     .target(name: "Formats", dependencies: [
         "Tabular", "CivilTime", .product(name: "ZIPFoundation", package: "ZIPFoundation"),

@@ -111,6 +111,7 @@ public enum GatewayService {
         LimitProxyRoutes(api: api, client: client).add()
         BatchRoutes(api: api, runtime: runtime, jobRoutes: jobs).add()
         DefinitionProxyRoutes(api: api, client: client).add()
+        ReferenceProxyRoutes(api: api, client: client).add()
         ScheduleProxyRoutes(api: api, client: client, jobRoutes: jobs).add()
         OperationsRoutes(api: api, client: client).add()
         MetricProxyRoutes(api: api, client: client).add()

@@ -43,7 +43,7 @@ struct ChunkTransformer: Sendable {
         let job = chunk.job
         let resolved: PlanCache.Resolved?
         do {
-            resolved = try await plans.resolve(job, columns: chunk.columns, runtime: runtime,
+            resolved = try await plans.resolve(job, project: envelope.project, columns: chunk.columns, runtime: runtime,
                                                maxConcurrency: settings.maxConcurrency)
             let named = Set(resolved?.stages.calls.flatMap(\.secrets) ?? [])
             if let missing = named.subtracting(settings.secrets.keys).sorted().first {
@@ -54,9 +54,10 @@ struct ChunkTransformer: Sendable {
                 throw SluiceError.permanent("call.secret-without-hosts", "the job's plan uses {{secret:\(unbound)}}, which "
                     + "may be sent nowhere yet; list the hosts it may go to in call.hosts.\(unbound)")
             }
-        } catch let error as SluiceError where error.disposition == .permanent && error.code != "plan.not-found" {
-            // A missing stored plan is not the job's fault: the chunk is dead-lettered, the
-            // job stalls, and once an operator stores the plan a re-drive carries on.
+        } catch let error as SluiceError where error.disposition == .permanent
+                    && !["plan.not-found", "reference.not-found"].contains(error.code) {
+            // A missing stored plan or reference table is not the job's fault: the chunk is
+            // dead-lettered, the job stalls, and once someone stores it a re-drive carries on.
             return .failed(JobFailed(job: job, stage: "transform", code: error.code, reason: error.message))
         }
         if let resolved, resolved.stages.single == nil {

@@ -11,12 +11,16 @@ final class PlanCache: Sendable {
         var stages: PlanStages
         /// `name@version` for a stored plan; nil for an inline one.
         var reference: String?
+        /// The reference tables its `lookup` steps join, as `name@version`.
+        var lookups: [String] = []
     }
 
     private let entries = LockedValue<[(key: String, resolved: Resolved)]>([])
     private let capacity = 64
 
-    func resolve(_ job: JobContext, columns: [String], runtime: RuntimeContext,
+    /// `project`: the job's project, whose reference tables its `lookup` steps join (a table
+    /// `planning` of project `science` is stored as `science.planning`, as the gateway names it).
+    func resolve(_ job: JobContext, project: String?, columns: [String], runtime: RuntimeContext,
                  maxConcurrency: Int) async throws -> Resolved? {
         let key = job.jobId + "\u{1F}" + columns.joined(separator: "\u{1F}")
         if let hit = entries.update({ $0.first { $0.key == key }?.resolved }) { return hit }
@@ -31,8 +35,19 @@ final class PlanCache: Sendable {
         } else {
             return nil
         }
-        let resolved = Resolved(stages: try Self.compile(plan, columns: columns, maxConcurrency: maxConcurrency),
-                                reference: reference)
+        var tables = ReferenceTables()
+        var lookups: [String] = []
+        for name in plan.lookupTables {
+            let qualified = project.map { "\($0).\(name)" } ?? name
+            let (summary, table) = try await ReferenceStore(runtime: runtime).resolve(qualified, jobId: job.jobId)
+            let shown = project.map { summary.reference.hasPrefix($0 + ".") ? String(summary.reference.dropFirst($0.count + 1)) : summary.reference }
+                ?? summary.reference
+            tables.tables[name] = (shown, table)
+            lookups.append(shown)
+        }
+        let resolved = Resolved(stages: try Self.compile(plan, columns: columns, maxConcurrency: maxConcurrency,
+                                                         references: tables),
+                                reference: reference, lookups: lookups)
         entries.update {
             $0.append((key, resolved))
             if $0.count > capacity { $0.removeFirst($0.count - capacity) }
@@ -40,8 +55,9 @@ final class PlanCache: Sendable {
         return resolved
     }
 
-    static func compile(_ plan: ProcessingPlan, columns: [String], maxConcurrency: Int) throws -> PlanStages {
-        do { return try plan.stages(columns: columns, maxConcurrency: maxConcurrency) } catch {
+    static func compile(_ plan: ProcessingPlan, columns: [String], maxConcurrency: Int,
+                        references: ReferenceTables = .none) throws -> PlanStages {
+        do { return try plan.stages(columns: columns, maxConcurrency: maxConcurrency, references: references) } catch {
             throw SluiceError.permanent(error.code.rawValue, "the job's plan is invalid: \(error.message)")
         }
     }

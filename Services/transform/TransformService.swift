@@ -5,7 +5,8 @@ import Logging
 import Storage
 
 /// The transform service: applies the job's processing plan to each validated chunk (the
-/// standard clean-up when there is none), and keeps the stored, versioned plans.
+/// standard clean-up when there is none), and keeps the stored, versioned plans and the
+/// reference tables their `lookup` steps join.
 public enum TransformService {
     /// The service as the rest of Sluice sees it (catalog, `sluice serve`, tests).
     public static let descriptor = ServiceDescriptor(
@@ -18,7 +19,8 @@ public enum TransformService {
         var spec = ServiceSpec()
         let settings = try TransformSettings(values: config.values)
         spec.migrations = MigrationSet(component: "transform",
-                                       migrations: [DefinitionStore.migration(1)] + CallItemStore.migrations)
+                                       migrations: [DefinitionStore.migration(1)] + CallItemStore.migrations
+                                           + ReferenceStore.migrations)
         let transformer = ChunkTransformer(plans: PlanCache(), settings: settings)
         spec.handlers.on(ChunkValidated.self, prepare: { envelope, runtime in
             try await transformer.prepare(envelope, runtime: runtime)
@@ -29,6 +31,7 @@ public enum TransformService {
         spec.routes = { router, runtime in
             DefinitionRoutes.add(to: router, path: "plans", store: { DefinitionStore(runtime: runtime, kind: "plan") },
                                  check: PlanCache.check)
+            ReferenceRoutes.add(to: router, store: { ReferenceStore(runtime: runtime) })
         }
         return spec
     }

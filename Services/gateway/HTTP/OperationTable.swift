@@ -67,6 +67,10 @@ enum OperationTable {
         Operation("getPlan", .get, "/api/v1/projects/{project}/plans/{name}", .definitionsRead, scoped: true,
                   query: ["version"]),
         Operation("putPlan", .put, "/api/v1/projects/{project}/plans/{name}", .definitionsWrite, scoped: true),
+        Operation("listReferences", .get, "/api/v1/projects/{project}/references", .definitionsRead, scoped: true),
+        Operation("getReference", .get, "/api/v1/projects/{project}/references/{name}", .definitionsRead, scoped: true,
+                  query: ["version", "limit"]),
+        Operation("putReference", .put, "/api/v1/projects/{project}/references/{name}", .definitionsWrite, scoped: true),
         // Schedules
         Operation("listSchedules", .get, "/api/v1/schedules", .schedulesRead,
                   query: ["project"]),

@@ -18,6 +18,8 @@ struct CallItemRetention: Sendable {
                         try await runtime.database.query("""
                             DELETE FROM call_items WHERE done_at < now() - make_interval(days => \(days)::integer)
                             """, logger: runtime.logger)
+                        // Reference-table pins too: a job re-driven later joins the latest version.
+                        try await ReferenceStore(runtime: runtime).purgePins(olderThanDays: max(days, 30))
                     } catch is CancellationError {
                         return
                     } catch {

@@ -14,6 +14,7 @@ extension PlanStep: Codable {
         "fill": ["column", "value"], "replace": ["column", "map", "pattern", "with"],
         "derive": ["column", "expression", "onError"], "filter": ["keep", "delete"],
         "append": ["records"], "dedupe": ["columns"], "note": ["text"],
+        "lookup": ["table", "on", "columns", "missing"],
         "call": ["method", "url", "headers", "body", "map", "concurrency", "timeoutSeconds", "retry",
                  "idempotencyKey", "idempotencyHeader", "onError"],
     ]
@@ -66,6 +67,7 @@ extension PlanStep: Codable {
             self = .filter(try PlanStep.decodeFilter(reader, place: place))
         case "append": self = .append(records: try reader.required("records"))
         case "dedupe": self = .dedupe(columns: try reader.required("columns"))
+        case "lookup": self = .lookup(try PlanStep.decodeLookup(reader, place: stepPlace))
         case "call":
             self = .call(CallStep(method: try reader.optional("method") ?? "GET", url: try reader.required("url"),
                                   headers: try reader.optional("headers"), body: try reader.optional("body"),
@@ -89,6 +91,26 @@ extension PlanStep: Codable {
             throw DecodingError.dataCorrupted(.init(codingPath: reader.container.codingPath, debugDescription:
                 "\(place) (filter) needs exactly one of \"keep\" and \"delete\""))
         }
+    }
+
+    private static func decodeLookup(_ reader: FieldReader, place: String) throws -> LookupStep {
+        let key = PlanCodingKey("on")
+        let pairs: [(row: String, table: String)]
+        if let list = try? reader.container.decode([String].self, forKey: key) {
+            pairs = list.map { ($0, $0) }
+        } else if let map = try? reader.container.decode([String: String].self, forKey: key) {
+            pairs = map.keys.sorted().map { ($0, map[$0]!) }
+        } else {
+            throw DecodingError.dataCorrupted(.init(codingPath: reader.container.codingPath + [key], debugDescription:
+                "\(place) needs \"on\": the key columns, as a list [\"course\"] or as row column → table column "
+                    + "{\"course\": \"course_code\"}"))
+        }
+        guard !pairs.isEmpty else {
+            throw DecodingError.dataCorrupted(.init(codingPath: reader.container.codingPath + [key], debugDescription:
+                "\(place): \"on\" is empty; name at least one key column"))
+        }
+        return LookupStep(table: try reader.required("table"), on: pairs, columns: try reader.optional("columns"),
+                          missing: try reader.optionalChoice("missing", place: place) ?? .null)
     }
 
     /// Encodes `"op"` followed by the op's fields; absent optionals are omitted.
@@ -128,6 +150,15 @@ extension PlanStep: Codable {
         case .filter(let step): try put(step.condition, step.mode.rawValue)
         case .append(let records): try put(records, "records")
         case .note(let text): try put(text, "text")
+        case .lookup(let step):
+            try put(step.table, "table")
+            if step.on.allSatisfy({ $0.key == $0.value }) {
+                try put(step.keyOrder, "on")
+            } else {
+                try put(step.on, "on")
+            }
+            try put(step.columns, "columns")
+            try put(step.missing, "missing")
         case .call(let step):
             try put(step.method, "method")
             try put(step.url, "url")

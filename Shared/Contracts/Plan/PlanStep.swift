@@ -41,6 +41,9 @@ public enum PlanStep: Sendable, Hashable {
     /// `call` — one HTTP request per record, its JSON answer mapped into columns; runs in
     /// the transform service (see `CallStep`).
     case call(CallStep)
+    /// `lookup` — join a stored reference table on key columns and add its columns (see
+    /// `LookupStep`).
+    case lookup(LookupStep)
 
     /// The `"op"` name of the step.
     public var op: String {
@@ -60,6 +63,7 @@ public enum PlanStep: Sendable, Hashable {
         case .dedupe: "dedupe"
         case .note: "note"
         case .call: "call"
+        case .lookup: "lookup"
         }
     }
 
@@ -77,7 +81,7 @@ public enum PlanStep: Sendable, Hashable {
     /// Every op name, in documentation order.
     public static let operations = [
         "rename", "select", "drop", "reorder", "trim", "case", "cast", "fill", "replace",
-        "derive", "filter", "append", "dedupe", "note", "call",
+        "derive", "filter", "lookup", "append", "dedupe", "note", "call",
     ]
 }
 

@@ -37,10 +37,12 @@ public struct PlanStages: Sendable {
 
 extension ProcessingPlan {
     /// Compiles the plan against a chunk's columns, cut at its call steps; errors name the
-    /// plan's own step numbers. `maxConcurrency` caps every call step's concurrency.
-    public func stages(columns: [String], maxConcurrency: Int = 64) throws(PlanError) -> PlanStages {
+    /// plan's own step numbers. `maxConcurrency` caps every call step's concurrency;
+    /// `references` holds the tables its `lookup` steps join.
+    public func stages(columns: [String], maxConcurrency: Int = 64,
+                       references: ReferenceTables = .none) throws(PlanError) -> PlanStages {
         guard steps.contains(where: { if case .call = $0 { true } else { false } }) else {
-            let plan = try compiled(columns: columns)
+            let plan = try compiled(columns: columns, references: references)
             return PlanStages(stages: [.rows(plan)], outputColumns: plan.outputColumns)
         }
         var stages: [PlanStages.Stage] = []
@@ -51,7 +53,7 @@ extension ProcessingPlan {
             guard !pending.isEmpty else { return }
             let part = ProcessingPlan(name: name, version: version, description: description, steps: pending)
             do {
-                let compiled = try part.compiled(columns: current)
+                let compiled = try part.compiled(columns: current, references: references)
                 stages.append(.rows(compiled))
                 current = compiled.outputColumns
             } catch {

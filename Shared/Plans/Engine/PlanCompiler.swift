@@ -15,8 +15,10 @@ import Tabular
 ///   - plan: the plan to compile.
 ///   - columns: the chunk's column names, in record value order; they must be distinct.
 /// - Returns: a `CompiledPlan` that runs chunks without further name lookups.
-public func compile(plan: ProcessingPlan, columns: [String]) throws(PlanError) -> CompiledPlan {
-    var compiler = PlanCompiler(scope: try ColumnScope(columns: columns))
+///   - references: the stored tables the plan's `lookup` steps join, by the name they give.
+public func compile(plan: ProcessingPlan, columns: [String],
+                   references: ReferenceTables = .none) throws(PlanError) -> CompiledPlan {
+    var compiler = PlanCompiler(scope: try ColumnScope(columns: columns), references: references)
     for (index, step) in plan.steps.enumerated() {
         do {
             try compiler.add(step, number: index + 1)
@@ -36,19 +38,21 @@ struct PlanCompiler {
         let rows: [[CellValue]]
     }
 
-    private(set) var scope: ColumnScope
-    private(set) var steps: [any RowOperation] = []
+    var scope: ColumnScope
+    var steps: [any RowOperation] = []
     private(set) var appends: [AppendBlock] = []
     private(set) var notes: [String] = []
     /// The compiled-step index of the dedupe step and its column names.
     private(set) var dedupe: (index: Int, step: Int, columns: [String])?
     /// The slots some step reads or writes (column-shaping steps only rename slots).
-    private(set) var touched = Set<Int>()
+    var touched = Set<Int>()
     /// The slots some step writes.
-    private(set) var written = Set<Int>()
+    var written = Set<Int>()
+    let references: ReferenceTables
 
-    init(scope: ColumnScope) {
+    init(scope: ColumnScope, references: ReferenceTables = .none) {
         self.scope = scope
+        self.references = references
     }
 
     /// Compiles one step; errors are attributed to the step by the caller.
@@ -114,6 +118,8 @@ struct PlanCompiler {
             steps.append(DedupeOperation(slots: slots))
         case .note(let text):
             notes.append(text)
+        case .lookup(let lookup):
+            try addLookup(lookup, origin: origin)
         case .call:
             // Calls are asynchronous I/O: `stages(columns:)` cuts the plan around them.
             throw PlanError(code: .invalidStep, detail: "a call step runs in the transform service; compile the plan with stages(columns:)")
@@ -156,8 +162,8 @@ struct PlanCompiler {
 }
 
 extension ProcessingPlan {
-    /// Compiles the plan against a chunk's columns; the same as `compile(plan:columns:)`.
-    public func compiled(columns: [String]) throws(PlanError) -> CompiledPlan {
-        try compile(plan: self, columns: columns)
+    /// Compiles the plan against a chunk's columns; the same as `compile(plan:columns:references:)`.
+    public func compiled(columns: [String], references: ReferenceTables = .none) throws(PlanError) -> CompiledPlan {
+        try compile(plan: self, columns: columns, references: references)
     }
 }
