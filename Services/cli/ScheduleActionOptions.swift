@@ -2,12 +2,12 @@ import APIModels
 import ArgumentParser
 import Contracts
 
-/// `--action rerun|cleanup|digest` and what each needs, for `sluice schedules add`.
+/// `--action rerun|datasets|cleanup|digest|metrics` and what each needs, for `sluice schedules add`.
 struct ScheduleActionOptions: ParsableArguments {
-    @Option(help: "What each fire does: submit (default: the job), rerun, cleanup or digest.") var action: String?
-    @Option(name: .customLong("tag"), help: "rerun: a tag key=value that selects the datasets (repeat for several).")
+    @Option(help: "What each fire does: submit (default: the job), rerun, datasets (run the catalog), cleanup, digest or metrics.") var action: String?
+    @Option(name: .customLong("tag"), help: "rerun, datasets: a tag key=value that selects the datasets (repeat for several).")
     var tags: [String] = []
-    @Option(help: "rerun: analysis-only (default) or publish-only.") var stages: String?
+    @Option(help: "rerun: analysis-only (default) or publish-only; datasets: all (default), ingest-only, analysis-only or publish-only.") var stages: String?
     @Option(name: .customLong("email"), help: "digest: an address to mail it to (repeat for several).") var emails: [String] = []
     @Option(name: .customLong("chat"), help: "digest: a Slack-format webhook to post it to (repeat for several).")
     var chat: [String] = []
@@ -18,12 +18,12 @@ struct ScheduleActionOptions: ParsableArguments {
     func resolved() throws -> ScheduleAction? {
         guard let action, action != "submit" else {
             guard tags.isEmpty, stages == nil, emails.isEmpty, chat.isEmpty, metrics.isEmpty else {
-                throw CLIError(code: ExitCodes.usage, message: "--tag, --stages, --email, --chat and --metric go with --action rerun, digest or metrics")
+                throw CLIError(code: ExitCodes.usage, message: "--tag, --stages, --email, --chat and --metric go with --action rerun, datasets, digest or metrics")
             }
             return nil
         }
         guard let kind = ScheduleAction.Kind(rawValue: action) else {
-            throw CLIError(code: ExitCodes.usage, message: "--action must be submit, rerun, cleanup, digest or metrics")
+            throw CLIError(code: ExitCodes.usage, message: "--action must be submit, rerun, datasets, cleanup, digest or metrics")
         }
         var selected: [String: String] = [:]
         for tag in tags {
@@ -35,7 +35,7 @@ struct ScheduleActionOptions: ParsableArguments {
         }
         let stage = try stages.map { text in
             guard let stage = JobOptions.Stages(rawValue: text) else {
-                throw CLIError(code: ExitCodes.usage, message: "--stages must be analysis-only or publish-only")
+                throw CLIError(code: ExitCodes.usage, message: "--stages must be all, ingest-only, analysis-only or publish-only")
             }
             return stage
         }

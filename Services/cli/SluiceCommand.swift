@@ -8,7 +8,7 @@ struct SluiceCommand: AsyncParsableCommand {
         abstract: "Sluice: durable, message-driven batch processing.",
         subcommands: [ServeCommand.self, DevCommand.self, SubmitCommand.self, JobsCommand.self,
                       ArtifactsCommand.self, IncidentsCommand.self, DeadLettersCommand.self, KnownErrorsCommand.self,
-                      QueuesCommand.self, StatusCommand.self, BatchesCommand.self, SchedulesCommand.self, SchemasCommand.self, PlansCommand.self, ReferencesCommand.self, RerunCommand.self, TopologyCommand.self,
+                      QueuesCommand.self, StatusCommand.self, BatchesCommand.self, SchedulesCommand.self, SchemasCommand.self, PlansCommand.self, ReferencesCommand.self, DatasetsCommand.self, RerunCommand.self, TopologyCommand.self,
                       LoginCommand.self, LogoutCommand.self, AccountCommand.self, UsersCommand.self, TokensCommand.self,
                       ProjectsCommand.self, MetricsCommand.self])
 }

@@ -110,6 +110,7 @@ public enum GatewayService {
         JobStreamRoute(api: api, jobRoutes: jobs).add()
         LimitProxyRoutes(api: api, client: client).add()
         BatchRoutes(api: api, runtime: runtime, jobRoutes: jobs).add()
+        DatasetRoutes(api: api, runtime: runtime, jobRoutes: jobs).add()
         DefinitionProxyRoutes(api: api, client: client).add()
         ReferenceProxyRoutes(api: api, client: client).add()
         ScheduleProxyRoutes(api: api, client: client, jobRoutes: jobs).add()

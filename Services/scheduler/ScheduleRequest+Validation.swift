@@ -2,6 +2,7 @@ import APIModels
 import Contracts
 import Foundation
 import Runtime
+import Toolkit
 
 extension ScheduleRequest {
     /// The schedule this request describes, checked (expression, zone, window, range, jitter),
@@ -55,6 +56,8 @@ extension ScheduleRequest {
             guard [nil, .analysisOnly, .publishOnly].contains(action.stages) else {
                 throw refuse("a rerun is analysis-only or publish-only")
             }
+        case .datasets:
+            break
         case .digest:
             guard !(action.emails ?? []).isEmpty || !(action.chat ?? []).isEmpty else {
                 throw refuse("a digest schedule needs `action.emails` or `action.chat` to send it to")
@@ -83,25 +86,11 @@ extension ScheduleRequest {
                                         "a schedule's name cannot change; add a schedule with the new name and remove this one")
         }
         let current = try JSONSerialization.jsonObject(with: Data(JSONCoding.encode(self))) as? [String: Any] ?? [:]
-        let merged = Self.merge(current, changes)
+        let merged = JSONMergePatch.apply(changes, to: current)
         do {
             return try JSONCoding.decoder().decode(ScheduleRequest.self, from: JSONSerialization.data(withJSONObject: merged))
         } catch {
             throw SluiceError.permanent("scheduler.invalid-request", "invalid edit: \(describe(error))")
         }
-    }
-
-    private static func merge(_ target: [String: Any], _ patch: [String: Any]) -> [String: Any] {
-        var result = target
-        for (key, value) in patch {
-            if value is NSNull {
-                result[key] = nil
-            } else if let object = value as? [String: Any] {
-                result[key] = merge(result[key] as? [String: Any] ?? [:], object)
-            } else {
-                result[key] = value
-            }
-        }
-        return result
     }
 }

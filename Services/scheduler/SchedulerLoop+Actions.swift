@@ -13,7 +13,7 @@ extension SchedulerLoop {
         switch action.kind {
         case .submit: throw SluiceError.permanent("scheduler.invalid-action", "a submit action sends its job")
         case .cleanup: return "sent cleanup.requested \(id)"
-        case .rerun: return "sent rerun.requested \(id)"
+        case .rerun, .datasets: return "sent rerun.requested \(id)"
         case .digest: return "sent digest.requested \(id)"
         case .metrics: return "sent metrics.compute \(id)"
         }
@@ -36,6 +36,12 @@ extension SchedulerLoop {
         case .rerun:
             try emitter.emit(envelope(RerunRequested(project: schedule.project, tags: action.tags ?? [:], stages: action.stages,
                                                      requestedBy: by)))
+        case .datasets:
+            // The day the jobs run for, as a submit schedule's: the fire's date in its zone.
+            let zone = TimeZone(identifier: schedule.zone) ?? .gmt
+            let day = ScheduleParameters.values(fireTime: fireTime, periodStart: nil, zone: zone)["scheduledDate"]
+            try emitter.emit(envelope(RerunRequested(project: schedule.project, tags: action.tags ?? [:], stages: action.stages,
+                                                     requestedBy: by, catalog: true, runDate: day)))
         case .digest:
             // The period that just ended: from the fire before this one to this one.
             let zone = TimeZone(identifier: schedule.zone) ?? .gmt

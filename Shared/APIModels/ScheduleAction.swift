@@ -6,8 +6,11 @@ public struct ScheduleAction: Codable, Sendable, Hashable {
     public enum Kind: String, Codable, Sendable, CaseIterable {
         /// Submit the schedule's `job` (the default when there is no action).
         case submit
-        /// Run again the datasets whose latest jobs carry `tags` (`rerun.requested` to ingest).
+        /// Run again the datasets whose latest jobs carry `tags` (`rerun.requested` to the gateway).
         case rerun
+        /// Run the project's dataset catalog, the entries with `tags` (every one without), with
+        /// `stages` (default `all`), as one batch (`rerun.requested` with `catalog`).
+        case datasets
         /// Remove what has outlived its retention, in every service (`cleanup.requested`).
         case cleanup
         /// Send a status digest for the period that just ended (`digest.requested`).
@@ -19,9 +22,9 @@ public struct ScheduleAction: Codable, Sendable, Hashable {
 
     /// What to do.
     public var kind: Kind
-    /// `rerun`: the tags that select the datasets.
+    /// `rerun`, `datasets`: the tags that select the datasets.
     public var tags: [String: String]?
-    /// `rerun`: `analysis-only` (default) or `publish-only`.
+    /// `rerun`: `analysis-only` (default) or `publish-only`; `datasets`: any (default `all`).
     public var stages: JobOptions.Stages?
     /// `digest`: addresses to mail it to.
     public var emails: [String]?

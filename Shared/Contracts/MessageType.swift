@@ -60,7 +60,7 @@ public enum MessageType: String, Codable, Sendable, CaseIterable {
         case .batchFinished: "Every job of a batch has ended: how it went, for the batch's webhooks, chat and email."
         case .scheduleOverdue: "An enabled schedule has not fired for two of its fire times in a row: open an incident."
         case .cleanupRequested: "Remove what has outlived its retention; each service removes its own, with its own ages."
-        case .rerunRequested: "Run the datasets whose latest jobs carry these tags again."
+        case .rerunRequested: "Run datasets again: the latest jobs with these tags, or the dataset catalog's entries."
         case .digestRequested: "Send a status digest for a period to these addresses and chat webhooks."
         case .digestReady: "A written status digest for notify to mail and post."
         case .metricPartials: "A published job's partial aggregates for the calculated metrics whose source selects it."

@@ -14,9 +14,12 @@ public struct CleanupRequested: MessagePayload, Hashable {
     public init(requestedBy: String) { self.requestedBy = requestedBy }
 }
 
-/// `rerun.requested`: run the datasets whose latest jobs carry all `tags` again, as
-/// `POST /reruns` on ingest does; a re-run schedule sends it. Ingest derives the new jobs' ids
-/// from the message id, so a repeated message re-runs nothing twice.
+/// `rerun.requested`: run datasets again; a `rerun` or `datasets` schedule sends it, and the
+/// gateway acts on it. Without `catalog`, the datasets whose latest jobs carry all `tags` are
+/// re-run from their stored input, as `POST /api/v1/projects/{project}/reruns` does. With
+/// `catalog`, the project's dataset catalog entries with all `tags` (every entry when `tags`
+/// is empty) run as one batch with `stages`, as `POST …/dataset-runs` does. The new jobs' ids
+/// derive from the message id, so a repeated message runs nothing twice.
 public struct RerunRequested: MessagePayload, Hashable {
     /// The message type (routing key) this payload travels as.
     public static let messageType = MessageType.rerunRequested
@@ -24,17 +27,24 @@ public struct RerunRequested: MessagePayload, Hashable {
     public var project: String?
     /// Datasets whose latest job has all these tags.
     public var tags: [String: String]
-    /// `analysis-only` (default) or `publish-only`.
+    /// `analysis-only` (default) or `publish-only`; with `catalog` any (default `all`).
     public var stages: JobOptions.Stages?
     /// Who asked.
     public var requestedBy: String
+    /// Run the dataset catalog's entries rather than the latest jobs (absent: false).
+    public var catalog: Bool?
+    /// With `catalog`: the day the jobs run for (`YYYY-MM-DD`, their `options.runDate`).
+    public var runDate: String?
 
     /// Creates the payload.
-    public init(project: String?, tags: [String: String], stages: JobOptions.Stages?, requestedBy: String) {
+    public init(project: String?, tags: [String: String], stages: JobOptions.Stages?, requestedBy: String,
+                catalog: Bool? = nil, runDate: String? = nil) {
         self.project = project
         self.tags = tags
         self.stages = stages
         self.requestedBy = requestedBy
+        self.catalog = catalog
+        self.runDate = runDate
     }
 }
 

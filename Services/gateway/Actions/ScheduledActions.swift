@@ -35,10 +35,12 @@ struct ScheduledActions {
         }
     }
 
-    /// The latest original job of every dataset of the project with the tags, submitted again.
+    /// The latest original job of every dataset of the project with the tags, submitted again;
+    /// with `catalog`, the catalog's entries with the tags, run as one batch.
     private func rerun(_ envelope: Envelope<RerunRequested>, _ context: HandlerContext) async throws {
         let request = envelope.payload
         let project = request.project ?? "default"
+        if request.catalog == true { return try await runCatalog(envelope, project: project, context) }
         let jobs = JobRepository(runtime: context.runtime, connection: context.connection)
         var submitted = 0
         for earlier in try await jobs.latestPerDataset(project: project, tags: request.tags) {
@@ -57,6 +59,31 @@ struct ScheduledActions {
         }
         context.logger.info("datasets re-run", metadata: ["project": "\(project)", "tags": "\(request.tags)",
                                                           "jobs": "\(submitted)", "by": "\(request.requestedBy)"])
+    }
+
+    /// A `datasets` schedule's run of the catalog: ids from the message, so a redelivery runs
+    /// nothing twice; a selection that matches nothing, or cannot run, is logged, not retried.
+    private func runCatalog(_ envelope: Envelope<RerunRequested>, project: String, _ context: HandlerContext) async throws {
+        let request = envelope.payload
+        let selected = try await DatasetRepository(runtime: context.runtime, connection: context.connection)
+            .list(project: project, tags: request.tags)
+        let stages = request.stages ?? .all
+        let wanted = DatasetCheck.selection(tags: request.tags, names: nil)
+        guard !selected.isEmpty else {
+            context.logger.warning("catalog run: no dataset matches", metadata: [
+                "project": "\(project)", "selection": "\(wanted)", "by": "\(request.requestedBy)"])
+            return
+        }
+        let messageId = envelope.id
+        let plan = DatasetRunner.Plan(project: project, datasets: selected, stages: stages, force: false, runDate: request.runDate,
+                                      batchName: "\(request.requestedBy): datasets \(wanted), \(stages.rawValue)",
+                                      actor: request.requestedBy, batchId: "bat-" + MessageID.hash(messageId, "batch"),
+                                      jobId: { "cat-" + MessageID.hash(messageId, $0.key) }, causationId: messageId)
+        let run = try await DatasetRunner(runtime: context.runtime).run(plan, connection: context.connection,
+                                                                        emitter: context.emitter)
+        context.logger.info("catalog run", metadata: [
+            "project": "\(project)", "batch": "\(run.batch?.id ?? "-")", "jobs": "\(run.jobs.count)",
+            "not_run": "\(run.notRun.map { "\($0.dataset): \($0.reason)" })", "by": "\(request.requestedBy)"])
     }
 
     /// Jobs, incidents and queues for the period, written for notify to send.

@@ -71,6 +71,13 @@ enum OperationTable {
         Operation("getReference", .get, "/api/v1/projects/{project}/references/{name}", .definitionsRead, scoped: true,
                   query: ["version", "limit"]),
         Operation("putReference", .put, "/api/v1/projects/{project}/references/{name}", .definitionsWrite, scoped: true),
+        // The dataset catalog, per project
+        Operation("listDatasets", .get, "/api/v1/projects/{project}/datasets", .definitionsRead, scoped: true, query: ["tag"]),
+        Operation("createDataset", .post, "/api/v1/projects/{project}/datasets", .definitionsWrite, scoped: true),
+        Operation("getDataset", .get, "/api/v1/projects/{project}/datasets/{dataset}", .definitionsRead, scoped: true),
+        Operation("updateDataset", .patch, "/api/v1/projects/{project}/datasets/{dataset}", .definitionsWrite, scoped: true),
+        Operation("deleteDataset", .delete, "/api/v1/projects/{project}/datasets/{dataset}", .definitionsWrite, scoped: true),
+        Operation("runDatasets", .post, "/api/v1/projects/{project}/dataset-runs", .jobsSubmit, scoped: true),
         // Schedules
         Operation("listSchedules", .get, "/api/v1/schedules", .schedulesRead,
                   query: ["project"]),

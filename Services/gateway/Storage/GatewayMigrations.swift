@@ -184,5 +184,22 @@ enum GatewayMigrations {
             "CREATE SEQUENCE control_seq",
             "ALTER TABLE jobs ADD COLUMN held_submit text",
         ]),
+        Migration(7, "the dataset catalog", [
+            """
+            CREATE TABLE datasets (
+                project    text NOT NULL,
+                name       text NOT NULL,
+                entry      jsonb NOT NULL,
+                tags       jsonb NOT NULL DEFAULT '{}',
+                created_by text NOT NULL,
+                created_at timestamptz NOT NULL,
+                updated_by text NOT NULL,
+                updated_at timestamptz NOT NULL,
+                PRIMARY KEY (project, name)
+            )
+            """,
+            "CREATE INDEX datasets_tags ON datasets USING gin (tags)",
+            "CREATE INDEX jobs_dataset ON jobs (dataset_key, submitted_at DESC) WHERE dataset_key IS NOT NULL",
+        ]),
     ])
 }

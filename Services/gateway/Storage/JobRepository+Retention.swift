@@ -1,3 +1,4 @@
+import Contracts
 import APIModels
 import Foundation
 import PostgresNIO
@@ -56,5 +57,32 @@ extension JobRepository {
             counts[state] = count
         }
         return counts
+    }
+}
+
+extension JobRepository {
+    /// The latest job of the dataset `key` that a catalog run with `stages` starts from: for
+    /// `analysis-only` an original job whose input is stored (completed or stored), for
+    /// `publish-only` a completed job (a re-run's results are publishable too).
+    func latest(ofDataset key: String, for stages: JobOptions.Stages) async throws -> GatewayJob? {
+        let originalsOnly = stages == .analysisOnly
+        return try await jobs("""
+            SELECT \(unescaped: Self.columns) FROM jobs
+            WHERE dataset_key = \(key)
+              AND state = ANY(\(originalsOnly ? ["completed", "stored"] : ["completed"]))
+              AND (NOT \(originalsOnly) OR source <> 'job')
+            ORDER BY submitted_at DESC LIMIT 1
+            """).first
+    }
+
+    /// The latest job of each of `keys`, for the catalog's list and show.
+    func latestJobs(ofDatasets keys: [String]) async throws -> [String: GatewayJob] {
+        var result: [String: GatewayJob] = [:]
+        for key in keys {
+            if let job = try await jobs("""
+                SELECT \(unescaped: Self.columns) FROM jobs WHERE dataset_key = \(key) ORDER BY submitted_at DESC LIMIT 1
+                """).first { result[key] = job }
+        }
+        return result
     }
 }

@@ -114,13 +114,13 @@ struct JobRepository {
         try await observe(jobId, state, kind: state.rawValue, message: error ?? state.rawValue, at: at)
     }
 
-    private static let columns = """
+    static let columns = """
         job_id, project, submitter, name, tags::text, state, chunks, chunks_done, rows_total, rows_valid, rows_invalid,
         error, incident_id, artifacts::text, submitted_at, updated_at, finished_at, priority,
         CASE WHEN state IN ('rate_limited', 'retried') THEN not_before END
         """
 
-    private func jobs(_ query: PostgresQuery) async throws -> [GatewayJob] {
+    func jobs(_ query: PostgresQuery) async throws -> [GatewayJob] {
         var result: [GatewayJob] = []
         for try await r in try await run(query).decode((String, String, String?, String, String, String, Int?, Int, Int?,
                                                          Int?, Int?, String?, String?, String?, Date, Date, Date?, String, Date?).self) {

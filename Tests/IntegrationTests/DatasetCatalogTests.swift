@@ -1,0 +1,172 @@
+import APIModels
+import Contracts
+import Foundation
+@testable import TestSupport
+import Testing
+
+/// The dataset catalog and reference lookups through the whole pipeline (real RabbitMQ and
+/// PostgreSQL): admins keep the catalog, members run a tag-filtered part of it as one batch
+/// with a job per dataset, unchanged inputs are skipped, analysis-only starts from the stored
+/// input, a `datasets` schedule runs it too, and a plan joins the project's planning table to
+/// count the assessments due by the run date.
+@Suite("Dataset catalog (real pipeline)")
+struct DatasetCatalogTests {
+    static let planning = """
+        course,item,due_date
+        algebra,Midterm,2026-11-20
+        algebra,Final,2026-12-18
+        geometry,Midterm,2026-11-25
+        physics,Lab,2026-11-02
+        """
+
+    static let plan = """
+        {"name": "up to date", "steps": [
+          {"op": "lookup", "table": "planning", "on": {"course": "course", "assessment": "item"}, "columns": ["due_date"]},
+          {"op": "derive", "column": "due", "expression": "if(due_date <= run_date(), 1, 0)"}]}
+        """
+
+    static func gradebook(_ course: String, extra: String = "") -> String {
+        "student,course,assessment,grade\nana,\(course),Midterm,8\nbo,\(course),Final,6\ncy,\(course),Oral,7\n\(extra)"
+    }
+
+    @Test("add, list, edit, remove and run the catalog; incremental skips; analysis-only; lookups by run date; a datasets schedule")
+    func catalog() async throws {
+        let directory = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("sluice-catalog-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        for course in ["algebra", "geometry", "physics"] {
+            try Data(Self.gradebook(course).utf8).write(to: directory.appendingPathComponent("\(course).csv"))
+        }
+        let world = try GatewayWorld(overrides: ["ingest.roots": directory.path])
+        try await world.start()
+        let pipeline = world.pipeline
+        let admin = world.token("admin"), member = world.token("member-a")
+        let adminCLI = pipeline.cliEnvironment(token: admin), memberCLI = pipeline.cliEnvironment(token: member)
+        func cli(_ arguments: [String], _ env: [String: String]) async throws -> String {
+            let result = try await SluiceCLI.run(arguments, environment: env)
+            #expect(result.status == 0, "sluice \(arguments.joined(separator: " ")): \(result.output)")
+            return result.output
+        }
+
+        // The planning table and the plan that joins it, stored for project alpha.
+        let planningFile = directory.appendingPathComponent("planning.csv")
+        try Data(Self.planning.utf8).write(to: planningFile)
+        let stored = try await cli(["references", "put", "planning", planningFile.path, "--project", "alpha"], adminCLI)
+        #expect(stored.contains("planning@1: 4 rows, columns course, item, due_date"), "\(stored)")
+        let duplicate = try await pipeline.gateway("PUT", "/projects/alpha/references/bad", token: admin,
+                                                   body: Array("a,a\n1,2\n".utf8), contentType: "text/csv")
+        #expect(duplicate.status == 422 && String(decoding: duplicate.body, as: UTF8.self).contains("appears twice"))
+        #expect(try await pipeline.gateway("PUT", "/projects/alpha/references/x", token: member, body: Array("a\n1\n".utf8)).status == 403)
+        #expect(try await pipeline.gateway("GET", "/projects/beta/references/planning", token: admin).status == 404,
+                "another project does not see alpha's table")
+        #expect(try await pipeline.gateway("PUT", "/projects/alpha/plans/uptodate", token: admin, body: Array(Self.plan.utf8)).status == 201)
+
+        // The catalog: admins add; members may not.
+        for (course, category) in [("algebra", "Matematicas"), ("geometry", "Matematicas"), ("physics", "Ciencias")] {
+            _ = try await cli(["datasets", "add", course, "--path", directory.appendingPathComponent("\(course).csv").path,
+                               "--tag", "category=\(category)", "--tag", "course=\(course)", "--plan", "uptodate",
+                               "--output", "csv", "--output", "results", "--project", "alpha"], adminCLI)
+        }
+        let refused = try await SluiceCLI.run(["datasets", "add", "x", "--url", "https://example.org/x.csv", "--project", "alpha"],
+                                              environment: memberCLI)
+        #expect(refused.status != 0, "\(refused.output)")
+        let again = try await pipeline.gateway("POST", "/projects/alpha/datasets", token: admin, json: DatasetEntry(
+            name: "algebra", source: .url("https://example.org/a.csv")))
+        #expect(again.status == 409)
+        let inline = try await pipeline.gateway("POST", "/projects/alpha/datasets", token: admin, json: DatasetEntry(
+            name: "inline", source: .inline("a\n1\n")))
+        #expect(inline.status == 400 && String(decoding: inline.body, as: UTF8.self).contains("fetched again at every run"))
+        let listed = try await cli(["datasets", "list", "--tag", "category=Matematicas", "--project", "alpha"], memberCLI)
+        #expect(listed.contains("algebra") && listed.contains("geometry") && !listed.contains("physics") && listed.contains("never run"),
+                "\(listed)")
+
+        // A member runs one category: one batch, a job per dataset, each joining planning@1 by its run date.
+        func run(_ arguments: [String]) async throws -> DatasetRun {
+            let output = try await cli(["datasets", "run", "--project", "alpha", "--json"] + arguments, memberCLI)
+            return try JSONCoding.decode(DatasetRun.self, from: Array(output.utf8))
+        }
+        func finished(_ run: DatasetRun) async throws -> BatchDetail {
+            let id = try #require(run.batch?.id)
+            var detail: BatchDetail?
+            let ended = try await TestEnvironment.eventually(timeout: .seconds(90)) {
+                detail = try? await pipeline.gatewayJSON(BatchDetail.self, "GET", "/batches/\(id)", token: member)
+                return detail.map { !["open", "running"].contains($0.batch.state) } ?? false
+            }
+            #expect(ended, "batch \(id) did not finish: \(String(describing: detail))")
+            return try #require(detail)
+        }
+        func output(_ job: String) async throws -> String {
+            String(decoding: try await pipeline.gateway("GET", "/jobs/\(job)/artifacts/output.csv", token: member).body, as: UTF8.self)
+        }
+        let first = try await run(["--tag", "category=Matematicas", "--run-date", "2026-12-01"])
+        #expect(Set(first.jobs.map(\.dataset)) == ["algebra", "geometry"] && first.notRun.isEmpty)
+        let firstDetail = try await finished(first)
+        #expect(firstDetail.batch.state == "completed" && firstDetail.jobs.count == 2, "\(firstDetail)")
+        #expect(firstDetail.jobs.allSatisfy { $0.tags["category"] == "Matematicas" && $0.tags["dataset"] != nil })
+        let algebraJob = try #require(first.jobs.first { $0.dataset == "algebra" }?.job)
+        let algebra = try await output(algebraJob)
+        #expect(algebra.contains("student,course,assessment,grade,due_date,due"), "\(algebra)")
+        #expect(algebra.contains("ana,algebra,Midterm,8,2026-11-20,1") && algebra.contains("bo,algebra,Final,6,2026-12-18,0")
+                && algebra.contains("cy,algebra,Oral,7,,0"), "\(algebra)")
+
+        // The same inputs again are skipped; a changed one runs; --force runs both.
+        let second = try await run(["--tag", "category=Matematicas"])
+        let secondDetail = try await finished(second)
+        #expect(secondDetail.jobs.map(\.state).sorted() == ["skipped", "skipped"], "\(secondDetail.jobs.map(\.state))")
+        try Data(Self.gradebook("algebra", extra: "di,algebra,Final,9\n").utf8).write(to: directory.appendingPathComponent("algebra.csv"))
+        let third = try await finished(try await run(["--tag", "category=Matematicas", "--run-date", "2026-12-20"]))
+        let states = Dictionary(uniqueKeysWithValues: third.jobs.map { ($0.tags["dataset"] ?? "", $0.state) })
+        #expect(states == ["algebra": "completed", "geometry": "skipped"], "\(states)")
+        let changed = try await output(try #require(third.jobs.first { $0.tags["dataset"] == "algebra" }?.id))
+        #expect(changed.contains("bo,algebra,Final,6,2026-12-18,1") && changed.contains("di,algebra,Final,9,2026-12-18,1"),
+                "run_date() is the run's day: \(changed)")
+        let forced = try await finished(try await run(["--name", "geometry", "--force"]))
+        #expect(forced.jobs.map(\.state) == ["completed"])
+
+        // analysis-only starts from stored input: physics has none yet; after ingest-only it has.
+        let nothing = try await SluiceCLI.run(["datasets", "run", "--project", "alpha", "--tag", "category=Ciencias",
+                                               "--stages", "analysis-only"], environment: memberCLI)
+        #expect(nothing.status != 0 && nothing.output.contains("no stored input yet"), "\(nothing.output)")
+        let storedOnly = try await finished(try await run(["--name", "physics", "--stages", "ingest-only"]))
+        #expect(storedOnly.jobs.map(\.state) == ["stored"], "\(storedOnly.jobs.map(\.state))")
+        let analysis = try await run(["--name", "physics", "--stages", "analysis-only", "--run-date", "2026-11-01"])
+        #expect(analysis.jobs.map(\.source) == ["job"])
+        let analysed = try await finished(analysis)
+        #expect(analysed.jobs.map(\.state) == ["completed"])
+        #expect(try await output(analysed.jobs[0].id).contains("ana,physics,Midterm,8,,0"))
+        let unknown = try await pipeline.gateway("POST", "/projects/alpha/dataset-runs", token: member,
+                                                 json: DatasetRunRequest(tags: ["category": "Historia"]))
+        #expect(unknown.status == 404)
+
+        // Edit replaces tags with --tag, and a merge patch changes one field; remove takes it out.
+        _ = try await cli(["datasets", "edit", "physics", "--tag", "category=Ciencias", "--tag", "course=fisica",
+                           "--project", "alpha"], adminCLI)
+        _ = try await cli(["datasets", "edit", "physics", "--patch", #"{"description": "Lab grades"}"#, "--project", "alpha"], adminCLI)
+        let shown = try JSONCoding.decode(Dataset.self, from: Array(try await cli(["datasets", "show", "physics", "--project", "alpha"],
+                                                                                  memberCLI).utf8))
+        #expect(shown.entry.tags == ["category": "Ciencias", "course": "fisica"] && shown.entry.description == "Lab grades")
+        #expect(shown.key == "alpha/physics" && shown.lastJob?.state == "completed" && shown.updatedBy == "admin")
+        let renamed = try await pipeline.gateway("PATCH", "/projects/alpha/datasets/physics", token: admin,
+                                                 body: Array(#"{"name": "fisica"}"#.utf8))
+        #expect(renamed.status == 400)
+        #expect(try await pipeline.gateway("PATCH", "/projects/alpha/datasets/physics", token: member,
+                                           body: Array(#"{"description": "x"}"#.utf8)).status == 403)
+        _ = try await cli(["datasets", "remove", "geometry", "--project", "alpha"], adminCLI)
+        #expect(try await pipeline.gateway("GET", "/projects/alpha/datasets/geometry", token: admin).status == 404)
+
+        // A datasets schedule runs the catalog part as one batch, its jobs running for the fire's day.
+        _ = try await cli(["schedules", "add", "catalog-\(pipeline.prefix)", "--cron", "0 2 * * *", "--zone", "Europe/Madrid",
+                           "--project", "alpha", "--action", "datasets", "--tag", "category=Ciencias", "--stages", "analysis-only"],
+                          adminCLI)
+        let sent = try await cli(["schedules", "run", "catalog-\(pipeline.prefix)"], memberCLI)
+        #expect(sent.contains("sent rerun.requested"), "\(sent)")
+        var scheduled: Batch?
+        let ran = try await TestEnvironment.eventually(timeout: .seconds(90)) {
+            let batches = try? await pipeline.gatewayJSON([Batch].self, "GET", "/batches?project=alpha&limit=100", token: member)
+            scheduled = batches?.first { $0.submitter == "schedule:catalog-\(pipeline.prefix)" }
+            return scheduled.map { $0.state == "completed" } ?? false
+        }
+        #expect(ran && scheduled?.jobs == 1, "\(String(describing: scheduled))")
+        await world.stop()
+    }
+}
