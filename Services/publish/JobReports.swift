@@ -71,6 +71,8 @@ struct ResultsDocument: Codable, Sendable {
     var source: SourceInfo?
     var schema: String?
     var plan: String?
+    /// The reference tables the plan's `lookup` steps joined, as `name@version`.
+    var lookups: [String]?
     var totals: Totals
     var successRate: Double
     var stages: [Stage]

@@ -285,6 +285,7 @@ struct ChunkMeta: Codable, Sendable {
     var validatedAt: Date?
     var transformedAt: Date?
     var calls: CallTally?
+    var lookups: [String]?
 
     init() {}
 
@@ -299,5 +300,6 @@ struct ChunkMeta: Codable, Sendable {
         validatedAt = chunk.validatedAt
         self.transformedAt = transformedAt
         calls = chunk.calls
+        lookups = chunk.lookups
     }
 }

@@ -109,7 +109,7 @@ struct Reports {
         let document = ResultsDocument(
             jobId: jobId, name: job.name, tags: job.tags, status: status, dryRun: job.options?.dryRun == true,
             source: ready.source, schema: meta.schemaRef ?? job.schemaName ?? (job.schema == nil ? nil : "inline"),
-            plan: meta.planRef ?? job.planName ?? (job.plan == nil ? nil : "inline"),
+            plan: meta.planRef ?? job.planName ?? (job.plan == nil ? nil : "inline"), lookups: meta.lookups,
             totals: .init(total: ready.rows, succeeded: tally.valid, failed: tally.invalid, filtered: tally.filtered,
                           deduplicated: tally.deduplicated, appended: tally.appended),
             successRate: successRate,

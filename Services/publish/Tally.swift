@@ -19,6 +19,8 @@ struct Tally {
 struct MetaSummary {
     var schemaRef: String?
     var planRef: String?
+    /// The reference tables the plan joined (`name@version`).
+    var lookups: [String]?
     var notes: [String] = []
     var firstValidated: Date?
     var lastValidated: Date?
@@ -35,6 +37,7 @@ struct MetaSummary {
         }
         schemaRef = schemaRef ?? meta.schemaRef
         planRef = planRef ?? meta.planRef
+        lookups = lookups ?? meta.lookups
         notes += meta.notes ?? []
         if let time = meta.validatedAt {
             firstValidated = min(firstValidated ?? time, time)

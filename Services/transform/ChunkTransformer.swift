@@ -148,7 +148,7 @@ struct ChunkTransformer: Sendable {
         }
         return try await finish(envelope, records: records, columns: columns, carried: carried, errors: errors,
                                 invalid: invalid, filtered: filtered, appended: appended, notes: notes,
-                                planRef: resolved?.reference, calls: nil, runtime: runtime)
+                                planRef: resolved?.reference, calls: nil, lookups: resolved?.lookups ?? [], runtime: runtime)
     }
 
     /// A plan with call steps: row stages run as usual, each call stage through the runner.
@@ -192,13 +192,13 @@ struct ChunkTransformer: Sendable {
         errors.sort { $0.line < $1.line }
         return try await finish(envelope, records: records, columns: resolved.stages.outputColumns, carried: [:],
                                 errors: errors, invalid: invalid, filtered: filtered, appended: nil, notes: notes,
-                                planRef: resolved.reference, calls: tally, runtime: runtime)
+                                planRef: resolved.reference, calls: tally, lookups: resolved.lookups, runtime: runtime)
     }
 
     /// Stores the chunk's records and errors (before the transaction: the message names them).
     private func finish(_ envelope: Envelope<ChunkValidated>, records: [Record], columns: [String],
                         carried: [Int: ArrowArray], errors: [RecordError], invalid: Int, filtered: Int?,
-                        appended: [Record]?, notes: [String]?, planRef: String?, calls: CallTally?,
+                        appended: [Record]?, notes: [String]?, planRef: String?, calls: CallTally?, lookups: [String],
                         runtime: RuntimeContext) async throws -> ChunkTransformed {
         let chunk = envelope.payload
         let job = chunk.job
@@ -208,7 +208,8 @@ struct ChunkTransformer: Sendable {
         return ChunkTransformed(job: job, chunkIndex: chunk.chunkIndex, columns: columns, data: data, invalidCount: invalid,
                                 errors: [chunk.errors, own].compactMap { $0 }, uniqueKeys: chunk.uniqueKeys, keys: chunk.keys,
                                 appended: appended, filteredCount: filtered, notes: notes, schemaRef: chunk.schemaRef,
-                                planRef: planRef, validatedAt: envelope.occurredAt, calls: calls)
+                                planRef: planRef, validatedAt: envelope.occurredAt, calls: calls,
+                                lookups: chunk.chunkIndex == 0 && !lookups.isEmpty ? lookups : nil)
     }
 
     /// The job's history says why its items wait (best effort: a note never stops the job).

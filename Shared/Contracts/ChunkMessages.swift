@@ -102,13 +102,17 @@ public struct ChunkTransformed: MessagePayload, Hashable {
     public var validatedAt: Date?
     /// What the plan's `call` steps did with this chunk's records, when it has any.
     public var calls: CallTally?
+    /// The reference tables the plan's `lookup` steps joined, as `name@version` (chunk 0 only).
+    public var lookups: [String]?
 
     /// Creates the payload.
     public init(job: JobContext, chunkIndex: Int, columns: [String], data: ChunkRef,
                 invalidCount: Int, errors: [ChunkRef], uniqueKeys: [UniqueKey]? = nil, keys: ChunkRef? = nil,
                 appended: [Record]? = nil, filteredCount: Int? = nil, notes: [String]? = nil,
-                schemaRef: String? = nil, planRef: String? = nil, validatedAt: Date? = nil, calls: CallTally? = nil) {
+                schemaRef: String? = nil, planRef: String? = nil, validatedAt: Date? = nil, calls: CallTally? = nil,
+                lookups: [String]? = nil) {
         self.calls = calls
+        self.lookups = lookups
         self.job = job
         self.chunkIndex = chunkIndex
         self.columns = columns

@@ -108,6 +108,9 @@ struct DatasetCatalogTests {
         #expect(algebra.contains("student,course,assessment,grade,due_date,due"), "\(algebra)")
         #expect(algebra.contains("ana,algebra,Midterm,8,2026-11-20,1") && algebra.contains("bo,algebra,Final,6,2026-12-18,0")
                 && algebra.contains("cy,algebra,Oral,7,,0"), "\(algebra)")
+        let results = String(decoding: try await pipeline.gateway("GET", "/jobs/\(algebraJob)/artifacts/results.json", token: member).body,
+                             as: UTF8.self)
+        #expect(results.contains("planning@1") && results.contains("uptodate@1"), "results.json names the versions joined: \(results)")
 
         // The same inputs again are skipped; a changed one runs; --force runs both.
         let second = try await run(["--tag", "category=Matematicas"])
@@ -127,13 +130,19 @@ struct DatasetCatalogTests {
         let nothing = try await SluiceCLI.run(["datasets", "run", "--project", "alpha", "--tag", "category=Ciencias",
                                                "--stages", "analysis-only"], environment: memberCLI)
         #expect(nothing.status != 0 && nothing.output.contains("no stored input yet"), "\(nothing.output)")
+        // A new version of the planning table: jobs from now on join it.
+        try Data((Self.planning + "\nphysics,Midterm,2026-10-15\n").utf8).write(to: planningFile)
+        #expect(try await cli(["references", "put", "planning", planningFile.path, "--project", "alpha"], adminCLI).contains("planning@2"))
+        let shownTable = try await cli(["references", "show", "planning@1", "--project", "alpha"], memberCLI)
+        #expect(shownTable.hasPrefix("course,item,due_date\nalgebra,Midterm,2026-11-20\n") && !shownTable.contains("2026-10-15"),
+                "\(shownTable)")
         let storedOnly = try await finished(try await run(["--name", "physics", "--stages", "ingest-only"]))
         #expect(storedOnly.jobs.map(\.state) == ["stored"], "\(storedOnly.jobs.map(\.state))")
         let analysis = try await run(["--name", "physics", "--stages", "analysis-only", "--run-date", "2026-11-01"])
         #expect(analysis.jobs.map(\.source) == ["job"])
         let analysed = try await finished(analysis)
         #expect(analysed.jobs.map(\.state) == ["completed"])
-        #expect(try await output(analysed.jobs[0].id).contains("ana,physics,Midterm,8,,0"))
+        #expect(try await output(analysed.jobs[0].id).contains("ana,physics,Midterm,8,2026-10-15,1"))
         let unknown = try await pipeline.gateway("POST", "/projects/alpha/dataset-runs", token: member,
                                                  json: DatasetRunRequest(tags: ["category": "Historia"]))
         #expect(unknown.status == 404)
