@@ -16,6 +16,9 @@ SERVICES = ["ingest", "validate", "transform", "publish", "notify", "metrics", "
 TICK = os.sysconf("SC_CLK_TCK")
 JOBS = {
     "compare": ["--schema", "bench/schema.json", "--plan", "bench/plan.yaml", "--outputs", "csv,summary"],
+    # The compare job while three calculated metrics select it: publish builds their partial
+    # aggregates (exact sums, a HyperLogLog and a DDSketch per course) in the same pass.
+    "metrics": ["--schema", "bench/schema.json", "--plan", "bench/plan.yaml", "--outputs", "csv,summary"],
     "everything": ["--schema", "bench/schema.json", "--plan", "bench/plan.yaml", "--aggregates", "bench/aggregates.json",
                    "--outputs", "csv,jsonl,xlsx,summary,validation,report,results"],
 }
@@ -167,6 +170,11 @@ def sluice(binary, path, kind, out, settings=()):
     sampler.start()
     job_id = f"bench-{kind}-{int(time.time() * 1000)}"
     environment = sign_in(binary)
+    if kind == "metrics":
+        for name in sorted(os.listdir(os.path.join(ROOT, "bench/metrics"))):
+            sh(binary, "metrics", "define", os.path.join("bench/metrics", name), env=environment, stdout=subprocess.DEVNULL)
+        # Publish reads the definitions every 10 s (metrics.definitions refresh): let it see them.
+        time.sleep(11)
     started = time.monotonic()
     # --server-path: ingest reads the file where it lies, as pandas does (no upload in the time).
     result = subprocess.run([binary, "submit", "--server-path", os.path.abspath(path), "--job-id", job_id, "--wait",
@@ -182,10 +190,16 @@ def sluice(binary, path, kind, out, settings=()):
     spans = stage_spans(job_id, iso(progress["submittedAt"]), iso(progress["finishedAt"]))
     os.makedirs(out, exist_ok=True)
     urllib.request.urlretrieve(f"http://127.0.0.1:8084/jobs/{job_id}/artifacts/output.csv", os.path.join(out, "output.csv"))
+    partials = None
+    if kind == "metrics":
+        # The partials reached the metrics service: one row per metric and job.
+        query = "SELECT count(*) FROM metrics.metric_partials WHERE job_id = '%s'" % job_id
+        partials = subprocess.run(["psql", "-At", "-h", "127.0.0.1", "-p", "5433", "-U", "sluice", "-d", "sluice", "-c", query],
+                                  env={**os.environ, "PGPASSWORD": "sluice"}, capture_output=True, text=True).stdout.strip()
     dev.terminate()
     dev.wait(timeout=60)
     cpu, rss = sampler.totals()
-    return {"wall": wall, "spans": spans, "cpu": cpu, "rss": rss, "rows": progress.get("rowsTotal", 0)}
+    return {"wall": wall, "spans": spans, "cpu": cpu, "rss": rss, "rows": progress.get("rowsTotal", 0), "partials": partials}
 
 
 def small_jobs(binary, runs):
@@ -276,17 +290,18 @@ def main():
             out = os.path.join(ROOT, "var/bench/out", kind, str(n))
             shutil.rmtree(out, ignore_errors=True)
             run = {"floor": floor(a.input)}
-            if kind == "compare":
+            if kind in ("compare", "metrics"):
                 run["pandas"] = pandas(a.input, os.path.join(out, "pandas"))
             run["sluice"] = sluice(binary, a.input, kind, os.path.join(out, "sluice"), a.set)
-            if kind == "compare":
+            if kind in ("compare", "metrics"):
                 same = open(os.path.join(out, "pandas/output.csv"), "rb").read() == \
                     open(os.path.join(out, "sluice/output.csv"), "rb").read()
                 run["same"] = same
             runs.append(run)
             print(f"  {kind} run {n + 1}: sluice {run['sluice']['wall']:.1f} s"
                   + (f", pandas {run['pandas']:.1f} s, outputs {'equal' if run['same'] else 'DIFFER'}"
-                     if kind == "compare" else "") + f", floor {run['floor']:.1f} s", flush=True)
+                     if kind in ("compare", "metrics") else "") + f", floor {run['floor']:.1f} s"
+                  + (f", partials stored: {run['sluice']['partials']}" if kind == "metrics" else ""), flush=True)
         report(kind, runs, a.rows)
     small_jobs(binary, a.runs)
 
@@ -296,7 +311,7 @@ def report(kind, runs, rows):
     wall = med([r["sluice"]["wall"] for r in runs])
     print(f"\n== {kind} ({rows:,} rows), median of {len(runs)} ==")
     print(f"  csv.reader floor   {med([r['floor'] for r in runs]):7.1f} s")
-    if kind == "compare":
+    if kind in ("compare", "metrics"):
         pd = med([r["pandas"] for r in runs])
         print(f"  pandas script      {pd:7.1f} s")
         print(f"  sluice end to end  {wall:7.1f} s   ratio to pandas {wall / pd:.2f}"

@@ -104,6 +104,7 @@ if printed=$("$SLUICE" datasets run --project examples --tag category=Matematica
   rm -rf var/results/catalog && mkdir -p var/results/catalog
   for name in algebra geometry; do
     job=$("$SLUICE" datasets show "$name" --project examples | sed -n 's/.*"id" : "\(job-[^"]*\)".*/\1/p' | head -n 1)
+    [ -n "$job" ] || { echo "    $name: no job found" >&2; status=1; continue; }
     "$SLUICE" artifacts get "$job" --out "var/results/catalog/$name" >/dev/null
     echo "    $name: job $job, results: $PWD/var/results/catalog/$name/"
   done

@@ -35,7 +35,11 @@ struct DatasetsCommand: AsyncParsableCommand {
             if let schema { fields["schemaName"] = schema }
             if let plan { fields["planName"] = plan }
             if !output.isEmpty { fields["outputs"] = output }
-            if !email.isEmpty || !webhook.isEmpty { fields["notify"] = ["emails": email, "webhooks": webhook] }
+            // Only the lists given: an edit with --email keeps the webhooks (a merge patch).
+            var notify: [String: Any] = [:]
+            if !email.isEmpty { notify["emails"] = email }
+            if !webhook.isEmpty { notify["webhooks"] = webhook }
+            if !notify.isEmpty { fields["notify"] = notify }
             if let description { fields["description"] = description }
             return fields
         }

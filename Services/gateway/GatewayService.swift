@@ -39,6 +39,10 @@ public enum GatewayService {
         }
         spec.handlers.on(JobPublished.self) { envelope, context in
             try await repo(context).published(envelope.payload, at: envelope.occurredAt)
+            // A publish-only job ends when the results it asked for are published again.
+            if let request = envelope.payload.requestId {
+                try await repo(context).republished(envelope.payload, requestId: request, at: envelope.occurredAt)
+            }
         }
         spec.handlers.on(JobFailed.self) { envelope, context in
             let p = envelope.payload

@@ -119,6 +119,8 @@ struct IngestRepository {
                 ADD COLUMN items_burst      integer CHECK (items_burst >= 1)
             """,
         ]),
+        // A dataset's last job is a repeat only with the same input and recipe (ProcessingRecipe).
+        Migration(8, "dataset recipes", ["ALTER TABLE datasets ADD COLUMN recipe text"]),
     ])
 
     private static let columns = "job_id, idempotency_key, submission_id, name, state, chunk_count, row_count, error"
@@ -192,9 +194,12 @@ extension IngestRepository {
 
     /// The job that last processed this exact content for the dataset, if the content is
     /// unchanged (and that job is not this one).
-    func unchanged(datasetKey: String, sha256: String, jobId: String) async throws -> String? {
+    /// The dataset's last job when it had the same input and the same recipe
+    /// (``ProcessingRecipe``); nil when this job must run.
+    func unchanged(datasetKey: String, sha256: String, recipe: String, jobId: String) async throws -> String? {
         let rows = try await runtime.database.query("""
-            SELECT job_id FROM datasets WHERE dataset_key = \(datasetKey) AND sha256 = \(sha256) AND job_id <> \(jobId)
+            SELECT job_id FROM datasets
+            WHERE dataset_key = \(datasetKey) AND sha256 = \(sha256) AND recipe = \(recipe) AND job_id <> \(jobId)
             """, logger: runtime.logger)
         for try await previous in rows.decode(String.self) { return previous }
         return nil

@@ -28,9 +28,10 @@ struct JobOutcome {
             // A dry run is a test: it must not make the real run look unchanged.
             if let key = job.effectiveOptions.datasetKey, job.effectiveOptions.dryRun != true {
                 try await connection.query("""
-                    INSERT INTO datasets (dataset_key, sha256, job_id) VALUES (\(key), \(source.sha256), \(job.jobId))
+                    INSERT INTO datasets (dataset_key, sha256, job_id, recipe)
+                    VALUES (\(key), \(source.sha256), \(job.jobId), \(ProcessingRecipe.digest(job)))
                     ON CONFLICT (dataset_key) DO UPDATE SET sha256 = EXCLUDED.sha256, job_id = EXCLUDED.job_id,
-                        updated_at = now()
+                        recipe = EXCLUDED.recipe, updated_at = now()
                     """, logger: runtime.logger)
             }
         }

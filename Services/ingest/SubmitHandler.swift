@@ -92,7 +92,8 @@ struct SubmitHandler: Sendable {
             }
             try await repository.attach(input: input, jobId: jobId, name: job.name, datasetKey: job.effectiveOptions.datasetKey)
             if skipsUnchanged, let datasetKey = job.effectiveOptions.datasetKey,
-               let previous = try await repository.unchanged(datasetKey: datasetKey, sha256: input.sha256, jobId: jobId) {
+               let previous = try await repository.unchanged(datasetKey: datasetKey, sha256: input.sha256,
+                                                             recipe: ProcessingRecipe.digest(job), jobId: jobId) {
                 try await outcome.skip(job, datasetKey: datasetKey, sha256: input.sha256, previousJobId: previous)
                 runtime.logger.info("unchanged input skipped", metadata: ["job_id": "\(jobId)", "dataset": "\(datasetKey)"])
                 return
@@ -138,7 +139,9 @@ struct SubmitHandler: Sendable {
         var chunker = Chunker(job: job, submission: submission, chunkSize: try chunkSize(request), maxBytes: settings.maxChunkBytes,
                               batch: settings.publishBatch, standardizer: standardizer,
                               limits: settings.limits)
-        if let plan = request.plan {
+        // A plan with lookup steps needs its reference tables, which transform holds: it checks
+        // the plan against the columns itself, failing the job just as early (before any row).
+        if let plan = request.plan, plan.lookupTables.isEmpty {
             chunker.checkHeader = { columns in
                 do { _ = try plan.stages(columns: columns) } catch let error as PlanError {
                     throw SluiceError.permanent(error.code.rawValue, "the job's plan is invalid: \(error.message)")

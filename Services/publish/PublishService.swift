@@ -49,10 +49,11 @@ public enum PublishService {
         spec.handlers.on(JobRepublish.self) { envelope, context in
             let request = envelope.payload
             let repository = PublishRepository(runtime: context.runtime, connection: context.connection)
-            guard let published = try await repository.outcome(jobId: request.jobId) else {
+            guard var published = try await repository.outcome(jobId: request.jobId) else {
                 throw SluiceError.permanent("publish.not-published",
                     "job \(request.jobId) has no published results to publish again; run it (or an analysis-only re-run) first")
             }
+            published.requestId = request.requestId
             // A new id per request, so notify (which drops ids it has seen) delivers again.
             try context.emit(Envelope(id: "\(MessageID.job(request.jobId, .jobPublished))/\(request.requestId)",
                                       causedBy: envelope, jobId: request.jobId, payload: published))

@@ -26,7 +26,8 @@ public enum SchedulerService {
         spec.handlers.observesOnly = true
         spec.handlers.observesEverything = false
         spec.handlers.on(JobPublished.self) { envelope, context in
-            try await ended(envelope.payload.job.jobId, "published", envelope.occurredAt, context)
+            // A publish-only job's end is its earlier job's results published again.
+            try await ended(envelope.payload.requestId ?? envelope.payload.job.jobId, "published", envelope.occurredAt, context)
         }
         spec.handlers.on(JobFailed.self) { envelope, context in
             try await ended(envelope.payload.job.jobId, "failed", envelope.occurredAt, context)

@@ -117,9 +117,14 @@ public struct JobPublished: MessagePayload, Hashable {
     public var rowsValid: Int
     /// Records dropped as invalid.
     public var rowsInvalid: Int
+    /// When publish sends an earlier job's results again (`job.republish`): the publish-only
+    /// job that asked, which this ends too.
+    public var requestId: String?
 
     /// Creates the payload.
-    public init(job: JobContext, artifacts: [ArtifactRef], rowsTotal: Int, rowsValid: Int, rowsInvalid: Int) {
+    public init(job: JobContext, artifacts: [ArtifactRef], rowsTotal: Int, rowsValid: Int, rowsInvalid: Int,
+                requestId: String? = nil) {
+        self.requestId = requestId
         self.job = job
         self.artifacts = artifacts
         self.rowsTotal = rowsTotal

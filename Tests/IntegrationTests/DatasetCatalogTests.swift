@@ -112,15 +112,18 @@ struct DatasetCatalogTests {
                              as: UTF8.self)
         #expect(results.contains("planning@1") && results.contains("uptodate@1"), "results.json names the versions joined: \(results)")
 
-        // The same inputs again are skipped; a changed one runs; --force runs both.
-        let second = try await run(["--tag", "category=Matematicas"])
+        // The same inputs for the same day again are skipped; a changed input runs; so does an
+        // unchanged one for another day (run_date() changes its output); --force runs anyway.
+        let second = try await run(["--tag", "category=Matematicas", "--run-date", "2026-12-01"])
         let secondDetail = try await finished(second)
         #expect(secondDetail.jobs.map(\.state).sorted() == ["skipped", "skipped"], "\(secondDetail.jobs.map(\.state))")
         try Data(Self.gradebook("algebra", extra: "di,algebra,Final,9\n").utf8).write(to: directory.appendingPathComponent("algebra.csv"))
-        let third = try await finished(try await run(["--tag", "category=Matematicas", "--run-date", "2026-12-20"]))
+        let third = try await finished(try await run(["--tag", "category=Matematicas", "--run-date", "2026-12-01"]))
         let states = Dictionary(uniqueKeysWithValues: third.jobs.map { ($0.tags["dataset"] ?? "", $0.state) })
         #expect(states == ["algebra": "completed", "geometry": "skipped"], "\(states)")
-        let changed = try await output(try #require(third.jobs.first { $0.tags["dataset"] == "algebra" }?.id))
+        let nextDay = try await finished(try await run(["--tag", "category=Matematicas", "--run-date", "2026-12-20"]))
+        #expect(nextDay.jobs.map(\.state) == ["completed", "completed"], "\(nextDay.jobs.map(\.state))")
+        let changed = try await output(try #require(nextDay.jobs.first { $0.tags["dataset"] == "algebra" }?.id))
         #expect(changed.contains("bo,algebra,Final,6,2026-12-18,1") && changed.contains("di,algebra,Final,9,2026-12-18,1"),
                 "run_date() is the run's day: \(changed)")
         let forced = try await finished(try await run(["--name", "geometry", "--force"]))
@@ -143,6 +146,18 @@ struct DatasetCatalogTests {
         let analysed = try await finished(analysis)
         #expect(analysed.jobs.map(\.state) == ["completed"])
         #expect(try await output(analysed.jobs[0].id).contains("ana,physics,Midterm,8,2026-10-15,1"))
+        // After ingest-only, a full run is not mistaken for a repeat; publish-only publishes the latest results again.
+        let full = try await finished(try await run(["--name", "physics", "--run-date", "2026-11-01"]))
+        #expect(full.jobs.map(\.state) == ["completed"], "\(full.jobs.map(\.state))")
+        let republish = try await run(["--name", "physics", "--stages", "publish-only"])
+        #expect(republish.jobs.map(\.source) == ["job"])
+        let republished = try await finished(republish)
+        #expect(republished.batch.state == "completed" && republished.jobs.map(\.state) == ["completed"],
+                "\(republished.jobs.map(\.state))")
+        // Another project's dataset key is refused: it would mix its jobs into alpha's catalog.
+        let foreign = try await pipeline.gateway("POST", "/jobs", token: world.token("member-b"), json: JobSubmit(
+            source: .inline("a\n1\n"), options: JobOptions(datasetKey: "alpha/physics"), project: "beta"))
+        #expect(foreign.status == 400 && String(decoding: foreign.body, as: UTF8.self).contains("gateway.foreign-dataset-key"))
         let unknown = try await pipeline.gateway("POST", "/projects/alpha/dataset-runs", token: member,
                                                  json: DatasetRunRequest(tags: ["category": "Historia"]))
         #expect(unknown.status == 404)

@@ -57,11 +57,20 @@ struct StageModeTests {
                                             options: JobOptions(stages: .analysisOnly)))
         #expect(try await pipeline.waitForEnd(analysis).state == "published")
         #expect(PipelineFeatureTests.text(try await pipeline.artifact(analysis, "output.csv")) == "code\nA\nB\nC\n")
-        // Unchanged content for the same dataset is skipped, unless forced.
+        // After an ingest-only job, a full run of the same content is not a repeat (its recipe differs).
+        let full = PipelineFeatureTests.id("full")
+        try await pipeline.submit(JobSubmit(jobId: full, idempotencyKey: full, source: .inline(content),
+                                            options: JobOptions(datasetKey: "physics/codes")))
+        #expect(try await pipeline.waitForEnd(full).state == "published")
+        // Unchanged content with the same recipe is skipped, unless forced; another run date is not a repeat.
         let again = PipelineFeatureTests.id("again")
         try await pipeline.submit(JobSubmit(jobId: again, idempotencyKey: again, source: .inline(content),
                                             options: JobOptions(datasetKey: "physics/codes")))
         #expect(try await pipeline.waitForEnd(again).state == "skipped")
+        let dated = PipelineFeatureTests.id("dated")
+        try await pipeline.submit(JobSubmit(jobId: dated, idempotencyKey: dated, source: .inline(content),
+                                            options: JobOptions(datasetKey: "physics/codes", runDate: "2026-12-01")))
+        #expect(try await pipeline.waitForEnd(dated).state == "published")
         let forced = PipelineFeatureTests.id("forced")
         try await pipeline.submit(JobSubmit(jobId: forced, idempotencyKey: forced, source: .inline(content),
                                             options: JobOptions(datasetKey: "physics/codes", force: true)))

@@ -35,8 +35,10 @@ enum DatasetCheck {
         where reference.range(of: referencePattern, options: .regularExpression) == nil {
             throw refuse("'\(reference)' is not a stored definition's NAME or NAME@VERSION")
         }
-        if let options = entry.options, options.stages != nil || options.datasetKey != nil || options.force != nil {
-            throw refuse("`options.stages`, `options.datasetKey` and `options.force` belong to a run, not to the dataset")
+        if let options = entry.options,
+           options.stages != nil || options.datasetKey != nil || options.force != nil || options.runDate != nil {
+            throw refuse("`options.stages`, `options.datasetKey`, `options.force` and `options.runDate` belong to a run, "
+                         + "not to the dataset")
         }
         if let size = entry.chunkSize, !(1...10_000).contains(size) {
             throw refuse("chunkSize is 1–10,000 records")

@@ -71,12 +71,13 @@ struct DatasetRunner {
         case .all, .ingestOnly:
             return .success(dataset.entry.source)
         case .analysisOnly:
-            guard let earlier = try await jobs.latest(ofDataset: dataset.key, for: .analysisOnly) else {
-                return .failure(Reason(text: "no stored input yet: run it with stages all or ingest-only first"))
+            guard let earlier = try await jobs.latest(ofDataset: dataset.key, project: dataset.project, for: .analysisOnly) else {
+                return .failure(Reason(text: "no stored input yet (no job of it has ended): run it with stages all or "
+                                    + "ingest-only first"))
             }
             return .success(.job(earlier.id))
         case .publishOnly:
-            guard let earlier = try await jobs.latest(ofDataset: dataset.key, for: .publishOnly) else {
+            guard let earlier = try await jobs.latest(ofDataset: dataset.key, project: dataset.project, for: .publishOnly) else {
                 return .failure(Reason(text: "no completed job to publish again"))
             }
             return .success(.job(earlier.id))

@@ -95,7 +95,8 @@ struct DatasetRoutes {
     }
 
     private func withLastJobs(_ list: [Dataset]) async throws -> [Dataset] {
-        let latest = try await jobRoutes.jobs.latestJobs(ofDatasets: list.map(\.key))
+        guard let project = list.first?.project else { return list }
+        let latest = try await jobRoutes.jobs.latestJobs(ofDatasets: list.map(\.key), project: project)
         return list.map { dataset in
             var shown = dataset
             shown.lastJob = latest[dataset.key]

@@ -81,6 +81,12 @@ extension JobRoutes {
         let project = try resolveProject(submit.project, access: access)
         guard try await identity.project(project) != nil else { throw Problem.notFound("project \(project)") }
         try Self.checkTargets(submit.notify)
+        // A catalog dataset's key is `<project>/<name>`: another project's key would mix its jobs in.
+        if let key = submit.options?.datasetKey, let slash = key.firstIndex(of: "/"), String(key[..<slash]) != project,
+           try await identity.project(String(key[..<slash])) != nil {
+            throw Problem.badRequest("gateway.foreign-dataset-key", "dataset key \(key) belongs to project "
+                                     + "\(key[..<slash]); in project \(project) use a key of your own (e.g. \(project)/…)")
+        }
         switch submit.source.kind {
         case .path where !Permission.operationsManage.allows(caller.role):
             throw Problem(.forbidden, "gateway.path-source-forbidden",

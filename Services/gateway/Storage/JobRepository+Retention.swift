@@ -62,25 +62,27 @@ extension JobRepository {
 
 extension JobRepository {
     /// The latest job of the dataset `key` that a catalog run with `stages` starts from: for
-    /// `analysis-only` an original job whose input is stored (completed or stored), for
-    /// `publish-only` a completed job (a re-run's results are publishable too).
-    func latest(ofDataset key: String, for stages: JobOptions.Stages) async throws -> GatewayJob? {
+    /// `analysis-only` its latest original job that ended (completed, stored, or failed after
+    /// its input was stored: the case of a plan fixed and run again), as a re-run takes it;
+    /// for `publish-only` a completed job (a re-run's results are publishable too).
+    func latest(ofDataset key: String, project: String, for stages: JobOptions.Stages) async throws -> GatewayJob? {
         let originalsOnly = stages == .analysisOnly
         return try await jobs("""
             SELECT \(unescaped: Self.columns) FROM jobs
-            WHERE dataset_key = \(key)
-              AND state = ANY(\(originalsOnly ? ["completed", "stored"] : ["completed"]))
+            WHERE dataset_key = \(key) AND project = \(project)
+              AND state = ANY(\(originalsOnly ? ["completed", "stored", "failed"] : ["completed"]))
               AND (NOT \(originalsOnly) OR source <> 'job')
             ORDER BY submitted_at DESC LIMIT 1
             """).first
     }
 
     /// The latest job of each of `keys`, for the catalog's list and show.
-    func latestJobs(ofDatasets keys: [String]) async throws -> [String: GatewayJob] {
+    func latestJobs(ofDatasets keys: [String], project: String) async throws -> [String: GatewayJob] {
         var result: [String: GatewayJob] = [:]
         for key in keys {
             if let job = try await jobs("""
-                SELECT \(unescaped: Self.columns) FROM jobs WHERE dataset_key = \(key) ORDER BY submitted_at DESC LIMIT 1
+                SELECT \(unescaped: Self.columns) FROM jobs WHERE dataset_key = \(key) AND project = \(project)
+                ORDER BY submitted_at DESC LIMIT 1
                 """).first { result[key] = job }
         }
         return result

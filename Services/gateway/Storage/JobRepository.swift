@@ -102,6 +102,20 @@ struct JobRepository {
                               + "\(event.rowsInvalid) invalid", at: at)
     }
 
+    /// A publish-only job whose earlier job's results were published again: it completes
+    /// with those results' figures and artifacts.
+    func republished(_ event: JobPublished, requestId: String, at: Date) async throws {
+        let artifacts = String(decoding: try JSONCoding.encoder().encode(event.artifacts.map(\.name)), as: UTF8.self)
+        try await run("""
+            UPDATE jobs SET rows_total = \(event.rowsTotal), rows_valid = \(event.rowsValid),
+                rows_invalid = \(event.rowsInvalid), artifacts = \(artifacts)::jsonb, updated_at = \(at)
+            WHERE job_id = \(requestId) AND state <> 'cancelled'
+            """)
+        try await observe(requestId, .completed, kind: "completed",
+                          message: "published again the results of job \(event.job.jobId): \(event.artifacts.count) artifacts",
+                          at: at)
+    }
+
     /// `failed`, `skipped` or `stalled`.
     func ended(_ job: JobContext?, jobId: String, state: JobState, error: String?, incidentId: String? = nil,
                at: Date) async throws {

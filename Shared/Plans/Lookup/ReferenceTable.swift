@@ -25,7 +25,9 @@ public struct ReferenceTable: Sendable, Hashable, Codable {
     /// See ``maxRows``.
     public static let maxCells = 5_000_000
 
-    /// Reads a table from CSV text with a header row, or a JSON array of objects. Cells are
+    /// Reads a table from CSV text with a header row (delimiter `,`, `;`, tab or `|`, detected),
+    /// or a JSON array of objects (columns in order of first appearance, each object's new
+    /// keys by name). Cells are
     /// typed as ingest types a file without a schema: integers, then decimals, then text,
     /// an empty cell null (`CellValue.coerce`).
     public static func parse(_ data: Data) throws(PlanError) -> ReferenceTable {
@@ -47,7 +49,9 @@ public struct ReferenceTable: Sendable, Hashable, Codable {
 
     private static func csv(_ data: Data) throws(PlanError) -> ReferenceTable {
         let records: [CSVRecord]
-        do { records = try CSVReader.parse(data) } catch {
+        // The delimiter as ingest detects it: a spreadsheet's export may use `;` or tabs.
+        let dialect = CSVDialect.detect(sample: data.prefix(64 << 10))
+        do { records = try CSVReader.parse(data, dialect: dialect) } catch {
             throw invalid("the CSV is malformed: \(error)")
         }
         guard let header = records.first else { throw invalid("the file is empty; give a header row and rows") }

@@ -160,7 +160,7 @@ enum ContractSamples {
                                                     lookups: ["planning@2"]),
                ChunkTransformed(job: minimalJob, chunkIndex: 0, columns: [], data: storedRef, invalidCount: 0, errors: [])),
         sample("JobPublished", JobPublished(job: job, artifacts: [ArtifactRef(name: "a", contentType: "t", bytes: 1, sha256: "s")],
-                                            rowsTotal: 1, rowsValid: 1, rowsInvalid: 0),
+                                            rowsTotal: 1, rowsValid: 1, rowsInvalid: 0, requestId: "job-r"),
                JobPublished(job: minimalJob, artifacts: [], rowsTotal: 0, rowsValid: 0, rowsInvalid: 0)),
         sample("JobFailed", JobFailed(job: job, stage: "validate", code: "c", reason: "r"),
                JobFailed(job: minimalJob, stage: "validate", code: "c", reason: "r")),
