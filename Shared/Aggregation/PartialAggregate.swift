@@ -85,9 +85,19 @@ public struct PartialAggregate: Codable, Sendable, Hashable {
         switch value {
         case .integer(let v): return Double(v)
         case .number(let v): return v.isFinite ? v : nil
-        case .string(let text): return Double(text.trimmingCharacters(in: .whitespaces))
+        case .string(let text):
+            // Most text is not a number: look at the first byte before trimming and parsing
+            // (this runs for every cell a metric reads, a million times per million rows).
+            guard let first = text.utf8.first, Self.mayStartNumber[Int(first)] else { return nil }
+            return Double(text.trimmingCharacters(in: .whitespaces))
         case .bool, .null: return nil
         }
+    }
+
+    /// The bytes a number's text may start with: digits, a sign, a point, blanks.
+    private static let mayStartNumber: [Bool] = (0..<256).map { byte in
+        (0x30...0x39).contains(byte) || [0x2B, 0x2D, 0x2E, 0x20, 0x09].contains(byte)
+            || ["i", "I", "n", "N"].map { Int(UInt8(ascii: $0)) }.contains(byte)
     }
 
     static func isTrue(_ value: CellValue) -> Bool {
@@ -95,7 +105,10 @@ public struct PartialAggregate: Codable, Sendable, Hashable {
         case .bool(let v): return v
         case .integer(let v): return v == 1
         case .number(let v): return v == 1
-        case .string(let text): return ["true", "yes", "1"].contains(text.lowercased())
+        case .string(let text):
+            // Only `true`, `yes` and `1` in any letter case: nothing longer is lower-cased.
+            guard text.utf8.count <= 4 else { return false }
+            return ["true", "yes", "1"].contains(text.lowercased())
         case .null: return false
         }
     }

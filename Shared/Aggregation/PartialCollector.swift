@@ -41,12 +41,15 @@ public struct PartialCollector: Sendable {
         let definition: MetricDefinition
         /// Per `groupBy` entry: the column's index, or the job tag's value.
         let keys: [Either]
+        /// The first plan with the same `keys`: its group key is computed once per row for both.
+        var keySource = 0
         let column: Int?
+        let function: MetricDefinition.Function?
         var groups: [[String?]: PartialAggregate] = [:]
         let problem: String?
     }
 
-    private enum Either: Sendable {
+    private enum Either: Sendable, Equatable {
         case column(Int)
         case constant(String?)
     }
@@ -70,22 +73,33 @@ public struct PartialCollector: Sendable {
             }
             let problem = missing.isEmpty ? nil
                 : "the job's output has no column \(missing.map { "'\($0)'" }.joined(separator: ", ")) (it has \(columns.joined(separator: ", ")))"
-            return Plan(definition: definition, keys: keys, column: column, problem: problem)
+            return Plan(definition: definition, keys: keys, column: column,
+                        function: definition.aggregation.fn == .rank ? definition.aggregation.rankBy : definition.aggregation.fn,
+                        problem: problem)
+        }
+        for p in plans.indices {
+            plans[p].keySource = plans.firstIndex { $0.keys == plans[p].keys } ?? p
         }
     }
 
     /// Counts one output row.
     public mutating func add(row: [CellValue]) {
+        var last: (source: Int, key: [String?])?
         for p in plans.indices where plans[p].problem == nil {
-            let key: [String?] = plans[p].keys.map { part in
-                switch part {
-                case .constant(let value): return value
-                case .column(let i): return i < row.count && !row[i].isNull ? PartialAggregate.canonical(row[i]) : nil
+            let key: [String?]
+            if let last, last.source == plans[p].keySource {
+                key = last.key
+            } else {
+                key = plans[p].keys.map { part in
+                    switch part {
+                    case .constant(let value): return value
+                    case .column(let i): return i < row.count && !row[i].isNull ? PartialAggregate.canonical(row[i]) : nil
+                    }
                 }
+                last = (plans[p].keySource, key)
             }
             let value = plans[p].column.map { $0 < row.count ? row[$0] : .null } ?? .null
-            let function = plans[p].definition.aggregation.fn == .rank
-                ? plans[p].definition.aggregation.rankBy : plans[p].definition.aggregation.fn
+            let function = plans[p].function
             plans[p].groups[key, default: PartialAggregate(for: function)].add(value)
         }
     }

@@ -33,7 +33,8 @@ struct GatewayAccessTests {
                 let values = ["job": world.alphaJob, "project": "alpha", "schedule": world.alphaSchedule, "user": "member-a",
                               "batch": world.alphaBatch,
                               "name": template.contains("/artifacts/") ? "output.csv" : "grades", "token": "tok_nope",
-                              "incident": "inc-nope", "deadLetter": "dl-nope", "redrive": "rd-nope", "knownError": "ke-nope"]
+                              "incident": "inc-nope", "deadLetter": "dl-nope", "redrive": "rd-nope", "knownError": "ke-nope",
+                              "dataset": "grades"]
                 for (name, value) in values { path = path.replacingOccurrences(of: "{\(name)}", with: value) }
                 #expect(!path.contains("{"), "no value for a parameter of \(template)")
                 result.append(Call(id: op["operationId"] as? String ?? "", method: method.uppercased(),

@@ -1,4 +1,5 @@
 import Foundation
+import Hosting
 
 /// One request's authorization, in the order that hides what a caller may not see: first
 /// whether the object's project is visible (else 404), then whether the role may do the
@@ -43,4 +44,14 @@ final class Access: @unchecked Sendable {
     var project: String? { lock.withLock { _project } }
     var targetName: String? { lock.withLock { _target } }
     var entered: Bool { lock.withLock { _entered } }
+}
+
+extension Access {
+    /// Enters the project named in the path (`{project}`) and returns it: the routes of a
+    /// project's definitions, reference tables, datasets and limits begin so.
+    func enterProject(_ context: SluiceRequestContext) throws -> String {
+        let project = try context.path("project")
+        try enter(project, "project \(project)")
+        return project
+    }
 }

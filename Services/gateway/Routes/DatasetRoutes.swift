@@ -18,7 +18,7 @@ struct DatasetRoutes {
 
     func add() {
         api.add("listDatasets") { request, context, access in
-            let project = try enter(context, access)
+            let project = try access.enterProject(context)
             let found = try await datasets.list(project: project, tags: try Self.tags(request.uri.queryParameters.getAll("tag")))
             return HTTPResponses.json(try await withLastJobs(found))
         }
@@ -111,20 +111,14 @@ struct DatasetRoutes {
         return dataset
     }
 
-    private func enter(_ context: SluiceRequestContext, _ access: Access) throws -> String {
-        let project = try context.path("project")
-        try access.enter(project, "project \(project)")
-        return project
-    }
-
     private func existingProject(_ context: SluiceRequestContext, _ access: Access) async throws -> String {
-        let project = try enter(context, access)
+        let project = try access.enterProject(context)
         guard try await jobRoutes.identity.project(project) != nil else { throw Problem.notFound("project \(project)") }
         return project
     }
 
     private func dataset(_ context: SluiceRequestContext, _ access: Access) async throws -> Dataset {
-        let project = try enter(context, access)
+        let project = try access.enterProject(context)
         let name = try context.path("dataset")
         access.target("\(project)/\(name)")
         return try await found(project, name)

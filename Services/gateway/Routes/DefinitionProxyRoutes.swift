@@ -14,12 +14,12 @@ struct DefinitionProxyRoutes {
     func add() {
         for (kind, service, path) in [("Schema", "validate", "schemas"), ("Plan", "transform", "plans")] {
             api.add("list\(kind)s") { _, context, access in
-                let project = try enter(context, access)
+                let project = try access.enterProject(context)
                 let all = try await client.json([StoredDefinition].self, service, .GET, "/\(path)")
                 return HTTPResponses.json(all.compactMap { Self.strip($0, project) })
             }
             api.add("get\(kind)") { request, context, access in
-                let project = try enter(context, access)
+                let project = try access.enterProject(context)
                 let name = try context.path("name")
                 let version = try request.query("version").map { text in
                     guard let version = Int(text), (1...Int(Int32.max)).contains(version) else {
@@ -33,7 +33,7 @@ struct DefinitionProxyRoutes {
                 return HTTPResponses.json(Self.strip(found, project) ?? found)
             }
             api.add("put\(kind)") { request, context, access in
-                let project = try enter(context, access)
+                let project = try access.enterProject(context)
                 let name = try context.path("name")
                 access.target("\(project)/\(name)")
                 let body = try await BodyReader.bytes(request, limit: 1 << 20)
@@ -45,12 +45,6 @@ struct DefinitionProxyRoutes {
                 return response
             }
         }
-    }
-
-    private func enter(_ context: SluiceRequestContext, _ access: Access) throws -> String {
-        let project = try context.path("project")
-        try access.enter(project, "project \(project)")
-        return project
     }
 
     /// The definition as its project sees it (name without the prefix), or nil if another's.

@@ -37,8 +37,7 @@ struct LimitProxyRoutes {
     private func path(_ project: String) -> String { "/limits/projects/" + JobRoutes.escape(project) }
 
     private func enter(_ context: SluiceRequestContext, _ access: Access) throws -> String {
-        let project = try context.path("project")
-        try access.enter(project, "project \(project)")
+        let project = try access.enterProject(context)
         access.target(project)
         return project
     }

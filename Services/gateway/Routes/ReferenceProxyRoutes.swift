@@ -12,12 +12,12 @@ struct ReferenceProxyRoutes {
 
     func add() {
         api.add("listReferences") { _, context, access in
-            let project = try enter(context, access)
+            let project = try access.enterProject(context)
             let all = try await client.json([StoredReference].self, "transform", .GET, "/references")
             return HTTPResponses.json(all.compactMap { Self.strip($0, project) })
         }
         api.add("getReference") { request, context, access in
-            let project = try enter(context, access)
+            let project = try access.enterProject(context)
             let name = try context.path("name")
             var query: [String] = []
             if let version = request.query("version") {
@@ -33,7 +33,7 @@ struct ReferenceProxyRoutes {
             return HTTPResponses.json(Self.strip(found, project) ?? found)
         }
         api.add("putReference") { request, context, access in
-            let project = try enter(context, access)
+            let project = try access.enterProject(context)
             let name = try context.path("name")
             access.target("\(project)/\(name)")
             let body = try await BodyReader.bytes(request, limit: 64 << 20)
@@ -44,12 +44,6 @@ struct ReferenceProxyRoutes {
             response.headers[.location] = "/api/v1/projects/\(project)/references/\(name)"
             return response
         }
-    }
-
-    private func enter(_ context: SluiceRequestContext, _ access: Access) throws -> String {
-        let project = try context.path("project")
-        try access.enter(project, "project \(project)")
-        return project
     }
 
     /// The table as its project sees it (name without the prefix), or nil if another's.
