@@ -89,6 +89,13 @@ public struct RuntimeConfig: Sendable {
         }
         prefetch = try values.int("consumer.prefetch", 200)
         concurrency = try values.int("consumer.concurrency", 8)
+        // Each delivery in hand holds a connection for its transaction; when they can take them
+        // all (rows of one busy job serialise them), the HTTP API and the loops wait behind.
+        guard concurrency >= 1, concurrency < database.maxConnections else {
+            throw SluiceError.permanent("config.pool-too-small", "consumer.concurrency (\(concurrency)) must be at least 1 "
+                + "and below db.pool (\(database.maxConnections)): each delivery in hand holds a database connection, "
+                + "and the HTTP API and background loops need one too")
+        }
         observerBatch = max(1, try values.int("consumer.batch", 32))
         lanes = try LaneWeights(parsing: values.string("consumer.lanes", LaneWeights().description))
     }

@@ -104,7 +104,9 @@ enum TestEnvironment {
             "db.user": "sluice", "db.password": "sluice", "db.schema": schema(service, prefix: prefix),
             "topology.prefix": prefix, "topology.expires.ms": "600000",
             "retry.initial.ms": "200", "retry.multiplier": "2", "retry.max.ms": "1000", "retry.attempts": "3",
-            "consumer.prefetch": "50", "db.pool": "4", "storage.local.root": objectRoot,
+            // Four connections per service (a suite runs many pipelines at once against one server),
+            // so three deliveries at a time: one connection stays for the HTTP API and the loops.
+            "consumer.prefetch": "50", "db.pool": "4", "consumer.concurrency": "3", "storage.local.root": objectRoot,
         ]
     }
 

@@ -4,7 +4,6 @@ import Foundation
 import Hosting
 import Hummingbird
 import Runtime
-import Toolkit
 
 /// The dataset catalog (docs/datasets.md): named entries per project, each a source and how to
 /// process it; admins add, edit and remove them, members run the catalog or a tag-filtered
@@ -72,7 +71,9 @@ struct DatasetRoutes {
         let selected = try await datasets.list(project: project, tags: tags, names: body.names)
         let wanted = DatasetCheck.selection(tags: tags, names: body.names)
         guard !selected.isEmpty else {
-            throw Problem(.notFound, "gateway.no-datasets", "project \(project) has no dataset \(wanted)")
+            throw Problem(.notFound, "gateway.no-datasets", tags.isEmpty && body.names == nil
+                ? "project \(project) has no dataset in its catalog yet; add one (sluice datasets add)"
+                : "project \(project) has no dataset \(wanted) (sluice datasets list shows them)")
         }
         if let names = body.names, let unknown = Set(names).subtracting(selected.map(\.entry.name)).sorted().first {
             throw Problem(.notFound, "gateway.no-datasets", "project \(project) has no dataset \(unknown) \(wanted)")

@@ -31,6 +31,20 @@ struct RuntimeConfigTests {
         #expect(throws: SluiceError.self) { try RuntimeConfig(service: "x", values: ConfigValues(["http.port": "eighty"])) }
     }
 
+    @Test("deliveries in hand stay below the pool, so the HTTP API and the loops always get a connection")
+    func concurrencyBelowPool() throws {
+        #expect(try RuntimeConfig(service: "x", values: ConfigValues([:])).concurrency == 8)
+        #expect(try RuntimeConfig(service: "x", values: ConfigValues(["db.pool": "4", "consumer.concurrency": "3"])).concurrency == 3)
+        for (pool, concurrency) in [("4", "4"), ("8", "8"), ("10", "0")] {
+            do {
+                _ = try RuntimeConfig(service: "x", values: ConfigValues(["db.pool": pool, "consumer.concurrency": concurrency]))
+                Issue.record("db.pool \(pool) with consumer.concurrency \(concurrency) was accepted")
+            } catch let error as SluiceError {
+                #expect(error.code == "config.pool-too-small" && error.message.contains("below db.pool"))
+            }
+        }
+    }
+
     @Test("malloc tuning: 32 MiB thresholds, 4 MiB for publish and the gateway, settings win over both")
     func memoryTuning() throws {
         let plain = try MemoryTuning(values: ConfigValues([:]), service: "transform")
