@@ -51,23 +51,13 @@ struct BatchesCommand: AsyncParsableCommand {
                     _ = try await api.upload(GatewayJob.self, "/jobs", options: [UInt8](try JSONSerialization.data(withJSONObject: options)),
                                              file: URL(fileURLWithPath: file).standardizedFileURL.path, headers: [:])
                 }
-                var current = try await api.send(Batch.self, "POST", "/batches/\(batch.id)/close", body: ControlRequest())
+                let current = try await api.send(Batch.self, "POST", "/batches/\(batch.id)/close", body: ControlRequest())
                 if !wait {
                     if json { try HTTPJSON.print(current) } else { print(batch.id) }
                     return
                 }
                 if !json { print(batch.id) }
-                let deadline = ContinuousClock.now + .seconds(timeout)
-                while ["open", "running"].contains(current.state), ContinuousClock.now < deadline {
-                    FileHandle.standardError.write(Data("\r\u{1B}[K\(BatchesCommand.describe(current))".utf8))
-                    try await Task.sleep(for: .milliseconds(250))
-                    current = try await api.get(BatchDetail.self, "/batches/\(batch.id)").batch
-                }
-                FileHandle.standardError.write(Data("\r\u{1B}[K\(BatchesCommand.describe(current))\n".utf8))
-                if json { try HTTPJSON.print(current) }
-                guard current.state == "completed" else {
-                    throw CLIError(code: ExitCodes.jobFailed, message: "batch \(batch.id) \(current.state): see `sluice batches show \(batch.id)`")
-                }
+                try await BatchesCommand.wait(for: current, api: api, timeout: timeout, json: json)
             }
         }
     }
@@ -163,6 +153,23 @@ struct BatchesCommand: AsyncParsableCommand {
         @Argument var id: String
         @OptionGroup var global: GlobalOptions
         func run() async throws { try await exiting { try await BatchesCommand.control(.cancel, id, global: global) } }
+    }
+
+    /// Waits for `batch` to end, its progress on one line of stderr; exits 1 (`jobFailed`)
+    /// unless it completed.
+    static func wait(for batch: Batch, api: APIClient, timeout: Int, json: Bool) async throws {
+        var current = batch
+        let deadline = ContinuousClock.now + .seconds(timeout)
+        while ["open", "running"].contains(current.state), ContinuousClock.now < deadline {
+            FileHandle.standardError.write(Data("\r\u{1B}[K\(describe(current))".utf8))
+            try await Task.sleep(for: .milliseconds(250))
+            current = try await api.get(BatchDetail.self, "/batches/\(batch.id)").batch
+        }
+        FileHandle.standardError.write(Data("\r\u{1B}[K\(describe(current))\n".utf8))
+        if json { try HTTPJSON.print(current) }
+        guard current.state == "completed" else {
+            throw CLIError(code: ExitCodes.jobFailed, message: "batch \(batch.id) \(current.state): see `sluice batches show \(batch.id)`")
+        }
     }
 
     static func describe(_ b: Batch) -> String {

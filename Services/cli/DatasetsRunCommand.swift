@@ -36,17 +36,8 @@ struct DatasetsRunCommand: AsyncParsableCommand {
                                    header: ["DATASET", "JOB", "SOURCE"]))
                 if let batch = run.batch { print("batch \(batch.id)") }
             }
-            guard wait, var current = run.batch else { return }
-            let deadline = ContinuousClock.now + .seconds(timeout)
-            while ["open", "running"].contains(current.state), ContinuousClock.now < deadline {
-                try await Task.sleep(for: .milliseconds(250))
-                current = try await api.get(BatchDetail.self, "/batches/\(current.id)").batch
-            }
-            FileHandle.standardError.write(Data("\(BatchesCommand.describe(current))\n".utf8))
-            if json { try HTTPJSON.print(current) }
-            guard current.state == "completed" else {
-                throw CLIError(code: ExitCodes.jobFailed, message: "batch \(current.id) \(current.state): see `sluice batches show \(current.id)`")
-            }
+            guard wait, let batch = run.batch else { return }
+            try await BatchesCommand.wait(for: batch, api: api, timeout: timeout, json: json)
         }
     }
 }
