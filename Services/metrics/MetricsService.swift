@@ -57,6 +57,11 @@ public enum MetricsService {
             }
             try await repo(context).apply(.published(valid: p.rowsValid, invalid: p.rowsInvalid), jobId: p.job.jobId,
                                           at: envelope.occurredAt)
+            // A publish-only job ends when its earlier job's results are published again.
+            if let request = p.requestId {
+                try await repo(context).apply(.published(valid: p.rowsValid, invalid: p.rowsInvalid), jobId: request,
+                                              at: envelope.occurredAt)
+            }
         }
         spec.handlers.on(JobFailed.self) { envelope, context in
             let p = envelope.payload

@@ -83,6 +83,7 @@ struct StageModeTests {
         #expect(try await env.eventually {
             (try? await pipeline.getJSON(Job.self, "ingest", "/jobs/\(republish)"))?.state == "republished"
         })
+        #expect(try await pipeline.waitForEnd(republish).state == "published", "the request ends when the results are out again")
         // Notified twice: when published, and again when re-published. A dry run notifies nobody.
         let dry = PipelineFeatureTests.id("dryhook")
         try await pipeline.submit(JobSubmit(jobId: dry, idempotencyKey: dry, source: .inline(content), notify: hook,
