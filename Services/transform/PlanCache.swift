@@ -17,6 +17,8 @@ final class PlanCache: Sendable {
 
     private let entries = LockedValue<[(key: String, resolved: Resolved)]>([])
     private let capacity = 64
+    /// The reference tables jobs' lookups join, parsed once per version.
+    let referenceCache = ReferenceCache()
 
     /// `project`: the job's project, whose reference tables its `lookup` steps join (a table
     /// `planning` of project `science` is stored as `science.planning`, as the gateway names it).
@@ -39,7 +41,7 @@ final class PlanCache: Sendable {
         var lookups: [String] = []
         for name in plan.lookupTables {
             let qualified = project.map { "\($0).\(name)" } ?? name
-            let (summary, table) = try await ReferenceStore(runtime: runtime).resolve(qualified, jobId: job.jobId)
+            let (summary, table) = try await ReferenceStore(runtime: runtime).resolve(qualified, jobId: job.jobId, cache: referenceCache)
             let shown = project.map { summary.reference.hasPrefix($0 + ".") ? String(summary.reference.dropFirst($0.count + 1)) : summary.reference }
                 ?? summary.reference
             tables.tables[name] = (shown, table)

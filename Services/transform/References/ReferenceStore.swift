@@ -97,8 +97,9 @@ struct ReferenceStore: Sendable {
         return nil
     }
 
-    /// `NAME` or `NAME@VERSION` for a job: the version pinned on first use.
-    func resolve(_ reference: String, jobId: String) async throws -> (Summary, ReferenceTable) {
+    /// `NAME` or `NAME@VERSION` for a job: the version pinned on first use, read through
+    /// `cache` (parsed tables by `name@version`: a catalog run's jobs share one).
+    func resolve(_ reference: String, jobId: String, cache: ReferenceCache) async throws -> (Summary, ReferenceTable) {
         let parts = reference.split(separator: "@", maxSplits: 1).map(String.init)
         let name = parts.first ?? ""
         var version = parts.count == 2 ? Int(parts[1]) : nil
@@ -114,10 +115,12 @@ struct ReferenceStore: Sendable {
                 """, logger: runtime.logger)
             for try await found in pinned.decode(Int.self) { version = found }
         }
+        if let version, let cached = cache.get("\(name)@\(version)") { return cached }
         guard let version, let found = try await get(name: name, version: version) else {
             throw SluiceError.permanent("reference.not-found",
                 "there is no stored reference table '\(reference)'; store it first (sluice references put \(name) FILE)")
         }
+        cache.put(found)
         return found
     }
 
