@@ -160,7 +160,7 @@ struct DatasetCatalogTests {
         #expect(foreign.status == 400 && String(decoding: foreign.body, as: UTF8.self).contains("gateway.foreign-dataset-key"))
         let unknown = try await pipeline.gateway("POST", "/projects/alpha/dataset-runs", token: member,
                                                  json: DatasetRunRequest(tags: ["category": "Historia"]))
-        #expect(unknown.status == 404)
+        #expect(unknown.status == 409 && String(decoding: unknown.body, as: UTF8.self).contains("gateway.no-datasets"))
 
         // Edit replaces tags with --tag, and a merge patch changes one field; remove takes it out.
         _ = try await cli(["datasets", "edit", "physics", "--tag", "category=Ciencias", "--tag", "course=fisica",

@@ -62,7 +62,8 @@ struct DatasetRoutes {
         }
     }
 
-    /// Selects the entries and runs them (404 when none match, 409 when none can run).
+    /// Selects the entries and runs them (409 when none match or none can run: the project is
+    /// there, its catalog as it is now has nothing to run).
     func run(_ body: DatasetRunRequest, project: String, actor: String) async throws -> DatasetRun {
         if let runDate = body.runDate, !DatasetCheck.isDay(runDate) {
             throw Problem.badRequest("gateway.invalid-run-date", "runDate is a day, YYYY-MM-DD, not '\(runDate)'")
@@ -71,12 +72,12 @@ struct DatasetRoutes {
         let selected = try await datasets.list(project: project, tags: tags, names: body.names)
         let wanted = DatasetCheck.selection(tags: tags, names: body.names)
         guard !selected.isEmpty else {
-            throw Problem(.notFound, "gateway.no-datasets", tags.isEmpty && body.names == nil
+            throw Problem(.conflict, "gateway.no-datasets", tags.isEmpty && body.names == nil
                 ? "project \(project) has no dataset in its catalog yet; add one (sluice datasets add)"
                 : "project \(project) has no dataset \(wanted) (sluice datasets list shows them)")
         }
         if let names = body.names, let unknown = Set(names).subtracting(selected.map(\.entry.name)).sorted().first {
-            throw Problem(.notFound, "gateway.no-datasets", "project \(project) has no dataset \(unknown) \(wanted)")
+            throw Problem(.conflict, "gateway.no-datasets", "project \(project) has no dataset \(unknown) \(wanted)")
         }
         let stages = body.stages ?? .all
         let plan = DatasetRunner.Plan(project: project, datasets: selected, stages: stages, force: body.force ?? false,
