@@ -81,6 +81,7 @@ public enum MetricsService {
         }
         let retention = try ChunkRetention.Settings(values: config.values)
         let progressDays = try config.values.int("retention.progress.days", 90)
+        let timeout = Duration.seconds(try config.values.int("metrics.compute.timeout.s", 1800))
         spec.handlers.on(CleanupRequested.self) { envelope, context in
             // A round of chunk retention now, then the records of long-finished jobs.
             let chunks = try await ChunkRetention(runtime: context.runtime, settings: retention).sweep()
@@ -89,31 +90,25 @@ public enum MetricsService {
             let metricStore = MetricStore(runtime: context.runtime)
             let expired = try await metricStore.purgeExpired()
             try await metricStore.purgeIncidents(openedBefore: Date().addingTimeInterval(-Double(progressDays) * 86_400))
+            try await ComputeQueue(runtime: context.runtime, timeout: timeout)
+                .purge(doneBefore: Date().addingTimeInterval(-Double(progressDays) * 86_400))
             context.logger.info("cleanup: chunks, progress records and expired metric values removed", metadata: [
                 "metric_values": "\(expired)",
                 "chunk_jobs": "\(chunks.count)", "progress": "\(removed)", "older_than_days": "\(progressDays)",
                 "by": "\(envelope.payload.requestedBy)"])
         }
         spec.loops.append { runtime in ChunkRetention(runtime: runtime, settings: retention).loop() }
-        let timeout = Duration.seconds(try config.values.int("metrics.compute.timeout.s", 1800))
         spec.handlers.on(IncidentOpened.self) { envelope, context in
             try await MetricStore(runtime: context.runtime).opened(envelope.payload, at: envelope.occurredAt, on: context.connection)
         }
         spec.handlers.on(MetricPartialsReady.self) { envelope, context in
             try await MetricStore(runtime: context.runtime).record(envelope.payload, on: context.connection)
         }
+        // Recorded here, computed by the queue's loop: a computation outlasts any transaction.
         spec.handlers.on(MetricsCompute.self) { envelope, context in
-            // The period of each metric that ends at (or holds the moment before) the fire.
-            let request = envelope.payload
-            let store = MetricStore(runtime: context.runtime)
-            let definitions = try await store.definitions().filter { (request.names ?? []).isEmpty || request.names!.contains($0.name) }
-            let work = definitions.map { definition in
-                (definition, [MetricPeriods.containing(request.before.addingTimeInterval(-1), definition.period,
-                                                      zone: TimeZone(identifier: definition.zone ?? "UTC") ?? .gmt)])
-            }
-            _ = await MetricComputation(runtime: context.runtime, timeout: timeout)
-                .run(work, requestedBy: request.requestedBy, cause: envelope.id)
+            try await ComputeQueue.enqueue(envelope, on: context.connection, logger: context.logger)
         }
+        spec.loops.append { runtime in ComputeQueue(runtime: runtime, timeout: timeout).loop() }
         spec.routes = { router, runtime in
             CalculatedRoutes.add(to: router, runtime: runtime, timeout: timeout)
             router.get("jobs/:id") { _, context in

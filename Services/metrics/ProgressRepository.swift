@@ -42,6 +42,7 @@ struct ProgressRepository {
         ]),
         Migration(4, "calculated metrics", MetricStore.schema),
         Migration(5, "incidents for metrics over them", MetricStore.incidentSchema),
+        Migration(6, "scheduled computations, run outside their message's transaction", ComputeQueue.schema),
     ])
 
     /// Finished jobs (published, failed, skipped or stored) whose intermediate chunks are still
