@@ -182,9 +182,9 @@ extension SchedulesCommand {
 
         static func render(_ fires: [ScheduleFire], zone: TimeZone) {
             print(Table.render(fires.map { fire in
-                [CronExpression.timestamp(fire.scheduledAt, in: zone), fire.outcome, fire.jobId ?? "", fire.state ?? "",
+                [CronExpression.timestamp(fire.scheduledAt, in: zone), fire.outcome, fire.jobId ?? fire.batchId ?? "", fire.state ?? "",
                  fire.durationSeconds.map { String(format: "%.1f s", $0) } ?? "", fire.reason ?? ""]
-            }, header: ["SCHEDULED", "OUTCOME", "JOB", "STATE", "DURATION", "REASON"]))
+            }, header: ["SCHEDULED", "OUTCOME", "RUN", "STATE", "DURATION", "REASON"]))
         }
     }
 
@@ -250,8 +250,8 @@ extension SchedulesCommand {
                                                                        overlap: oneAtATime ? .bufferAll : nil))
                 if json { return try HTTPJSON.print(backfill) }
                 print(Table.render(backfill.runs.map {
-                    [CronExpression.timestamp($0.scheduledAt, in: zone), $0.jobId ?? "(dry run)", $0.state ?? ""]
-                }, header: ["SCHEDULED", "JOB", "STATE"]))
+                    [CronExpression.timestamp($0.scheduledAt, in: zone), $0.jobId ?? $0.batchId ?? "(dry run)", $0.state ?? ""]
+                }, header: ["SCHEDULED", "RUN", "STATE"]))
             }
         }
     }

@@ -46,7 +46,8 @@ struct StatusCommand: AsyncParsableCommand {
                 }
                 if let last = scheduler.lastFire {
                     print("  last fire: \(last.schedule) at \(APIClient.time(last.scheduledAt)): \(last.outcome)"
-                          + (last.jobId.map { " (job \($0)\(last.state.map { ", \($0)" } ?? ""))" } ?? ""))
+                          + ((last.jobId.map { "job \($0)" } ?? last.batchId.map { "batch \($0)" })
+                              .map { " (\($0)\(last.state.map { ", \($0)" } ?? ""))" } ?? ""))
                 }
                 if let overdue = scheduler.overdue, !overdue.isEmpty {
                     print("  overdue (an incident is open): \(overdue.joined(separator: ", "))")

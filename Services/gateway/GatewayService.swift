@@ -63,7 +63,15 @@ public enum GatewayService {
         // gateway's own controls changed the read model when they were given.
         spec.handlers.on(JobControl.self) { envelope, context in
             let p = envelope.payload
-            guard envelope.producer != "gateway", p.action == .cancel, p.scope == .job else { return }
+            guard envelope.producer != "gateway", p.action == .cancel else { return }
+            if p.scope == .batch {
+                let batches = BatchRepository(runtime: context.runtime, connection: context.connection)
+                guard let batch = try await batches.find(p.target), batch.finishedAt == nil else { return }
+                return try await BatchRoutes.cancel(batch, actor: p.requestedBy ?? envelope.producer, note: p.note,
+                                                    runtime: context.runtime, connection: context.connection,
+                                                    emitter: context.emitter)
+            }
+            guard p.scope == .job else { return }
             _ = try await repo(context).control(p.target, .cancel, actor: p.requestedBy ?? envelope.producer, note: p.note,
                                                 at: envelope.occurredAt)
         }

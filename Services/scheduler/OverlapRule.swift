@@ -6,7 +6,7 @@ import Foundation
 enum OverlapRule: Equatable {
     /// Submit the job now.
     case run
-    /// Cancel these running jobs, then submit.
+    /// Cancel these running runs (jobs or batches), then submit.
     case cancelThenRun([String])
     /// Keep the submission; it runs when the running one ends.
     case buffer
@@ -15,10 +15,13 @@ enum OverlapRule: Equatable {
 
     /// One run that has not ended.
     struct OpenRun: Equatable {
+        /// The job id, or the batch id of a catalog run.
         let jobId: String
         let fireTime: Date
         /// `running` or `waiting`.
         let state: String
+        /// `job` or `batch` (``ScheduledRun``).
+        var kind = "job"
     }
 
     /// The decision for a fire of a schedule with `policy` while `open` have not ended.
@@ -28,7 +31,7 @@ enum OverlapRule: Equatable {
             // Nothing runs. A buffered fire waits only while something runs, so none waits.
             return .run
         }
-        let still = "job \(oldest.jobId) (the fire of \(ISO8601DateFormatter().string(from: oldest.fireTime))) is still running"
+        let still = "\(oldest.kind) \(oldest.jobId) (the fire of \(ISO8601DateFormatter().string(from: oldest.fireTime))) is still running"
         switch policy {
         case .allowAll:
             return .run
@@ -38,7 +41,7 @@ enum OverlapRule: Equatable {
             return .skip(still + "; the overlap policy is skip")
         case .bufferOne:
             if let waiting = open.first(where: { $0.state == "waiting" }) {
-                return .skip(still + " and job \(waiting.jobId) already waits for it; the overlap policy buffers one")
+                return .skip(still + " and \(waiting.kind) \(waiting.jobId) already waits for it; the overlap policy buffers one")
             }
             return .buffer
         }

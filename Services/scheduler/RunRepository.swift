@@ -4,9 +4,9 @@ import Foundation
 import PostgresNIO
 import Runtime
 
-/// The jobs the scheduler submitted (table `runs`), for overlap policies and fire history:
-/// `waiting` (buffered, its submission kept), `running`, then how it ended, as the job
-/// events the scheduler observes tell.
+/// The jobs and catalog batches the scheduler started (table `runs`, ``ScheduledRun``), for
+/// overlap policies and fire history: `waiting` (buffered, its message kept), `running`, then
+/// how it ended, as the job and batch events the scheduler observes tell.
 struct RunRepository {
     let runtime: RuntimeContext
     let connection: PostgresConnection
@@ -14,33 +14,33 @@ struct RunRepository {
     /// The runs of a schedule's own fires (or of one backfill) that have not ended.
     func open(scheduleId: String, backfillId: String? = nil) async throws -> [OverlapRule.OpenRun] {
         let rows = try await connection.query("""
-            SELECT job_id, fire_time, state FROM runs
+            SELECT job_id, fire_time, state, kind FROM runs
             WHERE schedule_id = \(scheduleId) AND backfill_id IS NOT DISTINCT FROM \(backfillId)
               AND state IN ('waiting', 'running')
             ORDER BY fire_time
             """, logger: runtime.logger)
         var result: [OverlapRule.OpenRun] = []
-        for try await (job, time, state) in rows.decode((String, Date, String).self) {
-            result.append(OverlapRule.OpenRun(jobId: job, fireTime: time, state: state))
+        for try await (job, time, state, kind) in rows.decode((String, Date, String, String).self) {
+            result.append(OverlapRule.OpenRun(jobId: job, fireTime: time, state: state, kind: kind))
         }
         return result
     }
 
-    /// Records a submitted run, or a waiting one with the submission it will send.
-    func insert(_ submission: Envelope<JobSubmit>, scheduleId: String, fireTime: Date, backfillId: String? = nil,
+    /// Records a started run, or a waiting one with the message it will send.
+    func insert(_ run: ScheduledRun, scheduleId: String, fireTime: Date, backfillId: String? = nil,
                 waiting: Bool) async throws {
-        let kept = waiting ? String(decoding: try JSONCoding.encode(submission), as: UTF8.self) : nil
+        let kept = waiting ? try run.encoded() : nil
         try await connection.query("""
-            INSERT INTO runs (job_id, schedule_id, fire_time, backfill_id, state, submission, submitted_at)
-            VALUES (\(submission.payload.jobId), \(scheduleId), \(fireTime), \(backfillId),
+            INSERT INTO runs (job_id, kind, schedule_id, fire_time, backfill_id, state, submission, submitted_at)
+            VALUES (\(run.id), \(run.kind), \(scheduleId), \(fireTime), \(backfillId),
                     \(waiting ? "waiting" : "running"), \(kept)::jsonb, \(waiting ? nil : Date()))
             ON CONFLICT (job_id) DO NOTHING
             """, logger: runtime.logger)
     }
 
-    /// Records how a run ended and, when it was the one a buffered run waited for, submits
-    /// the next (through `emitter`, in the caller's transaction). Nothing for a job the
-    /// scheduler did not submit or that ended already.
+    /// Records how a run (a job, or a catalog batch by its id) ended and, when it was the one
+    /// a buffered run waited for, starts the next (through `emitter`, in the caller's
+    /// transaction). Nothing for a run the scheduler did not start or that ended already.
     func finish(jobId: String, state: String, at time: Date, emitter: Emitter) async throws {
         var ended: (schedule: String, backfill: String?)?
         for try await (schedule, backfill) in try await connection.query("""
@@ -74,11 +74,11 @@ struct RunRepository {
             kept = submission
         }
         guard let kept else { return }
-        try emitter.emit(try JSONCoding.decode(Envelope<JobSubmit>.self, from: Array(kept.utf8)))
-        runtime.logger.info("buffered schedule run submitted", metadata: ["job": "\(next.jobId)"])
+        try ScheduledRun.decode(kind: next.kind, kept).emit(to: emitter)
+        runtime.logger.info("buffered schedule run started", metadata: ["run": "\(next.jobId)", "kind": "\(next.kind)"])
     }
 
-    /// Marks running jobs cancelled by the `cancelRunning` policy.
+    /// Marks running runs cancelled by the `cancelRunning` policy.
     func cancelled(_ jobIds: [String], at time: Date) async throws {
         try await connection.query("""
             UPDATE runs SET state = 'cancelled', finished_at = \(time) WHERE job_id = ANY(\(jobIds)) AND state = 'running'

@@ -4,8 +4,9 @@ import Foundation
 import PostgresNIO
 import Runtime
 
-/// Runs a schedule for every fire time of a range: one job each, with ids of its own (so a
-/// day already run runs again) and the fire time in its parameters, submitted through the
+/// Runs a schedule for every fire time of a range: one job (or, for a `datasets` schedule, one
+/// catalog batch) each, with ids of its own (so a day already run runs again) and the fire
+/// time in its parameters (a catalog batch's jobs run for its day), submitted through the
 /// outbox (all at once, or one after another under `bufferAll`) and recorded (`backfills`,
 /// `backfill_runs`, `runs`). Fires and the schedule's next fire time are untouched.
 struct ScheduleBackfill {
@@ -39,6 +40,11 @@ struct ScheduleBackfill {
 
     func run(_ schedule: Schedule, _ request: BackfillRequest, actor: String?) async throws -> Backfill {
         let times = try Self.fireTimes(schedule, from: request.from, to: request.to)
+        guard [nil, .submit, .datasets].contains(schedule.action?.kind) else {
+            throw SluiceError.permanent("scheduler.invalid-action", "schedule \(schedule.name) sends "
+                                        + "\(schedule.action?.kind.rawValue ?? "") messages: a backfill is for schedules that "
+                                        + "submit a job or run the dataset catalog")
+        }
         if request.dryRun == true {
             return Backfill(id: nil, scheduleId: schedule.id, from: request.from, to: request.to, dryRun: true,
                             runs: times.map { Backfill.Run(scheduledAt: $0, jobId: nil) })
@@ -53,15 +59,17 @@ struct ScheduleBackfill {
             let ledger = RunRepository(runtime: runtime, connection: connection)
             var runs: [Backfill.Run] = []
             for time in times {
-                let submission = try SchedulerLoop.submission(for: schedule, at: time, suffix: "-\(id)")
+                guard let run = try ScheduledRun.of(schedule, at: time, suffix: "-\(id)") else { continue }
                 try await connection.query("""
-                    INSERT INTO backfill_runs (backfill_id, fire_time, job_id) VALUES (\(id), \(time), \(submission.payload.jobId))
+                    INSERT INTO backfill_runs (backfill_id, fire_time, job_id) VALUES (\(id), \(time), \(run.id))
                     """, logger: runtime.logger)
                 // One after another: the first runs, each of the others when the one before it ends.
                 let waits = overlap == .bufferAll && !runs.isEmpty
-                try await ledger.insert(submission, scheduleId: schedule.id, fireTime: time, backfillId: id, waiting: waits)
-                if !waits { try emitter.emit(submission) }
-                runs.append(Backfill.Run(scheduledAt: time, jobId: submission.payload.jobId, state: waits ? "waiting" : "running"))
+                try await ledger.insert(run, scheduleId: schedule.id, fireTime: time, backfillId: id, waiting: waits)
+                if !waits { try run.emit(to: emitter) }
+                let batch = run.kind == "batch"
+                runs.append(Backfill.Run(scheduledAt: time, jobId: batch ? nil : run.id, batchId: batch ? run.id : nil,
+                                         state: waits ? "waiting" : "running"))
             }
             return runs
         }

@@ -106,6 +106,10 @@ struct ScheduleRepository {
             "ALTER TABLE schedules ADD COLUMN action jsonb, ADD COLUMN project text, ALTER COLUMN job DROP NOT NULL",
             "UPDATE schedules SET project = job->>'project'",
         ]),
+        // A `datasets` schedule's fires are followed too: `job_id` then holds the batch id.
+        Migration(8, "runs of catalog batches", [
+            "ALTER TABLE runs ADD COLUMN kind text NOT NULL DEFAULT 'job'",
+        ]),
     ])
 
     private static let columns = """
@@ -228,18 +232,19 @@ struct ScheduleRepository {
         return false
     }
 
-    /// The latest `limit` fire times and what became of them and their jobs, newest first.
+    /// The latest `limit` fire times and what became of them and their jobs or batches, newest first.
     func fires(scheduleId: String, limit: Int) async throws -> [ScheduleFire] {
         let rows = try await runtime.database.query("""
-            SELECT f.fire_time, f.fired_at, f.outcome, f.reason, f.job_id, r.state, r.submitted_at, r.finished_at
+            SELECT f.fire_time, f.fired_at, f.outcome, f.reason, f.job_id, r.state, r.submitted_at, r.finished_at, r.kind
             FROM fires f LEFT JOIN runs r ON r.job_id = f.job_id
             WHERE f.schedule_id = \(scheduleId)
             ORDER BY f.fire_time DESC LIMIT \(limit)
             """, logger: runtime.logger)
         var result: [ScheduleFire] = []
-        for try await r in rows.decode((Date, Date, String, String?, String?, String?, Date?, Date?).self) {
-            result.append(ScheduleFire(scheduledAt: r.0, recordedAt: r.1, outcome: r.2, reason: r.3, jobId: r.4,
-                                       state: r.5, submittedAt: r.6, finishedAt: r.7))
+        for try await r in rows.decode((Date, Date, String, String?, String?, String?, Date?, Date?, String?).self) {
+            let batch = r.8 == "batch"
+            result.append(ScheduleFire(scheduledAt: r.0, recordedAt: r.1, outcome: r.2, reason: r.3, jobId: batch ? nil : r.4,
+                                       batchId: batch ? r.4 : nil, state: r.5, submittedAt: r.6, finishedAt: r.7))
         }
         return result
     }

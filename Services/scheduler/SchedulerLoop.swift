@@ -8,6 +8,8 @@ import ServiceLifecycle
 /// never take the same row), records each due fire time with its outcome under a primary key
 /// (a fire time is used once even across restarts), and emits `job.submit` through the outbox
 /// in the same transaction. The message id and job id derive from schedule and fire time.
+/// Jobs and catalog batches are followed to their end (``ScheduledRun``, table `runs`) for
+/// the overlap policies and the history.
 struct SchedulerLoop {
     let runtime: RuntimeContext
     let tick: Duration
@@ -44,7 +46,8 @@ struct SchedulerLoop {
         try? await state.remove(replica)
     }
 
-    /// Fires every schedule due at `now`; returns how many jobs were submitted. Every due
+    /// Fires every schedule due at `now`; returns how many runs (jobs, catalog batches) were
+    /// started and actions sent. Every due
     /// time of a schedule (all of them, after downtime) is recorded with its outcome
     /// (``CatchUpPlan``), at most `maxDuePerTick` per schedule and tick.
     func fireDue(now: Date) async throws -> Int {
@@ -71,10 +74,10 @@ struct SchedulerLoop {
                 var notRun: [String: Int] = [:]
                 for decision in plan.decisions {
                     var outcome = decision.outcome, reason = decision.reason
-                    var submission: Envelope<JobSubmit>?
+                    var run: ScheduledRun?
                     var rule = OverlapRule.run
-                    if outcome == "fired", let action = schedule.action {
-                        // Not a job: sent as it is, no run to overlap with; once per fire time.
+                    if outcome == "fired", let action = schedule.action, action.kind != .datasets {
+                        // Not followed: sent as it is, no run to overlap with; once per fire time.
                         let sent = try Self.actionLine(action, of: schedule, at: decision.time)
                         if try await repository.recordFire(scheduleId: schedule.id, at: decision.time, outcome: outcome,
                                                            reason: sent, on: connection) {
@@ -84,31 +87,36 @@ struct SchedulerLoop {
                         continue
                     }
                     if outcome == "fired" {
-                        submission = try Self.submission(for: schedule, at: decision.time)
+                        run = try ScheduledRun.of(schedule, at: decision.time)
                         rule = OverlapRule.decide(schedule.overlap, open: open)
                         switch rule {
-                        case .skip(let why): outcome = "skipped"; reason = why; submission = nil
-                        case .buffer: outcome = "buffered"; reason = "waits for the running job (the overlap policy buffers one)"
+                        case .skip(let why): outcome = "skipped"; reason = why; run = nil
+                        case .buffer:
+                            outcome = "buffered"
+                            reason = "waits for the running \(run?.kind ?? "job") (the overlap policy buffers one)"
                         case .run, .cancelThenRun: break
                         }
                     }
                     guard try await repository.recordFire(scheduleId: schedule.id, at: decision.time, outcome: outcome,
-                                                          reason: reason, jobId: submission?.payload.jobId,
-                                                          on: connection) else { continue }
-                    guard let submission, let jobId = submission.payload.jobId else {
+                                                          reason: reason, jobId: run?.id, on: connection) else { continue }
+                    guard let run else {
                         notRun[outcome, default: 0] += 1
                         continue
                     }
                     if case .cancelThenRun(let running) = rule {
-                        for victim in running { try emitter.emit(Self.cancel(victim, by: schedule, firing: decision.time)) }
+                        for victim in open where running.contains(victim.jobId) {
+                            try emitter.emit(ScheduledRun.cancel(victim.jobId, kind: victim.kind, by: schedule,
+                                                                 firing: decision.time))
+                        }
                         try await runs.cancelled(running, at: now)
                         open.removeAll { running.contains($0.jobId) }
                     }
                     let waits = rule == .buffer
-                    try await runs.insert(submission, scheduleId: schedule.id, fireTime: decision.time, waiting: waits)
-                    open.append(OverlapRule.OpenRun(jobId: jobId, fireTime: decision.time, state: waits ? "waiting" : "running"))
+                    try await runs.insert(run, scheduleId: schedule.id, fireTime: decision.time, waiting: waits)
+                    open.append(OverlapRule.OpenRun(jobId: run.id, fireTime: decision.time, state: waits ? "waiting" : "running",
+                                                    kind: run.kind))
                     if !waits {
-                        try emitter.emit(submission)
+                        try run.emit(to: emitter)
                         fired += 1
                     }
                 }
@@ -124,17 +132,6 @@ struct SchedulerLoop {
             }
             return fired
         }
-    }
-
-    /// The `job.control` that cancels a running job of `schedule` for its fire at `fireTime`
-    /// (the `cancelRunning` overlap policy).
-    static func cancel(_ jobId: String, by schedule: Schedule, firing fireTime: Date) -> Envelope<JobControl> {
-        let stamp = Int64(fireTime.timeIntervalSince1970)
-        let note = "schedule \(schedule.name) fired at \(ISO8601DateFormatter().string(from: fireTime)); "
-            + "its overlap policy cancels the running job"
-        return Envelope(id: "schedule/\(schedule.id)/\(stamp)/cancel/\(jobId)", jobId: jobId, correlationId: jobId,
-                        causationId: nil, producer: "scheduler", project: schedule.project,
-                        payload: JobControl(action: .cancel, scope: .job, target: jobId, requestedBy: "scheduler", note: note))
     }
 
     /// Due times handled per schedule in one tick; a longer backlog goes on at the next.

@@ -5,8 +5,8 @@ import Hummingbird
 import Logging
 import Runtime
 
-/// The scheduler: stores cron schedules and publishes each schedule's `job.submit` exactly
-/// once per fire time, however many replicas run.
+/// The scheduler: stores cron schedules and publishes each schedule's `job.submit` (or its
+/// action's message) exactly once per fire time, however many replicas run.
 public enum SchedulerService {
     /// The service as the rest of Sluice sees it (catalog, `sluice serve`, tests).
     public static let descriptor = ServiceDescriptor(
@@ -22,7 +22,7 @@ public enum SchedulerService {
         let replica = SchedulerReplica()
         var spec = ServiceSpec()
         spec.migrations = ScheduleRepository.migrations
-        // How the jobs it submitted end: their fire history and the overlap policies need it.
+        // How the jobs and catalog batches it started end: the fire history and the overlap policies need it.
         spec.handlers.observesOnly = true
         spec.handlers.observesEverything = false
         spec.handlers.on(JobPublished.self) { envelope, context in
@@ -43,6 +43,11 @@ public enum SchedulerService {
             guard job.effectiveOptions.effectiveStages == .ingestOnly else { return }
             try await ended(job.jobId, "stored", envelope.occurredAt, context)
         }
+        // A `datasets` schedule's catalog batch: `empty` when no dataset was selected or could run.
+        spec.handlers.on(BatchFinished.self) { envelope, context in
+            let batch = envelope.payload
+            try await ended(batch.batchId, batch.jobs == 0 ? "empty" : batch.state, envelope.occurredAt, context)
+        }
         spec.handlers.on(JobControl.self) { envelope, context in
             let control = envelope.payload
             guard control.action == .cancel, control.scope == .job else { return }
@@ -59,9 +64,10 @@ public enum SchedulerService {
         return spec
     }
 
-    /// A job ended: only the scheduler's own (`sched-…`) are looked up.
+    /// A job or batch ended: only ids the scheduler may have started (its jobs `sched-…`, the
+    /// catalog batches `bat-…`) are looked up.
     private static func ended(_ jobId: String, _ state: String, _ at: Date, _ context: HandlerContext) async throws {
-        guard jobId.hasPrefix("sched-") else { return }
+        guard jobId.hasPrefix("sched-") || jobId.hasPrefix("bat-") else { return }
         try await RunRepository(runtime: context.runtime, connection: context.connection)
             .finish(jobId: jobId, state: state, at: at, emitter: context.emitter)
     }

@@ -53,12 +53,14 @@ struct SchedulerStateRepository {
             next = row
         }
         var last: SchedulerHealth.LastFire?
-        for try await (name, time, outcome, job, state) in try await runtime.database.query("""
-            SELECT s.name, f.fire_time, f.outcome, f.job_id, r.state
+        for try await (name, time, outcome, run, state, kind) in try await runtime.database.query("""
+            SELECT s.name, f.fire_time, f.outcome, f.job_id, r.state, r.kind
             FROM fires f JOIN schedules s ON s.id = f.schedule_id LEFT JOIN runs r ON r.job_id = f.job_id
             ORDER BY f.fired_at DESC, f.fire_time DESC LIMIT 1
-            """, logger: runtime.logger).decode((String, Date, String, String?, String?).self) {
-            last = SchedulerHealth.LastFire(schedule: name, scheduledAt: time, outcome: outcome, jobId: job, state: state)
+            """, logger: runtime.logger).decode((String, Date, String, String?, String?, String?).self) {
+            let batch = kind == "batch"
+            last = SchedulerHealth.LastFire(schedule: name, scheduledAt: time, outcome: outcome, jobId: batch ? nil : run,
+                                            batchId: batch ? run : nil, state: state)
         }
         var overdue: [String] = []
         for try await name in try await runtime.database.query("""

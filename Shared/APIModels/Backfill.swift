@@ -29,11 +29,14 @@ public struct Backfill: Codable, Sendable {
         public var scheduledAt: Date
         /// Its job (absent in a dry run).
         public var jobId: String?
+        /// Its catalog batch instead, for a `datasets` schedule (absent in a dry run).
+        public var batchId: String?
         /// `running` (submitted) or `waiting` (its turn comes when the one before it ends).
         public var state: String?
 
         /// A run.
-        public init(scheduledAt: Date, jobId: String?, state: String? = nil) {
+        public init(scheduledAt: Date, jobId: String?, batchId: String? = nil, state: String? = nil) {
+            self.batchId = batchId
             self.state = state
             self.scheduledAt = scheduledAt
             self.jobId = jobId

@@ -15,12 +15,15 @@ public struct ScheduleFire: Codable, Sendable, Hashable {
     public var reason: String?
     /// The job submitted, for `fired` and `buffered`.
     public var jobId: String?
-    /// Where its job is: `waiting` (buffered), `running`, or how it ended (`published`,
-    /// `failed`, `skipped`, `stored`, `cancelled`, `stalled`).
+    /// The catalog batch started instead, for a `datasets` schedule's `fired` and `buffered`.
+    public var batchId: String?
+    /// Where its job or batch is: `waiting` (buffered), `running`, or how it ended: a job's
+    /// `published`, `failed`, `skipped`, `stored`, `cancelled` or `stalled`; a batch's
+    /// `completed`, `failed`, `cancelled` or `empty` (no dataset was selected or could run).
     public var state: String?
-    /// When its job was submitted (a buffered one later than its fire).
+    /// When its job or batch was started (a buffered one later than its fire).
     public var submittedAt: Date?
-    /// When its job ended.
+    /// When its job or batch ended.
     public var finishedAt: Date?
     /// Seconds from submission to the end.
     public var durationSeconds: Double? {
@@ -29,7 +32,7 @@ public struct ScheduleFire: Codable, Sendable, Hashable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case scheduledAt, recordedAt, outcome, reason, jobId, state, submittedAt, finishedAt, durationSeconds
+        case scheduledAt, recordedAt, outcome, reason, jobId, batchId, state, submittedAt, finishedAt, durationSeconds
     }
 
     /// Decodes a fire record (the duration is derived).
@@ -40,6 +43,7 @@ public struct ScheduleFire: Codable, Sendable, Hashable {
         outcome = try c.decode(String.self, forKey: .outcome)
         reason = try c.decodeIfPresent(String.self, forKey: .reason)
         jobId = try c.decodeIfPresent(String.self, forKey: .jobId)
+        batchId = try c.decodeIfPresent(String.self, forKey: .batchId)
         state = try c.decodeIfPresent(String.self, forKey: .state)
         submittedAt = try c.decodeIfPresent(Date.self, forKey: .submittedAt)
         finishedAt = try c.decodeIfPresent(Date.self, forKey: .finishedAt)
@@ -53,6 +57,7 @@ public struct ScheduleFire: Codable, Sendable, Hashable {
         try c.encode(outcome, forKey: .outcome)
         try c.encodeIfPresent(reason, forKey: .reason)
         try c.encodeIfPresent(jobId, forKey: .jobId)
+        try c.encodeIfPresent(batchId, forKey: .batchId)
         try c.encodeIfPresent(state, forKey: .state)
         try c.encodeIfPresent(submittedAt, forKey: .submittedAt)
         try c.encodeIfPresent(finishedAt, forKey: .finishedAt)
@@ -61,7 +66,8 @@ public struct ScheduleFire: Codable, Sendable, Hashable {
 
     /// A fire record.
     public init(scheduledAt: Date, recordedAt: Date, outcome: String, reason: String?, jobId: String?,
-                state: String? = nil, submittedAt: Date? = nil, finishedAt: Date? = nil) {
+                batchId: String? = nil, state: String? = nil, submittedAt: Date? = nil, finishedAt: Date? = nil) {
+        self.batchId = batchId
         self.state = state
         self.submittedAt = submittedAt
         self.finishedAt = finishedAt

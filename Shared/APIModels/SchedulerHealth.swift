@@ -28,12 +28,17 @@ public struct SchedulerHealth: Codable, Sendable, Hashable {
         public var scheduledAt: Date
         /// `fired`, `buffered`, `skipped`, `coalesced` or `missed`.
         public var outcome: String
+        /// Its job (a `submit` schedule's).
         public var jobId: String?
-        /// Its job's state (`running`, `published`, `failed`, …).
+        /// Its catalog batch (a `datasets` schedule's).
+        public var batchId: String?
+        /// Its job's or batch's state (`running`, `published`, `completed`, `failed`, …).
         public var state: String?
 
         /// A fire.
-        public init(schedule: String, scheduledAt: Date, outcome: String, jobId: String?, state: String?) {
+        public init(schedule: String, scheduledAt: Date, outcome: String, jobId: String?, batchId: String? = nil,
+                    state: String?) {
+            self.batchId = batchId
             self.schedule = schedule
             self.scheduledAt = scheduledAt
             self.outcome = outcome

@@ -20,6 +20,8 @@ public enum JobControlHandler {
     static func apply(_ control: JobControl, _ context: HandlerContext) async throws {
         // A project is cancelled job by job (the gateway sends one control per active job).
         if control.scope == .project, control.action == .cancel { return }
+        // A batch is the gateway's: it sends a `job` control for each of its jobs.
+        if control.scope == .batch { return }
         let state = switch control.action {
         case .pause: "paused"
         case .resume: "running"

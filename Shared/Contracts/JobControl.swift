@@ -33,6 +33,11 @@ public struct JobControl: MessagePayload, Hashable {
         /// Every job of a project, including those submitted while it is paused (`target` is
         /// the project). Cancelling a project is sent as one `job` control per active job.
         case project
+        /// Every job of a batch (`target` is the batch id); cancel only. The gateway, which
+        /// holds batches, applies it as an operator's batch cancel: one `job` control per job
+        /// that has not ended. Stage services ignore it. A schedule's `cancelRunning` overlap
+        /// policy sends it for a running catalog batch.
+        case batch
     }
 
     /// What to do.

@@ -36,6 +36,10 @@ public struct RerunRequested: MessagePayload, Hashable {
     /// With `catalog`: the day the jobs run for (`YYYY-MM-DD`, their `options.runDate`).
     public var runDate: String?
 
+    /// The id of the batch a `catalog` request with message id `messageId` runs as: the
+    /// gateway names the batch by it, and a `datasets` schedule follows that batch to its end.
+    public static func batchId(ofRequest messageId: String) -> String { "bat-" + MessageID.hash(messageId, "batch") }
+
     /// Creates the payload.
     public init(project: String?, tags: [String: String], stages: JobOptions.Stages?, requestedBy: String,
                 catalog: Bool? = nil, runDate: String? = nil) {

@@ -191,6 +191,53 @@ struct DatasetCatalogTests {
             return scheduled.map { $0.state == "completed" } ?? false
         }
         #expect(ran && scheduled?.jobs == 1, "\(String(describing: scheduled))")
+
+        // A backfill of two past days: a batch each, its job running for that day (the physics
+        // midterm is due on 15 October: not yet on the 14th, due on the 15th).
+        let backfilled = try await cli(["schedules", "backfill", "catalog-\(pipeline.prefix)", "--from", "2026-10-14T00:00",
+                                        "--to", "2026-10-16T00:00"], memberCLI)
+        #expect(backfilled.components(separatedBy: "bat-").count == 3, "\(backfilled)")
+        var byDay: [Batch] = []
+        let both = try await TestEnvironment.eventually(timeout: .seconds(90)) {
+            let batches = try? await pipeline.gatewayJSON([Batch].self, "GET", "/batches?project=alpha&limit=100", token: member)
+            byDay = batches?.filter { $0.submitter == "schedule:catalog-\(pipeline.prefix)" && $0.id != scheduled?.id } ?? []
+            return byDay.count == 2 && byDay.allSatisfy { $0.state == "completed" }
+        }
+        #expect(both && byDay.allSatisfy { $0.jobs == 1 }, "\(byDay)")
+        var midterms: Set<String> = []
+        for batch in byDay {
+            let detail = try await pipeline.gatewayJSON(BatchDetail.self, "GET", "/batches/\(batch.id)", token: member)
+            for job in detail.jobs {
+                midterms.formUnion(try await output(job.id).split(separator: "\n").filter { $0.hasPrefix("ana,") }.map(String.init))
+            }
+        }
+        #expect(midterms == ["ana,physics,Midterm,8,2026-10-15,0", "ana,physics,Midterm,8,2026-10-15,1"], "\(midterms)")
+
+        // A selection that matches nothing still makes its batch, empty and finished, so the
+        // schedule that sent it sees its end.
+        _ = try await cli(["schedules", "add", "nothing-\(pipeline.prefix)", "--cron", "0 3 * * *", "--project", "alpha",
+                           "--action", "datasets", "--tag", "category=Nada"], adminCLI)
+        _ = try await cli(["schedules", "run", "nothing-\(pipeline.prefix)"], memberCLI)
+        var empty: Batch?
+        _ = try await TestEnvironment.eventually(timeout: .seconds(60)) {
+            let batches = try? await pipeline.gatewayJSON([Batch].self, "GET", "/batches?project=alpha&limit=100", token: member)
+            empty = batches?.first { $0.submitter == "schedule:nothing-\(pipeline.prefix)" }
+            return empty?.finishedAt != nil
+        }
+        #expect(empty?.jobs == 0 && empty?.state == "completed", "\(String(describing: empty))")
+
+        // The scheduler's cancelRunning policy cancels a batch with a batch-scope control: the
+        // gateway closes and cancels it as an operator's cancel would.
+        let open = try await pipeline.gatewayJSON(Batch.self, "POST", "/batches", token: member,
+                                                  json: NewBatch(name: "held open", project: "alpha"))
+        try await pipeline.publish(Envelope(id: "schedule/x/1/cancel/\(open.id)", jobId: nil, correlationId: "batch/\(open.id)",
+                                            causationId: nil, producer: "scheduler", project: "alpha",
+                                            payload: JobControl(action: .cancel, scope: .batch, target: open.id,
+                                                                requestedBy: "scheduler", note: "overlap")))
+        let stopped = try await TestEnvironment.eventually(timeout: .seconds(60)) {
+            (try? await pipeline.gatewayJSON(BatchDetail.self, "GET", "/batches/\(open.id)", token: member))?.batch.state == "cancelled"
+        }
+        #expect(stopped, "a batch-scope cancel from the scheduler cancels the batch")
         await world.stop()
     }
 }

@@ -102,6 +102,12 @@ final class TestPipeline: @unchecked Sendable {
         try await publisher.publish(messages)
     }
 
+    /// Publishes one message (confirmed), as another service would.
+    func publish<P: MessagePayload>(_ envelope: Envelope<P>) async throws {
+        let topology = SluiceTopology(prefix: prefix, subscriptions: ServiceCatalog.subscriptions)
+        try await publisher.publish([try OutgoingMessage.event(envelope, topology: topology)])
+    }
+
     /// The job's progress from the metrics service.
     func progress(_ jobId: String) async throws -> JobProgress? {
         let result = try await Outbound.get(url: url("metrics", "/jobs/\(jobId)"), timeout: .seconds(30))

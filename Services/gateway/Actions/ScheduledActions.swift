@@ -62,28 +62,35 @@ struct ScheduledActions {
     }
 
     /// A `datasets` schedule's run of the catalog: ids from the message, so a redelivery runs
-    /// nothing twice; a selection that matches nothing, or cannot run, is logged, not retried.
+    /// nothing twice. A selection that matches nothing, or of which nothing can run, is logged
+    /// and still makes its batch, empty and finished at once: the schedule that sent it
+    /// follows the batch to its end (its overlap policy waits for it), and must see one.
     private func runCatalog(_ envelope: Envelope<RerunRequested>, project: String, _ context: HandlerContext) async throws {
         let request = envelope.payload
         let selected = try await DatasetRepository(runtime: context.runtime, connection: context.connection)
             .list(project: project, tags: request.tags)
         let stages = request.stages ?? .all
         let wanted = DatasetCheck.selection(tags: request.tags, names: nil)
-        guard !selected.isEmpty else {
-            context.logger.warning("catalog run: no dataset matches", metadata: [
-                "project": "\(project)", "selection": "\(wanted)", "by": "\(request.requestedBy)"])
-            return
-        }
         let messageId = envelope.id
         let plan = DatasetRunner.Plan(project: project, datasets: selected, stages: stages, force: false, runDate: request.runDate,
                                       batchName: "\(request.requestedBy): datasets \(wanted), \(stages.rawValue)",
-                                      actor: request.requestedBy, batchId: "bat-" + MessageID.hash(messageId, "batch"),
+                                      actor: request.requestedBy, batchId: RerunRequested.batchId(ofRequest: messageId),
                                       jobId: { "cat-" + MessageID.hash(messageId, $0.key) }, causationId: messageId)
         let run = try await DatasetRunner(runtime: context.runtime).run(plan, connection: context.connection,
                                                                         emitter: context.emitter)
-        context.logger.info("catalog run", metadata: [
-            "project": "\(project)", "batch": "\(run.batch?.id ?? "-")", "jobs": "\(run.jobs.count)",
-            "not_run": "\(run.notRun.map { "\($0.dataset): \($0.reason)" })", "by": "\(request.requestedBy)"])
+        let notRun = run.notRun.map { "\($0.dataset): \($0.reason)" }
+        guard run.batch == nil else {
+            return context.logger.info("catalog run", metadata: [
+                "project": "\(project)", "batch": "\(plan.batchId)", "jobs": "\(run.jobs.count)", "not_run": "\(notRun)",
+                "by": "\(request.requestedBy)"])
+        }
+        context.logger.warning(selected.isEmpty ? "catalog run: no dataset matches" : "catalog run: no dataset can run", metadata: [
+            "project": "\(project)", "selection": "\(wanted)", "not_run": "\(notRun)", "by": "\(request.requestedBy)"])
+        let batches = BatchRepository(runtime: context.runtime, connection: context.connection)
+        guard try await batches.find(plan.batchId) == nil else { return }
+        try await batches.create(id: plan.batchId, project: project, name: plan.batchName, submitter: plan.actor, notify: nil,
+                                 open: false, at: Date())
+        try await batches.settle(plan.batchId, at: Date(), emitter: context.emitter)
     }
 
     /// Jobs, incidents and queues for the period, written for notify to send.

@@ -3,6 +3,7 @@ import Contracts
 import Foundation
 import Hosting
 import Hummingbird
+import PostgresNIO
 import Runtime
 
 /// Batches (docs/job-control.md#batches): many jobs grouped, their aggregate progress,
@@ -79,26 +80,40 @@ struct BatchRoutes {
                 let body = try await JobControlRoutes.body(request)
                 let caller = try access.user
                 let runtime = self.runtime
-                let ids = try await batches.jobIds(batch.id)
                 try await runtime.transaction { connection, emitter in
-                    let jobs = JobRepository(runtime: runtime, connection: connection, emitter: emitter)
                     if action == .cancel {
-                        // A cancelled batch takes no more jobs and finishes once its jobs have ended.
-                        let batches = BatchRepository(runtime: runtime, connection: connection)
-                        try await batches.markCancelled(batch.id, at: Date())
-                        try await batches.closeOnly(batch.id, at: Date())
+                        return try await Self.cancel(batch, actor: caller.userName, note: body.note, runtime: runtime,
+                                                     connection: connection, emitter: emitter)
                     }
+                    let ids = try await BatchRepository(runtime: runtime, connection: connection).jobIds(batch.id)
+                    let jobs = JobRepository(runtime: runtime, connection: connection, emitter: emitter)
                     _ = try await JobControlRoutes.controlJobs(ids, action, project: batch.project, actor: caller.userName,
                                                                note: body.note, sendingJobControls: true, jobs: jobs,
                                                                emitter: emitter)
-                    if action == .cancel {
-                        try await BatchRepository(runtime: runtime, connection: connection).settle(batch.id, at: Date(),
-                                                                                                   emitter: emitter)
-                    }
                 }
                 return HTTPResponses.json(try await batches.find(batch.id) ?? batch)
             }
         }
+    }
+
+    /// Cancels a batch in `connection`'s transaction: it takes no more jobs, each of its jobs
+    /// that has not ended is cancelled (a `job.control` each), and it finishes once they have.
+    /// An operator's cancel and a schedule's (a `batch`-scope `job.control`) both come here.
+    static func cancel(_ batch: Batch, actor: String, note: String?, runtime: RuntimeContext,
+                       connection: PostgresConnection, emitter: Emitter) async throws {
+        let batches = BatchRepository(runtime: runtime, connection: connection)
+        // The jobs' rows before the batch's, the order a job's end takes them in (its row, then
+        // its batch's to settle it), so the two rarely deadlock; when they do, PostgreSQL picks
+        // one and it runs again (`RuntimeContext.transaction`, or the handler's retry). Marked
+        // before any job is cancelled, so a job whose cancel ends it settles it as cancelled.
+        try await batches.lockJobs(batch.id)
+        try await batches.markCancelled(batch.id, at: Date())
+        try await batches.closeOnly(batch.id, at: Date())
+        let jobs = JobRepository(runtime: runtime, connection: connection, emitter: emitter)
+        _ = try await JobControlRoutes.controlJobs(try await batches.jobIds(batch.id), .cancel, project: batch.project,
+                                                   actor: actor, note: note, sendingJobControls: true, jobs: jobs,
+                                                   emitter: emitter)
+        try await batches.settle(batch.id, at: Date(), emitter: emitter)
     }
 
     private func close(_ id: String) async throws {

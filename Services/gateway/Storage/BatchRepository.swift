@@ -105,6 +105,11 @@ struct BatchRepository {
         return false
     }
 
+    /// Locks the rows of the batch's jobs, in one order (in the caller's transaction).
+    func lockJobs(_ id: String) async throws {
+        for try await _ in try await run("SELECT job_id FROM jobs WHERE batch_id = \(id) ORDER BY job_id FOR UPDATE") {}
+    }
+
     func markCancelled(_ id: String, at: Date) async throws {
         try await run("UPDATE batches SET cancelled_at = coalesce(cancelled_at, \(at)) WHERE id = \(id)")
     }

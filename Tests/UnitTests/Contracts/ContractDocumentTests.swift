@@ -67,6 +67,9 @@ struct ContractDocumentTests {
             #expect(allowed.contains(jsonType(of: value)) || (allowed.contains("number") && jsonType(of: value) == "integer"),
                     "\(path): the Swift type encodes \(jsonType(of: value)), the schema says \(allowed)")
         }
+        if let allowed = schema["enum"] as? [String], let text = value as? String {
+            #expect(allowed.contains(text), "\(path): '\(text)' is not among the schema's values \(allowed)")
+        }
         if let object = value as? [String: Any], let properties = schema["properties"] as? [String: Any] {
             let keys = Set(object.keys)
             switch mode {
@@ -188,7 +191,7 @@ enum ContractSamples {
         sample("MailRequested", MailRequested(to: ["a@b.c"], template: "verification-code", variables: ["code": "1"], subject: "u"),
                MailRequested(to: [], template: "t", variables: [:], subject: "u")),
         sample("JobControl", JobControl(action: .pause, scope: .job, target: "j", requestedBy: "ann", note: "n", sequence: 7),
-               JobControl(action: .cancel, scope: .project, target: "p")),
+               JobControl(action: .cancel, scope: .batch, target: "bat-1")),
         sample("JobStatusChanged", JobStatusChanged(jobId: "j", state: .retried, service: "validate", reason: "r",
                                                     notBefore: Date(timeIntervalSince1970: 1_800_000_000), attempt: 2,
                                                     kind: "items_failed"),
