@@ -65,11 +65,7 @@ public enum GatewayService {
             let p = envelope.payload
             guard envelope.producer != "gateway", p.action == .cancel else { return }
             if p.scope == .batch {
-                let batches = BatchRepository(runtime: context.runtime, connection: context.connection)
-                guard let batch = try await batches.find(p.target), batch.finishedAt == nil else { return }
-                return try await BatchRoutes.cancel(batch, actor: p.requestedBy ?? envelope.producer, note: p.note,
-                                                    runtime: context.runtime, connection: context.connection,
-                                                    emitter: context.emitter)
+                return try await ScheduledActions.cancelBatch(envelope, context)
             }
             guard p.scope == .job else { return }
             _ = try await repo(context).control(p.target, .cancel, actor: p.requestedBy ?? envelope.producer, note: p.note,

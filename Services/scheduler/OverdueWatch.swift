@@ -53,7 +53,8 @@ struct OverdueWatch {
                 let reason = "schedule \(name) has not submitted a job \(since): its fire times "
                     + missed.prefix(3).map { stamp.string(from: $0) }.joined(separator: ", ")
                     + (missed.count > 3 ? " and later ones" : "")
-                    + " passed without one (see its history: the scheduler was down or behind, or its catch-up or overlap policy let them go)"
+                    + " passed without one (see its history: the scheduler was down or behind, or its catch-up or overlap policy let them go, "
+                    + "perhaps behind a run that has not ended, such as a batch waiting on a stalled job)"
                 found.append((ScheduleOverdue(scheduleId: id, name: name, project: project, cron: cronText, zone: zoneName,
                                               lastFiredAt: lastFired, missedFires: missed, reason: reason), reference))
             }

@@ -107,8 +107,10 @@ struct ScheduleRepository {
             "UPDATE schedules SET project = job->>'project'",
         ]),
         // A `datasets` schedule's fires are followed too: `job_id` then holds the batch id.
+        // Those made before started every fire's batch whatever ran: they keep doing so.
         Migration(8, "runs of catalog batches", [
             "ALTER TABLE runs ADD COLUMN kind text NOT NULL DEFAULT 'job'",
+            "UPDATE schedules SET overlap = 'allowAll' WHERE action->>'kind' = 'datasets'",
         ]),
     ])
 

@@ -46,7 +46,8 @@ public enum SchedulerService {
         // A `datasets` schedule's catalog batch: `empty` when no dataset was selected or could run.
         spec.handlers.on(BatchFinished.self) { envelope, context in
             let batch = envelope.payload
-            try await ended(batch.batchId, batch.jobs == 0 ? "empty" : batch.state, envelope.occurredAt, context)
+            try await ended(batch.batchId, batch.jobs == 0 && batch.state != "cancelled" ? "empty" : batch.state,
+                            envelope.occurredAt, context)
         }
         spec.handlers.on(JobControl.self) { envelope, context in
             let control = envelope.payload

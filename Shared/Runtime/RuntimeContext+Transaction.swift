@@ -13,8 +13,8 @@ extension RuntimeContext {
     ///
     /// A transaction PostgreSQL chose as a deadlock's victim, or failed for serialization, is
     /// rolled back whole and run again (up to three times), so an API call that met a
-    /// concurrent handler on the same rows answers as if alone; `body` must keep its effects
-    /// to the transaction (and the emitter) for that.
+    /// concurrent handler on the same rows answers as if alone. What `body` does outside the
+    /// transaction and the emitter must bear running again, as it must for a redelivery.
     public func transaction<T: Sendable>(traceparent: String? = nil,
         _ body: @escaping @Sendable (PostgresConnection, Emitter) async throws -> T) async throws -> T {
         var attempt = 1

@@ -238,6 +238,32 @@ struct DatasetCatalogTests {
             (try? await pipeline.gatewayJSON(BatchDetail.self, "GET", "/batches/\(open.id)", token: member))?.batch.state == "cancelled"
         }
         #expect(stopped, "a batch-scope cancel from the scheduler cancels the batch")
+        // One that comes before its fire's request was handled makes the batch, cancelled; the
+        // request then runs nothing.
+        let requestId = "schedule/early-\(pipeline.prefix)/1"
+        let early = RerunRequested.batchId(ofRequest: requestId)
+        try await pipeline.publish(Envelope(id: "schedule/early/1/cancel/\(early)", jobId: nil, correlationId: "batch/\(early)",
+                                            causationId: nil, producer: "scheduler", project: "alpha",
+                                            payload: JobControl(action: .cancel, scope: .batch, target: early,
+                                                                requestedBy: "scheduler", note: "overlap")))
+        #expect(try await TestEnvironment.eventually(timeout: .seconds(60)) {
+            (try? await pipeline.gatewayJSON(BatchDetail.self, "GET", "/batches/\(early)", token: member))?.batch.state == "cancelled"
+        }, "the batch is made, cancelled")
+        try await pipeline.publish(Envelope(id: requestId, jobId: nil, correlationId: requestId, causationId: nil, producer: "scheduler",
+                                            project: "alpha", payload: RerunRequested(
+                                                project: "alpha", tags: ["category": "Ciencias"], stages: .analysisOnly,
+                                                requestedBy: "schedule:early", catalog: true)))
+        let handled = try await TestEnvironment.eventually(timeout: .seconds(60)) {
+            try await TestEnvironment.withDatabase(TestEnvironment.adminDatabase(
+                schema: TestEnvironment.schema("gateway", prefix: pipeline.prefix))) { database in
+                for try await _ in try await database.client.query("SELECT 1 FROM inbox WHERE message_id = \(requestId)",
+                                                                    logger: TestEnvironment.logger) { return true }
+                return false
+            }
+        }
+        #expect(handled, "the gateway handled the request")
+        let after = try await pipeline.gatewayJSON(BatchDetail.self, "GET", "/batches/\(early)", token: member)
+        #expect(after.jobs.isEmpty && after.batch.state == "cancelled", "\(after)")
         await world.stop()
     }
 }

@@ -82,16 +82,7 @@ struct ObserverBatchTests {
     func sentMarks() async throws {
         try await TestEnvironment.withFreshSchema { database, _ in
             let logger = TestEnvironment.logger
-            try await Migrator.migrate(database, [MigrationSet.runtime], logger: logger)
-            let broker = InMemoryBroker()
-            let topology = SluiceTopology(prefix: "s", subscriptions: [.init(service: "metrics", keys: ["#"])])
-            let declared = topology.all(policies: RetryPolicies(base: RetryPolicy()))
-            let gate = StartupGate()
-            await gate.finish(.success(()))
-            let runtime = RuntimeContext(service: "validate", database: database,
-                                         publisher: broker.makePublisher(name: "p", topology: declared, logger: logger),
-                                         topology: topology, metrics: MetricsRegistry(), logger: logger, values: ConfigValues([:]),
-                                         objects: LocalObjectStore(root: NSTemporaryDirectory() + "sluice-objects"), gate: gate)
+            let runtime = try await TestEnvironment.memoryRuntime(service: "validate", database: database, prefix: "s")
             for index in 0..<5 {
                 try await runtime.transaction { _, emitter in
                     try emitter.emit(Envelope(id: "m-\(index)", jobId: "job", correlationId: "job", causationId: nil, producer: "test",

@@ -53,7 +53,7 @@ struct SchedulerCatalogRunTests {
         #expect(skip.map(\.outcome) == ["skipped", "fired"] && skip[1].state == "running", "\(skip)")
         #expect(skip[1].batchId == RerunRequested.batchId(ofRequest: firstId) && skip[1].jobId == nil)
         #expect(skip[0].reason?.contains("batch \(skip[1].batchId ?? "?")") == true && skip[0].reason?.contains("still running") == true)
-        try await TestEnvironment.eventually { requests(.skip).count == 1 && requests(.cancelRunning).count == 2 }
+        #expect(try await TestEnvironment.eventually { requests(.skip).count == 1 && requests(.cancelRunning).count == 2 })
         let madrid = DateFormatter()
         madrid.dateFormat = "yyyy-MM-dd"
         madrid.timeZone = TimeZone(identifier: "Europe/Madrid")
@@ -65,13 +65,13 @@ struct SchedulerCatalogRunTests {
         let cancel = try await fires(.cancelRunning)
         #expect(cancel.map(\.state) == ["running", "cancelled"], "\(cancel)")
         let cancelled = try #require(cancel[1].batchId)
-        try await TestEnvironment.eventually {
+        #expect(try await TestEnvironment.eventually {
             tap.messages("job.control").contains { delivery in
                 (try? JSONCoding.decode(Envelope<JobControl>.self, from: delivery.body)).map {
                     $0.payload.action == .cancel && $0.payload.scope == .batch && $0.payload.target == cancelled
                 } ?? false
             }
-        }
+        }, "the earlier batch is cancelled with a batch-scope control")
 
         // bufferOne: the second fire waits until batch.finished ends the first through the broker.
         var buffer = try await fires(.bufferOne)
@@ -79,15 +79,14 @@ struct SchedulerCatalogRunTests {
         try await Task.sleep(for: .milliseconds(300))
         #expect(requests(.bufferOne).count == 1, "the buffered fire is not sent while the first batch runs")
         try await finish(try #require(buffer[1].batchId), jobs: 2)
-        try await TestEnvironment.eventually { requests(.bufferOne).count == 2 }
+        #expect(try await TestEnvironment.eventually { requests(.bufferOne).count == 2 }, "batch.finished starts the buffered fire")
         buffer = try await fires(.bufferOne)
         #expect(buffer.map(\.state) == ["running", "completed"] && buffer[1].durationSeconds != nil, "\(buffer)")
         #expect(requests(.bufferOne).last.map { RerunRequested.batchId(ofRequest: $0.id) } == buffer[0].batchId)
 
         // An empty batch (nothing selected) ends the run too; the next fire then runs.
         try await finish(try #require(skip[1].batchId), jobs: 0)
-        _ = try await TestEnvironment.eventually { (try? await fires(.skip))?.last?.state == "empty" }
-        #expect(try await fires(.skip).last?.state == "empty")
+        #expect(try await TestEnvironment.eventually { (try? await fires(.skip))?.last?.state == "empty" })
         #expect(try await loop.fireDue(now: t0.addingTimeInterval(7205)) >= 1)
         skip = try await fires(.skip)
         #expect(skip.map(\.outcome) == ["fired", "skipped", "fired"] && skip[0].state == "running", "\(skip)")
@@ -97,7 +96,7 @@ struct SchedulerCatalogRunTests {
             schedules[.skip]!, BackfillRequest(from: t0.addingTimeInterval(-3 * 3600), to: t0), actor: "ann")
         #expect(backfill.runs.count == 3 && backfill.runs.allSatisfy { $0.batchId != nil && $0.jobId == nil && $0.state == "running" })
         let suffix = "-\(backfill.id ?? "?")"
-        try await TestEnvironment.eventually { requests(.skip).filter { $0.id.hasSuffix(suffix) }.count == 3 }
+        #expect(try await TestEnvironment.eventually { requests(.skip).filter { $0.id.hasSuffix(suffix) }.count == 3 })
         let days = Set(requests(.skip).filter { $0.id.hasSuffix(suffix) }.compactMap(\.payload.runDate))
         #expect(days == Set(backfill.runs.map { madrid.string(from: $0.scheduledAt) }))
         #expect(Set(requests(.skip).filter { $0.id.hasSuffix(suffix) }.map { RerunRequested.batchId(ofRequest: $0.id) })

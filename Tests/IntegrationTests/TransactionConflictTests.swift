@@ -1,8 +1,5 @@
-@testable import Consuming
 import Contracts
 import Foundation
-import Messaging
-import ObjectStorage
 import PostgresNIO
 @testable import Runtime
 import Storage
@@ -19,18 +16,9 @@ struct TransactionConflictTests {
     func deadlockVictimRunsAgain() async throws {
         try await TestEnvironment.withFreshSchema { database, _ in
             let logger = TestEnvironment.logger
-            try await Migrator.migrate(database, [MigrationSet.runtime], logger: logger)
+            let runtime = try await TestEnvironment.memoryRuntime(service: "gateway", database: database, prefix: "d")
             try await database.query("CREATE TABLE counters (id int PRIMARY KEY, n int NOT NULL)", logger: logger)
             try await database.query("INSERT INTO counters VALUES (1, 0), (2, 0)", logger: logger)
-            let broker = InMemoryBroker()
-            let topology = SluiceTopology(prefix: "d", subscriptions: [.init(service: "metrics", keys: ["#"])])
-            let gate = StartupGate()
-            await gate.finish(.success(()))
-            let runtime = RuntimeContext(service: "gateway", database: database,
-                                         publisher: broker.makePublisher(name: "p", topology: topology.all(policies: RetryPolicies(
-                                             base: RetryPolicy())), logger: logger),
-                                         topology: topology, metrics: MetricsRegistry(), logger: logger, values: ConfigValues([:]),
-                                         objects: LocalObjectStore(root: NSTemporaryDirectory() + "sluice-objects"), gate: gate)
             let attempts = LockedValue(0)
             // Each takes its first row, waits for the other to take its own, then wants the other's.
             @Sendable func cross(_ first: Int, _ second: Int) async throws {

@@ -61,12 +61,40 @@ struct ScheduledActions {
                                                           "jobs": "\(submitted)", "by": "\(request.requestedBy)"])
     }
 
+    /// A schedule's `cancelRunning` cancels the batch of an earlier fire (`scope: batch`). One
+    /// whose `rerun.requested` has not been handled yet (still queued, or waiting for a retry)
+    /// is made now, cancelled and empty, so that request runs nothing when it comes.
+    static func cancelBatch(_ envelope: Envelope<JobControl>, _ context: HandlerContext) async throws {
+        let control = envelope.payload
+        let batches = BatchRepository(runtime: context.runtime, connection: context.connection)
+        let actor = control.requestedBy ?? envelope.producer
+        if let batch = try await batches.find(control.target) {
+            guard batch.finishedAt == nil, envelope.project == nil || envelope.project == batch.project else { return }
+            return try await BatchRoutes.cancel(batch, actor: actor, note: control.note, runtime: context.runtime,
+                                                connection: context.connection, emitter: context.emitter)
+        }
+        guard envelope.producer == "scheduler", control.target.hasPrefix("bat-"), let project = envelope.project else {
+            return context.logger.warning("batch cancel for an unknown batch ignored", metadata: [
+                "batch": "\(control.target)", "producer": "\(envelope.producer)"])
+        }
+        try await batches.create(id: control.target, project: project, name: "cancelled before it ran", submitter: actor,
+                                 notify: nil, open: false, at: Date())
+        try await batches.markCancelled(control.target, at: Date())
+        try await batches.settle(control.target, at: Date(), emitter: context.emitter)
+        context.logger.info("batch cancelled before it ran", metadata: ["batch": "\(control.target)", "by": "\(actor)"])
+    }
+
     /// A `datasets` schedule's run of the catalog: ids from the message, so a redelivery runs
     /// nothing twice. A selection that matches nothing, or of which nothing can run, is logged
     /// and still makes its batch, empty and finished at once: the schedule that sent it
     /// follows the batch to its end (its overlap policy waits for it), and must see one.
     private func runCatalog(_ envelope: Envelope<RerunRequested>, project: String, _ context: HandlerContext) async throws {
         let request = envelope.payload
+        let batches = BatchRepository(runtime: context.runtime, connection: context.connection)
+        if let made = try await batches.find(RerunRequested.batchId(ofRequest: envelope.id)) {
+            return context.logger.info("catalog run: its batch exists already (run, or cancelled before it ran)",
+                                       metadata: ["batch": "\(made.id)", "state": "\(made.state)"])
+        }
         let selected = try await DatasetRepository(runtime: context.runtime, connection: context.connection)
             .list(project: project, tags: request.tags)
         let stages = request.stages ?? .all
@@ -86,8 +114,6 @@ struct ScheduledActions {
         }
         context.logger.warning(selected.isEmpty ? "catalog run: no dataset matches" : "catalog run: no dataset can run", metadata: [
             "project": "\(project)", "selection": "\(wanted)", "not_run": "\(notRun)", "by": "\(request.requestedBy)"])
-        let batches = BatchRepository(runtime: context.runtime, connection: context.connection)
-        guard try await batches.find(plan.batchId) == nil else { return }
         try await batches.create(id: plan.batchId, project: project, name: plan.batchName, submitter: plan.actor, notify: nil,
                                  open: false, at: Date())
         try await batches.settle(plan.batchId, at: Date(), emitter: context.emitter)

@@ -105,9 +105,12 @@ struct BatchRepository {
         return false
     }
 
-    /// Locks the rows of the batch's jobs, in one order (in the caller's transaction).
+    /// Locks the rows of the batch's jobs (in the caller's transaction), in the order
+    /// ``jobIds(_:limit:)`` gives them and the batch controls change them.
     func lockJobs(_ id: String) async throws {
-        for try await _ in try await run("SELECT job_id FROM jobs WHERE batch_id = \(id) ORDER BY job_id FOR UPDATE") {}
+        for try await _ in try await run("""
+            SELECT job_id FROM jobs WHERE batch_id = \(id) ORDER BY submitted_at, job_id FOR UPDATE
+            """) {}
     }
 
     func markCancelled(_ id: String, at: Date) async throws {
