@@ -47,9 +47,8 @@ struct SchedulerLoop {
     }
 
     /// Fires every schedule due at `now`; returns how many runs (jobs, catalog batches) were
-    /// started and actions sent. Every due
-    /// time of a schedule (all of them, after downtime) is recorded with its outcome
-    /// (``CatchUpPlan``), at most `maxDuePerTick` per schedule and tick.
+    /// started and actions sent. Every due time of a schedule (all of them, after downtime) is
+    /// recorded with its outcome (``CatchUpPlan``), at most `maxDuePerTick` per schedule and tick.
     func fireDue(now: Date) async throws -> Int {
         let defaultWindow = Int(misfireGrace.components.seconds)
         return try await runtime.transaction { connection, emitter in
