@@ -8,7 +8,7 @@ this run's) it measures wall time, CPU seconds and peak RSS of every process (ea
 RabbitMQ, PostgreSQL) from /proc, and each stage's own span from the timestamps of the objects
 the stage wrote. The compare job's CSV must equal the pandas script's byte for byte.
 """
-import argparse, csv, json, os, shutil, statistics, subprocess, sys, threading, time, urllib.request
+import argparse, base64, csv, json, os, shutil, statistics, subprocess, sys, threading, time, urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PORTS = range(8080, 8089)
@@ -125,14 +125,27 @@ def start_services(binary, settings=()):
     return dev
 
 
+def demo_admin_password():
+    """The demo's admin password (var/demo-admin.password, made as infra/demo.sh makes it), so
+    that after a bench, whose truncation removed every user, the demo signs in again."""
+    path = os.path.join(ROOT, "var/demo-admin.password")
+    if not os.path.exists(path) or os.path.getsize(path) == 0:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w") as out:
+            out.write("demo-" + base64.b64encode(os.urandom(18)).decode().translate(str.maketrans("", "", "/+=")) + "\n")
+    with open(path) as source:
+        return source.readline().rstrip("\n")
+
+
 def sign_in(binary):
-    """The tables were truncated: make the first admin again and sign in (a session token the
-    CLI gets through SLUICE_TOKEN)."""
-    password = "bench password 1"
-    subprocess.run([binary, "users", "bootstrap", "bench", "--email", "bench@sluice.localhost", "--password-stdin"],
+    """The tables were truncated: make the first admin again (the demo's, demo-admin) and sign
+    in (a session token the CLI gets through SLUICE_TOKEN)."""
+    password = demo_admin_password()
+    subprocess.run([binary, "users", "bootstrap", "demo-admin", "--email", "demo-admin@sluice.localhost", "--password-stdin"],
                    input=password + "\n", text=True, cwd=ROOT, capture_output=True)
     request = urllib.request.Request("http://127.0.0.1:8080/api/v1/auth/sign-in", method="POST",
-                                     data=json.dumps({"user": "bench", "password": password}).encode(),
+                                     data=json.dumps({"user": "demo-admin", "password": password}).encode(),
                                      headers={"Content-Type": "application/json"})
     token = json.load(urllib.request.urlopen(request))["token"]
     return {**os.environ, "SLUICE_URL": "http://127.0.0.1:8080", "SLUICE_TOKEN": token}

@@ -112,5 +112,6 @@ struct SchedulerCatalogRunTests {
         await tap.close()
         await host.shutdown()
         _ = try? await task.value
+        await TestEnvironment.dropSchemas(prefix: prefix, services: ["scheduler"])
     }
 }

@@ -76,6 +76,7 @@ struct SchedulerCatchUpTests {
         #expect(outcomes == ["fired", "missed", "missed", "missed"])
         await host.shutdown()
         _ = try? await task.value
+        await TestEnvironment.dropSchemas(prefix: prefix, services: ["scheduler"])
     }
 
     @Test("backfill of 7 days: exactly 7 runs with the right dates in their jobs; a dry run submits nothing")
@@ -120,5 +121,6 @@ struct SchedulerCatchUpTests {
         await watcher.close()
         await host.shutdown()
         _ = try? await task.value
+        await TestEnvironment.dropSchemas(prefix: prefix, services: ["scheduler"])
     }
 }

@@ -73,6 +73,7 @@ struct SchedulerOverlapTests {
         await tap.close()
         await host.shutdown()
         _ = try? await task.value
+        await TestEnvironment.dropSchemas(prefix: prefix, services: ["scheduler"])
     }
 
     @Test("a schedule that let two fire times pass without a job is reported once as schedule.overdue; /health shows it")
@@ -98,5 +99,6 @@ struct SchedulerOverlapTests {
         await tap.close()
         await host.shutdown()
         _ = try? await task.value
+        await TestEnvironment.dropSchemas(prefix: prefix, services: ["scheduler"])
     }
 }
