@@ -40,12 +40,15 @@ struct EndToEndTests {
             .replacingOccurrences(of: jobId, with: "JOB_ID")
         #expect(csv == [UInt8](try Data(contentsOf: Self.examples.appendingPathComponent("expected/output.csv"))))
         #expect(summary == (try String(contentsOf: Self.examples.appendingPathComponent("expected/summary.json"), encoding: .utf8)))
-        // Operational endpoints.
+        // Operational endpoints (with the wait the other helpers allow: under the full suite
+        // this one process runs the services of dozens of pipelines on two cores).
         for service in TestPipeline.all {
-            #expect(try await Outbound.get(url: pipeline.url(service, "/health")).status == 200)
-            #expect(try await Outbound.get(url: pipeline.url(service, "/ready")).status == 200, "\(service) not ready")
+            #expect(try await Outbound.get(url: pipeline.url(service, "/health"), timeout: .seconds(30)).status == 200)
+            #expect(try await Outbound.get(url: pipeline.url(service, "/ready"), timeout: .seconds(30)).status == 200,
+                    "\(service) not ready")
         }
-        let metrics = String(decoding: try await Outbound.get(url: pipeline.url("validate", "/metrics")).body, as: UTF8.self)
+        let metrics = String(decoding: try await Outbound.get(url: pipeline.url("validate", "/metrics"), timeout: .seconds(30)).body,
+                             as: UTF8.self)
         #expect(metrics.contains(#"sluice_messages_consumed_total{outcome="ok",service="validate",type="chunk.ingested"} 1"#))
         #expect(metrics.contains("sluice_handler_duration_seconds_bucket"))
         await pipeline.stopAll()
