@@ -68,17 +68,21 @@ struct ScheduledActions {
         let control = envelope.payload
         let batches = BatchRepository(runtime: context.runtime, connection: context.connection)
         let actor = control.requestedBy ?? envelope.producer
-        if let batch = try await batches.find(control.target) {
-            guard batch.finishedAt == nil, envelope.project == nil || envelope.project == batch.project else { return }
-            return try await BatchRoutes.cancel(batch, actor: actor, note: control.note, runtime: context.runtime,
-                                                connection: context.connection, emitter: context.emitter)
+        func cancelExisting() async throws {
+            guard let batch = try await batches.find(control.target), batch.finishedAt == nil,
+                  envelope.project == nil || envelope.project == batch.project else { return }
+            try await BatchRoutes.cancel(batch, actor: actor, note: control.note, runtime: context.runtime,
+                                         connection: context.connection, emitter: context.emitter)
         }
         guard envelope.producer == "scheduler", control.target.hasPrefix("bat-"), let project = envelope.project else {
-            return context.logger.warning("batch cancel for an unknown batch ignored", metadata: [
-                "batch": "\(control.target)", "producer": "\(envelope.producer)"])
+            return try await cancelExisting()
         }
-        try await batches.create(id: control.target, project: project, name: "cancelled before it ran", submitter: actor,
-                                 notify: nil, open: false, at: Date())
+        // Made here unless it exists, or its request is making it right now (then the insert
+        // waits for that commit and the batch is cancelled as it is).
+        guard try await batches.createClosedIfAbsent(id: control.target, project: project, name: "cancelled before it ran",
+                                                     submitter: actor, at: Date()) else {
+            return try await cancelExisting()
+        }
         try await batches.markCancelled(control.target, at: Date())
         try await batches.settle(control.target, at: Date(), emitter: context.emitter)
         context.logger.info("batch cancelled before it ran", metadata: ["batch": "\(control.target)", "by": "\(actor)"])

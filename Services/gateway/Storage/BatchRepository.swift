@@ -32,6 +32,17 @@ struct BatchRepository {
             """)
     }
 
+    /// Makes a closed, empty batch unless one with `id` exists (or is being made: the insert
+    /// waits for that transaction); true when this call made it.
+    func createClosedIfAbsent(id: String, project: String, name: String, submitter: String, at: Date) async throws -> Bool {
+        for try await _ in try await run("""
+            INSERT INTO batches (id, project, name, submitter, notify, state, created_at, closed_at)
+            VALUES (\(id), \(project), \(name), \(submitter), NULL, 'running', \(at), \(at))
+            ON CONFLICT (id) DO NOTHING RETURNING 1
+            """) { return true }
+        return false
+    }
+
     private static let select = """
         SELECT b.id, b.project, b.name, b.submitter, b.state, b.notify::text, b.created_at, b.closed_at, b.finished_at,
             count(j.job_id)::bigint,
