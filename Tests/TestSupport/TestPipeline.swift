@@ -117,7 +117,8 @@ final class TestPipeline: @unchecked Sendable {
 
     /// Waits for the job to reach `published` or `failed`. A poll that fails (the metrics
     /// service slow to answer under the full suite's load) is not the job's end: it polls again.
-    func waitForEnd(_ jobId: String, timeout: Duration = .seconds(60)) async throws -> JobProgress {
+    /// The wait is generous: a job that ends returns at once, and CI machines may be slower.
+    func waitForEnd(_ jobId: String, timeout: Duration = .seconds(180)) async throws -> JobProgress {
         var last: JobProgress?
         let ended = try await TestEnvironment.eventually(timeout: timeout, every: .milliseconds(100)) {
             last = (try? await progress(jobId)) ?? last
