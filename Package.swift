@@ -110,7 +110,7 @@ for name in services {
     if ["Ingest", "Transform"].contains(name) { deps.append("Plans") }
     if ["Validate", "Transform"].contains(name) { deps.append("Definitions") }
     if name == "Ingest" { deps.append("Formats") }
-    if name == "Scheduler" { deps.append("CivilTime") }
+    if ["Scheduler", "Gateway", "Ingest"].contains(name) { deps.append("CivilTime") }
     if name == "Publish" { deps.append("Reports") }
     if ["Notify", "Ingest", "Metrics", "Publish"].contains(name) { deps.append("Outbound") }
     if name == "Ingest" { deps.append(.product(name: "Crypto", package: "swift-crypto")) }

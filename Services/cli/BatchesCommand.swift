@@ -35,12 +35,7 @@ struct BatchesCommand: AsyncParsableCommand {
                 let batch = try await api.send(Batch.self, "POST", "/batches", body: NewBatch(
                     name: name ?? "\((files[0] as NSString).lastPathComponent) and \(files.count - 1) more",
                     project: project, notify: targets.isEmpty ? nil : targets))
-                var tags: [String: String] = [:]
-                for item in tag {
-                    let parts = item.split(separator: "=", maxSplits: 1)
-                    guard parts.count == 2 else { throw CLIError(code: ExitCodes.usage, message: "--tag expects key=value, got \(item)") }
-                    tags[String(parts[0])] = String(parts[1])
-                }
+                let tags = try KeyValuePairs.parse(tag)
                 for file in files {
                     var options: [String: Any] = ["batch": batch.id, "project": batch.project,
                                                   "name": (file as NSString).lastPathComponent]

@@ -31,7 +31,7 @@ struct DatasetsCommand: AsyncParsableCommand {
             if let url { fields["source"] = ["kind": "url", "url": url, "path": NSNull()] as [String: Any] }
             if let path { fields["source"] = ["kind": "path", "path": path, "url": NSNull()] as [String: Any] }
             if let format { fields["format"] = format }
-            if !tag.isEmpty { fields["tags"] = try DatasetsCommand.pairs(tag, "--tag") }
+            if !tag.isEmpty { fields["tags"] = try KeyValuePairs.parse(tag) }
             if let schema { fields["schemaName"] = schema }
             if let plan { fields["planName"] = plan }
             if !output.isEmpty { fields["outputs"] = output }
@@ -134,7 +134,7 @@ struct DatasetsCommand: AsyncParsableCommand {
                     // --tag replaces every tag: the current ones the flags leave out become null.
                     let current = try await api.get(Dataset.self, path).entry.tags ?? [:]
                     var tags: [String: Any] = current.mapValues { _ in NSNull() }
-                    for (key, value) in try DatasetsCommand.pairs(entry.tag, "--tag") { tags[key] = value }
+                    for (key, value) in try KeyValuePairs.parse(entry.tag) { tags[key] = value }
                     fields["tags"] = tags
                 }
                 if let patch {
@@ -165,16 +165,6 @@ struct DatasetsCommand: AsyncParsableCommand {
                 print("removed \(project)/\(name)")
             }
         }
-    }
-
-    static func pairs(_ items: [String], _ flag: String) throws -> [String: String] {
-        var result: [String: String] = [:]
-        for item in items {
-            let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
-            guard parts.count == 2 else { throw CLIError(code: ExitCodes.usage, message: "\(flag) expects key=value, got \(item)") }
-            result[parts[0]] = parts[1]
-        }
-        return result
     }
 
     static func source(_ source: JobSubmit.Source) -> String {

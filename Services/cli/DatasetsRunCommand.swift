@@ -25,7 +25,7 @@ struct DatasetsRunCommand: AsyncParsableCommand {
                 throw CLIError(code: ExitCodes.usage, message: "--stages is all, ingest-only, analysis-only or publish-only")
             }
             let api = try APIClient(global: global)
-            let tags = try DatasetsCommand.pairs(tag, "--tag")
+            let tags = try KeyValuePairs.parse(tag)
             let run = try await api.send(DatasetRun.self, "POST", "/projects/\(APIClient.escape(project))/dataset-runs",
                                          body: DatasetRunRequest(tags: tags.isEmpty ? nil : tags, names: name.isEmpty ? nil : name,
                                                                  stages: stages, force: force ? true : nil, runDate: runDate))

@@ -104,12 +104,7 @@ struct RerunCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await exiting {
-            var tags: [String: String] = [:]
-            for item in tag {
-                let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
-                guard parts.count == 2 else { throw CLIError(code: ExitCodes.usage, message: "--tag expects key=value, got \(item)") }
-                tags[parts[0]] = parts[1]
-            }
+            let tags = try KeyValuePairs.parse(tag)
             guard let stages = JobOptions.Stages(rawValue: stages) else {
                 throw CLIError(code: ExitCodes.usage, message: "--stages is analysis-only or publish-only")
             }

@@ -25,14 +25,7 @@ struct ScheduleActionOptions: ParsableArguments {
         guard let kind = ScheduleAction.Kind(rawValue: action) else {
             throw CLIError(code: ExitCodes.usage, message: "--action must be submit, rerun, datasets, cleanup, digest or metrics")
         }
-        var selected: [String: String] = [:]
-        for tag in tags {
-            let parts = tag.split(separator: "=", maxSplits: 1).map(String.init)
-            guard parts.count == 2, !parts[0].isEmpty else {
-                throw CLIError(code: ExitCodes.usage, message: "--tag looks like key=value, got '\(tag)'")
-            }
-            selected[parts[0]] = parts[1]
-        }
+        let selected = try KeyValuePairs.parse(tags)
         let stage = try stages.map { text in
             guard let stage = JobOptions.Stages(rawValue: text) else {
                 throw CLIError(code: ExitCodes.usage, message: "--stages must be all, ingest-only, analysis-only or publish-only")

@@ -98,12 +98,7 @@ struct SubmitCommand: AsyncParsableCommand {
     }
 
     private func makeSubmission() throws -> JobSubmit {
-        var tags: [String: String] = [:]
-        for item in tag {
-            let parts = item.split(separator: "=", maxSplits: 1)
-            guard parts.count == 2 else { throw CLIError(code: ExitCodes.usage, message: "--tag expects key=value, got \(item)") }
-            tags[String(parts[0])] = String(parts[1])
-        }
+        let tags = try KeyValuePairs.parse(tag)
         var tableSchema: TableSchema?
         if let schema {
             do {

@@ -1,3 +1,4 @@
+import CivilTime
 import Contracts
 import Formats
 import Foundation
@@ -184,8 +185,7 @@ struct SubmitHandler: Sendable {
         if let share = request.options?.invalidRows?.maxInvalidShare, !(0...1).contains(share) {
             throw SluiceError.permanent("ingest.invalid-policy", "invalidRows.maxInvalidShare must be between 0 and 1, got \(share)")
         }
-        if let day = request.options?.runDate, day.range(of: "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$",
-                                                          options: .regularExpression) == nil {
+        if let day = request.options?.runDate, !CivilDate.isDay(day) {
             throw SluiceError.permanent("ingest.invalid-run-date", "options.runDate is a date, YYYY-MM-DD; got '\(day)'")
         }
     }

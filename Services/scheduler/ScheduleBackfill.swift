@@ -40,7 +40,7 @@ struct ScheduleBackfill {
 
     func run(_ schedule: Schedule, _ request: BackfillRequest, actor: String?) async throws -> Backfill {
         let times = try Self.fireTimes(schedule, from: request.from, to: request.to)
-        guard [nil, .submit, .datasets].contains(schedule.action?.kind) else {
+        guard ScheduledRun.follows(schedule) else {
             throw SluiceError.permanent("scheduler.invalid-action", "schedule \(schedule.name) sends "
                                         + "\(schedule.action?.kind.rawValue ?? "") messages: a backfill is for schedules that "
                                         + "submit a job or run the dataset catalog")

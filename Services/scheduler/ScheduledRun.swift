@@ -11,14 +11,19 @@ enum ScheduledRun: Sendable {
     case job(Envelope<JobSubmit>)
     case batch(Envelope<RerunRequested>)
 
+    /// Whether `schedule`'s fires start runs that are followed (overlap, history, backfill):
+    /// those that submit a job or run the catalog.
+    static func follows(_ schedule: Schedule) -> Bool {
+        [nil, .submit, .datasets].contains(schedule.action?.kind)
+    }
+
     /// The run of `schedule` for its fire at `fireTime` (`suffix` tells a backfill's run from
     /// the fire itself); nil for an action that is not followed.
     static func of(_ schedule: Schedule, at fireTime: Date, suffix: String = "") throws -> ScheduledRun? {
-        switch schedule.action?.kind {
-        case nil, .submit?: return .job(try SchedulerLoop.submission(for: schedule, at: fireTime, suffix: suffix))
-        case .datasets?: return .batch(SchedulerLoop.catalogRequest(for: schedule, at: fireTime, suffix: suffix))
-        default: return nil
-        }
+        guard follows(schedule) else { return nil }
+        return schedule.action?.kind == .datasets
+            ? .batch(SchedulerLoop.catalogRequest(for: schedule, at: fireTime, suffix: suffix))
+            : .job(try SchedulerLoop.submission(for: schedule, at: fireTime, suffix: suffix))
     }
 
     /// The job id or the batch id.

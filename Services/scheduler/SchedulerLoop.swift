@@ -75,7 +75,7 @@ struct SchedulerLoop {
                     var outcome = decision.outcome, reason = decision.reason
                     var run: ScheduledRun?
                     var rule = OverlapRule.run
-                    if outcome == "fired", let action = schedule.action, action.kind != .datasets {
+                    if outcome == "fired", !ScheduledRun.follows(schedule), let action = schedule.action {
                         // Not followed: sent as it is, no run to overlap with; once per fire time.
                         let sent = try Self.actionLine(action, of: schedule, at: decision.time)
                         if try await repository.recordFire(scheduleId: schedule.id, at: decision.time, outcome: outcome,

@@ -24,6 +24,12 @@ extension CivilDate: CustomStringConvertible {
         self.init(year: fields.year, month: fields.month, day: fields.day)
     }
 
+    /// Whether `text` is exactly a calendar day `YYYY-MM-DD` that exists (no time part):
+    /// how a job's `runDate` is checked wherever it enters.
+    public static func isDay(_ text: String) -> Bool {
+        text.utf8.count == 10 && CivilDate(iso: text) != nil
+    }
+
     /// The ISO form, `YYYY-MM-DD`.
     public var description: String {
         // Ten ASCII bytes fit a small string: no heap allocation per formatted date.

@@ -59,9 +59,13 @@ public struct DefinitionStore: Sendable {
         ])
     }
 
+    /// What a stored name may be: 1–100 letters, digits, `.`, `_` and `-`, starting with a
+    /// letter or digit. Schemas, plans, reference tables and catalog datasets are named so.
+    public static let namePattern = "^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$"
+
     /// Stores `body` as the next version of `name`.
     public func put(name: String, body: String) async throws -> StoredDefinition {
-        guard !name.isEmpty, name.range(of: "^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$", options: .regularExpression) != nil else {
+        guard !name.isEmpty, name.range(of: Self.namePattern, options: .regularExpression) != nil else {
             throw SluiceError.permanent("\(kind).invalid-name",
                 "'\(name)' is not a valid \(kind) name: use letters, digits, '.', '_' and '-' (at most 100)")
         }

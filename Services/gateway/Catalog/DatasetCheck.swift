@@ -1,13 +1,15 @@
 import APIModels
 import Contracts
+import Definitions
 import Foundation
 import Toolkit
 
 /// The rules of a catalog entry, checked when it is added or edited, so that a run never
 /// finds a malformed one.
 enum DatasetCheck {
-    static let namePattern = "^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$"
-    static let referencePattern = "^[A-Za-z0-9][A-Za-z0-9._-]{0,99}(@[1-9][0-9]{0,9})?$"
+    static let namePattern = DefinitionStore.namePattern
+    /// A stored schema or plan: its name, optionally `@VERSION`.
+    static let referencePattern = String(namePattern.dropLast()) + "(@[1-9][0-9]{0,9})?$"
 
     /// `entry` if it is valid; a 400 `gateway.invalid-dataset` saying what to change otherwise.
     static func entry(_ entry: DatasetEntry) throws -> DatasetEntry {
@@ -63,18 +65,6 @@ enum DatasetCheck {
         } catch {
             throw Problem.badRequest("gateway.invalid-dataset", "the edit does not make a valid dataset: \(error)")
         }
-    }
-
-    /// Whether `text` is a calendar day `YYYY-MM-DD`.
-    static func isDay(_ text: String) -> Bool {
-        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard text.count == 10, parts.count == 3, let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
-              (1...12).contains(month), day >= 1 else { return false }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = .gmt
-        guard let date = calendar.date(from: DateComponents(year: year, month: month, day: 1)),
-              let days = calendar.range(of: .day, in: .month, for: date) else { return false }
-        return days.contains(day)
     }
 
     /// `with category=science` / `named a, b` / `(all)`, for messages and batch names.

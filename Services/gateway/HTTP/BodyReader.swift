@@ -84,6 +84,26 @@ extension Request {
         }
     }
 
+    /// `version`: a stored definition's or reference table's version, 1 to 2147483647 (400
+    /// otherwise); nil when absent (the latest).
+    func version() throws -> Int? {
+        guard query("version") != nil else { return nil }
+        return try query("version", in: 1...Int(Int32.max), fallback: 1)
+    }
+
+    /// The `tag=key=value` filters (400 for one without `=` or with an empty key).
+    func tagFilters() throws -> [String: String] {
+        var tags: [String: String] = [:]
+        for item in uri.queryParameters.getAll("tag") {
+            let parts = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+            guard parts.count == 2, !parts[0].isEmpty else {
+                throw Problem.badRequest("request.invalid-parameter", "tag filters look like tag=key=value, got '\(item)'")
+            }
+            tags[parts[0]] = parts[1]
+        }
+        return tags
+    }
+
     /// An integer query parameter within `range` (400 otherwise), or `fallback` when absent.
     func query(_ name: String, in range: ClosedRange<Int>, fallback: Int) throws -> Int {
         guard let text = query(name) else { return fallback }

@@ -1,4 +1,5 @@
 import APIModels
+import CivilTime
 import Contracts
 import Foundation
 import Hosting
@@ -18,7 +19,7 @@ struct DatasetRoutes {
     func add() {
         api.add("listDatasets") { request, context, access in
             let project = try access.enterProject(context)
-            let found = try await datasets.list(project: project, tags: try Self.tags(request.uri.queryParameters.getAll("tag")))
+            let found = try await datasets.list(project: project, tags: try request.tagFilters())
             return HTTPResponses.json(try await withLastJobs(found))
         }
         api.add("createDataset") { request, context, access in
@@ -65,7 +66,7 @@ struct DatasetRoutes {
     /// Selects the entries and runs them (409 when none match or none can run: the project is
     /// there, its catalog as it is now has nothing to run).
     func run(_ body: DatasetRunRequest, project: String, actor: String) async throws -> DatasetRun {
-        if let runDate = body.runDate, !DatasetCheck.isDay(runDate) {
+        if let runDate = body.runDate, !CivilDate.isDay(runDate) {
             throw Problem.badRequest("gateway.invalid-run-date", "runDate is a day, YYYY-MM-DD, not '\(runDate)'")
         }
         let tags = body.tags ?? [:]
@@ -124,18 +125,5 @@ struct DatasetRoutes {
         let name = try context.path("dataset")
         access.target("\(project)/\(name)")
         return try await found(project, name)
-    }
-
-    /// `tag=key=value` query parameters.
-    static func tags(_ items: [String]) throws -> [String: String] {
-        var tags: [String: String] = [:]
-        for item in items {
-            let parts = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
-            guard parts.count == 2, !parts[0].isEmpty else {
-                throw Problem.badRequest("request.invalid-parameter", "tag filters look like tag=key=value, got '\(item)'")
-            }
-            tags[parts[0]] = parts[1]
-        }
-        return tags
     }
 }

@@ -21,12 +21,7 @@ struct DefinitionProxyRoutes {
             api.add("get\(kind)") { request, context, access in
                 let project = try access.enterProject(context)
                 let name = try context.path("name")
-                let version = try request.query("version").map { text in
-                    guard let version = Int(text), (1...Int(Int32.max)).contains(version) else {
-                        throw Problem.badRequest("request.invalid-parameter", "version must be a whole number from 1 to 2147483647")
-                    }
-                    return version
-                }
+                let version = try request.version()
                 let found = try await client.json(StoredDefinition.self, service, .GET,
                                                   "/\(path)/\(JobRoutes.escape(project + "." + name))",
                                                   query: version.map { "version=\($0)" })

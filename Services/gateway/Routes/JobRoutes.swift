@@ -31,13 +31,7 @@ struct JobRoutes {
             filter.submitter = request.query("submitter")
             filter.since = try request.query("since").map { try Self.date($0, "since") }
             filter.until = try request.query("until").map { try Self.date($0, "until") }
-            for tag in request.uri.queryParameters.getAll("tag") {
-                let parts = tag.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
-                guard parts.count == 2, !parts[0].isEmpty else {
-                    throw Problem.badRequest("request.invalid-parameter", "tag filters look like tag=key=value, got '\(tag)'")
-                }
-                filter.tags[parts[0]] = parts[1]
-            }
+            filter.tags = try request.tagFilters()
             let limit = try request.query("limit", in: 1...500, fallback: 50)
             let after = try request.query("cursor").map(JobCursor.decode)
             let items = try await jobs.list(filter, after: after, limit: limit + 1)

@@ -19,13 +19,7 @@ struct ReferenceProxyRoutes {
         api.add("getReference") { request, context, access in
             let project = try access.enterProject(context)
             let name = try context.path("name")
-            var query: [String] = []
-            if let version = request.query("version") {
-                guard let number = Int(version), (1...Int(Int32.max)).contains(number) else {
-                    throw Problem.badRequest("request.invalid-parameter", "version must be a whole number from 1 to 2147483647")
-                }
-                query.append("version=\(number)")
-            }
+            var query = try request.version().map { ["version=\($0)"] } ?? []
             query.append("limit=\(try request.query("limit", in: 0...200_000, fallback: 100))")
             let found = try await client.json(StoredReference.self, "transform", .GET,
                                               "/references/\(JobRoutes.escape(project + "." + name))",

@@ -76,15 +76,18 @@ extension JobRepository {
             """).first
     }
 
-    /// The latest job of each of `keys`, for the catalog's list and show.
+    /// The latest job of each of `keys`, for the catalog's list and show (two queries, however
+    /// many datasets).
     func latestJobs(ofDatasets keys: [String], project: String) async throws -> [String: GatewayJob] {
-        var result: [String: GatewayJob] = [:]
-        for key in keys {
-            if let job = try await jobs("""
-                SELECT \(unescaped: Self.columns) FROM jobs WHERE dataset_key = \(key) AND project = \(project)
-                ORDER BY submitted_at DESC LIMIT 1
-                """).first { result[key] = job }
+        var latest: [String: String] = [:]
+        for try await (key, job) in try await run("""
+            SELECT DISTINCT ON (dataset_key) dataset_key, job_id FROM jobs
+            WHERE dataset_key = ANY(\(keys)) AND project = \(project)
+            ORDER BY dataset_key, submitted_at DESC
+            """).decode((String, String).self) {
+            latest[job] = key
         }
-        return result
+        let found = try await jobs("SELECT \(unescaped: Self.columns) FROM jobs WHERE job_id = ANY(\(Array(latest.keys)))")
+        return Dictionary(found.compactMap { job in latest[job.id].map { ($0, job) } }) { first, _ in first }
     }
 }

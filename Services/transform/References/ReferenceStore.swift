@@ -1,4 +1,5 @@
 import Contracts
+import Definitions
 import Foundation
 import Plans
 import PostgresNIO
@@ -47,7 +48,7 @@ struct ReferenceStore: Sendable {
 
     /// Stores `table` as the next version of `name`.
     func put(name: String, table: ReferenceTable) async throws -> Summary {
-        guard name.range(of: "^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$", options: .regularExpression) != nil else {
+        guard name.range(of: DefinitionStore.namePattern, options: .regularExpression) != nil else {
             throw SluiceError.permanent("reference.invalid-name",
                 "'\(name)' is not a valid reference table name: use letters, digits, '.', '_' and '-' (at most 100)")
         }

@@ -115,6 +115,11 @@ struct CivilTimeTests {
         var bytes: [UInt8] = []
         CivilDate(year: 99, month: 7, day: 4)!.appendISO(to: &bytes)
         #expect(String(decoding: bytes, as: UTF8.self) == "0099-07-04")
+        // A run date is a day and nothing more.
+        #expect(CivilDate.isDay("2024-02-29") && CivilDate.isDay("2026-12-31"))
+        for bad in ["2023-02-29", "2026-02-31", "2026-13-01", "2024-03-01T08:30", "2024-03-01 ", "", "2024-3-1"] {
+            #expect(!CivilDate.isDay(bad), "\(bad)")
+        }
     }
 
     @Test func dateArithmetic() {
